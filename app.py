@@ -1,0 +1,87 @@
+"""duban's frame: page setup, login, the navigation each role sees. Pages do the rest."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from duban.access import ROLE_LABELS
+from duban.services import setup, users
+from ui import session
+
+HERE = Path(__file__).parent
+
+# (file, title, icon, roles that see it); a page whose file is absent is left out.
+PAGES = [
+    ("pages/overview.py", "总览", ":material/dashboard:", {"office", "leader"}),
+    ("pages/my_tasks.py", "我的任务", ":material/assignment_ind:", {"liaison"}),
+    ("pages/tasks.py", "任务", ":material/list_alt:", {"office", "leader", "liaison"}),
+    ("pages/review.py", "审核", ":material/fact_check:", {"office"}),
+    ("pages/cycles.py", "填报周期", ":material/event_repeat:", {"office", "leader"}),
+    ("pages/indicators.py", "指标", ":material/monitoring:", {"office", "leader", "liaison"}),
+    ("pages/meetings.py", "会议", ":material/groups:", {"office", "leader"}),
+    ("pages/assessment.py", "考核", ":material/leaderboard:", {"office", "leader"}),
+    ("pages/inbox.py", "消息", ":material/notifications:", {"office", "leader", "liaison"}),
+    ("pages/import_plan.py", "导入", ":material/upload_file:", {"office"}),
+    ("pages/reminders.py", "提醒设置", ":material/settings:", {"office"}),
+    ("pages/accounts.py", "账号", ":material/manage_accounts:", {"office"}),
+]
+
+st.set_page_config(page_title="督办", page_icon=":material/task_alt:", layout="wide")
+db = session.get_db()
+setup.ensure_ready_once(db)
+
+
+def login_page() -> None:
+    st.title("督办 · 登录")
+    if reason := st.session_state.pop("logout_reason", None):
+        st.info(reason)
+    if setup.has_no_users(db):
+        st.subheader("创建办公室管理员")
+        st.caption("系统中还没有任何账号。请先创建第一个办公室管理员账号。")
+        with st.form("first_admin"):
+            name = st.text_input("用户名", key="admin_username")
+            pw = st.text_input("密码", type="password", key="admin_password")
+            pw2 = st.text_input("确认密码", type="password", key="admin_password2")
+            if st.form_submit_button("创建并登录"):
+                if pw != pw2:
+                    st.error("两次输入的密码不一致。")
+                else:
+                    try:
+                        users.create_user(db, None, name, pw, "office")
+                        session.login(users.authenticate(db, name, pw))
+                        st.rerun()
+                    except Exception as e:  # DubanError carries the Chinese message
+                        st.error(str(e))
+        return
+    with st.form("login"):
+        name = st.text_input("用户名", key="login_username")
+        pw = st.text_input("密码", type="password", key="login_password")
+        if st.form_submit_button("登录"):
+            actor = users.authenticate(db, name, pw)
+            if actor is None:
+                st.error("用户名或密码不正确。")
+            else:
+                session.login(actor)
+                st.rerun()
+
+
+actor = session.current_actor()
+if setup.is_demo(db):
+    st.sidebar.warning("演示数据:本系统当前载入的是演示数据,仅供体验。", icon=":material/science:")
+
+if actor is None:
+    pg = st.navigation([st.Page(login_page, title="登录", icon=":material/login:")])
+else:
+    pages = [
+        st.Page(str(HERE / f), title=t, icon=i, url_path=Path(f).stem)
+        for f, t, i, roles in PAGES
+        if actor.role in roles and (HERE / f).exists()
+    ]
+    with st.sidebar:
+        st.caption(f"{actor.username}({ROLE_LABELS.get(actor.role, actor.role)})")
+        if st.button("退出登录", key="logout"):
+            session.logout()
+            st.rerun()
+    pg = st.navigation(pages)
+pg.run()

@@ -1,0 +1,1 @@
+"""Every SQL query duban runs, grouped by what it is about."""

@@ -1,0 +1,20 @@
+"""Options shared by several commands."""
+from __future__ import annotations
+
+import argparse
+
+import sqlite_utils
+
+from db import connect
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="数据库文件(默认 $DUBAN_DB 或 data/duban.db)")
+
+
+def add_today_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--today", help="按此日期计算(YYYY-MM-DD),默认今天")
+
+
+def open_db(args: argparse.Namespace) -> sqlite_utils.Database:
+    return connect(getattr(args, "db", None))
