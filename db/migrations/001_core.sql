@@ -44,19 +44,24 @@ CREATE TABLE sections (
 );
 CREATE INDEX sections_plan ON sections(plan_id, position);
 
+-- A department belongs to one jurisdiction: 郑州's 市民政局 is not 包头's.
 CREATE TABLE departments (
     id              INTEGER PRIMARY KEY,
-    name            TEXT NOT NULL UNIQUE,
+    name            TEXT NOT NULL,
     jurisdiction_id INTEGER REFERENCES jurisdictions(id),
     liaison_name    TEXT,
     liaison_phone   TEXT,
     liaison_email   TEXT
 );
+CREATE UNIQUE INDEX departments_name ON departments(coalesce(jurisdiction_id, 0), name);
 CREATE INDEX departments_jurisdiction ON departments(jurisdiction_id);
 
+-- Other names a jurisdiction's documents use for one of its departments (市卫生健康委员会 -> 市卫健委).
 CREATE TABLE department_aliases (
-    alias         TEXT PRIMARY KEY,
-    department_id INTEGER NOT NULL REFERENCES departments(id) ON DELETE CASCADE
+    jurisdiction_id INTEGER,
+    alias           TEXT NOT NULL,
+    department_id   INTEGER NOT NULL REFERENCES departments(id) ON DELETE CASCADE,
+    PRIMARY KEY (jurisdiction_id, alias)
 );
 CREATE INDEX department_aliases_department ON department_aliases(department_id);
 
