@@ -27,4 +27,4 @@ def parse_date(text: str) -> dt.date:
 
 def now_text() -> str:
     """Current timestamp for records (UTC, ISO seconds)."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None).isoformat(sep=" ")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None).isoformat(sep=" ")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlite_utils
 
 from db import transaction
-from db.queries import audit, users as q
+from db.queries import audit
+from db.queries import users as q
 from duban.access import ROLE_LABELS, Actor, require_office
 from duban.errors import InputError
 from duban.security import hash_password, verify_password

@@ -1,0 +1,68 @@
+"""Task statuses and the red/yellow/green warning light (红黄绿灯)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+NOT_STARTED = "未开始"
+IN_PROGRESS = "推进中"
+DONE_PENDING = "已完成(待审核)"
+CLOSED = "已销号"
+NEEDS_COORDINATION = "需协调"
+STATUSES = [NOT_STARTED, IN_PROGRESS, DONE_PENDING, CLOSED, NEEDS_COORDINATION]
+
+RED, YELLOW, GREEN = "红", "黄", "绿"
+LIGHTS = [RED, YELLOW, GREEN]
+LIGHT_COLOURS = {RED: "#d93025", YELLOW: "#f2a900", GREEN: "#1e8e3e"}
+
+DEFAULT_WARN_DAYS = 15
+# progress may trail the share of time elapsed by this many percentage points before the light turns yellow
+DEFAULT_BEHIND_TOLERANCE = 10
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One dated occurrence of a deadline, as the rules need it."""
+
+    due: dt.date
+    state: str = "open"  # open | claimed | closed
+
+
+def is_overdue(inst: Instance, today: dt.date) -> bool:
+    """Past due with nothing done: no completion claimed, nothing closed."""
+    return inst.state == "open" and inst.due < today
+
+
+def light_for(instances: Iterable[Instance], today: dt.date, *, status: str = NOT_STARTED,
+              progress: int = 0, start: dt.date | None = None, warn_days: int = DEFAULT_WARN_DAYS,
+              tolerance: int = DEFAULT_BEHIND_TOLERANCE) -> str:
+    """红 when an instance is past due and not done; 黄 when one falls due within warn_days or progress
+    trails the time elapsed; 绿 otherwise (and always for a closed task)."""
+    if status == CLOSED:
+        return GREEN
+    pending = sorted((i for i in instances if i.state == "open"), key=lambda i: i.due)
+    if any(i.due < today for i in pending):
+        return RED
+    if not pending:
+        return GREEN
+    nxt = pending[0].due
+    if (nxt - today).days <= warn_days:
+        return YELLOW
+    if start and start < today < nxt and status != DONE_PENDING:
+        elapsed = (today - start).days / max(1, (nxt - start).days) * 100
+        if progress + tolerance < elapsed:
+            return YELLOW
+    return GREEN
+
+
+def next_due(instances: Iterable[Instance], today: dt.date) -> dt.date | None:
+    """The earliest instance not yet done (overdue ones first)."""
+    pending = [i.due for i in instances if i.state == "open"]
+    return min(pending) if pending else None
+
+
+def status_after_claim(claimed: str) -> str:
+    """The task status a lead department's report moves the task to: a completion claim awaits review."""
+    return {IN_PROGRESS: IN_PROGRESS, "已完成": DONE_PENDING, DONE_PENDING: DONE_PENDING,
+            NEEDS_COORDINATION: NEEDS_COORDINATION}.get(claimed, IN_PROGRESS)
