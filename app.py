@@ -5,7 +5,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from db.connection import database_path
 from duban.access import ROLE_LABELS
+from duban.errors import DubanError
+from duban.reminders import inbox, scheduler
 from duban.services import setup, users
 from ui import session
 
@@ -30,6 +33,8 @@ PAGES = [
 st.set_page_config(page_title="督办", page_icon=":material/task_alt:", layout="wide")
 db = session.get_db()
 setup.ensure_ready_once(db)
+# the overdue scan and reminders run in the background, one scheduler per server process
+st.cache_resource(show_spinner=False)(scheduler.start_in_app)(str(database_path().resolve()))
 
 
 def login_page() -> None:
@@ -51,7 +56,7 @@ def login_page() -> None:
                         users.create_user(db, None, name, pw, "office")
                         session.login(users.authenticate(db, name, pw))
                         st.rerun()
-                    except Exception as e:  # DubanError carries the Chinese message
+                    except DubanError as e:
                         st.error(str(e))
         return
     with st.form("login"):
@@ -80,6 +85,8 @@ else:
     ]
     with st.sidebar:
         st.caption(f"{actor.username}({ROLE_LABELS.get(actor.role, actor.role)})")
+        if unread := inbox.unread_count(db, actor):
+            st.markdown(f":material/notifications: 未读消息 :red-badge[{unread}]")
         if st.button("退出登录", key="logout"):
             session.logout()
             st.rerun()

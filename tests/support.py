@@ -100,4 +100,4 @@ def login_in_browser(page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible(timeout=90_000)

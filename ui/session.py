@@ -1,7 +1,6 @@
 """The database and the logged-in user for one browser session."""
 from __future__ import annotations
 
-import os
 import time
 
 import sqlite_utils
@@ -11,8 +10,6 @@ from db import connect
 from db.connection import database_path
 from duban.access import Actor
 from duban.services import users
-
-DEFAULT_IDLE_MINUTES = 30
 
 
 @st.cache_resource(show_spinner="正在打开数据库…")
@@ -26,7 +23,8 @@ def get_db() -> sqlite_utils.Database:
 
 
 def idle_limit_seconds() -> int:
-    return int(float(os.environ.get("DUBAN_SESSION_MINUTES", DEFAULT_IDLE_MINUTES)) * 60)
+    """Inactivity after which a login ends: $DUBAN_SESSION_MINUTES, else the office's setting, else 30 minutes."""
+    return int(users.session_minutes(get_db()) * 60)
 
 
 def current_actor() -> Actor | None:

@@ -44,3 +44,50 @@ def set_password_hash(db: sqlite_utils.Database, user_id: int, password_hash: st
 
 def all_users(db: sqlite_utils.Database) -> list[dict]:
     return [dict(r) for r in db.conn.execute("SELECT id, username, display_name, role, email, active, is_demo FROM users ORDER BY id")]
+
+
+def set_active(db: sqlite_utils.Database, user_id: int, active: bool) -> None:
+    db.conn.execute("UPDATE users SET active=? WHERE id=?", [int(active), user_id])
+
+
+def users_with_departments(db: sqlite_utils.Database) -> list[dict]:
+    """Every account with the departments it answers for ("郑州市/市民政局", joined by "、")."""
+    return [dict(r) for r in db.conn.execute(
+        "SELECT u.id, u.username, u.display_name, u.role, u.email, u.active, u.is_demo, u.created_at, "
+        "(SELECT group_concat(coalesce(j.name || '/', '') || d.name, '、') FROM user_departments ud "
+        " JOIN departments d ON d.id = ud.department_id LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id "
+        " WHERE ud.user_id = u.id) AS departments "
+        "FROM users u ORDER BY u.username")]
+
+
+def departments(db: sqlite_utils.Database) -> list[dict]:
+    """Every department with its jurisdiction's name, by jurisdiction then name."""
+    return [dict(r) for r in db.conn.execute(
+        "SELECT d.id, d.name, j.name AS jurisdiction FROM departments d "
+        "LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id ORDER BY j.name, d.name")]
+
+
+def department_ids_named(db: sqlite_utils.Database, jurisdiction: str | None, name: str) -> list[int]:
+    """Departments called `name` (or known by that alias), inside the named jurisdiction when given."""
+    sql = ("SELECT DISTINCT d.id FROM departments d LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id "
+           "LEFT JOIN department_aliases a ON a.department_id = d.id "
+           "WHERE (d.name = ? OR a.alias = ?)")
+    params: list = [name, name]
+    if jurisdiction is not None:
+        sql += " AND j.name = ?"
+        params.append(jurisdiction)
+    return [r[0] for r in db.conn.execute(sql + " ORDER BY d.id", params)]
+
+
+def department_exists(db: sqlite_utils.Database, department_id: int) -> bool:
+    return db.conn.execute("SELECT 1 FROM departments WHERE id=?", [department_id]).fetchone() is not None
+
+
+def setting(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.conn.execute("SELECT value FROM settings WHERE key=?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
+    db.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])

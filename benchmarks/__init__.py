@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic office at scale, and the figures `python -m duban bench` prints."""

@@ -1,0 +1,122 @@
+"""`python -m duban import|init|plans`: bring plan documents in, start a database, list what is there."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from duban import clock
+from duban.access import SYSTEM
+from duban.cli.common import add_db_option, add_today_option, open_db
+from duban.errors import InputError
+from duban.services import plans as plan_s
+from duban.services import seeding
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="导入规划文件(同一文件重复导入不会重复入库;修订版先显示变更)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="规划文件(.txt/.docx/.pdf/.html 等)")
+    p.add_argument("--yes", "-y", action="store_true", help="修订版无需确认,直接应用变更")
+    add_db_option(p)
+    add_today_option(p)
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("init", help="初始化数据库:导入 seed/ 中的五个规划,默认同时载入演示数据")
+    p.add_argument("--no-demo", action="store_true", help="不载入演示数据(正式使用)")
+    add_db_option(p)
+    add_today_option(p)
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("plans", help="列出已导入的规划")
+    add_db_option(p)
+    p.set_defaults(handler=cmd_plans)
+
+
+def _extract(path: Path) -> dict:
+    if not path.is_file():
+        raise InputError(f"找不到文件:{path}")
+    try:
+        from duban.extract import extract_file
+    except ImportError:
+        raise InputError("文档提取模块不可用,无法导入。") from None
+    return extract_file(path)
+
+
+def _summary(db, plan_id: int) -> str:
+    plan = next(p for p in plan_s.list_plans(db) if p["id"] == plan_id)
+    return (f"《{plan['title']}》({plan['jurisdiction']},规划期 {plan['period_start']} 至 {plan['period_end']}):"
+            f"{plan['tasks']} 项任务,{plan['indicators']} 个指标,第 {plan['version']} 版。")
+
+
+def _confirm(prompt: str) -> bool:
+    if not sys.stdin or not sys.stdin.isatty():
+        return False
+    try:
+        return input(prompt).strip().lower() in ("y", "yes", "是")
+    except EOFError:
+        return False
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    today = clock.today(args.today)
+    files = [Path(p) for p in args.paths]
+    extractions = []
+    for path in files:  # every file is read and checked before anything is stored
+        try:
+            ex = _extract(path)
+            plan_s.validate(ex)
+        except InputError as e:
+            raise InputError(f"{path.name}:{e}") from None
+        extractions.append(ex)
+    db = open_db(args)
+    for path, ex in zip(files, extractions, strict=True):
+        data = path.read_bytes()
+        check = plan_s.check_import(db, ex, path.name, data)
+        if check.kind in ("unchanged", "old_version"):
+            print(f"{path.name}:{check.message}")
+            continue
+        if check.kind == "new":
+            plan_id = plan_s.import_plan(db, SYSTEM, ex, path.name, data, today)
+            print(f"{path.name}:已导入 " + _summary(db, plan_id))
+            continue
+        print(f"{path.name}:{check.message}")
+        for line in check.diff.lines():
+            print(line)
+        if args.yes or _confirm("应用以上变更?[y/N] "):
+            plan_id = plan_s.import_plan(db, SYSTEM, ex, path.name, data, today, confirm_revision=True)
+            print(f"{path.name}:已更新 " + _summary(db, plan_id))
+        else:
+            print(f"{path.name}:未应用修订(确认请加 --yes)。")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    result = seeding.init(db, demo=not args.no_demo, today=clock.today(args.today))
+    if result["already"]:
+        print("数据库已经初始化过,未作更改。")
+        return 0
+    for plan_id in result["plans"]:
+        print("已导入 " + _summary(db, plan_id))
+    if result["demo"]:
+        accounts = seeding.demo_accounts()
+        names = "、".join(a["username"] for a in accounts["accounts"])
+        print(f"已载入演示数据。演示账号:{names}(密码均为 {accounts['password']})。")
+    else:
+        print("未载入演示数据。首次打开应用时请创建办公室管理员账号。")
+    for failure in result.get("failed") or []:
+        print(f"警告:部分演示数据未能载入({failure})", file=sys.stderr)
+    return 0
+
+
+def cmd_plans(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    plans = plan_s.list_plans(db)
+    if not plans:
+        print("尚未导入任何规划。")
+        return 0
+    print("编号\t地区\t规划期\t任务\t已销号\t版本\t标题")
+    for p in plans:
+        print(f"{p['id']}\t{p['jurisdiction']}\t{p['period_start']}~{p['period_end']}\t{p['tasks']}\t{p['closed']}\t"
+              f"{p['version']}\t{p['title']}")
+    return 0

@@ -1,0 +1,237 @@
+"""Targets written in the running text of goal sections (发展目标 / 总体目标 / 整体目标 / 具体指标),
+each tied to the year its sentence names: "到2025年,护理型床位占比达到60%以上" -> 护理型床位占比, 60%以上, 2025.
+"""
+from __future__ import annotations
+
+import re
+
+from duban.extract.indicators import category_of, make_indicator, only_category
+from duban.extract.normalize import bracket_depths, half
+from duban.extract.structure import Node, Paragraph
+
+_GOAL = re.compile(r"发展目标|总体目标|整体目标|具体指标|主要目标|工作目标|主要指标|发展指标|建设目标|行动目标|目标任务|预期目标")
+_NOT_GOAL = re.compile(r"思路|原则|背景|基础|趋势|形势|重点任务|主要任务|措施|保障|要素|要求|意义|现状")
+
+_QUAL = r"(?:不低于|不少于|不高于|不超过|至少|超过|高于|低于|少于|≥|≤|>|<|≧|≦)?"
+_NUM = r"\d+(?:\.\d+)?"
+_UNIT = r"(?:%|‰|个百分点|万(?:个|张|人次|人|元|户|床)?|亿元?|元|个|张|所|家|人次|人|名|户|处|座|项|次|岁|床|间|平方米|米|公里|分钟|小时|天|套|辆|批|条)?"
+_POST = r"(?:以上|以下|左右|以内|及以上)?"
+_VALUE = rf"{_QUAL}{_NUM}{_UNIT}{_POST}"
+_VERB = r"(?:要|将|力争|争取|预计|均|全部|基本|可)?(?:达到|达|提高到|提升到|提高至|提升至|增加到|增加至|增长到|增至|保持在|稳定在|控制在|实现|突破)"
+_P_VERB = re.compile(rf"^(?P<name>.+?){_VERB}(?P<val>{_VALUE})$")
+_P_JUXT = re.compile(rf"^(?P<name>.*?[^\d.\s])\s*(?:共计|合计|总计|累计|共|约为|约|为)?\s*(?P<val>{_VALUE})$")
+_P_OBJECT = re.compile(
+    r"^(?P<subj>.*?)(?P<qual>至少|不少于)?(?P<verb>新建成|建成|建设|新建|建有|培育|打造|创建|设立|新增|培养|引进|改造|建)"
+    r"(?P<val>\d+(?:\.\d+)?万?(?:个|张|所|家|处|座|项|名|人|户|间|批|支|套))(?P<obj>[^\d,].*)$")
+_P_SHARE = re.compile(
+    r"^(?P<pre>[^\d]{0,6}?)(?P<val>\d+(?:\.\d+)?%(?:以上)?)的?(?P<noun>[\u4e00-\u9fa5]{2,12}?)"
+    r"(?P<pred>(?:能够|能|可以|可|均能|都能|均已|已)[^,]+)$")
+_P_FULL = re.compile(r"^(?P<name>.+?)(?:基本|全面)?(?:实现|达到)?(?P<val>全覆盖)$")
+_P_ALL = re.compile(r"^(?P<a>.+?)覆盖(?P<val>所有|全部)(?P<b>.+)$")
+_P_EACH = re.compile(r"^(?P<subj>每个|每一个|各)(?P<x>[^,]+?)(?P<adv>均|都)(?P<verb>建有|建成|设有|配备|配有)(?P<obj>.+)$")
+_SUBJECT_VERB = re.compile(r"^(?P<subj>全[市县区旗]|各[市县区旗乡镇][^,]{0,4}?|[市县区]主城区|每个[^,]{1,4}?)"
+                           r"(?:新建成|建成|建设|新建|建有|培育|打造|创建|设立|新增|培养|引进)(?=\S)")
+_LEADING = re.compile(r"^(?:其中|另有|另外|并且|且|并|同时|还|以及|此外|全面|计划|力争|确保|争取|预计|进一步|要)+")
+_TRAILING = re.compile(r"(?:共计|合计|总计|累计|将|要|均|为|共|约|的|达)+$")
+_TIME_HEAD = re.compile(
+    r"^(?:(?:力争|争取|确保)?(?:到|至))?(?:(?P<y>(?:19|20)\d{2})\s*年(?:年)?(?:底|末)?(?:前|之前|时)?|"
+    r"[“\"]?(?P<plan>十[三四五]五)[”\"]?(?:期间|期末|时期|末期|末))")
+_CATEGORY_HEAD = re.compile(r"^[—\-\s]*(?P<cat>养老|托育)(?:服务)?方面")
+_LIST_SUFFIX = re.compile(r"(率|数|比|比例|占比|量|面|规模|人数|覆盖率)$")
+_PLAN_YEAR = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
+
+
+def _is_goal(path: list[str]) -> bool:
+    last_goal = max((k for k, h in enumerate(path) if _GOAL.search(h)), default=-1)
+    if last_goal < 0:
+        return False
+    return not any(_NOT_GOAL.search(h) for h in path[last_goal + 1:])
+
+
+_GOAL_LEAD_IN = re.compile(r"^\s*(?:发展目标|主要目标|总体目标|工作目标|整体目标|具体目标)\s*[:。]")
+
+
+def _goal_paragraphs(node: Node, path: list[str], out: list[tuple[Paragraph, list[str]]]) -> None:
+    for b in node.body:
+        if isinstance(b, Node):
+            _goal_paragraphs(b, path + [b.heading], out)
+        elif isinstance(b, Paragraph) and (_is_goal(path) or _GOAL_LEAD_IN.match(b.norm)):
+            out.append((b, path))
+
+
+def _spans(norm: str, seps: str) -> list[tuple[int, int]]:
+    depths = bracket_depths(norm)
+    spans, start = [], 0
+    for i, ch in enumerate(norm):
+        if ch in seps and depths[i] == 0:
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(norm)))
+    return [(s, e) for s, e in spans if norm[s:e].strip()]
+
+
+def _quoted(norm: str) -> list[bool]:
+    inside, out = 0, []
+    for ch in norm:
+        if ch == "“":
+            inside += 1
+        out.append(inside > 0)
+        if ch == "”" and inside:
+            inside -= 1
+    return out
+
+
+def _clip(o: str, n: str, rx: re.Pattern, at_start: bool) -> tuple[str, str]:
+    m = rx.search(n)
+    if not m:
+        return o, n
+    if at_start:
+        return o[m.end():], n[m.end():]
+    return o[:m.start()], n[:m.start()]
+
+
+def _name(o: str) -> str:
+    o = re.sub(r"\s+", "", o)
+    n = half(o)
+    o, n = _clip(o, n, _LEADING, True)
+    o, n = _clip(o, n, _TRAILING, False)
+    return o.strip()
+
+
+def _good_name(name: str) -> bool:
+    n = half(name)
+    return len(n) >= 2 and not re.fullmatch(r"全[市县区旗]|各[市县区]|我[市县区]|(?:19|20)\d{2}年?", n) and "。" not in n
+
+
+def _match_clause(o: str, n: str) -> list[tuple[str, str]]:
+    """(name, target) pairs read from one clause of a goal sentence."""
+    for rx in (_P_VERB, _P_JUXT):
+        m = rx.match(n)
+        if m:
+            name_o = o[m.start("name"):m.end("name")]
+            if rx is _P_JUXT:
+                v = _SUBJECT_VERB.match(half(name_o))
+                if v:
+                    name_o = name_o[:v.end("subj")] + name_o[v.end():]
+            val = o[m.start("val"):m.end("val")].strip()
+            if re.fullmatch(r"(?:19|20)\d{2}", half(val)):
+                return []
+            parts = _list_parts(name_o)
+            return [(p, val) for p in parts]
+    m = _P_OBJECT.match(n)
+    if m:
+        name = o[m.start("subj"):m.end("subj")] + o[m.start("obj"):m.end("obj")]
+        return [(name, (o[m.start("qual"):m.end("qual")] if m.group("qual") else "") + o[m.start("val"):m.end("val")])]
+    m = _P_SHARE.match(n)
+    if m:
+        return [(o[m.start("pred"):m.end("pred")] + "的" + o[m.start("noun"):m.end("noun")] + "占比",
+                 o[m.start("val"):m.end("val")])]
+    m = _P_FULL.match(n)
+    if m:
+        return [(o[m.start("name"):m.end("name")] + "覆盖", "全覆盖")]
+    m = _P_ALL.match(n)
+    if m:
+        return [(o[m.start("a"):m.end("a")] + "覆盖" + o[m.start("b"):m.end("b")], o[m.start("val"):m.end("val")])]
+    m = _P_EACH.match(n)
+    if m:
+        name = o[m.start("subj"):m.end("x")] + o[m.start("verb"):m.end("obj")]
+        return [(name, o[m.start("adv"):m.end("verb")])]
+    return []
+
+
+def _list_parts(name_o: str) -> list[str]:
+    n = half(name_o)
+    spans = _spans(n, "、")
+    if len(spans) >= 2:
+        parts = [name_o[s:e].strip() for s, e in spans]
+        if all(len(p) >= 4 and _LIST_SUFFIX.search(p) for p in parts):
+            return parts
+    return [name_o]
+
+
+def _complete_ellipsis(items: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """Shared objects written once: 每个街道建成1家不少于50个托位规模、每个乡镇建成1家…机构."""
+    def shape(s: str) -> str:
+        return re.sub(r"\d+(?:\.\d+)?", "0", s)
+
+    out = []
+    for k, (subj_name, obj, val) in enumerate(items):
+        if k + 1 < len(items):
+            last_obj = items[-1][1]
+            if len(obj) < len(last_obj) and shape(last_obj).startswith(shape(obj)):
+                tail = last_obj[len(last_obj) - (len(shape(last_obj)) - len(shape(obj))):]
+                obj = obj + tail
+        out.append((subj_name + obj, val))
+    return out
+
+
+def _clause_items(o: str, n: str) -> list[tuple[str, str]]:
+    spans = _spans(n, "、")
+    if len(spans) >= 2:
+        pieces = [(o[s:e], n[s:e]) for s, e in spans]
+        matched = [_P_OBJECT.match(pn.strip()) for _, pn in pieces]
+        if all(matched):
+            items = []
+            for (po, pn), m in zip(pieces, matched, strict=True):
+                lead = len(pn) - len(pn.lstrip())
+                po = po[lead:]
+                subj = po[m.start("subj"):m.end("subj")] + po[m.start("verb"):m.end("verb")]
+                val = (po[m.start("qual"):m.end("qual")] if m.group("qual") else "") + po[m.start("val"):m.end("val")]
+                items.append((subj, po[m.start("obj"):m.end("obj")], val))
+            return _complete_ellipsis(items)
+    return _match_clause(o, n)
+
+
+def goal_targets(root: Node) -> list[dict]:
+    """Targets written in the running text of goal sections, each tied to the year its sentence names."""
+    paragraphs: list[tuple[Paragraph, list[str]]] = []
+    _goal_paragraphs(root, [], paragraphs)
+    out = []
+    for para, path in paragraphs:
+        o_all, n_all = para.orig, para.norm
+        if para.heading_line:
+            o_all, n_all = o_all[para.body_start:], n_all[para.body_start:]
+        if "|" in n_all or not n_all.strip():
+            continue
+        quoted = _quoted(n_all)
+        year = None
+        category = next((c for c in (only_category(h) for h in reversed(path)) if c), None)
+        for s_start, s_end in _spans(n_all, "。"):
+            sentence_n = n_all[s_start:s_end]
+            cm = _CATEGORY_HEAD.match(sentence_n)
+            if cm:
+                category = cm.group("cat")
+            for c_start, c_end in _spans(sentence_n, ",;:"):
+                a, b = s_start + c_start, s_start + c_end
+                o, n = o_all[a:b].strip(), n_all[a:b].strip()
+                lead = len(n_all[a:b]) - len(n_all[a:b].lstrip())
+                q = quoted[a + lead:a + lead + len(n)]
+                cm2 = _CATEGORY_HEAD.match(n)
+                if cm2:
+                    category = cm2.group("cat")
+                if re.match(r"^(?:截至|截止|截到|现有|目前|当前)", n):
+                    continue
+                tm = _TIME_HEAD.match(n)
+                if tm:
+                    year = int(tm.group("y")) if tm.group("y") else _PLAN_YEAR[tm.group("plan")]
+                    o, n, q = o[tm.end():], n[tm.end():], q[tm.end():]
+                n = re.sub(r"\([^()]*\)$", lambda m: " " * len(m.group(0)), n)
+                if not n.strip() or not re.search(r"\d|全覆盖|所有|全部|均建有|均建成", n):
+                    continue
+                digit_positions = [k for k, ch in enumerate(n) if ch.isdigit()]
+                if digit_positions and all(q[k] for k in digit_positions):
+                    continue
+                stripped_n = n.rstrip()
+                o = o[:len(stripped_n)]
+                lead_junk = _LEADING.match(stripped_n)
+                if lead_junk:
+                    o, stripped_n = o[lead_junk.end():], stripped_n[lead_junk.end():]
+                for name, target in _clause_items(o, stripped_n):
+                    name = _name(name)
+                    if not _good_name(name):
+                        continue
+                    if year is None:
+                        continue
+                    out.append(make_indicator(None, category or category_of(name) or "养老", None, name, None, None,
+                                          target.strip(), year))
+    return out

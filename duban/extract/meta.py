@@ -1,0 +1,223 @@
+"""Document metadata: jurisdiction, issuer, title, 发文字号, publication date and the plan's period."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from duban.extract.normalize import half
+
+_SUFFIX = r"(?:自治州|自治县|自治旗|市|县|区|旗|州|盟)"
+_PLACE = rf"[\u4e00-\u9fa5]{{2,6}}?{_SUFFIX}"
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,14}\((?:19|20)\d{2}\)\s*\d{1,4}\s*号")
+_DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_CN_DATE_LINE = re.compile(r"^\s*([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$")
+_ANY_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})")
+_META_LABELS = {"索引号", "主题分类", "发布日期", "发文字号", "文号", "效力状态", "编辑", "审核", "发布机构", "成文日期",
+                "发文机关", "来源", "信息来源", "公文种类", "主题词", "有效性", "生效日期"}
+_PREAMBLE = re.compile(r"^(?:为|根据|按照|依据|依照|结合|近年来|当前|随着)")
+_DOC_KIND = re.compile(r"(方案|规划|计划|意见|办法|细则|要点|措施|纲要|清单|决定|通知|行动|若干政策)$")
+_ORG_LINE = re.compile(rf"^({_PLACE})(人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅)$")
+_NOTICE = re.compile(rf"^({_PLACE})?(省|市|县|区|旗|州|盟)?(人民政府办公室|人民政府办公厅|人民政府|政府办公室)关于")
+_AGREED = re.compile(r"经(省|市|县|区|旗|州|盟)?(?:人民)?政府同意")
+_SOURCE = re.compile(r"^(?:来源|信息来源|发布机构|发文机关)\s*[:：]\s*(\S+)$")
+_FREQ_PLACE = re.compile(r"([\u4e00-\u9fa5]{2})(市|县|旗|盟)")
+_BAD_STEM_CHARS = set("全我本各该地省县市区都超特大城一二三四五六七八九十每个两多等和与及或的在对为是有新老中小")
+_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+@dataclass
+class Meta:
+    """What the document says about itself."""
+
+    jurisdiction: str | None
+    issuer: str | None
+    title: str | None
+    doc_number: str | None
+    published: date | None
+
+    @property
+    def place_stems(self) -> tuple[str, ...]:
+        """The jurisdiction's name without its level (钦州市 -> 钦州), used to tell whole names apart."""
+        if not self.jurisdiction:
+            return ()
+        return (re.sub(rf"{_SUFFIX}$", "", self.jurisdiction),)
+
+
+def _cn_int(s: str) -> int:
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        return (_CN_DIGIT.get(head, 1) if head else 1) * 10 + (_CN_DIGIT.get(tail, 0) if tail else 0)
+    return int("".join(str(_CN_DIGIT[c]) for c in s))
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _is_label_value(lines: list[str], k: int) -> bool:
+    j = k - 1
+    while j >= 0 and not lines[j].strip():
+        j -= 1
+    return j >= 0 and lines[j].strip() in _META_LABELS
+
+
+def read_meta(lines: list[str], header_end: int) -> Meta:
+    """Read metadata from the text's lines; header_end is the first line of the plan's body."""
+    norm = [half(ln).strip() for ln in lines]
+    head = norm[:max(header_end, 0)] or norm[:40]
+    title = _title(lines, norm, header_end)
+    jurisdiction = _jurisdiction(norm, title)
+    return Meta(jurisdiction, _issuer(norm, jurisdiction), title, _doc_number(lines, norm, head), _published(norm))
+
+
+def _doc_number(lines, norm, head) -> str | None:
+    for k, text in enumerate(head):
+        m = _DOC_NUMBER.search(text)
+        if m and (m.group(0) == text or re.match(r"^(?:发文字号|文号)\s*[:：]?", text) or _is_label_value(norm, k)):
+            orig = lines[k].strip()
+            return orig[m.start():m.end()] if len(orig) == len(text) else m.group(0)
+    return None
+
+
+def _published(norm: list[str]) -> date | None:
+    for text in norm:
+        m = _DATE_LINE.match(text)
+        if m:
+            d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if d:
+                return d
+        m = _CN_DATE_LINE.match(text)
+        if m:
+            d = _safe_date(_cn_int(m.group(1)), _cn_int(m.group(2)), _cn_int(m.group(3)))
+            if d:
+                return d
+    for k, text in enumerate(norm):
+        if re.match(r"^(?:成文日期|发布日期|印发日期|发文日期)", text):
+            for cand in (text, norm[k + 1] if k + 1 < len(norm) else ""):
+                m = _ANY_DATE.search(cand)
+                if m:
+                    d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                    if d:
+                        return d
+    return None
+
+
+def _title_ok(text: str) -> bool:
+    return bool(text) and 4 <= len(text) <= 80 and bool(_DOC_KIND.search(text)) and not text.startswith("关于印发")
+
+
+def _title(lines, norm, header_end) -> str | None:
+    limit = header_end if header_end > 0 else min(len(norm), 60)
+    for k in range(limit):
+        text = norm[k]
+        if len(text) > 20 and _PREAMBLE.match(text) and "。" in text:
+            parts: list[str] = []
+            j = k - 1
+            while j >= 0 and not norm[j]:
+                j -= 1
+            while j >= 0 and norm[j] and len(norm[j]) <= 40 and not re.search(r"[。,;:]", norm[j]) \
+                    and not _DATE_LINE.match(norm[j]) and not norm[j].startswith("("):
+                parts.insert(0, lines[j].strip())
+                j -= 1
+                if _title_ok("".join(parts)) and (j < 0 or not norm[j] or not _title_ok(norm[j] + "".join(parts))):
+                    break
+            joined = "".join(parts)
+            if _title_ok(joined):
+                return joined
+            break
+    for k in range(limit):
+        m = re.search(r"《([^《》]{4,80})》[^。]{0,30}印发", norm[k])
+        if m and _title_ok(m.group(1)):
+            start = norm[k].find(m.group(1))
+            orig = lines[k].strip()
+            return orig[start:start + len(m.group(1))] if len(orig) == len(norm[k]) else m.group(1)
+    for k in range(limit):
+        m = re.search(r"关于印发(.{4,80}?)的通知$", norm[k])
+        if m and _title_ok(m.group(1)):
+            return m.group(1)
+    for k in range(min(limit, 15)):
+        if re.search(r"关于(?!印发).{4,80}的(?:实施意见|意见|实施方案|方案|行动计划|计划|规划|办法|通知|决定)$", norm[k]) \
+                and not re.search(r"[。,;:]", norm[k]):
+            return lines[k].strip()
+    return None
+
+
+def _jurisdiction(norm: list[str], title: str | None) -> str | None:
+    if title:
+        m = re.match(rf"^({_PLACE})", half(title))
+        if m and _stem_ok(m.group(1)):
+            return m.group(1)
+    for k, text in enumerate(norm):
+        m = _ORG_LINE.match(text) or _SOURCE.match(text)
+        if m:
+            place = re.match(rf"^({_PLACE})(?:人民政府|政府)", m.group(1) if m.re is _SOURCE else text)
+            if place and _stem_ok(place.group(1)) and (m.re is _SOURCE or not _is_label_value(norm, k)):
+                return place.group(1)
+    for text in norm[:80]:
+        m = re.match(rf"^({_PLACE})(?:人民政府|政府)(?:办公室|办公厅)?关于", text)
+        if m and _stem_ok(m.group(1)):
+            return m.group(1)
+    counts: Counter = Counter()
+    for text in norm:
+        for m in _FREQ_PLACE.finditer(text):
+            if _stem_ok(m.group(0)):
+                counts[m.group(0)] += 1
+    if counts:
+        return counts.most_common(1)[0][0]
+    return None
+
+
+def _stem_ok(place: str) -> bool:
+    stem = re.sub(rf"{_SUFFIX}$", "", place)
+    return len(stem) >= 2 and not (set(stem[-1]) & _BAD_STEM_CHARS) and stem[0] not in _BAD_STEM_CHARS
+
+
+def _issuer(norm: list[str], jurisdiction: str | None) -> str | None:
+    for k, text in enumerate(norm):
+        m = _ORG_LINE.match(text)
+        if m and not _is_label_value(norm, k) and (not jurisdiction or m.group(1) == jurisdiction):
+            return text
+    for text in norm[:80]:
+        m = _NOTICE.match(text)
+        if m:
+            place = m.group(1) or jurisdiction
+            if place:
+                return place + m.group(3)
+    if jurisdiction:
+        for text in norm[:80]:
+            if _AGREED.search(text):
+                return jurisdiction + "人民政府办公室"
+    for text in norm:
+        m = _SOURCE.match(text)
+        if m and re.search(r"(人民政府|政府办公室|办公厅|委员会)$", m.group(1)) and not text.startswith("发布机构"):
+            return m.group(1)
+    return None
+
+
+def plan_period(text: str, published: date | None, target_years: list[int]) -> dict:
+    """The plan's span: a 十四五 plan is 2021–2025; later target years stretch the end."""
+    plan_ends = [end for name, end in (("十三五", 2020), ("十四五", 2025), ("十五五", 2030)) if name in text]
+    years = [y for y in target_years if 2000 <= y <= 2100]
+    end = max(years) if years else None
+    if plan_ends:
+        names = {2020: "十三五", 2025: "十四五", 2030: "十五五"}
+        if published:
+            current = [e for e in plan_ends if e >= published.year]
+            main = min(current) if current else max(plan_ends)
+        else:
+            main = max(plan_ends, key=lambda e: (text.count(names[e]), e))
+        if end is None or end <= main:
+            return {"start": f"{main - 4}-01-01", "end": f"{main}-12-31"}
+    if end is None:
+        end = (published.year if published else None)
+        if end is None:
+            return {"start": None, "end": None}
+        return {"start": f"{end}-01-01", "end": f"{end}-12-31"}
+    start = published.year if published else min(years)
+    start = min(start, min(years))
+    return {"start": f"{start}-01-01", "end": f"{end}-12-31"}

@@ -1,0 +1,252 @@
+"""File bytes -> plain text lines, whatever the format (.txt, .docx, .pdf, .html).
+
+Tables become one line per row with cells joined by " | ", the form the table parsers read.
+"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from duban.extract.errors import ExtractionError
+from duban.extract.normalize import clean_source
+from duban.extract.word import cell_text, docx_text
+
+MAX_BYTES = 20 * 1024 * 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_PAGE_NUMBER = re.compile(r"^\s*[-—–]*\s*(?:第\s*)?\d{1,4}\s*(?:页)?\s*[-—–]*\s*$")
+
+
+def read_path(path: str | Path) -> str:
+    """Read a file from disk, refusing what is missing, a folder or too large before loading it."""
+    p = Path(path)
+    if not p.exists():
+        raise ExtractionError(f"找不到文件:{p}")
+    if p.is_dir():
+        raise ExtractionError(f"{p} 是文件夹,不是文件。")
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise ExtractionError(_too_large(size))
+        data = p.read_bytes()
+    except OSError as e:
+        raise ExtractionError(f"无法读取文件:{p}({e.strerror or '读取失败'})") from e
+    return read_bytes(data, p.name)
+
+
+def read_bytes(data: bytes, filename: str) -> str:
+    """Turn a document's bytes into text; the format is sniffed from the content, then the name."""
+    if len(data) > MAX_BYTES:
+        raise ExtractionError(_too_large(len(data)))
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ExtractionError("文件为空,没有可读取的内容。")
+    kind = _sniff(data, filename)
+    if kind == "pdf":
+        text = _pdf_text(data)
+    elif kind == "docx":
+        text = docx_text(data)
+    elif kind == "html":
+        text = _html_text(data)
+    else:
+        text = _decode_text(data)
+    text = clean_source(text)
+    if not text.strip():
+        raise ExtractionError("文件中没有可读取的文字。")
+    return text
+
+
+def _too_large(size: int) -> str:
+    return f"文件过大({size / 1024 / 1024:.1f} MB),单个规划文件不能超过 {MAX_BYTES // 1024 // 1024} MB。"
+
+
+def _sniff(data: bytes, filename: str) -> str:
+    ext = Path(filename).suffix.lower()
+    head = data[:1024].lstrip().lower()
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        return "docx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ExtractionError("这是旧版 Word/Excel(.doc/.xls)文件,请在 Word 中另存为 .docx 后再导入。")
+    if data[:5] == b"{\\rtf":
+        raise ExtractionError("不支持 RTF 格式的文件,请在 Word 中另存为 .docx 后再导入。")
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or ext in (".html", ".htm", ".xhtml"):
+        return "html"
+    if ext == ".pdf":
+        raise ExtractionError("PDF 文件已损坏或不完整,无法读取。")
+    if ext == ".docx":
+        raise ExtractionError("Word 文件已损坏或不完整,无法读取。")
+    if ext == ".doc":
+        raise ExtractionError("不支持旧版 Word(.doc)文件,请另存为 .docx 后再导入。")
+    _refuse_known_binary(data)
+    return "text"
+
+
+def _refuse_known_binary(data: bytes) -> None:
+    import filetype
+
+    kind = filetype.guess(data[:8192])
+    if kind is not None and not kind.mime.startswith("text/"):
+        raise ExtractionError(f"这不是文本文件(看起来是 {kind.extension} 格式),请提供 .txt、.docx、.pdf 或 .html 文件。")
+
+
+# ---- plain text -------------------------------------------------------------------------
+
+_BOMS = [
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+]
+
+
+def _decode_text(data: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as e:
+                raise ExtractionError(f"文件声明为 {encoding.upper()} 编码,但内容无法按此编码读取。") from e
+    if b"\x00" not in data:
+        try:
+            return _check_text(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            pass
+        try:
+            text = data.decode("gb18030")
+            if _plausible_chinese(text):
+                return _check_text(text)
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ExtractionError("无法识别文件的文字编码,这可能不是文本文件。")
+    return _check_text(str(best))
+
+
+_COMMON = set("的一是在不了有和人这中大为上个国我以要时来用们生到作地于出就分对成会可主发年动同工也能下过子产种面而方后"
+              "多定行学法所民得经十三之进着等部度家力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开合还因"
+              "由其些然前外天政四日社义事平形相全表间样与关各重新内数正心明原又利比或质第向道此变条结解问意建月公无系很者最立"
+              "代已通并提直题党程展五果员位入常文总次品式活设及管特件长求老基资级少统接知较将组见计别期论农指区强放决必先则任"
+              "取据府养服务育托市县局委障保健康护理机构照幼婴儿街道乡镇推进完善加快落实责任单位")
+
+
+def _plausible_chinese(text: str) -> bool:
+    """Whether text decoded as GB18030 reads as Chinese rather than another encoding's bytes."""
+    cjk = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff"]
+    return not cjk or sum(c in _COMMON for c in cjk) >= 0.2 * len(cjk)
+
+
+def _check_text(text: str) -> str:
+    sample = text[:20000]
+    if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
+        raise ExtractionError("这不是文本文件(含有大量不可显示的字符),请提供 .txt、.docx、.pdf 或 .html 文件。")
+    return text
+
+
+# ---- PDF --------------------------------------------------------------------------------
+
+def _pdf_text(data: bytes) -> str:
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ExtractionError("PDF 文件已加密,请先解除密码保护。")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ExtractionError:
+        raise
+    except Exception as e:  # pypdf raises many kinds on a damaged file
+        raise ExtractionError("PDF 文件已损坏或不完整,无法读取。") from e
+    if sum(len(p.split()) and len("".join(p.split())) for p in pages) < 20:
+        raise ExtractionError("PDF 中没有文字层(可能是扫描件或图片),请先做文字识别(OCR)或提供 Word/文本版本。")
+    return _reflow("\n".join(pages))
+
+
+_BREAK_AFTER = "。;;::!!??)）”\"|"
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[((（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|第[一二三四五六七八九十\d]+[章节条]|附件|表\s*\d)")
+
+
+def _reflow(text: str) -> str:
+    """Join lines a PDF wrapped at the page edge back into paragraphs."""
+    lines = [ln.rstrip() for ln in text.split("\n") if ln.strip() and not _PAGE_NUMBER.match(ln)]
+    widths = sorted(len(ln.strip()) for ln in lines if ln.strip())
+    if not widths:
+        return text
+    full = widths[int(len(widths) * 0.9)] if len(widths) > 5 else widths[-1]
+    out: list[str] = []
+    last_len = 0
+    for line in lines:
+        stripped = line.strip()
+        if (out and stripped and "|" not in stripped and not _HEADING_START.match(stripped)
+                and out[-1][-1] not in _BREAK_AFTER and last_len >= full * 0.8):
+            out[-1] += stripped
+        else:
+            out.append(stripped)
+        last_len = len(stripped)
+    return "\n".join(out)
+
+
+# ---- HTML -------------------------------------------------------------------------------
+
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "header", "footer", "main", "aside", "h1", "h2", "h3", "h4", "h5", "h6",
+    "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "br", "hr", "center", "form", "figure", "figcaption",
+    "caption", "address", "nav",
+}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "button", "select", "option"}
+
+
+def _html_text(data: bytes) -> str:
+    from bs4 import BeautifulSoup, NavigableString, Tag
+
+    try:
+        soup = BeautifulSoup(data, "lxml")
+    except Exception as e:  # a parser failure means the file is not usable HTML
+        raise ExtractionError("HTML 文件无法解析。") from e
+    lines: list[str] = [""]
+
+    def newline() -> None:
+        if lines[-1].strip():
+            lines.append("")
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
+                    continue
+                piece = re.sub(r"\s+", " ", str(child))
+                lines[-1] += piece if lines[-1] else piece.lstrip()
+            elif isinstance(child, Tag):
+                name = child.name.lower()
+                if name in _SKIP_TAGS:
+                    continue
+                if name == "table":
+                    newline()
+                    for row in child.find_all("tr"):
+                        if row.find_parent("table") is not child:
+                            continue
+                        cells = [cell_text([c.get_text(" ", strip=True)]) for c in row.find_all(["td", "th"])
+                                 if c.find_parent("tr") is row]
+                        if any(cells):
+                            lines.append(" | ".join(cells))
+                    lines.append("")
+                    continue
+                block = name in _BLOCK_TAGS
+                if block:
+                    newline()
+                walk(child)
+                if block:
+                    newline()
+
+    walk(soup.body or soup)
+    return "\n".join(_CJK_GAP.sub("", line.strip()) for line in lines)
+
+
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff,.;:，。、；：）)”])\s+(?=[\u4e00-\u9fff（(“])")

@@ -1,0 +1,213 @@
+"""Tasks from the outline: a numbered item with exactly one clause is one task; otherwise every
+clause-bearing paragraph under a heading is its own task, with the heading in its path.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from duban.extract.clauses import Clause
+from duban.extract.headings import detect, first_sentence_end, strip_end_punct
+from duban.extract.normalize import half
+from duban.extract.structure import Node, Paragraph
+from duban.extract.timephrases import deadlines_from_cell, find_deadlines, is_ongoing, is_ongoing_cell
+from duban.extract.units import restore_prefixes
+
+_BULLET = re.compile(r"^[\s—\-–●•·◆■□▲★☆*]+")
+
+
+@dataclass
+class Piece:
+    """A stretch of one paragraph that belongs to a task (clause spans blanked for time phrases)."""
+
+    orig: str
+    norm: str
+    blanks: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class RawTask:
+    """A task before numbering and document-level rules."""
+
+    line: int
+    path: list[str]
+    number: str | None
+    title: str
+    clause: Clause
+    pieces: list[Piece]
+
+
+def collect_tasks(root: Node) -> list[RawTask]:
+    """Walk the outline and return tasks in document order."""
+    out: list[RawTask] = []
+    _walk(root, [], out)
+    return out
+
+
+def _heading_clause(node: Node) -> Paragraph | None:
+    """The heading line itself when it carries exactly one clause and nothing after its title."""
+    head = node.body[0] if node.body and isinstance(node.body[0], Paragraph) and node.body[0].heading_line else None
+    if head is None or len(head.clauses) != 1:
+        return None
+    c = head.clauses[0]
+    after = head.norm[head.body_start:]
+    if c.start >= head.body_start:
+        after = head.norm[head.body_start:c.start] + head.norm[c.end:]
+    return head if not re.sub(r"[\s。;,.]", "", after) else None
+
+
+def _walk(node: Node, path: list[str], out: list[RawTask]) -> None:
+    head = _heading_clause(node) if node.label is not None else None
+    if node.label is not None and node.clause_count() == 1 and (not node.children() or head):
+        out.append(_item_task(node, path))
+        return
+    inner = path + [node.heading] if node.label is not None else path
+    if head is not None:
+        out.append(RawTask(head.line, path, node.label.number or None, node.title, head.clauses[0],
+                           [_clause_piece(head)]))
+    pending: Paragraph | None = None
+    body = node.body
+    for k, block in enumerate(body):
+        if isinstance(block, Node):
+            pending = None
+            _walk(block, inner, out)
+            continue
+        if not isinstance(block, Paragraph):
+            pending = None
+            continue
+        if block.heading_line and (not block.clauses or block is head):
+            continue
+        if not block.clauses:
+            pending = block
+            continue
+        if block.is_bare_clause:
+            host = pending
+            if host is None:
+                nxt = body[k + 1] if k + 1 < len(body) else None
+                if isinstance(nxt, Paragraph) and not nxt.clauses:
+                    host = nxt
+            if host is None:
+                pending = None
+                continue
+            title = _first_sentence(host.orig, host.norm, [])
+            out.append(RawTask(block.line, inner, None, title, block.clauses[0],
+                               [Piece(host.orig, host.norm), _clause_piece(block)]))
+            pending = None
+            continue
+        pending = None
+        own = node.label.number if block.heading_line and node.label else None
+        for k, task in enumerate(_paragraph_tasks(block, inner, own)):
+            if own is not None and k == 0 and task.number == own:
+                task.path = path
+            out.append(task)
+
+
+def _clause_piece(p: Paragraph) -> Piece:
+    return Piece(p.orig, p.norm, [(c.start, c.end) for c in p.clauses])
+
+
+def _item_task(node: Node, path: list[str]) -> RawTask:
+    clause = next(c for p in _all_paragraphs(node) for c in p.clauses)
+    pieces = [_clause_piece(p) for p in _all_paragraphs(node)]
+    title = node.title
+    if not title:
+        body = [p for p in node.paragraphs() if not p.heading_line]
+        title = _first_sentence(body[0].orig, body[0].norm, body[0].clauses) if body else ""
+    return RawTask(node.line, path, (node.label.number or None) if node.label else None, title, clause, pieces)
+
+
+def _all_paragraphs(node: Node) -> list[Paragraph]:
+    out = []
+    for b in node.body:
+        if isinstance(b, Paragraph):
+            out.append(b)
+        elif isinstance(b, Node):
+            out.extend(_all_paragraphs(b))
+    return out
+
+
+def _paragraph_tasks(p: Paragraph, path: list[str], heading_number: str | None = None) -> list[RawTask]:
+    clauses = p.clauses
+    first = p.body_start if p.heading_line and p.body_start <= clauses[0].start else 0
+    if first:
+        body = p.norm[first:].lstrip(" \t。;,")
+        offset = len(p.norm) - len(body)
+        if detect(body, p.orig[offset:]) is None:
+            first = 0
+    leading = not re.sub(r"[\s—\-。]", "", p.norm[first:clauses[0].start])
+    spans = []
+    if leading:
+        for k, c in enumerate(clauses):
+            end = clauses[k + 1].start if k + 1 < len(clauses) else len(p.norm)
+            spans.append((c.start, end, c))
+    else:
+        start = first
+        for k, c in enumerate(clauses):
+            end = c.end if k + 1 < len(clauses) else len(p.norm)
+            spans.append((start, end, c))
+            start = end
+    tasks = []
+    for start, end, c in spans:
+        while start < end and p.norm[start] in " \t。;":
+            start += 1
+        orig, norm = p.orig[start:end], p.norm[start:end]
+        blank = (c.start - start, c.end - start)
+        number = heading_number if start == 0 and p.heading_line else None
+        label = detect(norm, orig) if blank[0] > 0 else None
+        if label:
+            number = label.number
+            title = _first_sentence(orig[label.rest_at:], norm[label.rest_at:],
+                                    [(blank[0] - label.rest_at, blank[1] - label.rest_at)])
+        else:
+            title = _first_sentence(orig, norm, [blank])
+        tasks.append(RawTask(p.line, path, number, title, c, [Piece(orig.rstrip(), norm.rstrip(), [blank])]))
+    return tasks
+
+
+def _first_sentence(orig: str, norm: str, blanks) -> str:
+    chars_o, chars_n = list(orig), list(norm)
+    for b in blanks:
+        s, e = (b.start, b.end) if isinstance(b, Clause) else b
+        for k in range(max(0, s), min(len(chars_n), e)):
+            chars_o[k] = chars_n[k] = "\x00"
+    o, n = "".join(chars_o), "".join(chars_n)
+    start = len(n) - len(n.lstrip(" \x00"))
+    end = first_sentence_end(n, start)
+    title = o[start:end].replace("\x00", "")
+    return strip_end_punct(_BULLET.sub("", title))
+
+
+def finish_task(raw: RawTask, seq: int, stems: tuple[str, ...], reference: date | None) -> dict:
+    """The task as the schema writes it, plus its full text and whether it is ongoing."""
+    clause = raw.clause
+    units = restore_prefixes(clause.units, stems)
+    renamed = dict(zip(clause.units, units, strict=True))
+    lead = [renamed.get(n, n) for n in clause.lead] if clause.lead_explicit else units[:1]
+    deadlines: list[dict] = []
+    texts = []
+    for piece in raw.pieces:
+        o, n = list(piece.orig), list(piece.norm)
+        for s, e in piece.blanks:
+            for k in range(max(0, s), min(len(n), e)):
+                o[k] = n[k] = " "
+        deadlines.extend(find_deadlines("".join(n), "".join(o), reference))
+        texts.append(piece.orig)
+    if clause.time_text:
+        deadlines.extend(deadlines_from_cell(half(clause.time_text), clause.time_text, reference))
+    text = "\n".join(t for t in texts if t)
+    ongoing = is_ongoing(text) and not any(d["kind"] == "once" for d in deadlines)
+    if clause.time_text and is_ongoing_cell(clause.time_text):
+        ongoing = True
+    return {
+        "seq": seq,
+        "path": list(raw.path),
+        "number": raw.number,
+        "title": raw.title,
+        "lead": lead,
+        "lead_explicit": bool(clause.lead_explicit),
+        "units": units,
+        "deadlines": deadlines,
+        "text": text,
+        "ongoing": ongoing,
+    }

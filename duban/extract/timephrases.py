@@ -1,0 +1,283 @@
+"""Time phrases -> deadlines: once dates, recurring rules, and relative phrases resolved against a date.
+
+Every deadline keeps the phrase exactly as the text writes it. Patterns run on normalised text.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "〇": 0, "零": 0}
+_PLAN_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
+
+Y = r"(?P<y>(?:19|20)\d{2})\s*"
+M = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+D = r"(?P<d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+Q = r"(?P<q>[一二三四1-4])"
+TO = r"(?:到|至)?"
+BEFORE = r"(?:前|之前|以前|为止)?"
+_NOT_AFTER_YEAR = re.compile(r"^(?:完成值|基数|基期|现状|数据|以来|起|开始|度|年初|初|的基础|水平|同期|相比|比)")
+
+
+def cn_int(s: str) -> int:
+    """A small number written in digits or Chinese numerals (三, 十二, 二十八)."""
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        return (_CN_NUM.get(head, 1) if head else 1) * 10 + (_CN_NUM.get(tail, 0) if tail else 0)
+    return _CN_NUM.get(s, 0)
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_years(d: date, n: int) -> date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:
+        return d.replace(year=d.year + n, day=28)
+
+
+def _add_months(d: date, n: int) -> date:
+    total = d.month - 1 + n
+    year, month = d.year + total // 12, total % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class _Rule:
+    name: str
+    rx: re.Pattern
+    priority: int
+    needs: tuple[str, ...]
+
+
+_RULES: list[tuple[str, str]] = [
+    ("range", rf"{TO}(?P<y1>(?:19|20)\d{{2}})\s*年?\s*[-—–~至到]+\s*{Y}年(?:期间|间|内|底前?|末)?"),
+    ("ymd", rf"{TO}{Y}年{M}月{D}[日号]{BEFORE}"),
+    ("ym", rf"{TO}{Y}年{M}月(?:份)?(?P<part>底|末|上旬|中旬|下旬)?{BEFORE}"),
+    ("y_half", rf"{TO}{Y}年(?:的)?(?:(?P<h>上|下)半年|第?{Q}季度)(?:末|底)?{BEFORE}"),
+    ("y_end", rf"{TO}{Y}年(?:年)?(?:底|末)(?:前|之前|以前|为止)?"),
+    ("y_before", rf"{Y}年(?:前|之前|以前)"),
+    ("y_to", rf"(?:到|至){Y}年(?:内)?"),
+    ("y_bare", rf"(?<![\d年])(?<!截至)(?<!截止){Y}年(?:内)?(?=[,;]|(?:全面|基本|要|将|全市|全县|全区)?(?:完成|实现|建成|达到))"),
+    ("plan", "[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?P<tail>期间|期末|末期|时期|规划期内?|末)"),
+    ("yearly_m", rf"每年(?:的)?{M}月(?:份)?(?:{D}[日号]|(?P<part>底|末|上旬|中旬|下旬))?{BEFORE}"),
+    ("yearly_end", r"每年(?:年底|年末|底|末)(?:前|之前)?"),
+    ("yearly_half", r"每年(?:的)?(?P<h>上|下)半年(?:末)?(?:前)?"),
+    ("yearly_q", rf"每年(?:的)?第?{Q}季度(?:末)?(?:前)?"),
+    ("quarterly", rf"(?:每(?:个)?|按)季度(?:第(?P<qm>[一二三1-3])个?月(?:{D}[日号])?{BEFORE}|(?:末|底){BEFORE})?"),
+    ("quarterly_once", r"(?<![\d年今明次本当后第每])一季度(?=[^,。;]{0,12}?[一1]次)"),
+    ("semiannual", rf"(?:每|按)半年(?:第(?P<hm>[一二三四五六1-6])个?月(?:{D}[日号])?{BEFORE})?|(?<![上下])半年[^,。;]{{0,6}}?一次"),
+    ("monthly", rf"(?<![人户])每(?:个)?月(?:{D}[日号]|(?P<part>底|末))?{BEFORE}"),
+    ("yearly", r"(?<![人户名])(?:每年度?|一年一次|年度一次)"),
+    ("rel", rf"(?<![\d一二两几每])(?P<rel>今年|本年度?|当年|明年|次年|后年|下一年度?|下年度?)(?:(?:的)?{M}月(?:{D}[日号]|(?P<part>底|末))?|年底|年末|底|末|(?P<h>上|下)半年|第?{Q}季度(?:末)?)?(?:前|之前|以前|内)?"),
+    ("rel_year_end", r"(?<![\d年每今明次本当后])(?:年底前|年底|年末前|年内)"),
+    ("rel_half", r"(?<![\d年每今明次本当后])(?P<h>上|下)半年(?:前|内|末)?"),
+    ("rel_q", rf"(?<![\d年每今明次本当后第一二三四])(?:第)?{Q}季度(?:末|底)?(?:前|内)?"),
+    ("rel_md", rf"(?<![\d年每月个])(?<![一二三四五六七八九十]){M}月(?:{D}[日号]|(?P<part>底|末))(?:前|之前|以前)"),
+    ("within", r"(?<![\d年])(?P<n>[一二三四五六七八九十两]|\d{1,2})(?P<u>年|个月)(?:内|之内|以内)"),
+]
+_NEEDS = {
+    "range": ("年",), "ymd": ("年",), "ym": ("年",), "y_half": ("年",), "y_end": ("年",), "y_before": ("年",),
+    "y_to": ("年",), "y_bare": ("年",), "plan": ("五",), "yearly_m": ("每年",), "yearly_end": ("每年",),
+    "yearly_half": ("每年",), "yearly_q": ("每年",), "quarterly": ("季度",), "quarterly_once": ("季度",),
+    "semiannual": ("半年",), "monthly": ("月",), "yearly": ("年",), "rel": ("年",), "rel_year_end": ("年",),
+    "rel_half": ("半年",), "rel_q": ("季度",), "rel_md": ("月",), "within": ("内",),
+}
+RULES = [_Rule(name, re.compile(rx), i, _NEEDS[name]) for i, (name, rx) in enumerate(_RULES)]
+_ONGOING = re.compile(r"持续推进|长期坚持|长期推进|长期实施|长期开展|持续开展|常抓不懈")
+_ONGOING_CELL = re.compile(r"^(?:长期|持续|长期坚持|持续推进|常态化|长期推进|持续实施|长期执行|每年持续推进)")
+_GUILLEMETS = re.compile(r"《[^《》]*》")
+_ANY_TIME = re.compile(r"年|月|季度|五|内")
+
+
+def is_ongoing(text: str) -> bool:
+    """Whether a task's text says it goes on without an end (持续推进, 长期坚持)."""
+    return bool(_ONGOING.search(text))
+
+
+def is_ongoing_cell(text: str) -> bool:
+    """Whether a time-limit cell or field says 长期 / 持续推进 rather than a date."""
+    return bool(_ONGOING_CELL.match(text.strip()))
+
+
+def _quarter_end(year: int, q: int) -> date:
+    return month_end(year, q * 3)
+
+
+_PHRASE_STOP = re.compile(r"[,;。:!?\n]|的(?![“\"])|(?:\d+|[一两二三四五六七八九十])次(?!数)")
+
+
+def _phrase_end(norm: str, end: int) -> int:
+    depth = 0
+    for m in _PHRASE_STOP.finditer(norm, end):
+        depth = norm.count("“", end, m.start()) - norm.count("”", end, m.start())
+        if depth > 0:
+            continue
+        return m.end() if m.group(0).endswith("次") else m.start()
+    return len(norm)
+
+
+def find_deadlines(norm: str, orig: str, reference: date | None) -> list[dict]:
+    """Every deadline a task's text sets, in order of appearance, each with its phrase as written."""
+    if not _ANY_TIME.search(norm):
+        return []
+    blocked = [False] * len(norm)
+    if "《" in norm:
+        for m in _GUILLEMETS.finditer(norm):
+            blocked[m.start():m.end()] = [True] * (m.end() - m.start())
+    candidates = []
+    for rule in RULES:
+        if not any(k in norm for k in rule.needs):
+            continue
+        for m in rule.rx.finditer(norm):
+            if m.end() > m.start() and not blocked[m.start()]:
+                candidates.append((m.start(), -(m.end() - m.start()), rule.priority, rule.name, m))
+    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+    taken_until = -1
+    out = []
+    for start, _, _, name, m in candidates:
+        if start < taken_until:
+            continue
+        entry, end = _resolve(name, m, norm, reference)
+        if entry is None:
+            continue
+        entry["phrase"] = orig[start:end].strip()
+        out.append(entry)
+        taken_until = m.end()
+    return out
+
+
+def _day(m: re.Match, year: int, month: int) -> int:
+    g = m.groupdict()
+    if g.get("d"):
+        return min(cn_int(g["d"]), calendar.monthrange(year, month)[1])
+    part = g.get("part")
+    if part == "上旬":
+        return 10
+    if part == "中旬":
+        return 20
+    return calendar.monthrange(year, month)[1]
+
+
+def _once(due: date) -> dict:
+    return {"kind": "once", "due": due.isoformat()}
+
+
+def _resolve(name: str, m: re.Match, norm: str, ref: date | None) -> tuple[dict | None, int]:
+    g = m.groupdict()
+    end = m.end()
+    year = int(g["y"]) if g.get("y") else None
+    if year is not None:
+        ys = m.start("y1") if g.get("y1") else m.start("y")
+        before = norm[max(0, ys - 3):ys]
+        if "截至" in before or "截止" in before or _NOT_AFTER_YEAR.match(norm[end:end + 4]):
+            return None, end
+    if name == "range":
+        if year < int(g["y1"]):
+            return None, end
+        return _once(date(year, 12, 31)), end
+    if name in ("ymd", "ym"):
+        month = cn_int(g["m"])
+        return _once(date(year, month, _day(m, year, month))), end
+    if name == "y_half":
+        if g.get("h"):
+            return _once(month_end(year, 6 if g["h"] == "上" else 12)), end
+        return _once(_quarter_end(year, cn_int(g["q"]))), end
+    if name in ("y_end", "y_to", "y_bare"):
+        return _once(date(year, 12, 31)), end
+    if name == "y_before":
+        return _once(date(year - 1, 12, 31)), end
+    if name == "plan":
+        if g["tail"] == "时期" and norm[end:end + 1] in "“\"《":
+            return None, end
+        return _once(date(_PLAN_END[g["plan"]], 12, 31)), end
+    if name == "yearly_m":
+        month = cn_int(g["m"])
+        return {"kind": "recurring", "freq": "yearly", "month": month, "day": _day(m, 2001, month)}, end
+    if name == "yearly_end":
+        return {"kind": "recurring", "freq": "yearly", "month": 12, "day": 31}, end
+    if name == "yearly_half":
+        month = 6 if g["h"] == "上" else 12
+        return {"kind": "recurring", "freq": "yearly", "month": month, "day": 30 if month == 6 else 31}, end
+    if name == "yearly_q":
+        month = cn_int(g["q"]) * 3
+        return {"kind": "recurring", "freq": "yearly", "month": month, "day": calendar.monthrange(2001, month)[1]}, end
+    if name == "quarterly":
+        entry = {"kind": "recurring", "freq": "quarterly"}
+        if g.get("qm"):
+            entry["month"] = cn_int(g["qm"])
+            if g.get("d"):
+                entry["day"] = cn_int(g["d"])
+        return entry, _phrase_end(norm, end) if not g.get("qm") else end
+    if name == "quarterly_once":
+        return {"kind": "recurring", "freq": "quarterly"}, norm.find("次", end) + 1
+    if name == "semiannual":
+        entry = {"kind": "recurring", "freq": "semiannual"}
+        if g.get("hm"):
+            entry["month"] = cn_int(g["hm"])
+            if g.get("d"):
+                entry["day"] = cn_int(g["d"])
+            return entry, end
+        return entry, _phrase_end(norm, end)
+    if name == "monthly":
+        entry = {"kind": "recurring", "freq": "monthly"}
+        if g.get("d"):
+            entry["day"] = cn_int(g["d"])
+            return entry, end
+        return entry, _phrase_end(norm, end)
+    if name == "yearly":
+        return {"kind": "recurring", "freq": "yearly", "month": 12, "day": 31}, _phrase_end(norm, end)
+    if ref is None:
+        return None, end
+    if name == "rel":
+        offset = {"今年": 0, "本年": 0, "本年度": 0, "当年": 0, "明年": 1, "次年": 1, "下一年": 1, "下一年度": 1,
+                  "下年": 1, "下年度": 1, "后年": 2}[g["rel"]]
+        y = ref.year + offset
+        if g.get("m"):
+            month = cn_int(g["m"])
+            return _once(date(y, month, _day(m, y, month))), end
+        if g.get("h"):
+            return _once(month_end(y, 6 if g["h"] == "上" else 12)), end
+        if g.get("q"):
+            return _once(_quarter_end(y, cn_int(g["q"]))), end
+        if m.group(0) in ("当年", "本年", "本年度"):
+            return None, end
+        return _once(date(y, 12, 31)), end
+    if name == "rel_year_end":
+        return _once(date(ref.year, 12, 31)), end
+    if name == "rel_half":
+        return _once(month_end(ref.year, 6 if g["h"] == "上" else 12)), end
+    if name == "rel_q":
+        due = _quarter_end(ref.year, cn_int(g["q"]))
+        return _once(due if due >= ref else _quarter_end(ref.year + 1, cn_int(g["q"]))), end
+    if name == "rel_md":
+        month = cn_int(g["m"])
+        due = date(ref.year, month, _day(m, ref.year, month))
+        if due < ref:
+            due = date(ref.year + 1, month, _day(m, ref.year + 1, month))
+        return _once(due), end
+    if name == "within":
+        n = cn_int(g["n"])
+        if n <= 0:
+            return None, end
+        due = _add_years(ref, n) if g["u"] == "年" else _add_months(ref, n)
+        return _once(due), end
+    return None, end
+
+
+def deadlines_from_cell(norm: str, orig: str, reference: date | None) -> list[dict]:
+    """Deadlines from a table's 完成时限 cell or a 完成时限: field; a bare year there means its year end."""
+    found = find_deadlines(norm, orig, reference)
+    if found:
+        return found
+    out = []
+    for m in re.finditer(r"(?:19|20)\d{2}", norm):
+        out.append({"kind": "once", "due": f"{m.group(0)}-12-31", "phrase": orig[m.start():m.end() + (1 if norm[m.end():m.end() + 1] == "年" else 0)]})
+    return out

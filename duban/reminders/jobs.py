@@ -1,0 +1,162 @@
+"""The scheduled jobs: the daily overdue scan, the reminder run, the outbox retry, each under a lease."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from db import transaction
+from db.queries import reminders as q
+from duban.errors import DubanError
+from duban.reminders import digest, lease, outbox
+from duban.reminders import rules as rules_mod
+from duban.reminders.workdays import has_calendar_data, is_workday
+
+log = logging.getLogger("duban.reminders")
+
+OVERDUE, REMIND, OUTBOX = "overdue", "remind", "outbox"
+
+
+@dataclass
+class RemindResult:
+    today: dt.date
+    workday: bool
+    planned: list[digest.Planned] = field(default_factory=list)
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    meeting_requests: int = 0
+
+    def summary(self) -> str:
+        """One line for the job log."""
+        if not self.workday:
+            return f"{self.today} 不是工作日,不发送提醒。"
+        return (f"{self.today}:新生成 {len(self.planned)} 条消息,发出 {self.sent} 条,失败 {self.failed} 条"
+                + (f",会前报送提醒 {self.meeting_requests} 条" if self.meeting_requests else ""))
+
+
+def overdue_scan(db: sqlite_utils.Database, today: dt.date) -> list[int]:
+    """Flag the deadline instances that went overdue by `today` (the tracker's own scan)."""
+    try:
+        from duban.services import check
+    except ImportError as e:
+        if e.name != "duban.services.check":
+            raise
+        raise DubanError("逾期检查功能尚未安装。") from None
+    return list(check.overdue_scan(db, today) or [])
+
+
+def remind(db: sqlite_utils.Database, today: dt.date, *, dry_run: bool = False, now: dt.datetime | None = None,
+           holder: str | None = None) -> RemindResult:
+    """Today's reminders: decide the digests (once per recipient), then send everything due in the outbox."""
+    if not has_calendar_data(today):
+        log.warning("节假日数据不含 %s 年,按周一至周五为工作日计算。", today.year)
+    result = RemindResult(today=today, workday=is_workday(today))
+    if not result.workday:
+        return result
+    result.planned = digest.plan(db, today, dry_run=dry_run)
+    if dry_run:
+        return result
+    result.meeting_requests = _meeting_requests(db, today)
+    sent = outbox.flush(db, today, now=now, holder=holder)
+    result.sent, result.failed, result.errors = sent.sent, sent.failed, sent.errors
+    return result
+
+
+def _meeting_requests(db: sqlite_utils.Database, today: dt.date) -> int:
+    """Ask member units for their updates before a meeting, through the meetings feature when it is there.
+
+    The meetings feature decides which meetings' notice day has come and queues each request once
+    (send.queue_message); the messages then go out with today's outbox.
+    """
+    if not rules_mod.meeting_request_days(db):
+        return 0
+    try:
+        from duban.services import meetings
+    except ImportError:
+        return 0
+    request = getattr(meetings, "send_update_requests", None)
+    if request is None:
+        return 0
+    try:
+        return len(request(db, today) or [])
+    except Exception:  # the reminders must still go out if the meetings part fails
+        log.exception("会前报送提醒未能生成")
+        return 0
+
+
+def flush_outbox(db: sqlite_utils.Database, today: dt.date, now: dt.datetime | None = None) -> outbox.FlushResult:
+    """Retry what failed before, once its backoff has passed (working days only)."""
+    return outbox.flush(db, today, now=now)
+
+
+@dataclass
+class JobOutcome:
+    status: str            # ran, already, busy, error
+    detail: str = ""
+    result: object = None
+
+
+def run_job(db: sqlite_utils.Database, job: str, today: dt.date, *, holder: str | None = None,
+            once_per_day: bool = True, now: dt.datetime | None = None) -> JobOutcome:
+    """Run one job under its lease and record the run (the outbox retry, every few minutes, is not recorded).
+
+    A daily job that already ran successfully for `today` does not run again when once_per_day, so a
+    restart, a catch-up and the regular schedule together still run it once a day.
+    """
+    holder = holder or outbox.holder_id()
+    record = job != OUTBOX
+    with lease.held(db, job, holder) as got:
+        if not got:
+            log.info("任务 %s 正由其他进程运行,本次跳过。", job)
+            return JobOutcome("busy", "另一个进程正在运行此任务。")
+        if once_per_day and record and q.ran_ok_on(db, job, today.isoformat()):
+            return JobOutcome("already", f"{today} 已运行过。")
+        run_id = None
+        if record:
+            with transaction(db):
+                run_id = q.start_run(db, job, today.isoformat(), holder)
+        result: object = None
+        try:
+            if job == OVERDUE:
+                result = overdue_scan(db, today)
+                detail, status = f"新标记逾期 {len(result)} 项", "ok"
+            elif job == REMIND:
+                result = remind(db, today, now=now, holder=holder)
+                detail, status = result.summary(), ("ok" if result.workday else "skipped")
+            elif job == OUTBOX:
+                result = flush_outbox(db, today, now=now)
+                detail, status = f"发出 {result.sent} 条,失败 {result.failed} 条", "ok"
+            else:
+                raise ValueError(f"unknown job {job}")
+        except Exception as e:
+            if run_id is not None:
+                with transaction(db):
+                    q.finish_run(db, run_id, "error", f"{type(e).__name__}: {e}")
+            if isinstance(e, DubanError):
+                log.error("任务 %s 未能运行:%s", job, e)
+                return JobOutcome("error", str(e))
+            log.exception("任务 %s 运行出错", job)
+            return JobOutcome("error", f"{type(e).__name__}: {e}")
+        if run_id is not None:
+            with transaction(db):
+                q.finish_run(db, run_id, status, detail)
+        log.info("任务 %s:%s", job, detail)
+        return JobOutcome("ran", detail, result)
+
+
+def catch_up(db: sqlite_utils.Database, today: dt.date, holder: str | None = None) -> dict[str, JobOutcome]:
+    """At start: run the daily jobs that have not run today (the reminder run covers the days missed since)."""
+    out = {}
+    for job in (OVERDUE, REMIND):
+        last = q.last_ok_run_day(db, job)
+        if last is None or last < today.isoformat():
+            out[job] = run_job(db, job, today, holder=holder)
+    return out
+
+
+def recent_runs(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
+    """The last job runs, for the settings page."""
+    return q.recent_runs(db, limit)

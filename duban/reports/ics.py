@@ -1,0 +1,68 @@
+"""A department's deadlines as an iCalendar (.ics) file, for liaisons' own calendars."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlite_utils
+from icalendar import Alarm, Calendar, Event
+
+from db.queries import reminders as q
+from duban.access import Actor, require_department
+from duban.errors import NotFound
+
+STATE_LABELS = {"open": "未完成", "claimed": "已报完成(待审核)", "closed": "已完成"}
+
+
+def department_calendar(db: sqlite_utils.Database, actor: Actor, department_id: int,
+                        stamp: dt.datetime | None = None) -> bytes:
+    """Every deadline of the unit's tasks as an all-day event with a reminder the day before.
+
+    A liaison may only fetch their own departments' calendar. Event UIDs are stable, so a calendar
+    that imports the file again updates the events instead of doubling them.
+    """
+    require_department(actor, {department_id})
+    dept = q.department(db, department_id)
+    if dept is None:
+        raise NotFound("单位不存在。")
+    unit = f"{dept['jurisdiction']} {dept['name']}" if dept.get("jurisdiction") else dept["name"]
+    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", "-//duban//督办任务到期日//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"督办 · {unit}")
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    for row in q.department_instances(db, department_id):
+        due = dt.date.fromisoformat(row["due"])
+        role = "牵头" if row["role"] == "lead" else "配合"
+        number = f"{row['number']} " if row.get("number") else ""
+        done = row["state"] == "closed"
+        ev = Event()
+        ev.add("uid", f"duban-{row['instance_id']}-{department_id}@duban")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", due)
+        ev.add("dtend", due + dt.timedelta(days=1))
+        ev.add("summary", f"{'[已完成] ' if done else ''}【{role}】{number}{row['title']}")
+        lines = [f"规划:{row['plan_title']}" if row.get("plan_title") else "来源:交办事项",
+                 f"期次:{row['period_label']}" if row.get("period_label") else "",
+                 f"责任:{unit}({role})", f"任务状态:{row['status']};本期:{STATE_LABELS.get(row['state'], row['state'])}"]
+        ev.add("description", "\n".join(x for x in lines if x))
+        ev.add("categories", ["督办"])
+        ev.add("transp", "TRANSPARENT")
+        if not done:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"明天到期:{row['title']}")
+            alarm.add("trigger", dt.timedelta(days=-1))
+            ev.add_component(alarm)
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def calendar_departments(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    """The units whose calendar the actor may download: a liaison's own, everyone's for the office and leaders."""
+    rows = q.departments(db)
+    if not actor.sees_all:
+        rows = [r for r in rows if r["id"] in actor.department_ids]
+    return [{"id": r["id"], "name": r["name"],
+             "label": f"{r['jurisdiction']} {r['name']}" if r.get("jurisdiction") else r["name"]} for r in rows]

@@ -1,0 +1,233 @@
+"""Department assessment (考核): a score per department from a rule the office can read and adjust."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import asdict, dataclass, fields
+
+import sqlite_utils
+
+from db import transaction
+from db.queries import assessment as q
+from db.queries import audit
+from db.queries import meetings as mq
+from duban.access import Actor, require_office
+from duban.errors import AccessDenied, InputError
+
+SETTING_KEY = "assessment_rule"
+REPORT_LEAD_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The scoring rule's weights; the text on the page is generated from them."""
+
+    base: float = 30
+    completion_weight: float = 40
+    report_weight: float = 30
+    overdue_item_penalty: float = 2
+    overdue_days_per_point: int = 30
+    overdue_cap: float = 20
+    returned_penalty: float = 5
+    returned_cap: float = 15
+
+    def text(self) -> str:
+        """The rule in words, as the page and the pack print it."""
+        return (f"得分 = 基础分 {_n(self.base)} + 按时完成率 × {_n(self.completion_weight)} + 按时填报率 × "
+                f"{_n(self.report_weight)} − 逾期扣分 − 退回扣分,最低 0 分。"
+                f"按时完成率:考核期内到期、由本单位牵头的期限事项中,在期限内经审核销号的比例;"
+                f"按时填报率:考核期内到期、本单位承担(牵头或配合)的期限事项中,本单位在到期日前"
+                f"{REPORT_LEAD_MONTHS}个月内报送了进展的比例(无到期事项时按满分计);"
+                f"逾期扣分:考核截止时仍逾期未完成的牵头事项每项扣 {_n(self.overdue_item_penalty)} 分,考核期内逾期天数合计每满 "
+                f"{self.overdue_days_per_point} 天再扣 1 分,合计不超过 {_n(self.overdue_cap)} 分;"
+                f"退回扣分:考核期内每份被退回的报告扣 {_n(self.returned_penalty)} 分,不超过 {_n(self.returned_cap)} 分。")
+
+    def max_score(self) -> float:
+        return self.base + self.completion_weight + self.report_weight
+
+
+FIELD_LABELS = {"base": "基础分", "completion_weight": "按时完成率权重", "report_weight": "按时填报率权重",
+                "overdue_item_penalty": "每项逾期扣分", "overdue_days_per_point": "逾期每满多少天扣 1 分",
+                "overdue_cap": "逾期扣分上限", "returned_penalty": "每份退回报告扣分", "returned_cap": "退回扣分上限"}
+
+
+def _n(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def get_rule(db: sqlite_utils.Database) -> Rule:
+    """The rule in force: the office's saved weights, else the defaults."""
+    raw = mq.setting(db, SETTING_KEY)
+    if not raw:
+        return Rule()
+    try:
+        saved = json.loads(raw)
+        names = {f.name for f in fields(Rule)}
+        return Rule(**{k: v for k, v in saved.items() if k in names})
+    except (ValueError, TypeError):
+        return Rule()
+
+
+def save_rule(db: sqlite_utils.Database, actor: Actor, **values) -> Rule:
+    """Change the rule's weights (office only); every value must be a number that is not negative."""
+    require_office(actor)
+    current = asdict(get_rule(db))
+    for key, value in values.items():
+        if key not in current:
+            raise InputError(f"未知的计分项:{key}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise InputError(f"{FIELD_LABELS[key]}应为数字。") from None
+        if number < 0:
+            raise InputError(f"{FIELD_LABELS[key]}不能为负数。")
+        if key == "overdue_days_per_point":
+            if number < 1:
+                raise InputError("逾期天数的计分间隔至少为 1 天。")
+            number = int(number)
+        current[key] = number
+    rule = Rule(**current)
+    with transaction(db):
+        mq.set_setting(db, SETTING_KEY, json.dumps(asdict(rule)))
+        audit.record(db, actor, "修改考核规则", "setting", None, asdict(rule))
+    return rule
+
+
+def _day(value, what: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except (TypeError, ValueError):
+        raise InputError(f"{what}格式不正确:{value!r},应为 YYYY-MM-DD。") from None
+
+
+def score(rule: Rule, completion_rate: float | None, report_rate: float | None, overdue_items: int,
+          overdue_days: int, returned: int) -> dict:
+    """One department's score and its parts (rates in 0..1; None means nothing fell due: full marks)."""
+    completion = rule.completion_weight * (1.0 if completion_rate is None else completion_rate)
+    reporting = rule.report_weight * (1.0 if report_rate is None else report_rate)
+    overdue = min(rule.overdue_cap, rule.overdue_item_penalty * overdue_items
+                  + overdue_days // max(1, int(rule.overdue_days_per_point)))
+    returns = min(rule.returned_cap, rule.returned_penalty * returned)
+    total = max(0.0, rule.base + completion + reporting - overdue - returns)
+    return {"base": rule.base, "completion_points": round(completion, 1), "report_points": round(reporting, 1),
+            "overdue_penalty": round(overdue, 1), "returned_penalty": round(returns, 1), "score": round(total, 1)}
+
+
+def evaluate(db: sqlite_utils.Database, actor: Actor, start, end, today: dt.date, plan_id: int | None = None) -> dict:
+    """Scores for every department with tasks, for deadlines falling due in [start, end] (up to today), each
+    with its breakdown, ranked within its jurisdiction; a liaison sees only its own departments."""
+    if actor.role not in ("office", "leader", "system", "liaison"):
+        raise AccessDenied()
+    start_d, end_d = _day(start, "考核开始日期"), _day(end, "考核结束日期")
+    if end_d < start_d:
+        raise InputError("考核结束日期不能早于开始日期。")
+    rule = get_rule(db)
+    as_of = min(end_d, today)
+    as_of_iso = as_of.isoformat()
+    per: dict[int, dict] = {}
+    for d in q.departments_with_tasks(db, plan_id):
+        if actor.sees_all or d["id"] in actor.department_ids:
+            per[d["id"]] = {"department_id": d["id"], "department": d["name"], "jurisdiction": d["jurisdiction"],
+                            "lead_due": 0, "on_time": 0, "overdue_items": 0, "overdue_days": 0,
+                            "report_due": 0, "reported": 0, "returned": 0}
+    start_iso = start_d.isoformat()
+    for i in q.due_instances(db, start_iso, end_d.isoformat(), plan_id, REPORT_LEAD_MONTHS):
+        row = per.get(i["department_id"])
+        if row is None or i["due"] >= as_of_iso:
+            continue
+        due = dt.date.fromisoformat(i["due"])
+        in_window = i["due"] >= start_iso
+        closed_by = i["closed_on"] if i["state"] == "closed" and i["closed_on"] and i["closed_on"] <= as_of_iso else None
+        if in_window:
+            row["report_due"] += 1
+            row["reported"] += bool(i["reported_on"])
+        if i["role"] != "lead" or i["state"] == "claimed":
+            continue
+        if in_window:
+            row["lead_due"] += 1
+            if closed_by and closed_by <= i["due"]:
+                row["on_time"] += 1
+                continue
+        if closed_by and closed_by <= i["due"]:
+            continue
+        # days late counted inside the window only: from the later of due+1 and start, to closing or as_of
+        late_from = max(due, start_d - dt.timedelta(days=1))
+        late_until = dt.date.fromisoformat(closed_by) if closed_by else as_of
+        row["overdue_days"] += max(0, (late_until - late_from).days)
+        if not closed_by:
+            row["overdue_items"] += 1
+    for dept_id, n in q.returned_reports(db, start_d.isoformat(), end_d.isoformat(), plan_id).items():
+        if dept_id in per:
+            per[dept_id]["returned"] = n
+    rows = []
+    for row in per.values():
+        completion = row["on_time"] / row["lead_due"] if row["lead_due"] else None
+        reporting = row["reported"] / row["report_due"] if row["report_due"] else None
+        row.update(completion_rate=None if completion is None else round(completion * 100, 1),
+                   report_rate=None if reporting is None else round(reporting * 100, 1),
+                   **score(rule, completion, reporting, row["overdue_items"], row["overdue_days"], row["returned"]))
+        rows.append(row)
+    # departments are ranked against the others of their own jurisdiction
+    rows.sort(key=lambda r: (r["jurisdiction"] or "", -r["score"], r["department_id"]))
+    place, rank = None, 0
+    for row in rows:
+        rank = rank + 1 if row["jurisdiction"] == place else 1
+        place = row["jurisdiction"]
+        row["rank"] = rank
+    return {"start": start_d.isoformat(), "end": end_d.isoformat(), "as_of": as_of_iso, "rule": asdict(rule),
+            "rule_text": rule.text(), "max_score": rule.max_score(), "rows": rows}
+
+
+EXPORT_COLUMNS = [("rank", "名次"), ("jurisdiction", "地区"), ("department", "单位"), ("score", "得分"),
+                  ("base", "基础分"), ("completion_rate", "按时完成率(%)"), ("completion_points", "完成得分"),
+                  ("report_rate", "按时填报率(%)"), ("report_points", "填报得分"), ("lead_due", "到期牵头事项"),
+                  ("on_time", "按时销号"), ("overdue_items", "逾期事项"), ("overdue_days", "逾期天数"),
+                  ("overdue_penalty", "逾期扣分"), ("returned", "退回报告"), ("returned_penalty", "退回扣分")]
+
+
+def to_csv(result: dict) -> bytes:
+    """The scores as CSV (UTF-8 with BOM, so Excel opens the Chinese correctly)."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([label for _, label in EXPORT_COLUMNS])
+    for r in result["rows"]:
+        w.writerow(["" if r[k] is None else r[k] for k, _ in EXPORT_COLUMNS])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx(result: dict) -> bytes:
+    """The scores as an Excel sheet with the rule written above the table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "考核得分"
+    last = get_column_letter(len(EXPORT_COLUMNS))
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"] = f"成员单位考核得分({result['start']} 至 {result['end']})"
+    ws["A1"].font = Font(name="黑体", size=14, bold=True)
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"] = "计分规则:" + result["rule_text"]
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 75
+    for col, (_, label) in enumerate(EXPORT_COLUMNS, start=1):
+        c = ws.cell(row=3, column=col, value=label)
+        c.font = Font(name="黑体", bold=True)
+        c.fill = PatternFill("solid", fgColor="D9E2F3")
+        c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = 22 if col == 3 else 11
+    for r, row in enumerate(result["rows"], start=4):
+        for col, (key, _) in enumerate(EXPORT_COLUMNS, start=1):
+            ws.cell(row=r, column=col, value=row[key])
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,30 @@
+"""The daily check: which deadline instances went overdue since the last look."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlite_utils
+
+from db import transaction
+from db.queries import audit
+from db.queries import instances as q
+from duban.access import SYSTEM
+
+
+def overdue_scan(db: sqlite_utils.Database, today: dt.date) -> list[int]:
+    """Flag open instances of live tasks that are past due and not yet flagged; return their ids.
+
+    One set-based UPDATE over the (state, due) index, so it stays fast at tens of thousands of tasks;
+    running it twice on one day flags nothing the second time.
+    """
+    with transaction(db):
+        ids = q.flag_overdue(db, today.isoformat())
+        if ids:
+            audit.record(db, SYSTEM, "逾期检查", "instance", None,
+                         {"today": today, "flagged": len(ids), "first_ids": ids[:20]})
+    return ids
+
+
+def overdue_instances(db: sqlite_utils.Database, today: dt.date, limit: int | None = None) -> list[dict]:
+    """Open instances past due, oldest first (task id and title included)."""
+    return q.overdue(db, today.isoformat(), limit)

@@ -1,0 +1,263 @@
+"""Reporting cycles: the office decides when a plan's departments report even when no deadline falls due
+(每月28日前, 每季度第1个月20日前, before each joint meeting), and sees per period who has and has not."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import sqlite_utils
+
+from db import transaction
+from db.queries import audit
+from db.queries import cycles as q
+from duban.access import Actor, require_office
+from duban.errors import AccessDenied, InputError, NotFound
+
+KINDS = {"monthly": "每月", "quarterly": "每季度", "meeting": "每次联席会议前"}
+FIRST_WINDOW_DAYS = 90  # before a cycle's first meeting date, reports this far back count
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One reporting cycle of a plan; str() is the rule in words, e.g. 每月28日前."""
+
+    id: int
+    plan_id: int
+    kind: str
+    month: int | None
+    day: int | None
+    active: bool = True
+    note: str | None = None
+    dates: tuple[tuple[dt.date, str | None], ...] = ()
+
+    @property
+    def label(self) -> str:
+        if self.kind == "monthly":
+            return f"每月{self.day}日前"
+        if self.kind == "quarterly":
+            return f"每季度第{self.month}个月{self.day}日前"
+        return "每次联席会议前"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class Period:
+    """One occurrence of a cycle: reports filed after `after` and on or before `due` count for it."""
+
+    due: dt.date
+    label: str
+    after: dt.date
+
+
+class MissingReport(NamedTuple):
+    department_id: int
+    plan_id: int
+    cycle: Cycle
+    period_due: dt.date
+
+
+def _day_in(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + by
+    return index // 12, index % 12 + 1
+
+
+def _due_in_slot(cycle: Cycle, slot: tuple[int, int]) -> tuple[dt.date, str]:
+    year, n = slot
+    if cycle.kind == "monthly":
+        return _day_in(year, n, cycle.day or 28), f"{year}年{n}月"
+    month = (n - 1) * 3 + (cycle.month or 1)
+    return _day_in(year, month, cycle.day or 20), f"{year}年第{n}季度"
+
+
+def _next_slot(cycle: Cycle, slot: tuple[int, int], by: int) -> tuple[int, int]:
+    year, n = slot
+    if cycle.kind == "monthly":
+        return _shift_month(year, n, by)
+    index = year * 4 + (n - 1) + by
+    return index // 4, index % 4 + 1
+
+
+def periods(cycle: Cycle, today: dt.date, back: int = 2) -> list[Period]:
+    """The current period (the first due on or after today) and `back` earlier ones, newest first."""
+    if cycle.kind == "meeting":
+        dated = sorted(cycle.dates)
+        upcoming = [i for i, (d, _) in enumerate(dated) if d >= today]
+        end = upcoming[0] if upcoming else len(dated) - 1
+        out = []
+        for i in range(end, max(-1, end - back - 1), -1):
+            due, label = dated[i]
+            after = dated[i - 1][0] if i > 0 else due - dt.timedelta(days=FIRST_WINDOW_DAYS)
+            out.append(Period(due, label or f"{due.month}月{due.day}日联席会议前", after))
+        return out
+    slot = (today.year, today.month) if cycle.kind == "monthly" else (today.year, (today.month - 1) // 3 + 1)
+    due, _ = _due_in_slot(cycle, slot)
+    if due < today:
+        slot = _next_slot(cycle, slot, 1)
+    out = []
+    for k in range(back + 1):
+        here = _next_slot(cycle, slot, -k)
+        due, label = _due_in_slot(cycle, here)
+        after, _ = _due_in_slot(cycle, _next_slot(cycle, here, -1))
+        out.append(Period(due, label, after))
+    return out
+
+
+def _meeting_dates(db: sqlite_utils.Database, row: dict) -> tuple[tuple[dt.date, str | None], ...]:
+    """Due dates of a 'before each meeting' cycle: the dates the office entered, and the day before each joint
+    meeting scheduled for the plan."""
+    found = {dt.date.fromisoformat(d["due"]): d["label"] for d in q.dates(db, row["id"])}
+    for m in q.joint_meetings(db, row["plan_id"]):
+        try:
+            due = dt.date.fromisoformat(m["date"][:10]) - dt.timedelta(days=1)
+        except ValueError:
+            continue
+        found.setdefault(due, f"{m['title']}前")
+    return tuple(sorted(found.items()))
+
+
+def _cycle(db: sqlite_utils.Database, row: dict) -> Cycle:
+    dates = _meeting_dates(db, row) if row["kind"] == "meeting" else ()
+    return Cycle(row["id"], row["plan_id"], row["kind"], row["month"], row["day"], bool(row["active"]),
+                 row["note"], dates)
+
+
+def _require_reader(actor: Actor) -> None:
+    if not actor.sees_all:
+        raise AccessDenied("只有办公室和领导可以查看各单位的报送情况。")
+
+
+def _check_rule(kind: str, month: int | None, day: int | None) -> tuple[int | None, int | None]:
+    if kind not in KINDS:
+        raise InputError("周期类型应为每月、每季度或每次联席会议前。")
+    if kind == "meeting":
+        return None, None
+    if not isinstance(day, int) or not 1 <= day <= 31:
+        raise InputError("报送日应为 1 到 31 之间的整数(小月按月末计)。")
+    if kind == "quarterly":
+        if not isinstance(month, int) or not 1 <= month <= 3:
+            raise InputError("季度内的月份应为 1、2 或 3。")
+        return month, day
+    return None, day
+
+
+def add_cycle(db: sqlite_utils.Database, actor: Actor, plan_id: int, kind: str, *, day: int | None = None,
+              month: int | None = None, dates: list[tuple[dt.date, str | None]] | None = None,
+              note: str | None = None, is_demo: bool = False) -> int:
+    """The office adds a reporting cycle to a plan; a meeting cycle takes the dates given here and, by itself,
+    the day before each joint meeting scheduled for the plan."""
+    require_office(actor)
+    month, day = _check_rule(kind, month, day)
+    with transaction(db):
+        if not q.plan_exists(db, plan_id):
+            raise NotFound("规划不存在。")
+        cycle_id = q.insert_cycle(db, plan_id, kind, month, day, (note or "").strip() or None, actor.user_id, is_demo)
+        for due, label in dates or []:
+            q.insert_date(db, cycle_id, due.isoformat(), (label or "").strip() or None)
+        audit.record(db, actor, "设置填报周期", "report_cycle", cycle_id,
+                     {"plan_id": plan_id, "kind": kind, "month": month, "day": day,
+                      "dates": [d.isoformat() for d, _ in dates or []]})
+    return cycle_id
+
+
+def add_meeting_date(db: sqlite_utils.Database, actor: Actor, cycle_id: int, due: dt.date,
+                     label: str | None = None) -> None:
+    """Add a joint-meeting date to a 'before each meeting' cycle."""
+    require_office(actor)
+    with transaction(db):
+        row = q.cycle(db, cycle_id)
+        if row is None:
+            raise NotFound("填报周期不存在。")
+        if row["kind"] != "meeting":
+            raise InputError("只有“每次联席会议前”的周期需要填写会议日期。")
+        q.insert_date(db, cycle_id, due.isoformat(), (label or "").strip() or None)
+        audit.record(db, actor, "添加会议日期", "report_cycle", cycle_id, {"due": due.isoformat(), "label": label})
+
+
+def set_active(db: sqlite_utils.Database, actor: Actor, cycle_id: int, active: bool) -> None:
+    """Stop (or resume) a cycle; it is kept with its history."""
+    require_office(actor)
+    with transaction(db):
+        if q.cycle(db, cycle_id) is None:
+            raise NotFound("填报周期不存在。")
+        q.set_active(db, cycle_id, active)
+        audit.record(db, actor, "启用填报周期" if active else "停用填报周期", "report_cycle", cycle_id, None)
+
+
+def list_plans(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    """Plans a cycle can be set for (office and leaders)."""
+    _require_reader(actor)
+    return q.plans(db)
+
+
+def list_cycles(db: sqlite_utils.Database, actor: Actor, plan_id: int | None = None) -> list[Cycle]:
+    """A plan's cycles (or all), active and stopped."""
+    _require_reader(actor)
+    return [_cycle(db, r) for r in q.cycles(db, plan_id)]
+
+
+def period_status(db: sqlite_utils.Database, cycle: Cycle, period: Period) -> list[dict]:
+    """Every department expected to report on the plan, whether it has in this period, and when."""
+    reported = q.reports_in_window(db, cycle.plan_id, period.after.isoformat(), period.due.isoformat())
+    out = []
+    for d in q.plan_departments(db, cycle.plan_id):
+        hit = reported.get(d["department_id"])
+        out.append({**d, "reported": bool(hit), "count": hit["n"] if hit else 0, "last": hit["last"] if hit else None})
+    return out
+
+
+def cycle_overview(db: sqlite_utils.Database, actor: Actor, cycle_id: int, today: dt.date,
+                   back: int = 2) -> list[dict]:
+    """Per period of a cycle (newest first): its due date, label and who has / has not reported."""
+    _require_reader(actor)
+    row = q.cycle(db, cycle_id)
+    if row is None:
+        raise NotFound("填报周期不存在。")
+    cycle = _cycle(db, row)
+    if cycle.kind == "meeting" and not cycle.dates:
+        return []
+    return [{"period": p, "departments": period_status(db, cycle, p)} for p in periods(cycle, today, back)]
+
+
+def missing_reports(db: sqlite_utils.Database, today: dt.date) -> list[MissingReport]:
+    """For every active cycle's current period (the first due on or after today), each department that has
+    not reported yet: (department_id, plan_id, cycle, period_due). `cycle` prints as its rule (每月28日前)."""
+    out = []
+    for row in q.cycles(db, active_only=True):
+        cycle = _cycle(db, row)
+        current = [p for p in periods(cycle, today, back=0) if p.due >= today]
+        for period in current:
+            for d in period_status(db, cycle, period):
+                if not d["reported"]:
+                    out.append(MissingReport(d["department_id"], cycle.plan_id, cycle, period.due))
+    return out
+
+
+def due_for(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[dict]:
+    """The current cycle periods the actor's departments have not reported for yet (for 我的任务)."""
+    plans = {p["id"]: p for p in q.plans(db)}
+    return [{"department_id": m.department_id, "plan_id": m.plan_id, "plan_title": plans.get(m.plan_id, {}).get("title"),
+             "rule": m.cycle.label, "due": m.period_due}
+            for m in missing_reports(db, today) if m.department_id in actor.department_ids]
+
+
+def seed_demo(db: sqlite_utils.Database, today: dt.date) -> None:
+    """Demo cycles: every plan reports 每月28日前; the first also 每季度第1个月20日前 and before two joint meetings."""
+    from duban.access import SYSTEM
+
+    for i, plan in enumerate(q.plans(db)):
+        if q.cycles(db, plan["id"]):
+            continue
+        add_cycle(db, SYSTEM, plan["id"], "monthly", day=28, note="每月28日前报送本月进展", is_demo=True)
+        if i == 0:
+            add_cycle(db, SYSTEM, plan["id"], "quarterly", month=1, day=20, is_demo=True)
+            add_cycle(db, SYSTEM, plan["id"], "meeting", is_demo=True,
+                      dates=[(today + dt.timedelta(days=18), "第四季度联席会议前"),
+                             (today - dt.timedelta(days=72), "第三季度联席会议前")])

@@ -1,0 +1,188 @@
+"""What the 总览 dashboard shows: one call returning every count and list, for the tasks the actor may see."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlite_utils
+
+from db.queries import overview as q
+from duban.access import Actor
+from duban.errors import InputError
+from duban.rules import status as rules
+from duban.services import tasks
+
+UPCOMING_DAYS = (30, 90)
+LIST_LIMIT = 200
+DUE_CHOICES = ("overdue",) + tuple(str(d) for d in UPCOMING_DAYS)
+
+
+def _int_or_none(value: Any, what: str) -> int | None:
+    if value in (None, "", "全部"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{what}编号不正确:{value!r}") from None
+
+
+def task_filter(actor: Actor, *, plan: Any = None, jurisdiction: Any = None, department: Any = None,
+                role: str | None = None, light: Any = None, status: str | None = None, due: Any = None,
+                month: str | None = None) -> q.TaskFilter:
+    """Check and normalise the dashboard filters; a liaison is always narrowed to its own departments."""
+    lights = (light,) if isinstance(light, str) else tuple(light or ())
+    lights = tuple(x for x in lights if x)
+    for x in lights:
+        if x not in rules.LIGHTS:
+            raise InputError(f"未知的灯色:{x!r},应为 红、黄 或 绿。")
+    if status and status not in rules.STATUSES:
+        raise InputError(f"未知的任务状态:{status!r}")
+    if role and role not in ("lead", "co"):
+        raise InputError(f"未知的责任类型:{role!r},应为 lead(牵头)或 co(配合)。")
+    if due not in (None, "") and str(due) not in DUE_CHOICES:
+        raise InputError(f"未知的时限筛选:{due!r}")
+    if month:
+        try:
+            dt.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            raise InputError(f"月份格式不正确:{month!r},应为 YYYY-MM。") from None
+    return q.TaskFilter(
+        visible_departments=None if actor.sees_all else frozenset(actor.department_ids),
+        plan_id=_int_or_none(plan, "规划"),
+        jurisdiction_id=_int_or_none(jurisdiction, "地区"),
+        department_id=_int_or_none(department, "部门"),
+        role=role or None,
+        status=status or None,
+        lights=lights,
+        due=str(due) if due not in (None, "") else None,
+        month=month or None,
+    )
+
+
+def _params(db: sqlite_utils.Database, today: dt.date) -> dict:
+    return q.params(today.isoformat(), tasks.warn_days(db), rules.DEFAULT_BEHIND_TOLERANCE, rules.CLOSED,
+                     rules.DONE_PENDING)
+
+
+def plan_label(plan: dict) -> str:
+    """A plan's name for people: its title, else its jurisdiction and file name."""
+    if plan.get("title"):
+        return plan["title"]
+    return f"{plan.get('jurisdiction') or ''}规划({plan.get('source_name') or plan.get('id')})"
+
+
+def department_label(row: dict) -> str:
+    """'郑州市 · 市民政局': department names repeat across jurisdictions."""
+    return f"{row['jurisdiction']} · {row['name']}" if row.get("jurisdiction") else row["name"]
+
+
+def filter_options(db: sqlite_utils.Database, actor: Actor) -> dict:
+    """The plans, jurisdictions and departments the filters offer this actor."""
+    visible = None if actor.sees_all else frozenset(actor.department_ids)
+    plans = q.plans(db, visible)
+    departments = q.departments_with_tasks(db, visible)
+    jurisdictions = q.jurisdictions(db)
+    if visible is not None:
+        keep = {p["jurisdiction_id"] for p in plans} | {d["jurisdiction_id"] for d in departments}
+        jurisdictions = [j for j in jurisdictions if j["id"] in keep]
+    return {
+        "plans": [{**p, "label": plan_label(p)} for p in plans],
+        "jurisdictions": jurisdictions,
+        "departments": [{**d, "label": department_label(d)} for d in departments],
+    }
+
+
+def _item(row: dict, today: dt.date) -> dict:
+    due = dt.date.fromisoformat(row["due"])
+    return {**row, "plan_label": plan_label({"title": row["plan_title"], "jurisdiction": row["jurisdiction"],
+                                             "source_name": row["source_name"], "id": row["plan_id"]}),
+            "days": (due - today).days}
+
+
+def overview(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters: Any) -> dict:
+    """Every figure of the dashboard for the tasks this actor may see, narrowed by the filters
+    (plan, jurisdiction, department, role, light, status, due, month)."""
+    f = task_filter(actor, **filters)
+    params = _params(db, today)
+    windows = {str(d): (today + dt.timedelta(days=d)).isoformat() for d in UPCOMING_DAYS}
+    rows = q.aggregates(db, f, params, windows)
+    if q.is_everything(f):
+        rows += q.instance_totals(db, params, windows)
+        red = {(r["k1"], r["k2"]): r["n"] for r in rows if r["part"] == "r"}
+        rows += [{"part": "d", "k1": r["department_id"], "k2": r["role"], "n": r["n"],
+                  "m": red.get((r["department_id"], r["role"]), 0)} for r in q.unit_totals(db)]
+
+    by_status = {s: 0 for s in rules.STATUSES}
+    by_light = {x: 0 for x in rules.LIGHTS}
+    per_plan: dict[Any, dict] = {}
+    per_dep: dict[int, dict] = {}
+    months: dict[str, dict] = {}
+    totals: dict[str, tuple[int, int]] = {}
+    for r in rows:
+        part = r["part"]
+        if part == "c":
+            plan_id, status, light = r["k1"], r["k2"], r["k3"]
+            by_status[status] = by_status.get(status, 0) + r["n"]
+            by_light[light] += r["n"]
+            entry = per_plan.setdefault(plan_id, {"plan_id": plan_id, "total": 0, **{x: 0 for x in rules.LIGHTS}})
+            entry["total"] += r["n"]
+            entry[light] += r["n"]
+        elif part == "d":
+            entry = per_dep.setdefault(r["k1"], {"department_id": r["k1"], "lead": 0, "co": 0,
+                                                 "red_lead": 0, "red_co": 0})
+            entry[r["k2"]] += r["n"]
+            entry[f"red_{r['k2']}"] += r["m"] or 0
+        elif part == "m":
+            month = r["k1"][:7]
+            kind = "done" if r["k2"] != "open" else "overdue" if r["k1"] < params["today"] else "pending"
+            entry = months.setdefault(month, {"month": month, "done": 0, "overdue": 0, "pending": 0})
+            entry[kind] += r["n"]
+        elif part == "x":  # open instances of a closed task: nothing is due any more
+            month = r["k1"][:7]
+            entry = months.setdefault(month, {"month": month, "done": 0, "overdue": 0, "pending": 0})
+            entry["overdue" if r["k1"] < params["today"] else "pending"] -= r["n"]
+            entry["done"] += r["n"]
+        elif part == "o":
+            totals[r["k1"]] = (r["n"] or 0, r["m"] or 0)
+
+    plans = {p["id"]: p for p in q.plans(db, f.visible_departments)}
+    by_plan = []
+    for pid, entry in per_plan.items():
+        p = plans.get(pid)
+        by_plan.append({**entry, "label": plan_label(p) if p else "其他来源任务",
+                        "jurisdiction": p["jurisdiction"] if p else None})
+    by_plan.sort(key=lambda e: (e["jurisdiction"] or "", e["plan_id"] or 0))
+
+    names = {d["id"]: d for d in q.departments(db, list(per_dep))}
+    by_department = []
+    for dep_id, entry in per_dep.items():
+        d = names.get(dep_id, {"name": str(dep_id), "jurisdiction": None})
+        by_department.append({**entry, "name": d["name"], "jurisdiction": d["jurisdiction"],
+                              "label": department_label(d)})
+    by_department.sort(key=lambda e: (-(e["lead"] + e["co"]), e["label"]))
+
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    overdue = [_item(r, today) for r in q.due_items(db, f, params, None, yesterday, LIST_LIMIT)]
+    upcoming = [_item(r, today) for r in q.due_items(db, f, params, params["today"], windows[str(max(UPCOMING_DAYS))],
+                                                      LIST_LIMIT)]
+    count, tasks = totals.get("overdue", (0, 0))
+    due_lists = {"overdue": {"count": count, "tasks": tasks, "items": overdue}}
+    for days in UPCOMING_DAYS:
+        count, tasks = totals.get(str(days), (0, 0))
+        due_lists[str(days)] = {"count": count, "tasks": tasks, "items": [i for i in upcoming if i["days"] <= days]}
+    return {
+        "today": params["today"],
+        "warn_days": params["warn_days"],
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "by_light": by_light,
+        "by_plan": by_plan,
+        "by_department": by_department,
+        "by_month": [months[m] for m in sorted(months)],
+        "due": due_lists,
+    }
+
+
+def task_ids(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters: Any) -> list[int]:
+    """The tasks behind a dashboard number: the same filters, the same light rule."""
+    return q.task_ids(db, task_filter(actor, **filters), _params(db, today))

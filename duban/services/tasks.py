@@ -1,0 +1,332 @@
+"""Reading tasks (each with its units, next due date and light) and adding tasks that come from outside a plan."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from db import transaction
+from db.queries import audit
+from db.queries import departments as dept_q
+from db.queries import instances as inst_q
+from db.queries import plans as plan_q
+from db.queries import status as status_q
+from db.queries import tasks as q
+from duban.access import Actor, require_office
+from duban.clock import now_text
+from duban.errors import AccessDenied, InputError, NotFound
+from duban.rules import status as rules
+from duban.rules.instances import describe, expand_instances
+
+SOURCES = ["规划", "议定事项", "领导批示", "上级交办", "其他"]
+
+
+def warn_days(db: sqlite_utils.Database) -> int:
+    """Days before a due date that the light turns yellow (setting warn_days, default 15)."""
+    value = q.setting(db, "warn_days")
+    try:
+        return int(value) if value else rules.DEFAULT_WARN_DAYS
+    except ValueError:
+        return rules.DEFAULT_WARN_DAYS
+
+
+def _as_list(value) -> list | None:
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, str | int):
+        return [value]
+    return list(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text[:10])
+
+
+@functools.lru_cache(maxsize=4096)
+def _instance(due: str) -> rules.Instance:
+    return rules.Instance(_date(due))
+
+
+def _light(next_due: str | None, last_done: str | None, status: str, progress: int | None, start_text: str | None,
+           today: dt.date, warn: int) -> str:
+    start = _date(start_text) if start_text else None
+    if last_done and next_due and last_done < next_due:
+        done = _date(last_done)
+        start = max(start, done) if start else done
+    instances = [_instance(next_due)] if next_due else []
+    return rules.light_for(instances, today, status=status, progress=progress or 0, start=start, warn_days=warn)
+
+
+def light_of(next_due: str | None, last_done: str | None, row: dict, today: dt.date, warn: int) -> str:
+    """The task's light from its next open due date; progress is measured from the plan's start, or from the
+    last finished due date when that is later."""
+    return _light(next_due, last_done, row["status"], row["progress"], row.get("period_start") or row.get("created_at"),
+                  today, warn)
+
+
+def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters) -> list[dict]:
+    """Tasks the actor may see, with units, next due date and light.
+
+    Filters: plan_id, jurisdiction_id, jurisdiction (name), department_id (+ role 'lead'|'co'), status (one or
+    several), light (one or several of 红/黄/绿), overdue (bool), q (text in title, body, number or unit names),
+    source, meeting_id, due_before / due_after (next due date, inclusive), task_ids, include_removed.
+    Each row: id, plan_id, plan_title, jurisdiction, jurisdiction_id, seq, number, title, status, progress,
+    lead (names), co (names), units (names, lead first), departments [{department_id, name, role}],
+    next_due (ISO date or None), light, overdue, overdue_count, source, removed.
+    """
+    visible = None if actor.sees_all else tuple(sorted(actor.department_ids))
+    include_removed = bool(filters.get("include_removed"))
+    rows = _snapshot(db, visible, include_removed, today)
+    if filters.get("department_id") not in (None, "") or filters.get("q"):
+        wanted = q.matching_ids(db, {"department_id": filters.get("department_id"), "role": filters.get("role"),
+                                     "q": filters.get("q"), "include_removed": include_removed})
+        rows = [r for r in rows if r["id"] in wanted]
+    equal = {k: (int(filters[k]) if k.endswith("_id") else filters[k])
+             for k in ("plan_id", "jurisdiction_id", "jurisdiction", "source", "meeting_id")
+             if filters.get(k) not in (None, "")}
+    if equal:
+        rows = [r for r in rows if all(r[k] == v for k, v in equal.items())]
+    if filters.get("task_ids") is not None:
+        ids = {int(i) for i in filters["task_ids"]}
+        rows = [r for r in rows if r["id"] in ids]
+    statuses = _as_list(filters.get("status"))
+    if statuses:
+        rows = [r for r in rows if r["status"] in statuses]
+    lights = _as_list(filters.get("light"))
+    overdue_filter = filters.get("overdue")
+    due_before = _iso(filters.get("due_before"))
+    due_after = _iso(filters.get("due_after"))
+    out = []
+    for row in rows:
+        if lights and row["light"] not in lights:
+            continue
+        if overdue_filter is not None and row["overdue"] != bool(overdue_filter):
+            continue
+        next_due = row["next_due"]
+        if due_before and (not next_due or next_due > due_before):
+            continue
+        if due_after and (not next_due or next_due < due_after):
+            continue
+        out.append(dict(row))
+    return out
+
+
+def _snapshot(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include_removed: bool,
+              today: dt.date) -> list[dict]:
+    """Every task the actor may see with its light, computed once per database state.
+
+    A page rerun asks for the same list many times between writes; the key holds SQLite's data_version
+    (changes by other connections) and this connection's total_changes (its own writes), so any write
+    anywhere computes the list afresh.
+    """
+    conn = db.conn
+    warn = warn_days(db)
+    key = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes, visible, include_removed,
+           today, warn)
+    cache = getattr(db, "_duban_task_snapshots", None)
+    if cache is None:
+        cache = {}
+        try:
+            db._duban_task_snapshots = cache
+        except AttributeError:
+            pass
+    if key in cache:
+        return cache[key]
+    rows = _compute(db, visible, include_removed, today, warn)
+    cache.clear()  # only the newest state is worth keeping
+    cache[key] = rows
+    return rows
+
+
+def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include_removed: bool, today: dt.date,
+             warn: int) -> list[dict]:
+    """Tasks and units in two queries, instances in one, the light of each by the status rules."""
+    task_rows, units_of = q.listing(db, {"visible_departments": visible, "include_removed": include_removed})
+    summary = inst_q.summary(db, today.isoformat(), visible)
+    juris_names: dict[int, str] | None = None
+    out = []
+    none = (None, None, 0)
+    for (task_id, plan_id, plan_title, period_start, jurisdiction_id, jurisdiction, seq, number, title, status,
+         progress, source, source_note, meeting_id, ongoing, removed, created_at) in task_rows:
+        next_due, last_done, overdue_count = summary.get(task_id, none)
+        if status == rules.CLOSED:
+            next_due, overdue_count = None, 0
+        units = units_of.get(task_id, ())
+        if jurisdiction_id is None and units:
+            if juris_names is None:
+                juris_names = {j["id"]: j["name"] for j in plan_q.jurisdictions(db)}
+            jurisdiction_id = units[0][3]
+            jurisdiction = juris_names.get(jurisdiction_id)
+        out.append({
+            "id": task_id, "plan_id": plan_id, "plan_title": plan_title, "period_start": period_start,
+            "jurisdiction_id": jurisdiction_id, "jurisdiction": jurisdiction, "seq": seq, "number": number,
+            "title": title, "status": status, "progress": progress, "source": source, "source_note": source_note,
+            "meeting_id": meeting_id, "ongoing": ongoing, "removed": removed, "created_at": created_at,
+            "lead": [u[2] for u in units if u[1] == "lead"], "co": [u[2] for u in units if u[1] == "co"],
+            "units": [u[2] for u in units],
+            "departments": [{"department_id": u[0], "name": u[2], "role": u[1]} for u in units],
+            "next_due": next_due, "overdue": bool(overdue_count), "overdue_count": overdue_count or 0,
+            "light": _light(next_due, last_done, status, progress, period_start or created_at, today, warn),
+        })
+    return out
+
+
+def _iso(value) -> str | None:
+    if value is None or value == "":
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
+
+
+def _visible_task(db: sqlite_utils.Database, actor: Actor, task_id: int) -> dict:
+    row = q.get(db, int(task_id))
+    if row is None:
+        raise NotFound("任务不存在。")
+    if not actor.sees_all and not (q.department_ids(db, row["id"]) & actor.department_ids):
+        raise AccessDenied("该任务不属于您所在的部门,无权查看。")
+    return row
+
+
+def can_see(db: sqlite_utils.Database, actor: Actor, task_id: int) -> bool:
+    """Whether the actor may read this task (it exists and, for a liaison, is one of its departments')."""
+    try:
+        _visible_task(db, actor, task_id)
+    except (NotFound, AccessDenied):
+        return False
+    return True
+
+
+def get_task(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) -> dict:
+    """One task in full: body, path, units (lead first, with liaisons), deadlines with their phrases,
+    instances, status history, light and next due date."""
+    row = _visible_task(db, actor, task_id)
+    row["path"] = json.loads(row["path"]) if row.get("path") else []
+    row["units"] = q.units(db, row["id"])
+    if row["jurisdiction_id"] is None and row["units"]:
+        row["jurisdiction_id"] = row["units"][0]["jurisdiction_id"]
+        row["jurisdiction"] = next((j["name"] for j in plan_q.jurisdictions(db) if j["id"] == row["jurisdiction_id"]),
+                                   None)
+    row["lead"] = [u["name"] for u in row["units"] if u["role"] == "lead"]
+    row["deadlines"] = [dict(d, rule=describe(d)) for d in q.deadlines(db, row["id"])]
+    instances = inst_q.of_task(db, row["id"])
+    for inst in instances:
+        inst["overdue"] = rules.is_overdue(rules.Instance(dt.date.fromisoformat(inst["due"]), inst["state"]), today) \
+            and row["status"] != rules.CLOSED
+    row["instances"] = instances
+    row["history"] = status_q.history(db, row["id"])
+    open_dues = [i["due"] for i in instances if i["state"] == "open"] if row["status"] != rules.CLOSED else []
+    done_dues = [i["due"] for i in instances if i["state"] != "open"]
+    row["next_due"] = min(open_dues) if open_dues else None
+    row["light"] = light_of(row["next_due"], max(done_dues) if done_dues else None, row, today, warn_days(db))
+    row["overdue"] = any(i["overdue"] for i in instances)
+    return row
+
+
+def task_department_ids(db: sqlite_utils.Database, task_id: int) -> set[int]:
+    """The departments answering for a task (for other services' access checks)."""
+    return q.department_ids(db, task_id)
+
+
+def normalise_deadline(d: dict) -> dict:
+    """A deadline dict checked and in stored form (dates as ISO text), or InputError in Chinese."""
+    if not isinstance(d, dict):
+        raise InputError("期限格式不正确。")
+    kind = d.get("kind") or "once"
+    out = {"kind": kind, "phrase": d.get("phrase")}
+    if kind == "once":
+        due = d.get("due")
+        if not due:
+            raise InputError("一次性期限需要填写日期。")
+        try:
+            out["due"] = due.isoformat() if isinstance(due, dt.date) else dt.date.fromisoformat(str(due)[:10]).isoformat()
+        except ValueError:
+            raise InputError(f"期限日期不正确:{due}") from None
+    elif kind == "recurring":
+        freq = d.get("freq") or "yearly"
+        if freq not in ("yearly", "semiannual", "quarterly", "monthly"):
+            raise InputError(f"未知的周期:{freq}")
+        month, day = d.get("month"), d.get("day")
+        try:
+            month = int(month) if month not in (None, "") else None
+            day = int(day) if day not in (None, "") else None
+        except (TypeError, ValueError):
+            raise InputError("周期期限的月、日应为数字。") from None
+        limit = {"yearly": 12, "semiannual": 6, "quarterly": 3, "monthly": 12}[freq]
+        if month is not None and not 1 <= month <= limit:
+            raise InputError(f"周期期限的月份超出范围:{month}")
+        if day is not None and not 1 <= day <= 31:
+            raise InputError(f"周期期限的日期超出范围:{day}")
+        if freq == "yearly" and month is None:
+            month = 12
+        out.update(freq=freq, month=month, day=day)
+    elif kind not in ("ongoing", "plan_end"):
+        raise InputError(f"未知的期限类型:{kind}")
+    return out
+
+
+def store_deadlines(db: sqlite_utils.Database, task_id: int, deadlines: list[dict], period_start: dt.date,
+                    period_end: dt.date) -> None:
+    """Store a task's deadlines and their instances (no deadline: one instance at the period's end)."""
+    rows = []
+    for pos, d in enumerate(deadlines):
+        deadline_id = q.insert_deadline(db, task_id, d, pos)
+        rows += [(deadline_id, task_id, due.isoformat(), label)
+                 for due, label in expand_instances(d, period_start, period_end)]
+    if not deadlines:
+        deadline_id = q.insert_deadline(db, task_id, {"kind": "plan_end", "phrase": None}, 0)
+        rows += [(deadline_id, task_id, due.isoformat(), label)
+                 for due, label in expand_instances(None, period_start, period_end)]
+    inst_q.insert_many(db, rows)
+
+
+def add_task(db: sqlite_utils.Database, actor: Actor, title: str, units: Iterable[tuple[int, str]],
+             deadlines: list[dict], source: str, source_note: str | None = None, meeting_id: int | None = None,
+             plan_id: int | None = None, body: str | None = None, today: dt.date | None = None) -> int:
+    """Add a task from a meeting decision, a leader's instruction (领导批示) or a higher authority (上级交办).
+
+    Instances fall inside the plan's period; without a plan, from today to the end of next year
+    (a task with no deadline falls due at the end of this year)."""
+    from duban.clock import today as clock_today
+
+    require_office(actor)
+    title = (title or "").strip()
+    if not title:
+        raise InputError("任务名称不能为空。")
+    if source not in SOURCES:
+        raise InputError(f"任务来源应为:{'、'.join(SOURCES)}。")
+    units = [(int(d), role) for d, role in units]
+    if not units:
+        raise InputError("请至少指定一个责任单位。")
+    if any(role not in ("lead", "co") for _, role in units):
+        raise InputError("责任单位的角色应为牵头(lead)或配合(co)。")
+    seen: set[int] = set()
+    units = [(d, r) for d, r in units if not (d in seen or seen.add(d))]
+    if not any(r == "lead" for _, r in units):
+        units[0] = (units[0][0], "lead")
+    deadlines = [normalise_deadline(d) for d in (deadlines or [])]
+    today = today or clock_today()
+    with transaction(db):
+        missing = {d for d, _ in units} - dept_q.existing_ids(db, [d for d, _ in units])
+        if missing:
+            raise InputError("责任单位不存在:" + "、".join(str(m) for m in sorted(missing)))
+        if plan_id is not None:
+            plan = plan_q.get(db, plan_id)
+            if plan is None:
+                raise NotFound("规划不存在。")
+            start, end = dt.date.fromisoformat(plan["period_start"]), dt.date.fromisoformat(plan["period_end"])
+        else:
+            start = today
+            end = dt.date(today.year + (1 if any(d["kind"] == "recurring" for d in deadlines) else 0), 12, 31)
+        # the day it was assigned is a business date (the light measures progress from it): from `today`
+        task_id = q.insert(db, plan_id=plan_id, seq=q.max_seq(db, plan_id) + 1, title=title, body=body,
+                           path=None, lead_explicit=1, source=source, source_note=source_note, meeting_id=meeting_id,
+                           created_at=f"{today.isoformat()} {now_text()[11:]}")
+        q.set_units(db, task_id, units)
+        store_deadlines(db, task_id, deadlines, start, end)
+        audit.record(db, actor, "新增任务", "task", task_id,
+                     {"title": title, "source": source, "source_note": source_note, "units": units,
+                      "deadlines": deadlines, "meeting_id": meeting_id, "plan_id": plan_id})
+    return task_id

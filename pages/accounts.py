@@ -1,0 +1,106 @@
+"""账号: the office lists accounts, adds one, resets a password, disables or re-enables an account."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from duban.access import ROLE_LABELS
+from duban.errors import DubanError
+from duban.services import users
+from ui.session import get_db, require_actor
+
+actor = require_actor()
+db = get_db()
+
+st.title("账号")
+for kind, text in st.session_state.pop("accounts_flash", []):
+    (st.success if kind == "ok" else st.error)(text)
+
+try:
+    accounts = users.list_users(db, actor)
+except DubanError as e:
+    st.error(str(e))
+    st.stop()
+
+st.dataframe(pd.DataFrame([{
+    "用户名": u["username"], "姓名": u["display_name"] or "", "角色": u["role_label"],
+    "所属部门": u["departments"] or ("全部(只读)" if u["role"] == "leader" else "全部"),
+    "状态": "启用" if u["active"] else "已停用", "邮箱": u["email"] or "",
+} for u in accounts]), hide_index=True, width="stretch", key="accounts_table")
+st.caption(f"共 {len(accounts)} 个账号。密码只以 argon2 散列保存,任何人(包括办公室)都看不到原密码。")
+
+add_tab, reset_tab, state_tab, session_tab = st.tabs(["新建账号", "重置密码", "停用 / 启用", "自动退出"])
+names = [u["username"] for u in accounts]
+
+with add_tab:
+    departments = users.list_departments(db)
+    labels = {d["id"]: d["label"] for d in departments}
+    with st.form("account_add", clear_on_submit=False):
+        a, b = st.columns(2)
+        username = a.text_input("用户名", key="new_username")
+        role = b.selectbox("角色", list(ROLE_LABELS), format_func=ROLE_LABELS.get, key="new_role")
+        depts = st.multiselect("所属部门(部门联络员必选,可多选)", list(labels), format_func=labels.get,
+                               key="new_departments", placeholder="输入地区或部门名称查找")
+        c, d = st.columns(2)
+        display = c.text_input("姓名(可选)", key="new_display")
+        email = d.text_input("电子邮箱(可选,用于接收提醒)", key="new_email")
+        e, f = st.columns(2)
+        pw = e.text_input("初始密码(至少 8 位)", type="password", key="new_password")
+        pw2 = f.text_input("确认密码", type="password", key="new_password2")
+        if st.form_submit_button("创建账号", key="new_submit", type="primary"):
+            if pw != pw2:
+                st.error("两次输入的密码不一致。")
+            else:
+                try:
+                    users.create_user(db, actor, username, pw, role, depts or None, display or None, email or None)
+                    st.session_state["accounts_flash"] = [("ok", f"已创建账号 {username.strip()}。")]
+                    st.rerun()
+                except DubanError as err:
+                    st.error(str(err))
+
+with reset_tab:
+    with st.form("account_reset"):
+        who = st.selectbox("账号", names, key="reset_username")
+        a, b = st.columns(2)
+        pw = a.text_input("新密码(至少 8 位)", type="password", key="reset_password")
+        pw2 = b.text_input("确认新密码", type="password", key="reset_password2")
+        if st.form_submit_button("重置密码", key="reset_submit"):
+            if pw != pw2:
+                st.error("两次输入的密码不一致。")
+            else:
+                try:
+                    users.change_password(db, actor, who, pw)
+                    st.session_state["accounts_flash"] = [("ok", f"已重置账号 {who} 的密码,请将新密码告知本人。")]
+                    st.rerun()
+                except DubanError as err:
+                    st.error(str(err))
+
+with state_tab:
+    status = {u["username"]: bool(u["active"]) for u in accounts}
+    who = st.selectbox("账号", names, key="state_username",
+                       format_func=lambda n: n + ("" if status[n] else "(已停用)"))
+    st.caption("停用后该账号不能再登录,已提交的报告和历史记录保留。")
+    if who:
+        label = "停用账号" if status[who] else "重新启用"
+        if st.button(label, key="state_submit"):
+            try:
+                users.set_active(db, actor, who, not status[who])
+                st.session_state["accounts_flash"] = [("ok", f"已{label.replace('账号', '')}账号 {who}。")]
+                st.rerun()
+            except DubanError as err:
+                st.error(str(err))
+
+with session_tab:
+    current = users.session_minutes(db)
+    st.caption(f"登录后超过这么久没有操作会自动退出。当前:{current:g} 分钟"
+               "(服务器设置了 DUBAN_SESSION_MINUTES 时以其为准)。")
+    with st.form("session_form"):
+        minutes = st.number_input("自动退出时间(分钟)", min_value=1, max_value=1440, value=int(current),
+                                  key="session_minutes")
+        if st.form_submit_button("保存", key="session_submit"):
+            try:
+                users.set_session_minutes(db, actor, int(minutes))
+                st.session_state["accounts_flash"] = [("ok", f"已设置为 {int(minutes)} 分钟无操作自动退出。")]
+                st.rerun()
+            except DubanError as err:
+                st.error(str(err))

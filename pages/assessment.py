@@ -1,0 +1,119 @@
+"""考核: each member unit's score under the rule written on this page, with its breakdown, for a chosen period."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+import pandas as pd
+import streamlit as st
+
+from duban import clock
+from duban.errors import DubanError
+from duban.services import assessment, duty_report, meetings
+from ui.session import get_db, require_actor
+
+actor = require_actor()
+db = get_db()
+today = clock.today()
+
+st.title("考核")
+for kind, text in st.session_state.pop("assess_flash", []):
+    (st.success if kind == "ok" else st.error)(text)
+
+rule = assessment.get_rule(db)
+st.markdown("#### 计分规则")
+st.info(rule.text(), icon=":material/rule:")
+if actor.is_office:
+    with st.expander("调整计分规则"), st.form("rule_form"):
+        values = {}
+        cols = st.columns(4)
+        for n, (key, label) in enumerate(assessment.FIELD_LABELS.items()):
+            values[key] = cols[n % 4].number_input(label, min_value=0.0, value=float(asdict(rule)[key]), step=1.0,
+                                                   key=f"rule_{key}")
+        if st.form_submit_button("保存规则"):
+            try:
+                assessment.save_rule(db, actor, **values)
+                st.session_state["assess_flash"] = [("ok", "计分规则已保存,得分已按新规则重新计算。")]
+                st.rerun()
+            except DubanError as e:
+                st.error(str(e))
+
+st.markdown("#### 考核期")
+periods = [p for p in meetings.list_periods(db, actor) if p["locked_at"]]
+choices = ["本年度至今"] + [p["label"] for p in periods][::-1] + ["自定义"]
+pick = st.radio("考核期", choices, horizontal=True, key="assess_period", label_visibility="collapsed")
+if pick == "本年度至今":
+    start, end = dt.date(today.year, 1, 1), today
+elif pick == "自定义":
+    c1, c2 = st.columns(2)
+    start = c1.date_input("开始日期", value=dt.date(today.year, 1, 1), key="assess_start")
+    end = c2.date_input("结束日期", value=today, key="assess_end")
+else:
+    chosen = next(p for p in periods if p["label"] == pick)
+    start, end = dt.date.fromisoformat(chosen["start"]), dt.date.fromisoformat(chosen["end"])
+
+plans = meetings.list_plans(db)
+plan_labels = {p["id"]: f"{p['jurisdiction'] or ''} · {p['title']}" for p in plans}
+c1, c2 = st.columns(2)
+plan_id = c1.selectbox("规划", [None] + list(plan_labels), key="assess_plan",
+                       format_func=lambda p: "全部规划" if p is None else plan_labels[p])
+
+try:
+    result = assessment.evaluate(db, actor, start, end, today, plan_id=plan_id)
+except DubanError as e:
+    st.error(str(e))
+    st.stop()
+
+places = sorted({r["jurisdiction"] or "" for r in result["rows"]})
+place = c2.selectbox("地区", ["全部"] + places, key="assess_place")
+rows = [r for r in result["rows"] if place == "全部" or (r["jurisdiction"] or "") == place]
+st.caption(f"考核期 {result['start']} 至 {result['end']}(计算截至 {result['as_of']}),满分 {result['max_score']:g} 分,"
+           f"共 {len(rows)} 个单位。")
+
+
+def pct(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1f}%"
+
+
+table = pd.DataFrame([{
+    "名次": r["rank"], "地区": r["jurisdiction"] or "", "单位": r["department"], "得分": r["score"],
+    "按时完成率": pct(r["completion_rate"]), "完成得分": r["completion_points"],
+    "按时填报率": pct(r["report_rate"]), "填报得分": r["report_points"],
+    "逾期事项": r["overdue_items"], "逾期天数": r["overdue_days"], "逾期扣分": r["overdue_penalty"],
+    "退回报告": r["returned"], "退回扣分": r["returned_penalty"],
+} for r in rows])
+if rows:
+    st.dataframe(table, hide_index=True, width="stretch", key="assess_table")
+else:
+    st.info("该范围内没有承担任务的单位。")
+
+d1, d2 = st.columns(2)
+export = dict(result, rows=rows)
+d1.download_button("导出 Excel", data=assessment.to_xlsx(export), file_name=f"考核得分_{result['start']}_{result['end']}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="assess_xlsx")
+d2.download_button("导出 CSV", data=assessment.to_csv(export), file_name=f"考核得分_{result['start']}_{result['end']}.csv",
+                   mime="text/csv", key="assess_csv")
+
+if rows:
+    st.markdown("#### 单位得分明细")
+    labels = {r["department_id"]: f"{r['jurisdiction'] or ''} · {r['department']}" for r in rows}
+    dept_id = st.selectbox("单位", list(labels), format_func=labels.get, key="assess_dept")
+    r = next(x for x in rows if x["department_id"] == dept_id)
+    st.markdown(
+        f"- 基础分:**{r['base']:g}**\n"
+        f"- 按时完成:到期牵头事项 {r['lead_due']} 项,按时销号 {r['on_time']} 项,按时完成率 {pct(r['completion_rate'])},"
+        f"得 **{r['completion_points']:g}** 分\n"
+        f"- 按时填报:到期事项 {r['report_due']} 项,按时报送 {r['reported']} 项,按时填报率 {pct(r['report_rate'])},"
+        f"得 **{r['report_points']:g}** 分\n"
+        f"- 逾期:仍逾期 {r['overdue_items']} 项,考核期内逾期 {r['overdue_days']} 天,扣 **{r['overdue_penalty']:g}** 分\n"
+        f"- 退回:被退回报告 {r['returned']} 份,扣 **{r['returned_penalty']:g}** 分\n"
+        f"- 合计:**{r['score']:g}** 分(第 {r['rank']} 名)")
+    if st.button("生成该单位年度履职情况报告草稿", key="assess_duty"):
+        try:
+            st.session_state["assess_duty_file"] = (duty_report.file_name(db, dept_id, end.year),
+                                                    duty_report.build(db, actor, dept_id, end.year, today))
+        except DubanError as e:
+            st.error(str(e))
+    made = st.session_state.get("assess_duty_file")
+    if made:
+        st.download_button(f"下载 {made[0]}", data=made[1], file_name=made[0], key="assess_duty_download")

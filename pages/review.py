@@ -1,0 +1,99 @@
+"""审核: the office's queue of reports awaiting review — accept (a completion claim closes its deadline) or return with a reason."""
+from __future__ import annotations
+
+import streamlit as st
+
+from duban import clock
+from duban.errors import DubanError
+from duban.services import evidence, review
+from ui import widgets as w
+from ui.session import get_db, require_actor
+
+ALL = "全部地区"
+
+actor = require_actor()
+db = get_db()
+today = clock.today()
+
+st.title("审核")
+for kind, text in st.session_state.pop("review_flash", []):
+    (st.success if kind == "ok" else st.error)(text)
+
+try:
+    queue = review.queue(db, actor)
+except DubanError as e:
+    st.error(str(e))
+    st.stop()
+
+places = sorted({r["jurisdiction"] or "其他" for r in queue})
+c1, c2 = st.columns([1, 3])
+place = c1.selectbox("地区", [ALL, *places], key="review_place")
+shown = [r for r in queue if place == ALL or (r["jurisdiction"] or "其他") == place]
+c2.caption(f"待审核报告 {len(queue)} 份" + (f",当前显示 {len(shown)} 份" if place != ALL else "")
+           + "。牵头单位申报“已完成”的报告,采纳后核销对应期限;该任务没有未核销期限时自动销号。退回必须写明原因,"
+             "退回原因会显示在该单位的“我的任务”和消息中。")
+
+
+def _accept(report_id: int) -> None:
+    try:
+        status = review.accept(db, actor, report_id, today, st.session_state.get(f"note_{report_id}"))
+        st.session_state["review_flash"] = [("ok", f"已采纳第 {report_id} 号报告,任务当前状态:{status}。")]
+    except DubanError as e:
+        st.session_state["review_flash"] = [("error", f"第 {report_id} 号报告未能采纳:{e}")]
+
+
+def _return(report_id: int) -> None:
+    try:
+        review.return_report(db, actor, report_id, st.session_state.get(f"reason_{report_id}", ""), today)
+        st.session_state["review_flash"] = [("ok", f"已退回第 {report_id} 号报告,退回原因已通知该单位。")]
+    except DubanError as e:
+        st.session_state["review_flash"] = [("error", f"第 {report_id} 号报告未能退回:{e}")]
+
+
+if not shown:
+    st.success("没有待审核的报告。")
+
+for r in shown:
+    with st.container(border=True):
+        head, side = st.columns([3, 1])
+        with head:
+            st.markdown(f"**{(str(r['task_number'] or '') + ' ' + r['task_title']).strip()}**")
+            st.caption(f"{r['jurisdiction'] or ''} · 《{r['plan_title'] or '单列任务'}》 · 第 {r['id']} 号报告")
+        with side:
+            lead = r["unit_role"] == "lead"
+            st.markdown(f"**{r['claimed_status']} · {r['percent'] or 0}%**")
+            st.caption(("牵头单位" if lead else "配合单位") + ("(申报完成,采纳即核销该期限)"
+                                                            if lead and r["claimed_status"] == "已完成" else ""))
+        facts = [r["department_name"], r["display_name"] or r["username"],
+                 f"报告日期 {w.cn_date(r['reported_on'] or r['created_at'])}",
+                 f"对应期限 {r['instance_label'] or ''}(截止 {w.cn_date(r['instance_due'])})" if r["instance_id"] else None,
+                 f"更正第 {r['supersedes_id']} 号报告" if r["supersedes_id"] else None]
+        st.caption(" · ".join(f for f in facts if f))
+        st.text(r["progress_text"])
+        if r["coordination_need"]:
+            st.text(f"需协调:{r['coordination_need']}(需{r['coordination_from'] or '有关单位'}协调)")
+        for e in r["evidence"]:
+            st.download_button(f"{e['filename']}({e['size'] / 1024:.0f} KB)",
+                               data=lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
+                               file_name=e["filename"], mime=e["mime"], key=f"evidence_{r['id']}_{e['id']}",
+                               on_click="ignore", icon=":material/attach_file:")
+        if not r["evidence"]:
+            st.caption("未附佐证材料。")
+        a, b = st.columns(2)
+        with a:
+            st.text_input("采纳意见(可选)", key=f"note_{r['id']}")
+            st.button("采纳", key=f"accept_{r['id']}", type="primary", on_click=_accept, args=(r["id"],),
+                      icon=":material/check:")
+        with b:
+            st.text_input("退回原因(必填)", key=f"reason_{r['id']}")
+            st.button("退回", key=f"return_{r['id']}", on_click=_return, args=(r["id"],), icon=":material/undo:")
+
+with st.expander("最近审核记录"):
+    done = review.recent(db, actor, 30)
+    if not done:
+        st.caption("还没有审核记录。")
+    for r in done:
+        st.markdown(f"**{r['review_state']}** · {w.cn_date(r['reviewed_at'])} · {r['reviewer'] or ''} · "
+                    f"{r['department_name']} · {r['task_number'] or ''} {r['task_title']}")
+        if r["review_note"]:
+            st.text(f"意见:{r['review_note']}")

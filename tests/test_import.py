@@ -1,0 +1,211 @@
+"""Importing a plan: everything in one transaction, the same file twice changes nothing, a revision shows its diff."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+
+import pytest
+
+from duban.access import SYSTEM, Actor
+from duban.errors import AccessDenied, InputError
+from duban.services import plans, tasks
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def sample() -> dict:
+    """A small plan in the extraction format: three tasks, one indicator."""
+    return {
+        "source": "sample.txt", "jurisdiction": "样例市", "issuer": "样例市人民政府", "title": "样例市养老服务行动方案",
+        "doc_number": "样政发〔2024〕1号", "published": "2024-03-01", "period": {"start": "2024-01-01", "end": "2026-12-31"},
+        "tasks": [
+            {"seq": 1, "path": ["二、重点任务", "(一)完善兜底保障"], "number": "1", "title": "动态调整基本养老服务清单",
+             "lead": ["市民政局"], "lead_explicit": True, "units": ["市民政局", "市财政局", "市卫生健康委员会"],
+             "deadlines": [{"kind": "recurring", "freq": "yearly", "month": 5, "day": 31, "phrase": "每年五月底前"}],
+             "text": "每年五月底前动态调整基本养老服务清单。(市民政局牵头,市财政局、市卫生健康委员会配合)", "ongoing": False},
+            {"seq": 2, "path": ["二、重点任务", "(一)完善兜底保障"], "number": "2", "title": "建设区域养老服务中心",
+             "lead": [], "lead_explicit": False, "units": ["市民政局", "各区县政府"],
+             "deadlines": [{"kind": "once", "due": "2025-12-31", "phrase": "2025年底前"}],
+             "text": "2025年底前每个区县至少建成1所区域养老服务中心。", "ongoing": False},
+            {"seq": 3, "path": ["三、保障措施"], "number": None, "title": "加强组织领导",
+             "lead": ["市卫健委"], "lead_explicit": True, "units": ["市卫健委", "市民政局"], "deadlines": [],
+             "text": "持续推进组织领导工作。", "ongoing": True},
+        ],
+        "indicators": [
+            {"table": "表1", "category": "养老", "number": "1", "name": "养老机构护理型床位占比", "baseline": "45%",
+             "baseline_year": 2023, "target": "60%", "target_year": 2026, "nature": "约束性", "responsible": ["市民政局"]},
+        ],
+    }
+
+
+def counts(db) -> dict:
+    return {t: db.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("jurisdictions", "plans", "sections", "departments", "department_aliases", "tasks", "task_units",
+                      "deadlines", "instances", "indicators", "indicator_units", "audit_log")}
+
+
+def test_import_stores_the_whole_plan(db):
+    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    plan = plans.get_plan(db, plan_id)
+    assert plan["title"] == "样例市养老服务行动方案" and plan["jurisdiction"] == "样例市"
+    assert plan["period_start"] == "2024-01-01" and plan["period_end"] == "2026-12-31"
+    assert [s["title"] for s in plan["sections"]] == ["二、重点任务", "(一)完善兜底保障", "三、保障措施"]
+    rows = tasks.list_tasks(db, SYSTEM, TODAY, plan_id=plan_id)
+    assert [r["title"] for r in rows] == ["动态调整基本养老服务清单", "建设区域养老服务中心", "加强组织领导"]
+    first = tasks.get_task(db, SYSTEM, rows[0]["id"], TODAY)
+    assert first["body"].startswith("每年五月底前")
+    assert [(u["name"], u["role"]) for u in first["units"]] == [
+        ("市民政局", "lead"), ("市财政局", "co"), ("市卫生健康委员会", "co")]
+    assert first["deadlines"][0]["phrase"] == "每年五月底前"
+    assert [i["due"] for i in first["instances"]] == ["2024-05-31", "2025-05-31", "2026-05-31"]
+    assert first["path"] == ["二、重点任务", "(一)完善兜底保障"]
+    # no lead written: the first unit leads
+    second = tasks.get_task(db, SYSTEM, rows[1]["id"], TODAY)
+    assert second["lead"] == ["市民政局"] and second["lead_explicit"] == 0
+    # no deadline: one instance at the plan's end, kept as 持续推进
+    third = tasks.get_task(db, SYSTEM, rows[2]["id"], TODAY)
+    assert [i["due"] for i in third["instances"]] == ["2026-12-31"]
+    assert third["deadlines"][0]["kind"] == "ongoing" and third["ongoing"] == 1
+    ind = db.conn.execute("SELECT name, target, nature FROM indicators WHERE plan_id=?", [plan_id]).fetchone()
+    assert tuple(ind) == ("养老机构护理型床位占比", "60%", "约束性")
+    assert db.conn.execute("SELECT count(*) FROM indicator_units").fetchone()[0] == 1
+    assert db.conn.execute("SELECT action FROM audit_log WHERE entity='plan' AND entity_id=?",
+                           [plan_id]).fetchone()[0] == "导入规划"
+
+
+def test_same_file_twice_changes_nothing(db):
+    first = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    before = counts(db)
+    check = plans.check_import(db, sample(), "sample.txt", b"v1")
+    assert check.kind == "unchanged" and "未作任何更改" in check.message
+    assert plans.import_plan(db, SYSTEM, sample(), "again.txt", b"v1", TODAY) == first
+    assert counts(db) == before
+
+
+def test_departments_are_per_jurisdiction(db):
+    plans.import_plan(db, SYSTEM, sample(), "a.txt", b"a", TODAY)
+    other = sample()
+    other["jurisdiction"] = "另一市"
+    plans.import_plan(db, SYSTEM, other, "b.txt", b"b", TODAY)
+    rows = db.conn.execute("SELECT count(*) FROM departments WHERE name='市民政局'").fetchone()[0]
+    assert rows == 2
+
+
+@pytest.mark.parametrize("breakage, message", [
+    (lambda ex: ex.update(jurisdiction=""), "地区"),
+    (lambda ex: ex.update(period={"start": "2024-01-01"}), "规划期"),
+    (lambda ex: ex.update(period={"start": "2027-01-01", "end": "2026-12-31"}), "晚于"),
+    (lambda ex: ex.update(tasks=[]), "任务"),
+    (lambda ex: ex["tasks"][1].update(units=[]), "没有责任单位"),
+    (lambda ex: ex["tasks"][2].update(deadlines=[{"kind": "once", "due": "2025-13-40"}]), "期限"),
+    (lambda ex: ex["tasks"][0]["deadlines"][0].update(freq="weekly"), "周期"),
+    (lambda ex: ex["indicators"][0].update(name=""), "指标"),
+])
+def test_bad_extraction_stores_nothing(db, breakage, message):
+    ex = sample()
+    breakage(ex)
+    before = counts(db)
+    with pytest.raises(InputError) as err:
+        plans.import_plan(db, SYSTEM, ex, "bad.txt", b"bad", TODAY)
+    assert message in str(err.value)
+    assert counts(db) == before
+
+
+def test_a_failure_half_way_rolls_everything_back(db, monkeypatch):
+    from duban.services import plans as module
+
+    def boom(*args, **kwargs):
+        raise InputError("指标写入失败")
+
+    monkeypatch.setattr(module, "_store_indicators", boom)
+    with pytest.raises(InputError):
+        plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    assert counts(db)["plans"] == 0 and counts(db)["tasks"] == 0 and counts(db)["departments"] == 0
+
+
+def test_only_the_office_imports(db):
+    liaison = Actor(user_id=5, username="x", role="liaison", department_ids=frozenset({1}))
+    with pytest.raises(AccessDenied):
+        plans.import_plan(db, liaison, sample(), "sample.txt", b"v1", TODAY)
+
+
+def revised() -> dict:
+    ex = copy.deepcopy(sample())
+    ex["tasks"][0]["title"] = "动态调整并公布基本养老服务清单"               # reworded
+    ex["tasks"][0]["text"] = "每年五月底前动态调整并公布基本养老服务清单。(市民政局牵头,市财政局配合)"
+    ex["tasks"][0]["units"] = ["市民政局", "市财政局"]                       # unit dropped
+    ex["tasks"][1]["deadlines"] = [{"kind": "once", "due": "2026-06-30", "phrase": "2026年6月底前"}]  # deadline moved
+    del ex["tasks"][2]                                                       # removed
+    ex["tasks"].append({"seq": 3, "path": ["三、保障措施"], "number": None, "title": "强化资金保障",
+                        "lead": ["市财政局"], "lead_explicit": True, "units": ["市财政局", "市民政局"],
+                        "deadlines": [{"kind": "recurring", "freq": "quarterly", "phrase": "每季度"}],
+                        "text": "每季度拨付运营补贴。", "ongoing": False})  # added
+    return ex
+
+
+def test_revision_diff_names_every_change(db):
+    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    check = plans.check_import(db, revised(), "sample-v2.txt", b"v2")
+    assert check.kind == "revision" and check.plan_id == plan_id
+    diff = check.diff
+    assert [t["title"] for t in diff.added] == ["强化资金保障"]
+    assert [t["title"] for t in diff.removed] == ["加强组织领导"]
+    assert [(t["old_title"], t["new_title"]) for t in diff.reworded] == [
+        ("动态调整基本养老服务清单", "动态调整并公布基本养老服务清单")]
+    assert [t["title"] for t in diff.units_changed] == ["动态调整并公布基本养老服务清单"]
+    assert diff.units_changed[0]["old"] == ["市民政局(牵头)", "市财政局(配合)", "市卫生健康委员会(配合)"]
+    assert [t["title"] for t in diff.deadlines_changed] == ["建设区域养老服务中心"]
+    text = "\n".join(diff.lines())
+    assert "+ 新增任务" in text and "- 删除任务" in text and "2026年6月底前" in text
+
+
+def test_revision_is_applied_only_when_confirmed(db):
+    plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    before = counts(db)
+    with pytest.raises(plans.RevisionNeeded) as err:
+        plans.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY)
+    assert "修订版" in str(err.value) and err.value.diff.added
+    assert counts(db) == before
+
+
+def test_applied_revision_keeps_task_ids_history_and_reported_instances(db):
+    from duban.services.status import change_status
+
+    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    old = {r["title"]: r["id"] for r in tasks.list_tasks(db, SYSTEM, TODAY, plan_id=plan_id)}
+    first_id, second_id, third_id = old["动态调整基本养老服务清单"], old["建设区域养老服务中心"], old["加强组织领导"]
+    change_status(db, SYSTEM, first_id, "推进中", note="已启动")
+    db.conn.execute("UPDATE instances SET state='closed', closed_at='2024-05-20' WHERE task_id=? AND due='2024-05-31'",
+                    [first_id])
+    assert plans.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY, confirm_revision=True) == plan_id
+    plan = plans.get_plan(db, plan_id)
+    assert plan["version"] == 2 and [v["version"] for v in plan["versions"]] == [1]
+    rows = {r["title"]: r for r in tasks.list_tasks(db, SYSTEM, TODAY, plan_id=plan_id)}
+    assert set(rows) == {"动态调整并公布基本养老服务清单", "建设区域养老服务中心", "强化资金保障"}
+    assert rows["动态调整并公布基本养老服务清单"]["id"] == first_id
+    assert rows["建设区域养老服务中心"]["id"] == second_id
+    first = tasks.get_task(db, SYSTEM, first_id, TODAY)
+    assert [h["new_status"] for h in first["history"]] == ["推进中"]
+    assert [u["name"] for u in first["units"]] == ["市民政局", "市财政局"]
+    assert [(i["due"], i["state"]) for i in first["instances"]][0] == ("2024-05-31", "closed")
+    second = tasks.get_task(db, SYSTEM, second_id, TODAY)
+    assert [i["due"] for i in second["instances"]] == ["2026-06-30"]
+    assert second["deadlines"][0]["phrase"] == "2026年6月底前"
+    removed = tasks.get_task(db, SYSTEM, third_id, TODAY)
+    assert removed["removed"] == 1
+    assert third_id in {r["id"] for r in tasks.list_tasks(db, SYSTEM, TODAY, include_removed=True)}
+    # importing the new file again, or the old one, changes nothing
+    before = counts(db)
+    assert plans.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY) == plan_id
+    assert plans.check_import(db, sample(), "sample.txt", b"v1").kind == "old_version"
+    assert plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY) == plan_id
+    assert counts(db) == before
+    assert json.loads(db.conn.execute("SELECT detail FROM audit_log WHERE action='修订规划'").fetchone()[0])["新增任务"] == 1
+
+
+def test_untitled_document_gets_a_stand_in_title(db):
+    ex = sample()
+    ex["title"] = None
+    plan_id = plans.import_plan(db, SYSTEM, ex, "untitled.txt", b"u", TODAY)
+    assert plans.get_plan(db, plan_id)["title"] == "样例市规划(未注明标题)"

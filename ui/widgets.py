@@ -1,0 +1,159 @@
+"""Small pieces several pages share: lights, Chinese dates, and the plan / jurisdiction / department / light filters."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from duban.access import Actor
+from duban.rules.status import LIGHT_COLOURS, LIGHTS, STATUSES
+from duban.services import overview
+
+LIGHT_MARKS = {x: f"● {x}灯" for x in LIGHTS}  # plain text (tables, select boxes); styled by light_styler
+LIGHT_BADGE_COLOURS = {"红": "red", "黄": "orange", "绿": "green"}
+LIGHT_LABELS = {x: f":{LIGHT_BADGE_COLOURS[x]}[●] {x}灯" for x in LIGHTS}  # markdown (metric labels, links)
+ROLE_NAMES = {"lead": "牵头", "co": "配合"}
+DUE_NAMES = {"overdue": "已逾期", "30": "30天内到期", "90": "90天内到期"}
+# the query parameters the task list understands, in the order they are shown
+FILTER_KEYS = ("plan", "jurisdiction", "department", "role", "light", "status", "due", "month", "q")
+
+
+def light_badge(light: str | None) -> str:
+    """Markdown for a coloured 红灯 / 黄灯 / 绿灯 badge."""
+    if light not in LIGHT_BADGE_COLOURS:
+        return "—"
+    return f":{LIGHT_BADGE_COLOURS[light]}-badge[● {light}灯]"
+
+
+STYLED_ROWS_MAX = 2000  # pandas styling costs about 0.15 ms a row; a longer table stays plain
+
+
+def light_styler(table, columns: tuple[str, ...] = ("灯色",), alert_columns: tuple[str, ...] = ()):
+    """A pandas Styler colouring the light column(s) red / amber / green, and alert columns red
+    (a very long table is returned as it is: its lights still read 红灯 / 黄灯 / 绿灯)."""
+    if len(table) > STYLED_ROWS_MAX:
+        return table
+    def colour(value: object) -> str:
+        for light, hex_colour in LIGHT_COLOURS.items():
+            if isinstance(value, str) and value.endswith(f"{light}灯"):
+                return f"color: {hex_colour}; font-weight: 600"
+        return ""
+
+    styler = table.style
+    present = [c for c in columns if c in table.columns]
+    if present:
+        styler = styler.map(colour, subset=present)
+    alerts = [c for c in alert_columns if c in table.columns]
+    if alerts:
+        styler = styler.map(lambda v: f"color: {LIGHT_COLOURS['红']}; font-weight: 600" if v else "", subset=alerts)
+    return styler
+
+
+def cn_date(value: str | dt.date | None, empty: str = "—") -> str:
+    """2026年11月22日 (an ISO date string or a date; timestamps keep only their date)."""
+    if not value:
+        return empty
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_month(value: str) -> str:
+    """2026年11月 from 2026-11."""
+    year, _, month = value.partition("-")
+    return f"{year}年{int(month)}月" if month else value
+
+
+def days_text(days: int) -> str:
+    """逾期 12 天 / 今天到期 / 还有 5 天."""
+    if days < 0:
+        return f"逾期 {-days} 天"
+    if days == 0:
+        return "今天到期"
+    return f"还有 {days} 天"
+
+
+def params_of(keys: tuple[str, ...] = FILTER_KEYS) -> dict[str, str]:
+    """The filter query parameters present in the page's address."""
+    return {k: st.query_params[k] for k in keys if st.query_params.get(k) not in (None, "")}
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _pick(label: str, options: list, labels: dict, wanted: Any, key: str, container) -> Any:
+    """A selectbox whose first choice is 全部 (None); starts at the address's value when it is valid."""
+    choices = [None] + list(options)
+    index = choices.index(wanted) if wanted in choices else 0
+    return container.selectbox(label, choices, index=index, key=key,
+                               format_func=lambda v: "全部" if v is None else labels.get(v, str(v)))
+
+
+def filter_sidebar(db, actor: Actor, prefix: str, *, with_status: bool = False, options: dict | None = None) -> dict:
+    """The 规划 / 地区 / 部门 / 灯色 (and optionally 状态) filters in the sidebar, starting from the address's
+    query parameters; returns the chosen values keyed like the query parameters (ids as int)."""
+    options = options or overview.filter_options(db, actor)
+    qp = params_of()
+    box = st.sidebar
+    box.markdown("**筛选**")
+    jurisdictions = {j["id"]: j["name"] for j in options["jurisdictions"]}
+    jurisdiction = _pick("地区", list(jurisdictions), jurisdictions, _int(qp.get("jurisdiction")),
+                         f"{prefix}_jurisdiction", box)
+    plans = {p["id"]: (f"{p['jurisdiction']} · {p['label']}" if p.get("jurisdiction") else p["label"])
+             for p in options["plans"] if jurisdiction is None or p["jurisdiction_id"] == jurisdiction}
+    plan = _pick("规划", list(plans), plans, _int(qp.get("plan")), f"{prefix}_plan", box)
+    departments = {d["id"]: d["label"] for d in options["departments"]
+                   if jurisdiction is None or d["jurisdiction_id"] == jurisdiction}
+    department = _pick("责任部门", list(departments), departments, _int(qp.get("department")),
+                       f"{prefix}_department", box)
+    light = _pick("灯色", list(LIGHTS), LIGHT_MARKS, qp.get("light"), f"{prefix}_light", box)
+    chosen = {"jurisdiction": jurisdiction, "plan": plan, "department": department, "light": light}
+    if with_status:
+        chosen["status"] = _pick("状态", list(STATUSES), {}, qp.get("status"), f"{prefix}_status", box)
+    return {k: v for k, v in chosen.items() if v is not None}
+
+
+def sync_query_params(values: dict, keys: tuple[str, ...] = FILTER_KEYS) -> None:
+    """Keep the address in step with the filters, so a filtered view can be bookmarked or sent on."""
+    for k in keys:
+        v = values.get(k)
+        if v in (None, ""):
+            if k in st.query_params:
+                del st.query_params[k]
+        elif st.query_params.get(k) != str(v):
+            st.query_params[k] = str(v)
+
+
+def link_params(values: dict, **extra: Any) -> dict[str, str]:
+    """Query parameters for a link to the task list: the current filters plus the number's own."""
+    merged = {**values, **extra}
+    return {k: str(v) for k, v in merged.items() if v not in (None, "")}
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]<>()#+-.!|~$:")
+
+
+def plain_markdown(text: str) -> str:
+    """Text shown as written: markdown's special characters escaped, line breaks kept."""
+    escaped = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+    return escaped.replace("\n", "  \n")
+
+
+def chinese_file_uploader(instructions: str) -> None:
+    """Replace the upload box's built-in English ("Upload", the size limit line) with Chinese text."""
+    drop = '[data-testid="stFileUploaderDropzone"]'
+    st.html(f"""<style>
+{drop} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
+{drop} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {{
+    content: "选择文件"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{instructions}"; font-size: 0.875rem; }}
+</style>""")
