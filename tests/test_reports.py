@@ -137,10 +137,23 @@ def test_a_report_goes_to_the_next_open_instance_unless_told(db, world):
     a = actor(db, "zz-minzheng")
     overdue, this_year = world.inst[world.recurring]
     rid = reports.file_report(db, a, world.recurring, "补报去年", 100, "已完成", TODAY)
-    assert db.conn.execute("SELECT instance_id, period FROM reports WHERE id=?", [rid]).fetchone()[:] == (overdue, "2025年")
+    assert db.conn.execute("SELECT instance_id FROM reports WHERE id=?", [rid]).fetchone()[0] == overdue
     rid = reports.file_report(db, a, world.recurring, "今年进展", 50, "推进中", TODAY, instance_id=this_year)
     assert db.conn.execute("SELECT instance_id FROM reports WHERE id=?", [rid]).fetchone()[0] == this_year
     assert [i["id"] for i in reports.open_instances(db, a, world.recurring)] == [overdue, this_year]
+
+
+def test_a_report_belongs_to_the_open_reporting_period_and_after_a_lock_to_the_next(db, world):
+    from duban.access import SYSTEM
+    from duban.services import meetings
+
+    a = actor(db, "zz-minzheng")
+    first = reports.file_report(db, a, world.shared, "锁定前", 20, "推进中", TODAY)
+    locked = meetings.lock_period(db, SYSTEM, TODAY)
+    second = reports.file_report(db, a, world.shared, "锁定后", 30, "推进中", TODAY)
+    periods = dict(db.conn.execute("SELECT id, period FROM reports WHERE id IN (?, ?)", [first, second]).fetchall())
+    assert periods[first] == locked["label"]
+    assert periods[second] != locked["label"] and periods[second]
 
 
 def test_returned_reports_stay_visible_until_answered(db, world):

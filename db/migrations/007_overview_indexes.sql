@@ -1,6 +1,5 @@
 -- Indexes for the 总览 dashboard and the task list's filters (db/queries/overview.py).
--- A task's earliest open deadline instance (its light), read per task.
-CREATE INDEX IF NOT EXISTS overview_instances_task_state_due ON instances(task_id, state, due);
+-- A task's earliest open deadline instance (its light) is read through instances_task_state (002).
 -- Month timeline and due windows over all tasks, read from the index alone.
 CREATE INDEX IF NOT EXISTS overview_instances_state_due_task ON instances(state, due, task_id);
 -- Department bars: lead / co counts per department, and a task's units by role.

@@ -18,6 +18,7 @@ from duban.access import Actor, require_department, require_writer
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.services import evidence as evidence_service
+from duban.services import meetings
 from duban.services.status import change_status
 
 CLAIM_DONE = "已完成"
@@ -137,7 +138,7 @@ def file_report(db: sqlite_utils.Database, actor: Actor, task_id: int, progress_
             db, task_id=task["id"], instance_id=chosen["id"] if chosen else None, department_id=dept,
             user_id=actor.user_id, supersedes_id=old["id"] if old else None, progress_text=text, percent=percent,
             claimed_status=claimed_status, coordination_need=need, coordination_from=source,
-            period=chosen["period_label"] if chosen else None, reported_on=today.isoformat(), is_demo=is_demo)
+            period=meetings.current_period(db, today), reported_on=today.isoformat(), is_demo=is_demo)
         evidence_service.attach(db, report_id, files)
         if old is not None and old["review_state"] == PENDING:
             q.set_review(db, old["id"], CORRECTED, None, stamp(today), f"已由第 {report_id} 号报告更正")
