@@ -10,7 +10,7 @@ from duban.access import ROLE_LABELS
 from duban.errors import DubanError
 from duban.reminders import inbox, scheduler
 from duban.services import setup, users
-from ui import session
+from ui import session, widgets
 
 HERE = Path(__file__).parent
 
@@ -31,6 +31,7 @@ PAGES = [
 ]
 
 st.set_page_config(page_title="督办", page_icon=":material/task_alt:", layout="wide")
+widgets.frame_style()
 db = session.get_db()
 setup.ensure_ready_once(db)
 # the overdue scan and reminders run in the background, one scheduler per server process
@@ -71,17 +72,30 @@ def login_page() -> None:
                 st.rerun()
 
 
+def no_access_page(title: str):
+    """What a page address outside the user's role shows (instead of Streamlit's English "Page not found")."""
+    def page() -> None:
+        st.title(title)
+        st.warning(f"您的账号无权查看“{title}”页面。请从左侧菜单选择。", icon=":material/block:")
+    return page
+
+
 actor = session.current_actor()
 if setup.is_demo(db):
     st.sidebar.warning("演示数据:本系统当前载入的是演示数据,仅供体验。", icon=":material/science:")
 
+present = [(f, t, i, roles) for f, t, i, roles in PAGES if (HERE / f).exists()]
 if actor is None:
-    pg = st.navigation([st.Page(login_page, title="登录", icon=":material/login:")])
+    # every page address shows the login form and, after logging in, opens that page with its query parameters
+    pg = st.navigation([st.Page(login_page, title="登录", icon=":material/login:", default=True)] + [
+        st.Page(login_page, title="登录", url_path=Path(f).stem, visibility="hidden") for f, _, _, _ in present])
 else:
+    mine = [f for f, _, _, roles in present if actor.role in roles]
     pages = [
-        st.Page(str(HERE / f), title=t, icon=i, url_path=Path(f).stem)
-        for f, t, i, roles in PAGES
-        if actor.role in roles and (HERE / f).exists()
+        st.Page(str(HERE / f), title=t, icon=i, url_path=Path(f).stem, default=f == mine[0])
+        if f in mine else
+        st.Page(no_access_page(t), title=t, url_path=Path(f).stem, visibility="hidden")
+        for f, t, i, roles in present
     ]
     with st.sidebar:
         st.caption(f"{actor.username}({ROLE_LABELS.get(actor.role, actor.role)})")

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,11 +13,23 @@ from pathlib import Path
 import sqlite_utils
 
 from db.migrations import migrate
+from duban.errors import DubanError
 
 DEFAULT_PATH = Path("data") / "duban.db"
+BUSY_TIMEOUT_MS = 60000       # reads and statements inside a transaction: SQLite's own busy handler
+BEGIN_TIMEOUT_MS = 2          # taking the write lock: a short wait inside SQLite, then our own retry
+WRITE_WAIT_SECONDS = 30.0     # how long a write waits for other processes before the user is told
+RETRY_SLEEP = (0.0005, 0.004)  # each retry sleeps a random time in this range (seconds)
 
-# One writer at a time inside a process; SQLite's busy timeout handles other processes.
+# One writer at a time inside a process; other processes are waited for in _begin_immediate.
 _write_lock = threading.RLock()
+
+
+class DatabaseBusy(DubanError):
+    """Other processes kept the database's write lock for longer than a user should wait."""
+
+    def __init__(self) -> None:
+        super().__init__("数据库繁忙,请稍后重试。")
 
 
 def database_path(path: str | os.PathLike | None = None) -> Path:
@@ -31,8 +45,10 @@ def connect(path: str | os.PathLike | None = None, *, migrate_schema: bool = Tru
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=60000")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA synchronous=NORMAL")
+    # overwrite deleted content, so a replaced secret or a superseded value does not linger in free pages
+    conn.execute("PRAGMA secure_delete=ON")
     db = sqlite_utils.Database(conn)
     if migrate_schema:
         with _write_lock:
@@ -44,16 +60,15 @@ def connect(path: str | os.PathLike | None = None, *, migrate_schema: bool = Tru
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """Run a block as one write transaction: all of it is stored, or none of it.
 
-    BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait on the
-    busy timeout instead of failing half-way with 'database is locked'.
-    Nested use joins the outer transaction.
+    BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait for it instead of failing
+    half-way with 'database is locked'. Nested use joins the outer transaction.
     """
     conn = db.conn
     with _write_lock:
         if conn.in_transaction:
             yield db
             return
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(conn)
         try:
             yield db
         except BaseException:
@@ -61,3 +76,34 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             raise
         else:
             conn.execute("COMMIT")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """Take the write lock with short tries and small random sleeps (DatabaseBusy after WRITE_WAIT_SECONDS).
+
+    SQLite's own busy handler sleeps longer and longer (up to 100 ms) the more often it finds the lock
+    taken, so under many writing processes the newest waiter tends to win and old ones sleep through free
+    moments; short tries with small random sleeps give every waiter the same chance and keep the lock busy.
+    """
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    conn.execute(f"PRAGMA busy_timeout={BEGIN_TIMEOUT_MS}")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                if not _is_busy(e):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy() from None
+            time.sleep(random.uniform(*RETRY_SLEEP))
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

@@ -7,6 +7,7 @@ import streamlit as st
 from duban.access import ROLE_LABELS
 from duban.errors import DubanError
 from duban.services import users
+from ui import widgets as w
 from ui.session import get_db, require_actor
 
 actor = require_actor()
@@ -27,7 +28,7 @@ st.dataframe(pd.DataFrame([{
     "所属部门": u["departments"] or ("全部(只读)" if u["role"] == "leader" else "全部"),
     "状态": "启用" if u["active"] else "已停用", "邮箱": u["email"] or "",
 } for u in accounts]), hide_index=True, width="stretch", key="accounts_table")
-st.caption(f"共 {len(accounts)} 个账号。密码只以 argon2 散列保存,任何人(包括办公室)都看不到原密码。")
+st.caption(f"共 {len(accounts)} 个账号。密码经加密保存,任何人(包括办公室)都看不到原密码。")
 
 add_tab, reset_tab, state_tab, session_tab = st.tabs(["新建账号", "重置密码", "停用 / 启用", "自动退出"])
 names = [u["username"] for u in accounts]
@@ -77,12 +78,17 @@ with reset_tab:
 
 with state_tab:
     status = {u["username"]: bool(u["active"]) for u in accounts}
-    who = st.selectbox("账号", names, key="state_username",
+    who = st.selectbox("账号", [n for n in names if n != actor.username], key="state_username",
                        format_func=lambda n: n + ("" if status[n] else "(已停用)"))
     st.caption("停用后该账号不能再登录,已提交的报告和历史记录保留。")
     if who:
         label = "停用账号" if status[who] else "重新启用"
-        if st.button(label, key="state_submit"):
+        if status[who]:
+            clicked = w.confirm_button(label, f"停用后 **{w.plain_markdown(who)}** 将不能再登录,已提交的报告和历史记录保留;可随时重新启用。",
+                                       "确认停用", key="state_submit")
+        else:
+            clicked = st.button(label, key="state_submit")
+        if clicked:
             try:
                 users.set_active(db, actor, who, not status[who])
                 st.session_state["accounts_flash"] = [("ok", f"已{label.replace('账号', '')}账号 {who}。")]

@@ -10,6 +10,7 @@ import streamlit as st
 from duban import clock
 from duban.errors import DubanError
 from duban.services import assessment, duty_report, meetings
+from ui import widgets as w
 from ui.session import get_db, require_actor
 
 actor = require_actor()
@@ -67,7 +68,7 @@ except DubanError as e:
 places = sorted({r["jurisdiction"] or "" for r in result["rows"]})
 place = c2.selectbox("地区", ["全部"] + places, key="assess_place")
 rows = [r for r in result["rows"] if place == "全部" or (r["jurisdiction"] or "") == place]
-st.caption(f"考核期 {result['start']} 至 {result['end']}(计算截至 {result['as_of']}),满分 {result['max_score']:g} 分,"
+st.caption(f"考核期 {w.cn_date(result['start'])} 至 {w.cn_date(result['end'])}(计算截至 {w.cn_date(result['as_of'])}),满分 {result['max_score']:g} 分,"
            f"共 {len(rows)} 个单位。")
 
 

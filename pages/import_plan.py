@@ -207,7 +207,8 @@ def reset() -> None:
 
 # ---- the file
 # a new key after each saved import empties the upload box
-w.chinese_file_uploader("也可将文件拖放到此处 · 支持 TXT、DOCX、PDF、HTML,单个文件不超过 200MB")
+w.chinese_file_uploader("也可将文件拖放到此处 · 支持 TXT、DOCX、PDF、HTML,"
+                        f"单个文件不超过 {st.get_option('server.maxUploadSize')} MB")
 upload = st.file_uploader("选择规划文件", type=FILE_TYPES, key=f"imp_file_{st.session_state.setdefault('imp_round', 0)}")
 if upload is None:
     reset()
@@ -228,7 +229,7 @@ original = st.session_state["imp_extraction"]
 
 # a file already stored needs no review at all
 try:
-    first_check = plans.check_import(db, original, upload.name, data)
+    first_check = plans.check_import(db, actor, original, upload.name, data)
 except InputError:
     first_check = None
 if first_check is not None and first_check.kind in ("unchanged", "old_version"):
@@ -302,7 +303,7 @@ st.divider()
 problem, check, corrected = None, None, None
 try:
     corrected = rebuild(original, meta, tasks_df, deadlines_df, indicators_df)
-    check = plans.check_import(db, corrected, upload.name, data)
+    check = plans.check_import(db, actor, corrected, upload.name, data)
 except DubanError as e:
     problem = str(e)
 

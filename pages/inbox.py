@@ -31,7 +31,7 @@ if top[2].button("全部标为已读", key="inbox_mark_all", disabled=unread == 
 
 def _markdown(body: str) -> str:
     """Plain text as markdown: keep line breaks and indentation, escape what markdown would reinterpret."""
-    text = re.sub(r"([\\`*_#\[\]<>|~])", r"\\\1", body or "")
+    text = re.sub(r"([\\`*_#\[\]<>|~:$])", r"\\\1", body or "")
     lines = []
     for line in text.splitlines():
         stripped = line.lstrip(" ")
@@ -48,7 +48,7 @@ for i, row in enumerate(rows):
     title = row["title"] if row["title"].startswith("【") else f"【{KIND_LABELS.get(row['kind'], '消息')}】{row['title']}"
     label = f"{title} · {inbox.local_time(row['created_at'])}" + (" · 未读" if new else "")
     icon = ":material/mark_email_unread:" if new else ":material/drafts:"
-    with st.expander(label, expanded=new and i < 3, icon=icon):
+    with st.expander(label, expanded=new and i == 0, icon=icon):
         st.markdown(_markdown(row["body"] or ""))
         cols = st.columns([1, 1, 4])
         if new and cols[0].button("标为已读", key=f"inbox_read_{row['id']}"):

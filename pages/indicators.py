@@ -10,9 +10,10 @@ from duban.errors import DubanError
 from duban.rules.indicators import CATEGORIES, COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
 from duban.services import indicators as ind
 from ui.session import get_db, require_actor
+from ui.widgets import plain_markdown
 
 ALL = "全部"
-LIGHT_MARKS = {"红": "● 红", "黄": "● 黄", "绿": "● 绿", "灰": "○ 灰"}
+LIGHT_MARKS = {"红": "● 红灯", "黄": "● 黄灯", "绿": "● 绿灯", "灰": "○ 灰灯"}
 LIGHT_MD = {"红": ":red[● 红灯]", "黄": ":orange[● 黄灯]", "绿": ":green[● 绿灯]", "灰": ":gray[○ 灰灯]"}
 COURSE_LABELS = {None: ALL, **ind.COURSES}
 MAX_BARS = 40
@@ -87,11 +88,11 @@ table = pd.DataFrame([{
 
 
 def light_style(value: str) -> str:
-    colour = LIGHT_COLOURS_ALL.get(value[-1:], "")
+    colour = LIGHT_COLOURS_ALL.get(value.lstrip("●○ ")[:1], "")
     return f"color: {colour}; font-weight: 600" if colour else ""
 
 
-WIDTHS = {"灯": 55, "状态": 70, "地区": 65, "指标": 190, "性质": 60, "基期值": 105, "目标值": 105, "最新实际值": 105,
+WIDTHS = {"灯": 70, "状态": 70, "地区": 65, "指标": 190, "性质": 60, "基期值": 105, "目标值": 105, "最新实际值": 105,
           "应达值": 65, "责任单位": 80}
 st.dataframe(table.style.map(light_style, subset=["灯"]), hide_index=True, key="ind_table", column_config={
     "进度": st.column_config.NumberColumn("进度", format="%.0f%%", width=55, help="从基期值到目标值已完成的比例"),
@@ -171,7 +172,7 @@ with right:
         f"- 类别 / 性质:{item['category'] or '—'} / {item['nature'] or '未标注'}\n"
         f"- 基期:{with_year(item['baseline'], item['baseline_year'])}\n"
         f"- 目标:{with_year(item['target'], item['target_year'])}\n"
-        f"- 最新实际:{with_year(item['latest_actual'], item['latest_year'])}\n"
+        f"- 最新实际:{plain_markdown(with_year(item['latest_actual'], item['latest_year']))}\n"
         f"- 按期应达:{item['expected'] or '—'}\n"
         f"- 责任单位:{'、'.join(item['units']) or '未指定(由办公室填报)'}"
     )
@@ -233,7 +234,8 @@ if actor.is_office:
                                 index=index_of(comp_options, normalise_comparison(raw["comparison"])),
                                 format_func=lambda v: v or "按目标值", key=f"ind_fix_comparison_{k}")
             units = st.multiselect("责任单位", list(dept_names), default=[d for d in item["unit_ids"] if d in dept_names],
-                                   format_func=dept_names.get, key=f"ind_fix_units_{k}")
+                                   format_func=dept_names.get, key=f"ind_fix_units_{k}",
+                                   placeholder="输入单位名称查找")
             if st.form_submit_button("保存修正", key=f"ind_fix_submit_{k}"):
                 try:
                     changed = ind.correct_indicator(

@@ -8,7 +8,9 @@ import streamlit as st
 
 from duban import clock
 from duban.errors import DubanError
+from duban.reminders.inbox import local_time
 from duban.services import duty_report, meetings
+from ui import widgets as w
 from ui.session import get_db, require_actor
 
 actor = require_actor()
@@ -47,7 +49,7 @@ with tab_list:
     for i, p in enumerate(proposals):
         with st.container(border=True):
             c1, c2 = st.columns([5, 1])
-            c1.markdown(f"**{p['title']}**  \n{p['kind']} · 建议在 {p['date']} 前召开 · 依据:“{p['sentence']}”")
+            c1.markdown(f"**{p['title']}**  \n{p['kind']} · 建议在 {w.cn_date(p['date'])} 前召开 · 依据:“{p['sentence']}”")
             if office and c2.button("采纳", key=f"accept_{p['deadline_id']}_{i}"):
                 try:
                     meetings.accept_proposal(db, actor, p)
@@ -60,9 +62,9 @@ with tab_list:
     st.subheader("会议列表")
     if rows:
         st.dataframe(pd.DataFrame([{
-            "日期": m["date"], "类型": m["kind"], "名称": m["title"],
+            "日期": w.cn_date(m["date"]), "类型": m["kind"], "名称": m["title"],
             "状态": "已召开" if m["date"] < today.isoformat() else ("今天" if m["date"] == today.isoformat() else "即将召开"),
-            "规划": m["plan_count"], "成员单位": m["unit_count"], "议定事项": m["decision_count"],
+            "涉及规划数": m["plan_count"], "成员单位数": m["unit_count"], "议定事项数": m["decision_count"],
         } for m in rows]), hide_index=True, width="stretch", key="meeting_table")
     else:
         st.info("还没有安排会议。")
@@ -71,7 +73,8 @@ with tab_list:
         with st.expander("新建会议"), st.form("meeting_new"):
             kind = st.selectbox("会议类型", meetings.KINDS, key="new_kind")
             day = st.date_input("会议日期", value=today + dt.timedelta(days=14), key="new_date")
-            chosen_plans = st.multiselect("涉及规划", list(plan_labels), format_func=plan_labels.get, key="new_plans")
+            chosen_plans = st.multiselect("涉及规划", list(plan_labels), format_func=plan_labels.get, key="new_plans",
+                                          placeholder="请选择规划")
             title = st.text_input("会议名称(可留空,自动生成)", key="new_title")
             remind = st.number_input("会前几天通知成员单位报送", min_value=0, max_value=90,
                                      value=meetings.default_remind_days(db), key="new_remind")
@@ -87,27 +90,28 @@ with tab_list:
 
     if rows:
         st.subheader("会议详情")
-        labels = {m["id"]: f"{m['date']} {m['title']}" for m in rows}
+        labels = {m["id"]: f"{w.cn_date(m['date'])} {m['title']}" for m in rows}
         upcoming = [m["id"] for m in sorted(rows, key=lambda m: m["date"]) if m["date"] >= today.isoformat()]
         default = list(labels).index(upcoming[0]) if upcoming else 0
         meeting_id = st.selectbox("选择会议", list(labels), index=default, format_func=labels.get, key="meeting_pick")
         status = meetings.reporting_status(db, actor, meeting_id, today)
         m = status["meeting"]
         held = m["date"] <= today.isoformat()
-        st.markdown(f"**{m['title']}**({m['kind']},{m['date']})  \n涉及规划:"
+        st.markdown(f"**{m['title']}**({m['kind']},{w.cn_date(m['date'])})  \n涉及规划:"
                     + ";".join(p["title"] for p in m["plans"]) + (f"  \n{m['notes']}" if m.get("notes") else ""))
         c = st.columns(3)
         c[0].metric("成员单位", len(status["units"]))
         c[1].metric("已报送", status["reported"])
         c[2].metric("未报送", status["missing"])
-        st.caption(f"统计报送期 {status['period'] or '(尚未开始)'}:自 {status['start']} 至 {status['until']} 的进展报告。")
+        st.caption(f"统计报送期 {status['period'] or '(尚未开始)'}:自 {w.cn_date(status['start'])} 至 {w.cn_date(status['until'])} 的进展报告。")
         st.dataframe(pd.DataFrame([{
             "单位": u["department"], "是否已报送": "已报送" if u["reported"] else "未报送", "报送次数": u["reports"],
-            "最近报送": u["last_report"] or "", "会前通知": u["asked_on"] or ("未通知" if not held else ""),
+            "最近报送": w.cn_date(u["last_report"], ""),
+            "会前通知": w.cn_date(u["asked_on"], "") or ("未通知" if not held else ""),
         } for u in status["units"]]), hide_index=True, width="stretch", key="meeting_units_table")
         if office and not held:
             notice_day = dt.date.fromisoformat(m["date"]) - dt.timedelta(days=m["remind_days"])
-            st.caption(f"系统将于 {notice_day}(会前 {m['remind_days']} 天)自动通知成员单位报送进展。")
+            st.caption(f"系统将于 {w.cn_date(notice_day)}(会前 {m['remind_days']} 天)自动通知成员单位报送进展。")
             if st.button("立即通知尚未通知的成员单位", key="send_requests"):
                 try:
                     sent = meetings.send_update_requests(db, today, actor, meeting_id=meeting_id)
@@ -118,7 +122,7 @@ with tab_list:
 
         st.markdown("#### 议定事项")
         if m["decisions"]:
-            st.dataframe(pd.DataFrame([{"事项": d["title"], "责任单位": d["units"], "完成时限": d["due"],
+            st.dataframe(pd.DataFrame([{"事项": d["title"], "责任单位": d["units"], "完成时限": w.cn_date(d["due"]),
                                         "状态": d["status"]} for d in m["decisions"]]),
                          hide_index=True, width="stretch", key="decision_table")
         else:
@@ -128,8 +132,10 @@ with tab_list:
             with st.form("decision_form", clear_on_submit=True):
                 st.markdown("**录入议定事项**(保存后即成为督办任务)")
                 d_title = st.text_input("议定事项", key="dec_title")
-                d_lead = st.multiselect("牵头单位", unit_ids, format_func=dept_labels.get, key="dec_lead")
-                d_co = st.multiselect("配合单位", unit_ids, format_func=dept_labels.get, key="dec_co")
+                d_lead = st.multiselect("牵头单位", unit_ids, format_func=dept_labels.get, key="dec_lead",
+                                         placeholder="输入单位名称查找")
+                d_co = st.multiselect("配合单位", unit_ids, format_func=dept_labels.get, key="dec_co",
+                                       placeholder="输入单位名称查找")
                 d_due = st.date_input("完成时限", value=today + dt.timedelta(days=30), key="dec_due")
                 d_body = st.text_area("具体要求(可选)", key="dec_body")
                 if st.form_submit_button("保存议定事项"):
@@ -148,7 +154,19 @@ with tab_pack:
     scope_options = [None] + list(plan_labels)
     scope = st.selectbox("范围", scope_options, format_func=lambda p: "全部规划" if p is None else plan_labels[p],
                          key="pack_scope")
-    if office and st.button("生成会议材料", type="primary", key="build_pack"):
+    periods = meetings.list_periods(db, actor)
+    covered = any(p["locked_at"] and p["start"] <= today.isoformat() <= (p["end"] or "") for p in periods)
+    open_label = next((p["label"] for p in periods if not p["locked_at"]), None)
+    if office and covered:
+        build = st.button("生成会议材料", type="primary", key="build_pack")
+    elif office:
+        which = f"报送期 **{open_label}**" if open_label else "上次锁定以来的报送期"
+        build = w.confirm_button("生成会议材料", f"生成后将锁定{which}(截至 {w.cn_date(today)}):"
+                                 "材料中的数字从此固定,此后报送的进展计入下一报送期。锁定后不能撤销。",
+                                 "确认生成并锁定", key="build_pack", type="primary")
+    else:
+        build = False
+    if build:
         with st.spinner("正在生成会议材料和工作台账…"):
             try:
                 pack = meetings.build_pack(db, actor, today, plan_id=scope)
@@ -172,17 +190,17 @@ with tab_pack:
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx")
 
     st.subheader("报送期")
-    periods = meetings.list_periods(db, actor)
+    periods = meetings.list_periods(db, actor)  # again: building the pack may have just locked one
     if periods:
-        st.dataframe(pd.DataFrame([{"报送期": p["label"], "开始": p["start"], "结束": p["end"] or "",
+        st.dataframe(pd.DataFrame([{"报送期": p["label"], "开始": w.cn_date(p["start"]), "结束": w.cn_date(p["end"], ""),
                                     "状态": "已锁定" if p["locked_at"] else "进行中",
-                                    "锁定时间(UTC)": p["locked_at"] or ""} for p in periods]),
+                                    "锁定时间": local_time(p["locked_at"])} for p in periods]),
                      hide_index=True, width="stretch", key="period_table")
         locked = [p["label"] for p in periods if p["locked_at"] and p["has_snapshot"]]
         if locked:
             c1, c2 = st.columns(2)
             label = c1.selectbox("已锁定的报送期", locked[::-1], key="period_pick")
-            snap = meetings.period_snapshot(db, label)
+            snap = meetings.period_snapshot(db, actor, label)
             scopes = [None if k == "all" else int(k.split(":")[1]) for k in snap]
             old_scope = c2.selectbox("范围", scopes, key="period_scope",
                                      format_func=lambda p: "全部规划" if p is None else plan_labels.get(p, str(p)))
@@ -209,8 +227,10 @@ with tab_hand:
             h_source = st.selectbox("任务来源", meetings.HAND_SOURCES, key="hand_source")
             h_note = st.text_input("来源说明(如批示领导、交办文件)", key="hand_note")
             h_title = st.text_input("任务名称", key="hand_title")
-            h_lead = st.multiselect("牵头单位", list(dept_labels), format_func=dept_labels.get, key="hand_lead")
-            h_co = st.multiselect("配合单位", list(dept_labels), format_func=dept_labels.get, key="hand_co")
+            h_lead = st.multiselect("牵头单位", list(dept_labels), format_func=dept_labels.get, key="hand_lead",
+                                    placeholder="输入单位名称查找")
+            h_co = st.multiselect("配合单位", list(dept_labels), format_func=dept_labels.get, key="hand_co",
+                                  placeholder="输入单位名称查找")
             h_due = st.date_input("完成时限", value=today + dt.timedelta(days=30), key="hand_due")
             h_body = st.text_area("具体要求(可选)", key="hand_body")
             if st.form_submit_button("保存任务"):
@@ -224,7 +244,7 @@ with tab_hand:
     hand = meetings.hand_tasks(db, actor)
     if hand:
         st.dataframe(pd.DataFrame([{"来源": h["source"], "来源说明": h["source_note"] or "", "任务": h["title"],
-                                    "责任单位": h["units"], "完成时限": h["due"], "状态": h["status"]} for h in hand]),
+                                    "责任单位": h["units"], "完成时限": w.cn_date(h["due"]), "状态": h["status"]} for h in hand]),
                      hide_index=True, width="stretch", key="hand_table")
     else:
         st.caption("暂无交办任务。")

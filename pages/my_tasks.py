@@ -73,14 +73,14 @@ labels = {r["id"]: f"{r['number'] or ''} {r['title']}".strip() for r in rows}
 asked = st.query_params.get("task")
 index = 0
 if asked:
+    asked_id = w.id_param(asked)
     try:
-        asked_id = int(asked)
-        if asked_id in task_ids:
+        if asked_id is None:
+            st.error("链接中的任务编号不正确。")
+        elif asked_id in task_ids:
             index = task_ids.index(asked_id)
         else:
             tasks.get_task(db, actor, asked_id, today)  # refuses another department's task
-    except ValueError:
-        st.error("链接中的任务编号不正确。")
     except DubanError as e:
         st.error(str(e))
 
@@ -177,6 +177,7 @@ with st.form("report_form"):
     c3.text_area("需要协调的事项", key="report_need", height=68)
     c4.text_input("需要哪个单位协调", key="report_from")
     limit_mb = evidence.max_bytes(db) / 1024 / 1024
+    w.chinese_file_uploader(f"也可将文件拖放到此处 · 单个文件不超过 {limit_mb:g} MB")
     st.file_uploader("佐证材料", type=evidence.UPLOAD_TYPES, accept_multiple_files=True, key=f"report_files_{n}",
                      max_upload_size=max(1, math.ceil(limit_mb)))
     st.caption(f"可上传 {evidence.KINDS_TEXT} 文件,可多选;单个文件不超过 {limit_mb:g} MB。系统按文件内容核对类型。")

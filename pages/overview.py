@@ -29,14 +29,16 @@ today = clock.today()
 
 options = overview.filter_options(db, actor)
 filters = w.filter_sidebar(db, actor, "ov", options=options)
+ignored = w.ignored_filters(filters, ("jurisdiction", "plan", "department", "light"))
 w.sync_query_params(filters)
 try:
     data = overview.overview(db, actor, today, **filters)
 except DubanError as e:
-    st.error(str(e))
+    st.error(w.plain_markdown(str(e)))
     st.stop()
 
 st.title("总览")
+w.note_ignored(ignored)
 active = []
 names = {
     "jurisdiction": {j["id"]: j["name"] for j in options["jurisdictions"]},
@@ -76,7 +78,7 @@ for col, light in zip(cols[1:], LIGHTS, strict=True):
 st.markdown("##### 按状态")
 cols = st.columns(len(STATUSES))
 for col, status in zip(cols, STATUSES, strict=True):
-    card(col, status, data["by_status"][status], "查看任务", status=status)
+    card(col, status, data["by_status"][status], "查看", status=status)  # five cards in a row: a short word
 
 st.markdown("##### 按期限")
 due = data["due"]
@@ -103,8 +105,9 @@ for light in LIGHTS:
                 marker_color=LIGHT_COLOURS[light], customdata=[[p["plan_id"], light] for p in charted],
                 hovertext=[p["full_label"] for p in charted],
                 hovertemplate="%{hovertext}<br>" + f"{light}灯" + ":%{x} 项<extra></extra>")
-fig.update_layout(barmode="stack", height=80 + 40 * len(charted), margin=dict(l=10, r=10, t=10, b=10),
-                  legend=dict(orientation="h", y=-0.15, traceorder="normal"), yaxis=dict(autorange="reversed"),
+fig.update_layout(barmode="stack", height=80 + 40 * len(charted), margin=dict(l=10, r=10, t=30, b=10),
+                  legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, traceorder="normal"),
+                  yaxis=dict(autorange="reversed"),
                   xaxis_title="任务数")
 event = st.plotly_chart(fig, key="ov_plan_chart", on_select="rerun", selection_mode="points",
                         config={"displayModeBar": False})
@@ -147,8 +150,9 @@ for role, colour in (("lead", "#1a73e8"), ("co", "#a1c2fa")):
     fig.add_bar(y=[d["label"] for d in top], x=[d[role] for d in top], name=w.ROLE_NAMES[role], orientation="h",
                 marker_color=colour, customdata=[[d["department_id"], role] for d in top],
                 hovertemplate="%{y}<br>" + w.ROLE_NAMES[role] + ":%{x} 项<extra></extra>")
-fig.update_layout(barmode="stack", height=60 + 30 * len(top), margin=dict(l=10, r=10, t=10, b=10),
-                  legend=dict(orientation="h", y=-0.1, traceorder="normal"), yaxis=dict(autorange="reversed"),
+fig.update_layout(barmode="stack", height=60 + 30 * len(top), margin=dict(l=10, r=10, t=30, b=10),
+                  legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, traceorder="normal"),
+                  yaxis=dict(autorange="reversed"),
                   xaxis_title="任务数")
 event = st.plotly_chart(fig, key="ov_department_chart", on_select="rerun", selection_mode="points",
                         config={"displayModeBar": False})
@@ -194,8 +198,8 @@ st.caption("点击柱形可查看当月有期限的任务。")
 
 # ---- overdue and upcoming items
 st.subheader("逾期与即将到期")
-tabs = st.tabs([f"已逾期({due['overdue']['count']})", f"30 天内到期({due['30']['count']})",
-                f"90 天内到期({due['90']['count']})"])
+tabs = st.tabs([f"已逾期({due['overdue']['count']} 个期次)", f"30 天内到期({due['30']['count']} 个期次)",
+                f"90 天内到期({due['90']['count']} 个期次)"])
 for tab, key in zip(tabs, ("overdue", "30", "90"), strict=True):
     items = due[key]["items"]
     with tab:

@@ -68,7 +68,7 @@ with tabs[0]:
         st.session_state["remind_preview_rows"] = attempt(lambda: settings.preview(db, actor, today)) or []
         st.session_state["remind_preview_done"] = True
     if c2.button("立即发送今天的提醒", key="remind_run_now", type="primary"):
-        outcome = jobs.run_job(db, jobs.REMIND, today, once_per_day=False)
+        outcome = jobs.run_job(db, actor, jobs.REMIND, today, once_per_day=False)
         flash("ok" if outcome.status == "ran" else "error", outcome.detail)
         st.rerun()
     if st.session_state.get("remind_preview_done"):
@@ -94,11 +94,13 @@ with tabs[1]:
     rules = rules_mod.list_rules(db, actor)
     st.dataframe(pd.DataFrame([{
         "编号": r.id, "规则": r.label, "类型": rules_mod.KIND_LABELS[r.kind],
-        "配合单位": "提醒" if r.to_co else "不提醒", "抄送办公室": "是" if r.copy_office else "否",
+        "提醒配合单位": "是" if r.to_co else "否", "抄送办公室": "是" if r.copy_office else "否",
         "渠道": "、".join(rules_mod.CHANNEL_LABELS[c] for c in rules_mod.CHANNEL_LABELS if c in r.channels),
         "启用": "是" if r.active else "否", "说明": r.note or "",
     } for r in rules]), hide_index=True, width="stretch")
-    st.caption("“会议前 N 天”用于联席会议前请成员单位报送进展;逾期催办从到期次日起每 N 天一次。")
+    st.caption("“会议前 N 天”用于联席会议前请成员单位报送进展;逾期催办从到期次日起每 N 天一次。"
+               "定期报送的三类规则提醒填报周期(如每月28日前)中本期尚未报送的单位:截止前 N 天、截止当日、"
+               "截止后第 N 天(一次),抄送办公室时附未报送单位名单。")
     by_id = {r.id: r for r in rules}
     choice = st.selectbox("编辑", [0, *by_id], key="rule_pick",
                           format_func=lambda i: "新增规则" if i == 0 else f"{by_id[i].label}(编号 {i})")
@@ -107,7 +109,7 @@ with tabs[1]:
     with st.form(f"rule_form_{choice}"):
         kind = st.selectbox("类型", kinds, index=kinds.index(current.kind) if current else 0,
                             format_func=rules_mod.KIND_LABELS.get, key=f"rule_kind_{choice}")
-        days = st.number_input("天数(到期前 / 逾期间隔 / 会议前)", min_value=0, max_value=366, step=1,
+        days = st.number_input("天数(到期前 / 逾期间隔 / 会议前 / 报送截止前后)", min_value=0, max_value=366, step=1,
                                value=current.days if current else 3, key=f"rule_days_{choice}")
         chans = st.multiselect("渠道", list(rules_mod.CHANNEL_LABELS), format_func=rules_mod.CHANNEL_LABELS.get,
                                default=sorted(current.channels) if current else ["inapp", "email", "webhook"],
@@ -219,20 +221,20 @@ with tabs[4]:
         again = c[0].selectbox("重新发送第几号", failed_ids, key="outbox_retry_pick")
         if c[1].button("重新发送", key="outbox_retry"):
             attempt(lambda: outbox.retry_now(db, actor, again))
-            outcome = jobs.run_job(db, jobs.OUTBOX, today, once_per_day=False)
+            outcome = jobs.run_job(db, actor, jobs.OUTBOX, today, once_per_day=False)
             flash("ok", f"已重新发送:{outcome.detail}")
             st.rerun()
         if c[2].button("全部立即重试", key="outbox_retry_all"):
             for i in failed_ids:
                 attempt(lambda i=i: outbox.retry_now(db, actor, i))
-            outcome = jobs.run_job(db, jobs.OUTBOX, today, once_per_day=False)
+            outcome = jobs.run_job(db, actor, jobs.OUTBOX, today, once_per_day=False)
             flash("ok", f"已重试:{outcome.detail}")
             st.rerun()
 
 # ---- notices ------------------------------------------------------------------------------------
 with tabs[5]:
     st.caption("为逾期或进度滞后的单位生成正式的督办单(红)/催办单(黄)/提醒单(蓝),自动编号,写明回复期限。")
-    levels = notice.levels_by_department(db, today)
+    levels = notice.levels_by_department(db, today, actor=actor)
     depts = ics.calendar_departments(db, actor)
     labels = {d["id"]: d["label"] for d in depts}
     # the units with the most red, then yellow items first
@@ -247,7 +249,7 @@ with tabs[5]:
         st.info("还没有单位。")
     else:
         dept_id = st.selectbox("单位", order, format_func=_label, key="notice_dept")
-        items = notice.classify(db, dept_id, today)
+        items = notice.classify(db, dept_id, today, actor=actor)
         if not items:
             st.success("该单位目前没有逾期、滞后或临近到期的事项。")
         else:

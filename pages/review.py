@@ -86,7 +86,9 @@ for r in shown:
                       icon=":material/check:")
         with b:
             st.text_input("退回原因(必填)", key=f"reason_{r['id']}")
-            st.button("退回", key=f"return_{r['id']}", on_click=_return, args=(r["id"],), icon=":material/undo:")
+            w.confirm_button("退回", f"将第 {r['id']} 号报告退回{w.plain_markdown(r['department_name'])}?退回原因会通知该单位,退回后不能撤销。",
+                             "确认退回", key=f"return_{r['id']}", on_click=_return, args=(r["id"],),
+                             icon=":material/undo:")
 
 with st.expander("最近审核记录"):
     done = review.recent(db, actor, 30)

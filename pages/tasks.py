@@ -8,6 +8,7 @@ import streamlit as st
 
 from duban import clock
 from duban.errors import DubanError
+from duban.reminders.inbox import local_time
 from duban.rules.instances import KIND_LABELS
 from duban.services import overview, tasks
 from ui import widgets as w
@@ -112,7 +113,7 @@ def show_task(task_id: int) -> None:
     st.markdown("#### 状态记录")
     if t["history"]:
         st.dataframe(pd.DataFrame([{
-            "时间": (h.get("at") or "")[:16],
+            "时间": local_time(h.get("at")),
             "变更": f"{h.get('old_status') or '—'} → {h['new_status']}",
             "操作人": h.get("username") or "系统",
             "说明": h.get("note") or "",
@@ -146,20 +147,19 @@ def show_task(task_id: int) -> None:
             st.markdown(w.plain_markdown(r.get("progress_text") or ""))
             if r.get("coordination_need"):
                 st.markdown(f":orange[需协调:]{w.plain_markdown(r['coordination_need'])}"
-                            + (f"(需{r['coordination_from']}协调)" if r.get("coordination_from") else ""))
+                            + (f"(需{w.plain_markdown(r['coordination_from'])}协调)" if r.get("coordination_from") else ""))
             if r.get("review_note"):
-                st.caption(f"审核意见:{r['review_note']}")
+                st.caption(f"审核意见:{w.plain_markdown(r['review_note'])}")
             files = r.get("evidence") or []
             if files:
-                st.caption("佐证材料:" + "、".join(f["filename"] for f in files))
+                st.caption("佐证材料:" + w.plain_markdown("、".join(f["filename"] for f in files)))
 
 
 # ---- one task
 asked = st.query_params.get("task")
 if asked:
-    try:
-        task_id = int(asked)
-    except ValueError:
+    task_id = w.id_param(asked)
+    if task_id is None:
         st.error("链接中的任务编号不正确。")
         st.page_link(TASKS_PAGE, label="返回任务列表", icon=":material/arrow_back:")
         st.stop()
@@ -170,12 +170,13 @@ if asked:
 st.title("任务")
 filters = w.filter_sidebar(db, actor, "tl", with_status=True)
 qp = w.params_of()
-extra = {k: qp[k] for k in EXTRA_KEYS if k in qp}
+extra = w.link_conditions(qp)
 if "role" in extra and "department" not in filters:
     extra.pop("role")
+chosen = {**filters, **extra}
+w.note_ignored(w.ignored_filters(chosen, ("jurisdiction", "plan", "department", "light", "status", *EXTRA_KEYS)))
 search = st.text_input("搜索", value=qp.get("q", ""), key="tl_q", placeholder="任务名称、原文、编号或单位名称",
                        label_visibility="collapsed").strip()
-chosen = {**filters, **extra}
 w.sync_query_params({**chosen, "q": search})
 st.session_state["tl_back_params"] = w.link_params(chosen, q=search)
 
@@ -188,7 +189,7 @@ if extra:
     if "role" in extra:
         words.append(f"该部门{w.ROLE_NAMES.get(extra['role'], extra['role'])}")
     c1, c2 = st.columns([5, 1], vertical_alignment="center")
-    c1.info("附加条件:" + "、".join(words), icon=":material/filter_alt:")
+    c1.info("附加条件:" + w.plain_markdown("、".join(words)), icon=":material/filter_alt:")
     if c2.button("清除附加条件", key="tl_clear_extra"):
         for k in EXTRA_KEYS:
             if k in st.query_params:
@@ -202,7 +203,7 @@ try:
     else:
         rows = tasks.list_tasks(db, actor, today, q=search or None)
 except DubanError as e:
-    st.error(f"筛选条件有误:{e}")
+    st.error(f"筛选条件有误:{w.plain_markdown(str(e))}")
     st.stop()
 
 st.caption(f"共 {len(rows)} 项任务 · 按 {w.cn_date(today)} 计 · 点选一行查看任务详情")
@@ -230,7 +231,7 @@ state = st.dataframe(
         "任务": st.column_config.TextColumn(width=300),
         "地区": st.column_config.TextColumn(width="small"),
         "状态": st.column_config.TextColumn(width=110),
-        "下一期限": st.column_config.TextColumn(width=120),
+        "下一期限": st.column_config.TextColumn(width=135),
         "进度": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%", width="small"),
         "灯色": st.column_config.TextColumn(width="small"),
         "逾期": st.column_config.TextColumn(width="small"),

@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from aiosmtpd.controller import Controller
 
 from tests.support import free_port
@@ -132,6 +133,15 @@ class SmtpSink:
 
     def to(self, address: str) -> list[Mail]:
         return [m for m in self.mails if address.lower() in m.to]
+
+
+@pytest.fixture(name="smtp")
+def smtp_fixture(monkeypatch):
+    """`smtp`: a running SMTP server that duban's mail settings (DUBAN_SMTP_*) point at for this test."""
+    sink = SmtpSink().start()
+    set_smtp(monkeypatch, sink.port)
+    yield sink
+    sink.stop()
 
 
 # ---- a real HTTP server for robots --------------------------------------------------------------

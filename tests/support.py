@@ -21,6 +21,32 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _pages_come_from_app_py() -> None:
+    """Make AppTest run app.py's frame on every run, as a live server does.
+
+    app.py declares its pages with st.navigation, and the page files sit in a folder named pages/. AppTest decides
+    afresh before every run, from that folder's presence alone, that this is a folder-based multipage app; after
+    switch_page it would then run the page file by itself, without the frame (login check, sidebar, 演示数据 label,
+    unread badge, 退出登录). A live server decides this once per process, and app.py's st.navigation settles it."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    if getattr(app_test.PagesManager, "declared_by_navigation", False):
+        return
+
+    class NavigationPagesManager(PagesManager):
+        declared_by_navigation = True
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    app_test.PagesManager = NavigationPagesManager
+
+
+_pages_come_from_app_py()
+
+
 def app_as(db, username: str | None, page: str | None = None, timeout: float = 60):
     """An AppTest of the app logged in as `username` (None: logged out), switched to `page` if given, run once."""
     from streamlit.testing.v1 import AppTest

@@ -58,7 +58,10 @@ def test_report_return_and_reason_round_trip(db, db_path, tmp_path, monkeypatch)
         assert download.value.suggested_filename == "验收单.pdf"
         assert open(download.value.path(), "rb").read() == PDF
         page.get_by_label("退回原因(必填)").fill(REASON)
-        page.get_by_role("button", name="退回").click()
+        page.get_by_role("button", name="退回", exact=True).click()
+        # returning cannot be undone: the button first says what it will do
+        expect(page.get_by_text("将第 1 号报告退回")).to_be_visible()
+        page.get_by_role("button", name="确认退回").click()
         expect(page.get_by_text("已退回第 1 号报告")).to_be_visible()
         _logout(page)
 

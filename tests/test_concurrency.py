@@ -2,19 +2,23 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 import threading
 import time
 
 import pytest
 
-from db import connect
+from db import connect, transaction
+from db import connection as db_connection
+from duban.errors import DubanError
 from duban.services import reports, users
 from tests.reports_world import PDF, TODAY, build
 
 REPORTERS = 50
 EACH = 20
-# separate processes wait on SQLite's busy timeout, which polls with growing sleeps: fewer of them keep the run short
-PROCESSES = 10
+PROCESSES = 50
+# the process pool's server imports these once; each reporter process is forked from it with them loaded
+PRELOAD = ["db", "duban.services.reports", "duban.services.users", "tests.reports_world", __name__]
 
 
 def _prepare(db, reporters: int = REPORTERS) -> list[tuple[int, int, int]]:
@@ -105,8 +109,52 @@ def test_separate_processes_on_one_file(db, db_path):
     lock: SQLite's busy timeout must carry them."""
     pairs = _prepare(db, PROCESSES)
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
     started = time.perf_counter()
     with context.Pool(PROCESSES) as pool:
         results = pool.map(_process_worker, [(str(db_path), *p) for p in pairs])
     print(f"\n{PROCESSES} processes x {EACH} reports: {time.perf_counter() - started:.1f} s")
     _check(db, pairs, [e for found in results for e in found])
+
+
+def _hold_write_lock(db_path, seconds: float, held: threading.Event) -> None:
+    """Another process's writer, as SQLite sees it: a second connection holding the write lock for a while."""
+    other = sqlite3.connect(str(db_path), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO meta (key, value) VALUES ('holder', 'other')")
+    held.set()
+    time.sleep(seconds)
+    other.execute("COMMIT")
+    other.close()
+
+
+def test_a_writer_waits_for_the_lock_and_then_goes_through(db, db_path):
+    held = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(db_path, 0.5, held))
+    holder.start()
+    held.wait(5)
+    with transaction(db):
+        db.conn.execute("INSERT INTO meta (key, value) VALUES ('waiter', 'me')")
+    holder.join()
+    assert dict(db.conn.execute("SELECT key, value FROM meta WHERE key IN ('holder', 'waiter')").fetchall()) == {
+        "holder": "other", "waiter": "me"}
+
+
+def test_a_writer_that_cannot_get_the_lock_in_time_is_told_in_chinese_and_writes_nothing(db, db_path, monkeypatch):
+    monkeypatch.setattr(db_connection, "WRITE_WAIT_SECONDS", 0.3)
+    held = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(db_path, 1.5, held))
+    holder.start()
+    held.wait(5)
+    try:
+        with pytest.raises(DubanError, match="数据库繁忙,请稍后重试"):
+            with transaction(db):
+                db.conn.execute("INSERT INTO meta (key, value) VALUES ('waiter', 'me')")
+        assert not db.conn.in_transaction
+    finally:
+        holder.join()
+    assert db.conn.execute("SELECT count(*) FROM meta WHERE key='waiter'").fetchone()[0] == 0
+    assert db.conn.execute("PRAGMA busy_timeout").fetchone()[0] == db_connection.BUSY_TIMEOUT_MS
+    with transaction(db):  # once the other writer is done, writing works again
+        db.conn.execute("INSERT INTO meta (key, value) VALUES ('waiter', 'me')")
+    assert db.conn.execute("SELECT count(*) FROM meta WHERE key='waiter'").fetchone()[0] == 1

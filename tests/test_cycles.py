@@ -57,39 +57,39 @@ def test_meeting_periods_follow_the_meeting_dates():
 def test_missing_reports_names_who_has_not_reported_this_period(db, world):
     office = actor(db, "bangong")
     cycle_id = cycles.add_cycle(db, office, world.plan, "monthly", day=28)
-    missing = cycles.missing_reports(db, TODAY)
+    missing = cycles.missing_reports(db, SYSTEM, TODAY)
     assert sorted((m.department_id, m.plan_id, m.period_due) for m in missing) == [
         (world.a, world.plan, D(2026, 11, 28)), (world.b, world.plan, D(2026, 11, 28))]
     department_id, plan_id, cycle, period_due = missing[0]
     assert str(cycle) == "每月28日前" and cycle.id == cycle_id
     # a report on any task of the plan counts, even when nothing is due
     reports.file_report(db, actor(db, "zz-weijian"), world.only_b, "本月进展", 20, "推进中", TODAY)
-    assert [(m.department_id, m.period_due) for m in cycles.missing_reports(db, TODAY)] == [(world.a, D(2026, 11, 28))]
+    assert [(m.department_id, m.period_due) for m in cycles.missing_reports(db, SYSTEM, TODAY)] == [(world.a, D(2026, 11, 28))]
     overview = cycles.cycle_overview(db, office, cycle_id, TODAY)
     current = {d["name"]: d["reported"] for d in overview[0]["departments"]}
     assert current == {"市民政局": False, "市卫健委": True}
     assert not any(d["reported"] for d in overview[1]["departments"])  # last month nobody reported
     # a report from last period does not count for this one
-    assert sorted(m.department_id for m in cycles.missing_reports(db, D(2026, 11, 29))) == [world.a, world.b]
+    assert sorted(m.department_id for m in cycles.missing_reports(db, SYSTEM, D(2026, 11, 29))) == [world.a, world.b]
 
 
 def test_stopped_cycles_and_closed_tasks_ask_for_nothing(db, world):
     office = actor(db, "bangong")
     cycle_id = cycles.add_cycle(db, office, world.plan, "monthly", day=28)
     db.conn.execute("UPDATE tasks SET status='已销号' WHERE id IN (?, ?)", [world.only_b, world.shared])
-    assert {m.department_id for m in cycles.missing_reports(db, TODAY)} == {world.a}  # 市卫健委 has nothing open
+    assert {m.department_id for m in cycles.missing_reports(db, SYSTEM, TODAY)} == {world.a}  # 市卫健委 has nothing open
     cycles.set_active(db, office, cycle_id, False)
-    assert cycles.missing_reports(db, TODAY) == []
+    assert cycles.missing_reports(db, SYSTEM, TODAY) == []
 
 
 def test_a_meeting_cycle_takes_entered_dates_and_scheduled_joint_meetings(db, world):
     office = actor(db, "bangong")
     cycle_id = cycles.add_cycle(db, office, world.plan, "meeting", dates=[(D(2026, 12, 1), "年终会前")])
-    assert {m.period_due for m in cycles.missing_reports(db, TODAY)} == {D(2026, 12, 1)}
+    assert {m.period_due for m in cycles.missing_reports(db, SYSTEM, TODAY)} == {D(2026, 12, 1)}
     meeting = db.conn.execute("INSERT INTO meetings (kind, title, date) VALUES ('联席会议', '第四季度联席会议', "
                               "'2026-11-25')").lastrowid
     db.conn.execute("INSERT INTO meeting_plans (meeting_id, plan_id) VALUES (?, ?)", [meeting, world.plan])
-    assert {m.period_due for m in cycles.missing_reports(db, TODAY)} == {D(2026, 11, 24)}
+    assert {m.period_due for m in cycles.missing_reports(db, SYSTEM, TODAY)} == {D(2026, 11, 24)}
     labels = [p["period"].label for p in cycles.cycle_overview(db, office, cycle_id, TODAY, back=5)]
     assert labels == ["第四季度联席会议前"]  # the day before the meeting; nothing earlier is on record
     assert [p["period"].label for p in cycles.cycle_overview(db, office, cycle_id, D(2026, 11, 30))] == [

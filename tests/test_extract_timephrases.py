@@ -135,3 +135,44 @@ def test_time_limit_cells():
     assert deadlines_from_cell("2025年", "2025年", REF) == [{"kind": "once", "due": "2025-12-31", "phrase": "2025年"}]
     assert deadlines_from_cell("2024年6月底前", "2024年6月底前", REF)[0]["due"] == "2024-06-30"
     assert deadlines_from_cell("每年12月底前", "每年12月底前", REF)[0]["freq"] == "yearly"
+
+
+@pytest.mark.parametrize("text, due", [
+    ("2024年6月前完成评估", "2024-05-31"),  # strictly before June, as 2025年前 is strictly before 2025
+    ("2024年1月前出台", "2023-12-31"),
+    ("2025年开展终期评估", "2025-12-31"),
+    ("2024年启动试点", "2024-12-31"),
+    ("2023年6月", "2023-06-30"),
+])
+def test_month_before_and_year_with_an_action(text, due):
+    assert [d for d, _ in once(text)] == [due]
+
+
+def test_a_past_year_with_a_fact_is_no_deadline():
+    assert once("2020年新增普惠托育机构33家") == []
+    assert once("2022年起每年新增托班20个") == []
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("每年3月前报送", ("yearly", 2, 28)),
+    ("每季度首月10日前报送", ("quarterly", 1, 10)),
+    ("每季度末月开展", ("quarterly", 3, None)),
+    ("每年6月", ("yearly", 6, 30)),
+])
+def test_more_recurring_forms(text, rule):
+    d = found(text)[0]
+    assert (d["freq"], d.get("month"), d.get("day")) == rule
+
+
+def test_a_year_named_for_a_target_in_task_text():
+    def dues(text, written):
+        return [(d["due"], d["phrase"]) for d in find_deadlines(half(text), text, written, written)]
+
+    assert dues("2024年新增普惠托位1000个", date(2024, 1, 18)) == [("2024-12-31", "2024年")]
+    assert dues("推动签约合作,2024年签约率达到100%", date(2022, 12, 9)) == [("2024-12-31", "2024年")]
+    assert dues("2019年出台了扶持办法", date(2022, 12, 9)) == []  # before the document: a fact, not a deadline
+    assert dues("与2020年相比有较大提高", date(2022, 12, 9)) == []
+    assert dues("2024年新增普惠托位1000个", None) == []
+    # a later reference date (the day of import) does not hide the years the document itself names
+    assert [d["due"] for d in find_deadlines("2025年完成改造", "2025年完成改造", date(2026, 11, 22), date(2023, 2, 7))] == [
+        "2025-12-31"]

@@ -119,3 +119,29 @@ def test_aliases_never_cross_levels_or_departments():
     assert not same_department("市卫健委", "县卫健委")
     assert not same_department("市民政局", "市财政局")
     assert same_department("市住建局", "市住房和城乡建设局")
+
+
+@pytest.mark.parametrize("text, lead, units", [
+    ("【牵头单位】市民政局 【责任单位】市发展改革委、市财政局", ["市民政局"], ["市民政局", "市发展改革委", "市财政局"]),
+    ("做好工作。主要责任单位：区民政局、区市场监管局。", [], ["区民政局", "区市场监管局"]),
+    ("做好工作。(市民政局负责,市财政局、市人社局参与)", [], ["市民政局", "市财政局", "市人社局"]),
+    ("做好工作。(由市民政局会同市财政局负责)", [], ["市民政局", "市财政局"]),
+    ("做好工作。（责任单位：各牵头单位）", [], ["各牵头单位"]),
+    ("做好工作。责任单位：市民政局、市卫健委、市医保局（市卫健委为牵头单位）", ["市卫健委"], ["市民政局", "市卫健委", "市医保局"]),
+])
+def test_other_clause_forms(text, lead, units):
+    from duban.extract.structure import build_outline
+
+    outline = build_outline(text)
+    found = [c for _, norm in outline.lines for c in find_clauses(norm)]
+    assert [(c.lead, c.units) for c in found] == [(lead, units)]
+
+
+@pytest.mark.parametrize("names, restored", [
+    (["县民政局", "县财政局", "各乡镇人民政府", "街道办事处"], ["县民政局", "县财政局", "各乡镇人民政府", "各街道办事处"]),
+    (["市自然资源和规划局", "住房城乡建设局"], ["市自然资源和规划局", "市住房城乡建设局"]),
+    (["区民政局", "联席会议各成员单位"], ["区民政局", "联席会议各成员单位"]),
+    (["市民政局", "乡村振兴局"], ["市民政局", "市乡村振兴局"]),
+])
+def test_prefixes_are_restored_only_to_department_names(names, restored):
+    assert restore_prefixes(names) == restored

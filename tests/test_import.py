@@ -47,7 +47,7 @@ def counts(db) -> dict:
 
 def test_import_stores_the_whole_plan(db):
     plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
-    plan = plans.get_plan(db, plan_id)
+    plan = plans.get_plan(db, SYSTEM, plan_id)
     assert plan["title"] == "样例市养老服务行动方案" and plan["jurisdiction"] == "样例市"
     assert plan["period_start"] == "2024-01-01" and plan["period_end"] == "2026-12-31"
     assert [s["title"] for s in plan["sections"]] == ["二、重点任务", "(一)完善兜底保障", "三、保障措施"]
@@ -77,7 +77,7 @@ def test_import_stores_the_whole_plan(db):
 def test_same_file_twice_changes_nothing(db):
     first = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
     before = counts(db)
-    check = plans.check_import(db, sample(), "sample.txt", b"v1")
+    check = plans.check_import(db, SYSTEM, sample(), "sample.txt", b"v1")
     assert check.kind == "unchanged" and "未作任何更改" in check.message
     assert plans.import_plan(db, SYSTEM, sample(), "again.txt", b"v1", TODAY) == first
     assert counts(db) == before
@@ -146,7 +146,7 @@ def revised() -> dict:
 
 def test_revision_diff_names_every_change(db):
     plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
-    check = plans.check_import(db, revised(), "sample-v2.txt", b"v2")
+    check = plans.check_import(db, SYSTEM, revised(), "sample-v2.txt", b"v2")
     assert check.kind == "revision" and check.plan_id == plan_id
     diff = check.diff
     assert [t["title"] for t in diff.added] == ["强化资金保障"]
@@ -179,7 +179,7 @@ def test_applied_revision_keeps_task_ids_history_and_reported_instances(db):
     db.conn.execute("UPDATE instances SET state='closed', closed_at='2024-05-20' WHERE task_id=? AND due='2024-05-31'",
                     [first_id])
     assert plans.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY, confirm_revision=True) == plan_id
-    plan = plans.get_plan(db, plan_id)
+    plan = plans.get_plan(db, SYSTEM, plan_id)
     assert plan["version"] == 2 and [v["version"] for v in plan["versions"]] == [1]
     rows = {r["title"]: r for r in tasks.list_tasks(db, SYSTEM, TODAY, plan_id=plan_id)}
     assert set(rows) == {"动态调整并公布基本养老服务清单", "建设区域养老服务中心", "强化资金保障"}
@@ -198,7 +198,7 @@ def test_applied_revision_keeps_task_ids_history_and_reported_instances(db):
     # importing the new file again, or the old one, changes nothing
     before = counts(db)
     assert plans.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY) == plan_id
-    assert plans.check_import(db, sample(), "sample.txt", b"v1").kind == "old_version"
+    assert plans.check_import(db, SYSTEM, sample(), "sample.txt", b"v1").kind == "old_version"
     assert plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY) == plan_id
     assert counts(db) == before
     assert json.loads(db.conn.execute("SELECT detail FROM audit_log WHERE action='修订规划'").fetchone()[0])["新增任务"] == 1
@@ -208,4 +208,103 @@ def test_untitled_document_gets_a_stand_in_title(db):
     ex = sample()
     ex["title"] = None
     plan_id = plans.import_plan(db, SYSTEM, ex, "untitled.txt", b"u", TODAY)
-    assert plans.get_plan(db, plan_id)["title"] == "样例市规划(未注明标题)"
+    assert plans.get_plan(db, SYSTEM, plan_id)["title"] == "样例市规划(未注明标题)"
+
+
+def _indicator(db, plan_id) -> dict:
+    return dict(db.conn.execute("SELECT * FROM indicators WHERE plan_id=?", [plan_id]).fetchone())
+
+
+def _indicator_units(db, indicator_id) -> list[str]:
+    return [r[0] for r in db.conn.execute(
+        "SELECT d.name FROM indicator_units u JOIN departments d ON d.id = u.department_id "
+        "WHERE u.indicator_id=? ORDER BY u.position", [indicator_id])]
+
+
+def _with_indicator(ex: dict, **changes) -> dict:
+    ex = copy.deepcopy(ex)
+    ex["indicators"][0].update(changes)
+    return ex
+
+
+def _correct(db, plan_id, **fields) -> int:
+    from duban.services import indicators
+
+    iid = _indicator(db, plan_id)["id"]
+    assert indicators.correct_indicator(db, SYSTEM, iid, **fields)
+    return iid
+
+
+def test_a_revision_keeps_the_offices_corrections_of_an_indicator(db):
+    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    health = db.conn.execute("SELECT id FROM departments WHERE name='市卫生健康委员会'").fetchone()[0]
+    iid = _correct(db, plan_id, target="65%", nature="预期性", unit_ids=[health])
+    # the revised document still says 60% / 约束性 / 市民政局 for it (unchanged there), but moves the baseline
+    ex = _with_indicator(revised(), baseline="46%")
+    check = plans.check_import(db, SYSTEM, ex, "sample-v2.txt", b"v2")
+    assert check.diff.indicator_conflicts == []  # the document did not change what the office corrected
+    plans.import_plan(db, SYSTEM, ex, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
+    row = _indicator(db, plan_id)
+    assert row["id"] == iid
+    assert (row["target"], row["nature"], row["baseline"]) == ("65%", "预期性", "46%")
+    assert _indicator_units(db, iid) == ["市卫生健康委员会"]
+
+
+def test_a_revision_that_changes_a_corrected_field_shows_the_conflict_and_keeps_the_offices_value(db):
+    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    iid = _correct(db, plan_id, target="65%")
+    v2 = _with_indicator(sample(), target="62%", responsible=["市民政局", "市财政局"])
+    v2["doc_number"] = "样政发〔2024〕2号"
+    check = plans.check_import(db, SYSTEM, v2, "sample-v2.txt", b"v2")
+    assert [(c["label"], c["office"], c["document"]) for c in check.diff.indicator_conflicts] == [
+        ("目标值", "65%", "62%")]
+    text = "\n".join(check.diff.lines())
+    assert "养老机构护理型床位占比" in text and "新文件为 62%" in text and "保留办公室修正的 65%" in text
+    assert check.diff.counts()["保留指标修正"] == 1
+    plans.import_plan(db, SYSTEM, v2, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
+    row = _indicator(db, plan_id)
+    assert row["target"] == "65%"
+    assert _indicator_units(db, iid) == ["市民政局", "市财政局"]  # not corrected: the document's units
+    kept = db.conn.execute("SELECT detail FROM audit_log WHERE action='修订规划时保留指标修正' AND entity_id=?",
+                           [iid]).fetchall()
+    assert [json.loads(k[0]) for k in kept] == [{"document": {"target": "62%"}, "kept": {"target": "65%"}}]
+    # the next version still says 62%: nothing new to show, the office's 65% stays
+    v3 = copy.deepcopy(v2)
+    v3["doc_number"] = "样政发〔2024〕3号"
+    check = plans.check_import(db, SYSTEM, v3, "sample-v3.txt", b"v3")
+    assert check.diff.indicator_conflicts == []
+    plans.import_plan(db, SYSTEM, v3, "sample-v3.txt", b"v3", TODAY, confirm_revision=True)
+    assert _indicator(db, plan_id)["target"] == "65%"
+
+
+def test_an_indicator_whose_name_the_office_corrected_is_still_matched_and_keeps_its_actuals(db):
+    from duban.services import indicators
+
+    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    iid = _correct(db, plan_id, name="养老机构护理型床位占比(%)", unit_ids=[])
+    indicators.report_actual(db, SYSTEM, iid, 2024, "50%", None, today=TODAY)
+    responsible = db.conn.execute("SELECT count(*) FROM indicator_units WHERE indicator_id=?", [iid]).fetchone()[0]
+    assert responsible == 0
+    v2 = _with_indicator(sample(), responsible=["市卫健委"])
+    v2["doc_number"] = "样政发〔2024〕2号"
+    diff = plans.check_import(db, SYSTEM, v2, "sample-v2.txt", b"v2").diff
+    assert [(c["label"], c["office"], c["document"]) for c in diff.indicator_conflicts] == [("责任单位", "无", "市卫生健康委员会")]
+    plans.import_plan(db, SYSTEM, v2, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
+    rows = db.conn.execute("SELECT id, name FROM indicators WHERE plan_id=?", [plan_id]).fetchall()
+    assert [tuple(r) for r in rows] == [(iid, "养老机构护理型床位占比(%)")]
+    assert _indicator_units(db, iid) == []
+    assert db.conn.execute("SELECT count(*) FROM indicator_actuals WHERE indicator_id=?", [iid]).fetchone()[0] == 1
+
+
+def test_a_corrected_indicator_the_revision_drops_is_kept_and_said_so(db):
+    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    iid = _correct(db, plan_id, target="65%")
+    v2 = copy.deepcopy(sample())
+    v2["indicators"] = [{"table": "表1", "category": "养老", "number": "2", "name": "每千名老年人拥有养老床位数",
+                         "target": "40张", "target_year": 2026}]
+    diff = plans.check_import(db, SYSTEM, v2, "sample-v2.txt", b"v2").diff
+    assert [c["field"] for c in diff.indicator_conflicts] == [None]
+    assert "新文件中已无此指标" in "\n".join(diff.lines())
+    plans.import_plan(db, SYSTEM, v2, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
+    names = {r[0]: r[1] for r in db.conn.execute("SELECT id, name FROM indicators WHERE plan_id=?", [plan_id])}
+    assert names[iid] == "养老机构护理型床位占比" and "每千名老年人拥有养老床位数" in names.values()

@@ -47,11 +47,11 @@ def test_binding_indicator_off_course_shows_red(reported):
     at = app_as(reported, "bangong", PAGE)
     df = table(at)
     nursing = row_of(df, "护理型养老床位占比", "约束性")
-    assert nursing["灯"].endswith("红")
+    assert nursing["灯"].endswith("红灯")
     assert (nursing["状态"], nursing["最新实际值"], nursing["应达值"]) == ("进度滞后", "45(2023年)", "50")
-    assert row_of(df, "人均预期寿命", "预期性")["灯"].endswith("黄")
-    assert row_of(df, "养老护理专业人才数", "预期性")["灯"].endswith("绿")
-    assert df.iloc[0]["灯"].endswith("红")  # red first
+    assert row_of(df, "人均预期寿命", "预期性")["灯"].endswith("黄灯")
+    assert row_of(df, "养老护理专业人才数", "预期性")["灯"].endswith("绿灯")
+    assert df.iloc[0]["灯"].endswith("红灯")  # red first
     metrics = {m.label: m.value for m in at.metric}
     assert any("红灯" in label and value == "1" for label, value in metrics.items())
     assert len(at.get("plotly_chart")) == 2  # progress bars and the path of the selected indicator
@@ -142,7 +142,7 @@ def test_office_corrects_the_target_through_the_form(reported):
 
 def test_demo_page_shows_lights_of_every_colour(gold_demo):
     at = app_as(gold_demo, "bangong", PAGE)
-    lights = {v[-1] for v in table(at)["灯"]}
+    lights = {v.lstrip("●○ ")[0] for v in table(at)["灯"]}
     assert lights == {"红", "黄", "绿", "灰"}
 
 

@@ -220,12 +220,30 @@ def test_leader_reads_everything_but_cannot_write(gold):
     (2024, "已实现", "数值"),
     (2024, "3所", "单位"),
     (2024, "5" * 50, "过长"),
+    (2024, "-5%", "负数"),
+    (2024, "-5", "负数"),
+    (2024, "150%", "不能超过 100%"),
+    (2024, "150", "不能超过 100%"),
+    (2024, "1500‰", "不能超过 100%"),
+    (2024, "100.5%", "不能超过 100%"),
 ])
 def test_bad_reports_are_refused_with_a_reason_and_nothing_stored(gold, year, value, message):
     iid = indicator_id(gold, "随州市", "护理型养老床位占比")
     with pytest.raises(InputError, match=message):
         ind.report_actual(gold, actor(gold, "bangong"), iid, year, value, None, today=TODAY)
     assert count_actuals(gold) == 0
+
+
+def test_a_negative_count_is_refused_and_a_full_percentage_is_accepted(gold):
+    office = actor(gold, "bangong")
+    with pytest.raises(InputError, match="负数"):
+        ind.report_actual(gold, office, indicator_id(gold, "随州市", "养老产业规模及增加值"), 2024, "-3.5亿", None,
+                          today=TODAY)
+    assert count_actuals(gold) == 0
+    iid = indicator_id(gold, "随州市", "护理型养老床位占比")
+    ind.report_actual(gold, office, iid, 2024, "100%", None, today=TODAY)
+    ind.report_actual(gold, office, iid, 2025, "0", None, today=TODAY)
+    assert count_actuals(gold) == 2
 
 
 def test_a_bare_number_is_stored_with_the_indicators_unit(gold):

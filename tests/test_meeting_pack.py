@@ -253,6 +253,31 @@ def test_a_pack_for_a_day_before_a_locked_period_is_refused(demo_db):
     assert demo_db.conn.execute("SELECT count(*) FROM report_periods").fetchone()[0] == before
 
 
+@pytest.mark.parametrize("renderer", ["meeting_pack.render_docx", "ledger.render_xlsx"])
+def test_a_pack_that_fails_to_render_leaves_the_period_open_and_nothing_stored(demo_db, monkeypatch, renderer):
+    from duban.errors import DubanError
+    from duban.reports import ledger, meeting_pack
+
+    def broken(data):
+        raise RuntimeError("模板损坏")
+
+    module, name = renderer.split(".")
+    monkeypatch.setattr({"meeting_pack": meeting_pack, "ledger": ledger}[module], name, broken)
+    periods_before = [dict(r) for r in demo_db.conn.execute("SELECT * FROM report_periods ORDER BY id")]
+    audit_before = demo_db.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    with pytest.raises(DubanError, match="报送期未锁定"):
+        meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY)
+    assert [dict(r) for r in demo_db.conn.execute("SELECT * FROM report_periods ORDER BY id")] == periods_before
+    assert demo_db.conn.execute("SELECT count(*) FROM report_periods WHERE locked_at IS NOT NULL AND end=?",
+                                [TODAY]).fetchone()[0] == 0
+    assert demo_db.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit_before
+
+    monkeypatch.undo()  # once rendering works again, the pack is built and the period locked as usual
+    built = meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY)
+    assert built.docx and built.xlsx and not built.reused
+    assert meetings.current_period(demo_db, DEMO_TODAY) != built.period
+
+
 def test_only_the_office_builds_a_pack(demo_db):
     from duban.errors import AccessDenied
 

@@ -156,7 +156,7 @@ def test_office_changes_the_rule_on_the_assessment_page(demo_db):
 def test_assessment_for_a_locked_period_and_a_place(demo_db):
     at = ok(app_as(demo_db, "bangong", ASSESSMENT))
     ok(at.radio(key="assess_period").set_value("2026年第1期").run())
-    assert "考核期 2026-01-01 至 2026-09-25" in texts(at)
+    assert "考核期 2026年1月1日 至 2026年9月25日" in texts(at)
     ok(at.selectbox(key="assess_place").set_value("郑州市").run())
     scores = table(at, "得分")
     assert set(scores["地区"]) == {"郑州市"} and list(scores["名次"]) == list(range(1, len(scores) + 1))

@@ -6,24 +6,16 @@ import datetime as dt
 import pytest
 
 from db.queries import reminders as rq
-from duban.access import Actor
+from duban.access import SYSTEM, Actor
 from duban.reminders import inbox, jobs, outbox
 from duban.reminders.outbox import utcnow
-from tests.remind_world import SmtpSink, add_task, make_world, set_smtp
+from tests.remind_world import SmtpSink, add_task, make_world, set_smtp, smtp_fixture  # noqa: F401 - the smtp fixture
 
 MON = dt.date(2026, 11, 23)
 
 
 def d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    sink = SmtpSink().start()
-    set_smtp(monkeypatch, sink.port)
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture
@@ -73,7 +65,7 @@ def test_overdue_items_are_chased_weekly_with_the_office_in_copy_grouped_by_unit
     for n in range(0, 8):
         day = MON + dt.timedelta(days=n)
         before = len(smtp.mails)
-        jobs.run_job(db, jobs.REMIND, day)
+        jobs.run_job(db, SYSTEM, jobs.REMIND, day)
         per_day[day.isoformat()] = sorted(m.to[0] for m in smtp.mails[before:])
 
     office = "office@zz.example.gov.cn"
@@ -140,23 +132,23 @@ def test_backoff_doubles_and_gives_up_after_many_failures(db, world, monkeypatch
 def test_after_a_restart_that_missed_a_day_the_missed_reminder_goes_out_once(db, world, smtp):
     add_task(db, world, "week", "建设社区嵌入式养老服务设施", [(world.a, "lead")], "2026-11-30")
 
-    assert jobs.run_job(db, jobs.REMIND, d("2026-11-20")).status == "ran"
+    assert jobs.run_job(db, SYSTEM, jobs.REMIND, d("2026-11-20")).status == "ran"
     assert smtp.mails == []
     # the server is down all of Monday 11-23, when the 7-day reminder was due; it restarts on Tuesday
     assert jobs.catch_up(db, d("2026-11-24"))[jobs.REMIND].status == "ran"
     assert [m.to[0] for m in smtp.mails] == ["a@zz.example.gov.cn"]
     assert "还有 6 天到期" in smtp.mails[0].body
     assert jobs.catch_up(db, d("2026-11-24")) == {}  # both daily jobs already ran today
-    assert jobs.run_job(db, jobs.REMIND, d("2026-11-24")).status == "already"
-    jobs.run_job(db, jobs.REMIND, d("2026-11-25"))
+    assert jobs.run_job(db, SYSTEM, jobs.REMIND, d("2026-11-24")).status == "already"
+    jobs.run_job(db, SYSTEM, jobs.REMIND, d("2026-11-25"))
     assert len(smtp.mails) == 1
 
 
 def test_a_long_outage_catches_up_every_day_missed_since_the_last_recorded_run(db, world, smtp):
     add_task(db, world, "month", "完善普惠托育服务价格机制", [(world.a, "lead")], "2026-12-15")
-    jobs.run_job(db, jobs.REMIND, d("2026-11-10"))
+    jobs.run_job(db, SYSTEM, jobs.REMIND, d("2026-11-10"))
     # the 30-day reminder was due Sunday 11-15, so Monday 11-16; the server comes back on 11-27
-    jobs.run_job(db, jobs.REMIND, d("2026-11-27"))
+    jobs.run_job(db, SYSTEM, jobs.REMIND, d("2026-11-27"))
     assert [m.to[0] for m in smtp.mails] == ["a@zz.example.gov.cn"]
     assert "还有 18 天到期" in smtp.mails[0].body
 
@@ -169,7 +161,7 @@ def test_nothing_goes_out_on_national_day_and_a_reminder_due_then_goes_out_on_th
     day = d("2026-09-28")
     while day <= d("2026-10-08"):
         before = len(smtp.mails)
-        jobs.run_job(db, jobs.REMIND, day)
+        jobs.run_job(db, SYSTEM, jobs.REMIND, day)
         sent_on[day.isoformat()] = len(smtp.mails) - before
         day += dt.timedelta(days=1)
 

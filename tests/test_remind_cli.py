@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from duban.cli import main
-from tests.remind_world import SmtpSink, set_smtp
+from tests.remind_world import SmtpSink, smtp_fixture  # noqa: F401 - the smtp fixture
 from tests.support import ROOT
 
 
@@ -40,19 +40,14 @@ def test_remind_with_the_demo_data_delivers_mail_and_a_second_identical_run_deli
         sink.stop()
 
 
-def test_dry_run_prints_who_would_get_what_and_sends_nothing(demo_db_path, monkeypatch, capsys):
-    sink = SmtpSink().start()
-    set_smtp(monkeypatch, sink.port)
-    try:
-        assert main(["remind", "--today", "2026-11-23", "--dry-run"]) == 0
-        out = capsys.readouterr().out
-        assert "试运行" in out and "minzheng@zhengzhou.example.gov.cn" in out
-        assert "【已逾期" in out
-        assert sink.mails == []
-        assert main(["remind", "--today", "2026-11-23"]) == 0
-        assert sink.mails  # the dry run recorded nothing, so everything still goes
-    finally:
-        sink.stop()
+def test_dry_run_prints_who_would_get_what_and_sends_nothing(demo_db_path, smtp, capsys):
+    assert main(["remind", "--today", "2026-11-23", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "试运行" in out and "minzheng@zhengzhou.example.gov.cn" in out
+    assert "【已逾期" in out
+    assert smtp.mails == []
+    assert main(["remind", "--today", "2026-11-23"]) == 0
+    assert smtp.mails  # the dry run recorded nothing, so everything still goes
 
 
 def test_remind_on_a_holiday_sends_nothing(demo_db_path, capsys):

@@ -13,19 +13,12 @@ import pytest
 
 from db import connect
 from db.queries import reminders as rq
+from duban.access import SYSTEM
 from duban.reminders import jobs, lease, scheduler
-from tests.remind_world import SmtpSink, add_task, make_world, set_smtp
+from tests.remind_world import SmtpSink, add_task, make_world, set_smtp, smtp_fixture  # noqa: F401 - the smtp fixture
 from tests.support import ROOT
 
 MON = dt.date(2026, 11, 23)
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    sink = SmtpSink().start()
-    set_smtp(monkeypatch, sink.port)
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture
@@ -50,7 +43,7 @@ def test_threads_racing_on_the_lease_run_the_job_once(db, db_path, world, smtp, 
         conn = connect(db_path)
         try:
             barrier.wait()
-            outcomes.append(jobs.run_job(conn, jobs.REMIND, MON, holder=f"thread-{n}").status)
+            outcomes.append(jobs.run_job(conn, SYSTEM, jobs.REMIND, MON, holder=f"thread-{n}").status)
         finally:
             conn.conn.close()
 
@@ -70,12 +63,13 @@ def test_threads_racing_on_the_lease_run_the_job_once(db, db_path, world, smtp, 
 RACE = """
 import datetime as dt, sys, time, pathlib
 from db import connect
+from duban.access import SYSTEM
 from duban.reminders import jobs
 start = pathlib.Path(sys.argv[2])
 while not start.exists():
     time.sleep(0.01)
 db = connect(sys.argv[1])
-print(jobs.run_job(db, jobs.REMIND, dt.date(2026, 11, 23), holder=sys.argv[3]).status)
+print(jobs.run_job(db, SYSTEM, jobs.REMIND, dt.date(2026, 11, 23), holder=sys.argv[3]).status)
 """
 
 
@@ -145,7 +139,7 @@ def test_one_scheduler_per_process_and_none_under_the_test_runner_unless_asked(d
 
 def test_catch_up_at_start_runs_the_missed_jobs_once(db, db_path, world, smtp, monkeypatch):
     monkeypatch.setenv("DUBAN_TODAY", "2026-11-24")
-    jobs.run_job(db, jobs.REMIND, dt.date(2026, 11, 20))
+    jobs.run_job(db, SYSTEM, jobs.REMIND, dt.date(2026, 11, 20))
     scheduler._catch_up(str(db_path), "start-1")
     scheduler._catch_up(str(db_path), "start-2")  # a second start the same day
     assert [m.to[0] for m in smtp.mails] == ["a@zz.example.gov.cn"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from duban.access import SYSTEM
 from duban.services import plans, seeding, setup, users
 
 TODAY = dt.date(2026, 11, 22)
@@ -11,7 +12,7 @@ JURISDICTIONS = {"钦州市", "随州市", "巫溪县", "郑州市", "包头市"
 
 
 def test_demo_has_the_five_jurisdictions_and_plans(demo_db):
-    rows = plans.list_plans(demo_db)
+    rows = plans.list_plans(demo_db, SYSTEM)
     assert {p["jurisdiction"] for p in rows} == JURISDICTIONS
     assert len(rows) == 5 and all(p["tasks"] > 10 for p in rows) and all(p["is_demo"] for p in rows)
     assert setup.is_demo(demo_db) and setup.get_meta(demo_db, "initialised") == "1"

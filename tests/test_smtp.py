@@ -11,7 +11,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from db.queries import reminders as rq
 from duban.access import Actor
 from duban.errors import InputError
-from duban.reminders import channels, settings
+from duban.reminders import channels, settings, vault
 from tests.remind_world import Mail, _Handler
 from tests.support import free_port
 
@@ -64,7 +64,7 @@ def test_a_wrong_password_is_reported_in_chinese_and_the_password_is_never_retur
     assert "wrong" not in str(form)
     # an empty password field keeps the stored one; clearing is explicit
     settings.save_smtp(db, OFFICE, host="127.0.0.1", port=port, tls="none", user="duban", sender="", password="")
-    assert rq.setting(db, "smtp_password") == "wrong"
+    assert vault.reveal(db, rq.setting(db, "smtp_password")) == "wrong"
     settings.save_smtp(db, OFFICE, host="127.0.0.1", port=port, tls="none", user="duban", sender="",
                        clear_password=True)
     assert rq.setting(db, "smtp_password") is None

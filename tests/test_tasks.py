@@ -61,7 +61,7 @@ def test_filters_narrow_the_list(demo_db):
     assert closed and all(r["status"] == "已销号" and r["light"] == "绿" for r in closed)
     baotou = tasks.list_tasks(demo_db, office, TODAY, jurisdiction="包头市")
     assert baotou and {r["jurisdiction"] for r in baotou} == {"包头市"}
-    minzheng = next(d for d in departments.list_departments(demo_db) if d["jurisdiction"] == "包头市"
+    minzheng = next(d for d in departments.list_departments(demo_db, SYSTEM) if d["jurisdiction"] == "包头市"
                     and d["name"] == "市民政局")
     led = tasks.list_tasks(demo_db, office, TODAY, department_id=minzheng["id"], role="lead")
     assert led and all("市民政局" in r["lead"] for r in led)
@@ -88,7 +88,7 @@ def test_add_task_from_a_leaders_instruction(db):
     from tests.test_import import sample
 
     plans.import_plan(db, SYSTEM, sample(), "s.txt", b"s", TODAY)
-    dept = next(d for d in departments.list_departments(db) if d["name"] == "市民政局")
+    dept = next(d for d in departments.list_departments(db, SYSTEM) if d["name"] == "市民政局")
     task_id = tasks.add_task(db, SYSTEM, "落实冬季安全检查批示", [(dept["id"], "lead")],
                              [{"kind": "once", "due": "2026-12-01", "phrase": "12月1日前"}], "领导批示",
                              source_note="市长批示", today=TODAY)

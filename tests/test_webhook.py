@@ -5,10 +5,12 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import urllib.parse
 
 import pytest
 
+from db.queries import reminders as rq
 from duban.access import Actor
 from duban.errors import AccessDenied, InputError
 from duban.reminders import channels, jobs, outbox, settings
@@ -133,3 +135,55 @@ def test_robot_secrets_are_never_shown_back_and_only_the_office_manages_robots(d
         settings.add_webhook(db, office(world), "x", "json", "ftp://example")
     assert settings.send_test_webhook(db, office(world), listed[0]["id"], MON).startswith("测试消息已发送")
     assert "测试消息" in hooks.posts[-1]["json"]["markdown"]["title"]
+
+
+@pytest.mark.parametrize("url, says", [
+    ("https://oapi.dingtalk.com/robot/send?access_token=ab12 cd34", "空格"),
+    ("https://oapi.dingtalk.com/robot/send?access_token=ab12\ncd34", "空格"),
+    ("https://oapi.dingtalk.com/robot/send?access_token=密钥ab12", "中文"),
+    ("oapi.dingtalk.com/robot/send?access_token=ab12cd34", "http://"),
+    ("https:///robot/send?access_token=ab12cd34", "服务器名"),
+    ("https://oapi.dingtalk.com:99999/robot/send?access_token=ab12cd34", "端口"),
+])
+def test_a_malformed_robot_address_is_refused_with_a_reason(db, world, url, says):
+    with pytest.raises(InputError, match=says) as refused:
+        settings.add_webhook(db, office(world), "工作群", "dingtalk", url)
+    assert "ab12" not in str(refused.value)
+    assert settings.list_webhooks(db, office(world)) == []
+
+
+def test_a_stored_address_the_http_library_rejects_fails_without_naming_its_token(db, world, hooks, caplog):
+    caplog.set_level(logging.DEBUG)
+    # an address stored before addresses were checked, with a space inside its token
+    hook = rq.insert_webhook(db, "旧机器人", "dingtalk", hooks.url + "/robot/send?access_token=tok3n 7731x",
+                      "SECold9981", world.a)
+    add_task(db, world, "week", "建设社区嵌入式养老服务设施", [(world.a, "lead")], "2026-11-30")
+
+    result = jobs.remind(db, MON)
+
+    assert result.failed == 1 and hooks.posts == []
+    failed = outbox.list_outbox(db, office(world), "failed")
+    stored = db.conn.execute("SELECT last_error FROM outbox WHERE status='failed'").fetchone()[0]
+    for text in (failed[0]["last_error"], stored, "\n".join(result.errors), caplog.text):
+        assert "机器人地址无效" in text
+        for secret in ("tok3n", "7731x", "SECold9981"):
+            assert secret not in text
+    with pytest.raises(InputError, match="发送失败") as tested:
+        settings.send_test_webhook(db, office(world), hook, MON)
+    assert "tok3n" not in str(tested.value) and "7731x" not in str(tested.value)
+
+
+def test_the_send_log_masks_keys_in_errors_recorded_by_older_versions(db, world):
+    rq.insert_outbox(db, {"kind": "digest", "channel": "webhook", "recipient": "webhook:1", "day": "2026-11-23",
+                          "subject": "督办提醒", "body": "正文", "status": "failed",
+                          "last_error": "发送出错:InvalidURL: URL can't contain control characters. "
+                                        "'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcd-1234' (found ' ')"})
+    shown = outbox.list_outbox(db, office(world))[0]["last_error"]
+    assert "abcd-1234" not in shown and "qyapi.weixin.qq.com" in shown
+
+
+def test_error_text_is_scrubbed_of_the_robots_address_and_key():
+    hook = {"url": "https://oapi.dingtalk.com/robot/send?access_token=tok en99", "secret": "SECmine55"}
+    text = "InvalidURL: '/robot/send?access_token=tok en99&timestamp=1&sign=xyz' key SECmine55"
+    clean = channels.scrub(text, hook)
+    assert "tok" not in clean and "en99" not in clean and "SECmine55" not in clean and "xyz" not in clean

@@ -1,7 +1,9 @@
 """The database and the logged-in user for one browser session."""
 from __future__ import annotations
 
+import runpy
 import time
+from pathlib import Path
 
 import sqlite_utils
 import streamlit as st
@@ -10,6 +12,8 @@ from db import connect
 from db.connection import database_path
 from duban.access import Actor
 from duban.services import users
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 @st.cache_resource(show_spinner="正在打开数据库…")
@@ -56,8 +60,21 @@ def logout(reason: str | None = None) -> None:
         st.session_state["logout_reason"] = reason
 
 
+def _outside_frame() -> bool:
+    """True when Streamlit runs a page file by itself, as one of a folder of pages: it does so for a page address
+    opened after a server start before anyone has opened the start page, because the page files sit in pages/.
+    app.py's st.navigation ends that for the whole server process."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    return bool(getattr(PagesManager, "uses_pages_directory", False))
+
+
 def require_actor() -> Actor:
     """The logged-in user; stops the page when there is none (the frame shows the login form)."""
+    if _outside_frame():
+        # run the address through the frame instead: login form, the role's navigation, then this page
+        runpy.run_path(str(APP), run_name="__main__")
+        st.stop()
     actor = current_actor()
     if actor is None:
         st.warning("请先登录。")

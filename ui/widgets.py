@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import streamlit as st
@@ -17,6 +18,9 @@ ROLE_NAMES = {"lead": "牵头", "co": "配合"}
 DUE_NAMES = {"overdue": "已逾期", "30": "30天内到期", "90": "90天内到期"}
 # the query parameters the task list understands, in the order they are shown
 FILTER_KEYS = ("plan", "jurisdiction", "department", "role", "light", "status", "due", "month", "q")
+FILTER_NAMES = {"jurisdiction": "地区", "plan": "规划", "department": "责任部门", "light": "灯色", "status": "状态",
+                "role": "牵头/配合", "due": "期限", "month": "月份"}
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def light_badge(light: str | None) -> str:
@@ -65,7 +69,7 @@ def cn_date(value: str | dt.date | None, empty: str = "—") -> str:
 def cn_month(value: str) -> str:
     """2026年11月 from 2026-11."""
     year, _, month = value.partition("-")
-    return f"{year}年{int(month)}月" if month else value
+    return f"{year}年{int(month)}月" if month.isdigit() else value
 
 
 def days_text(days: int) -> str:
@@ -80,6 +84,15 @@ def days_text(days: int) -> str:
 def params_of(keys: tuple[str, ...] = FILTER_KEYS) -> dict[str, str]:
     """The filter query parameters present in the page's address."""
     return {k: st.query_params[k] for k in keys if st.query_params.get(k) not in (None, "")}
+
+
+def id_param(value: Any) -> int | None:
+    """A record number from the address (?task=12): a whole number a database row can have, else None."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number < 2**63 else None
 
 
 def _int(value: Any) -> int | None:
@@ -121,6 +134,25 @@ def filter_sidebar(db, actor: Actor, prefix: str, *, with_status: bool = False, 
     return {k: v for k, v in chosen.items() if v is not None}
 
 
+def link_conditions(qp: dict[str, str]) -> dict[str, str]:
+    """The conditions only a link from 总览 sets (role / due / month), those of them that make sense."""
+    valid = {"role": lambda v: v in ROLE_NAMES, "due": lambda v: v in DUE_NAMES,
+             "month": lambda v: bool(_MONTH.fullmatch(v))}
+    return {k: qp[k] for k, ok in valid.items() if k in qp and ok(qp[k])}
+
+
+def ignored_filters(chosen: dict, keys: tuple[str, ...]) -> list[str]:
+    """Names of the filters in the address that could not be applied: unknown values, or outside the user's view."""
+    qp = params_of(keys)
+    return [FILTER_NAMES[k] for k in keys if k in qp and str(chosen.get(k)) != qp[k]]
+
+
+def note_ignored(names: list[str]) -> None:
+    """Say that some of the link's filters were left out, rather than quietly showing everything."""
+    if names:
+        st.warning(f"链接中的筛选条件({'、'.join(names)})无效或无权查看,已忽略。", icon=":material/filter_alt_off:")
+
+
 def sync_query_params(values: dict, keys: tuple[str, ...] = FILTER_KEYS) -> None:
     """Keep the address in step with the filters, so a filtered view can be bookmarked or sent on."""
     for k in keys:
@@ -157,3 +189,27 @@ def chinese_file_uploader(instructions: str) -> None:
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{instructions}"; font-size: 0.875rem; }}
 </style>""")
+
+
+def frame_style() -> None:
+    """Page-wide style the frame adds once a run: hides Streamlit's English key hints under text boxes
+    ("Press Enter to apply", "Press ⌘+Enter to submit form"; a form or button saves the input anyway), says
+    "没有匹配的选项" instead of "No results" in a searched drop-down list, and lets number labels and links
+    wrap on a narrow screen instead of ending in "…"."""
+    st.html("""<style>
+[data-testid="InputInstructions"] { display: none; }
+[data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p,
+[data-testid="stPageLink"] a span, [data-testid="stPageLink"] p {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[role="listbox"][data-empty="true"] [role="option"] span { font-size: 0; }
+[role="listbox"][data-empty="true"] [role="option"] span::after { content: "没有匹配的选项"; font-size: 0.875rem; }
+</style>""")
+
+
+def confirm_button(label: str, question: str, confirm_label: str, *, key: str, on_click=None, args: tuple = (),
+                   icon: str | None = None, type: str = "secondary", disabled: bool = False) -> bool:
+    """A button for something hard to undo: it opens a small panel that says what will happen, and only the
+    panel's own button (key=`key`) does it; returns whether that button was clicked."""
+    with st.popover(label, icon=icon, type=type, disabled=disabled):
+        st.markdown(question)
+        return st.button(confirm_label, key=key, type="primary", on_click=on_click, args=args)

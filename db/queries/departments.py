@@ -46,6 +46,16 @@ def get(db: sqlite_utils.Database, department_id: int) -> dict | None:
     return dict(row) if row else None
 
 
+def jurisdiction_ids(db: sqlite_utils.Database, department_ids: list[int]) -> set[int]:
+    """The jurisdictions these departments belong to."""
+    if not department_ids:
+        return set()
+    marks = ",".join("?" for _ in department_ids)
+    return {r[0] for r in db.conn.execute(
+        f"SELECT DISTINCT jurisdiction_id FROM departments WHERE id IN ({marks}) AND jurisdiction_id IS NOT NULL",
+        list(department_ids))}
+
+
 def existing_ids(db: sqlite_utils.Database, ids: list[int]) -> set[int]:
     if not ids:
         return set()

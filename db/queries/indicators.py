@@ -146,3 +146,17 @@ def jurisdictions_of(db: sqlite_utils.Database, department_ids: Iterable[int]) -
 
 def demo_actuals_exist(db: sqlite_utils.Database) -> bool:
     return db.conn.execute("SELECT 1 FROM indicator_actuals WHERE is_demo = 1 LIMIT 1").fetchone() is not None
+
+
+def audit_rows(db: sqlite_utils.Database, indicator_ids: Iterable[int], actions: Iterable[str]) -> list[dict]:
+    """The audit rows of these indicators with these actions, oldest first (the office's corrections)."""
+    clause, ids = _in("entity_id", indicator_ids)
+    actions = list(actions)
+    return [dict(r) for r in db.conn.execute(
+        f"SELECT id, action, entity_id, detail FROM audit_log WHERE entity = 'indicator' AND {clause} "
+        f"AND action IN ({','.join('?' * len(actions))}) ORDER BY id", [*ids, *actions])]
+
+
+def department_names(db: sqlite_utils.Database, department_ids: Iterable[int]) -> dict[int, str]:
+    clause, ids = _in("id", department_ids)
+    return {r[0]: r[1] for r in db.conn.execute(f"SELECT id, name FROM departments WHERE {clause}", ids)}

@@ -65,14 +65,20 @@ def flag_overdue(db: sqlite_utils.Database, today: str) -> list[int]:
     return sorted(r[0] for r in rows)
 
 
-def overdue(db: sqlite_utils.Database, today: str, limit: int | None = None) -> list[dict]:
-    """Open instances past due of live tasks, oldest first."""
+def overdue(db: sqlite_utils.Database, today: str, limit: int | None = None,
+            visible_departments: Iterable[int] | None = None) -> list[dict]:
+    """Open instances past due of live tasks, oldest first (only tasks of these departments, when given)."""
     sql = ("SELECT i.id, i.task_id, i.due, i.period_label, i.overdue_since, t.title, t.status FROM instances i "
-           "JOIN tasks t ON t.id=i.task_id WHERE i.state='open' AND i.due<? AND t.removed=0 AND t.status!='已销号' "
-           "ORDER BY i.due, i.id")
+           "JOIN tasks t ON t.id=i.task_id WHERE i.state='open' AND i.due<? AND t.removed=0 AND t.status!='已销号' ")
+    args: list = [today]
+    if visible_departments is not None:
+        ids = list(visible_departments) or [-1]
+        sql += f"AND i.task_id IN (SELECT task_id FROM task_units WHERE department_id IN ({','.join('?' * len(ids))})) "
+        args.extend(ids)
+    sql += "ORDER BY i.due, i.id"
     if limit:
         sql += f" LIMIT {int(limit)}"
-    return [dict(r) for r in db.conn.execute(sql, [today])]
+    return [dict(r) for r in db.conn.execute(sql, args)]
 
 
 def due_between(db: sqlite_utils.Database, start: str, end: str) -> list[dict]:

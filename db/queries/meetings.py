@@ -66,6 +66,13 @@ def meeting_units(db: sqlite_utils.Database, meeting_id: int) -> list[dict]:
                      "WHERE mu.meeting_id=? ORDER BY d.jurisdiction_id, d.id", [meeting_id])
 
 
+def deadline_plan(db: sqlite_utils.Database, deadline_id: int) -> int | None:
+    """The plan a deadline's task belongs to (0 for a task outside any plan); None if there is no such deadline."""
+    row = db.conn.execute("SELECT coalesce(t.plan_id, 0) FROM deadlines d JOIN tasks t ON t.id = d.task_id "
+                          "WHERE d.id=?", [deadline_id]).fetchone()
+    return row[0] if row else None
+
+
 def meeting_for_deadline(db: sqlite_utils.Database, deadline_id: int, period_label: str) -> dict | None:
     """A meeting already set up for this deadline's period (so it is not proposed again)."""
     return _one(db, "SELECT * FROM meetings WHERE deadline_id=? AND period_label=? LIMIT 1", [deadline_id, period_label])
@@ -187,6 +194,10 @@ def first_report_day(db: sqlite_utils.Database) -> str | None:
 
 def insert_period(db: sqlite_utils.Database, label: str, start: str) -> int:
     return db.conn.execute("INSERT INTO report_periods (label, start) VALUES (?,?)", [label, start]).lastrowid
+
+
+def set_period_start(db: sqlite_utils.Database, period_id: int, start: str) -> None:
+    db.conn.execute("UPDATE report_periods SET start=? WHERE id=?", [start, period_id])
 
 
 def lock_period(db: sqlite_utils.Database, period_id: int, end: str, locked_at: str, locked_by: int | None) -> None:

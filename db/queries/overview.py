@@ -33,15 +33,21 @@ _JURISDICTION = """coalesce(p.jurisdiction_id,
      WHERE u.task_id = t.id AND u.role = 'lead' ORDER BY u.position LIMIT 1))"""
 
 
+def _in_list(p: dict, prefix: str, values) -> str:
+    """Named parameters for an IN (...) list, added to p: ':vd0, :vd1' (NULL for none, which matches nothing)."""
+    names = []
+    for n, value in enumerate(values):
+        p[f"{prefix}{n}"] = value
+        names.append(f":{prefix}{n}")
+    return ", ".join(names) or "NULL"
+
+
 def _lit_tasks(f: TaskFilter, p: dict) -> str:
     """The CTEs `lit` (visible tasks with their light) and `ft` (lit narrowed by the light/due/month filters)."""
     where = ["t.removed = 0"]
     if f.visible_departments is not None:
-        names = []
-        for n, dep in enumerate(sorted(f.visible_departments)):
-            p[f"vd{n}"] = dep
-            names.append(f":vd{n}")
-        where.append(f"t.id IN (SELECT task_id FROM task_units WHERE department_id IN ({', '.join(names) or 'NULL'}))")
+        visible = _in_list(p, "vd", sorted(f.visible_departments))
+        where.append(f"t.id IN (SELECT task_id FROM task_units WHERE department_id IN ({visible}))")
     if f.plan_id is not None:
         p["plan_id"] = f.plan_id
         where.append("t.plan_id = :plan_id")
@@ -60,11 +66,7 @@ def _lit_tasks(f: TaskFilter, p: dict) -> str:
         where.append("t.status = :status")
     narrow = ["1"]
     if f.lights:
-        names = []
-        for n, light in enumerate(f.lights):
-            p[f"lt{n}"] = light
-            names.append(f":lt{n}")
-        narrow.append(f"light IN ({', '.join(names)})")
+        narrow.append(f"light IN ({_in_list(p, 'lt', f.lights)})")
     if f.due == "overdue":
         narrow.append("next_due < :today")
     elif f.due:
@@ -240,12 +242,8 @@ def plans(db: sqlite_utils.Database, visible_departments: frozenset[int] | None)
     p: dict = {}
     vis = ""
     if visible_departments is not None:
-        names = []
-        for n, dep in enumerate(sorted(visible_departments)):
-            p[f"vd{n}"] = dep
-            names.append(f":vd{n}")
         vis = (" AND EXISTS (SELECT 1 FROM tasks t JOIN task_units u ON u.task_id = t.id WHERE t.plan_id = pl.id "
-               f"AND u.department_id IN ({', '.join(names) or 'NULL'}))")
+               f"AND u.department_id IN ({_in_list(p, 'vd', sorted(visible_departments))}))")
     return [dict(r) for r in db.conn.execute(
         "SELECT pl.id, pl.title, pl.source_name, pl.jurisdiction_id, j.name AS jurisdiction "
         "FROM plans pl LEFT JOIN jurisdictions j ON j.id = pl.jurisdiction_id "
@@ -264,11 +262,7 @@ def departments_with_tasks(db: sqlite_utils.Database, visible_departments: froze
     p: dict = {}
     vis = ""
     if visible_departments is not None:
-        names = []
-        for n, dep in enumerate(sorted(visible_departments)):
-            p[f"vd{n}"] = dep
-            names.append(f":vd{n}")
-        vis = f" AND d.id IN ({', '.join(names) or 'NULL'})"
+        vis = f" AND d.id IN ({_in_list(p, 'vd', sorted(visible_departments))})"
     return [dict(r) for r in db.conn.execute(
         "SELECT d.id, d.name, d.jurisdiction_id, j.name AS jurisdiction FROM departments d "
         "LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id "

@@ -12,7 +12,8 @@ def rules(db: sqlite_utils.Database, active_only: bool = False) -> list[dict]:
     sql = "SELECT * FROM reminder_rules"
     if active_only:
         sql += " WHERE active=1"
-    sql += " ORDER BY CASE kind WHEN 'before' THEN 0 WHEN 'on_day' THEN 1 WHEN 'overdue' THEN 2 ELSE 3 END, days DESC, id"
+    sql += (" ORDER BY CASE kind WHEN 'before' THEN 0 WHEN 'on_day' THEN 1 WHEN 'overdue' THEN 2 WHEN 'meeting' THEN 3 "
+            "WHEN 'report_before' THEN 4 WHEN 'report_on_day' THEN 5 ELSE 6 END, days DESC, id")
     return [dict(r) for r in db.conn.execute(sql)]
 
 
@@ -166,6 +167,10 @@ def insert_webhook(db: sqlite_utils.Database, name: str, kind: str, url: str, se
     cur = db.conn.execute("INSERT INTO webhooks (name, kind, url, secret, department_id) VALUES (?,?,?,?,?)",
                           [name, kind, url, secret, department_id])
     return cur.lastrowid
+
+
+def set_webhook_secrets(db: sqlite_utils.Database, webhook_id: int, url: str, secret: str | None) -> None:
+    db.conn.execute("UPDATE webhooks SET url=?, secret=? WHERE id=?", [url, secret, webhook_id])
 
 
 def set_webhook_active(db: sqlite_utils.Database, webhook_id: int, active: bool) -> None:

@@ -26,3 +26,15 @@ def history(db: sqlite_utils.Database, task_id: int) -> list[dict]:
     return [dict(r) for r in db.conn.execute(
         "SELECT h.*, u.username FROM status_history h LEFT JOIN users u ON u.id = h.user_id "
         "WHERE h.task_id=? ORDER BY h.at, h.id", [task_id])]
+
+
+def lead_department_ids(db: sqlite_utils.Database, task_id: int) -> set[int]:
+    """The lead departments of a task (only their reports move its status)."""
+    return {r[0] for r in db.conn.execute(
+        "SELECT department_id FROM task_units WHERE task_id=? AND role='lead'", [task_id])}
+
+
+def instance_task(db: sqlite_utils.Database, instance_id: int) -> int | None:
+    """The task a deadline instance belongs to, or None if there is no such instance."""
+    row = db.conn.execute("SELECT task_id FROM instances WHERE id=?", [instance_id]).fetchone()
+    return row[0] if row else None

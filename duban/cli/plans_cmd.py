@@ -43,7 +43,7 @@ def _extract(path: Path) -> dict:
 
 
 def _summary(db, plan_id: int) -> str:
-    plan = next(p for p in plan_s.list_plans(db) if p["id"] == plan_id)
+    plan = next(p for p in plan_s.list_plans(db, SYSTEM) if p["id"] == plan_id)
     return (f"《{plan['title']}》({plan['jurisdiction']},规划期 {plan['period_start']} 至 {plan['period_end']}):"
             f"{plan['tasks']} 项任务,{plan['indicators']} 个指标,第 {plan['version']} 版。")
 
@@ -71,7 +71,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = open_db(args)
     for path, ex in zip(files, extractions, strict=True):
         data = path.read_bytes()
-        check = plan_s.check_import(db, ex, path.name, data)
+        check = plan_s.check_import(db, SYSTEM, ex, path.name, data)
         if check.kind in ("unchanged", "old_version"):
             print(f"{path.name}:{check.message}")
             continue
@@ -111,7 +111,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_plans(args: argparse.Namespace) -> int:
     db = open_db(args)
-    plans = plan_s.list_plans(db)
+    plans = plan_s.list_plans(db, SYSTEM)
     if not plans:
         print("尚未导入任何规划。")
         return 0

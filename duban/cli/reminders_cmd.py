@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     db = open_db(args)
     today = clock.today(args.today)
-    outcome = jobs.run_job(db, jobs.OVERDUE, today, once_per_day=False)
+    outcome = jobs.run_job(db, SYSTEM, jobs.OVERDUE, today, once_per_day=False)
     if outcome.status != "ran":
         print(f"逾期检查未运行:{outcome.detail}", file=sys.stderr)
         return 1
@@ -73,7 +73,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
                 label = day_label(dt.date.fromisoformat(it["due"]), today)
                 print(f"    - 【{label}】{it['title'][:60]}({it['department']})")
         return 0
-    outcome = jobs.run_job(db, jobs.REMIND, today, once_per_day=False)
+    outcome = jobs.run_job(db, SYSTEM, jobs.REMIND, today, once_per_day=False)
     if outcome.status != "ran":
         print(f"提醒未运行:{outcome.detail}", file=sys.stderr)
         return 1

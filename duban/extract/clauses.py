@@ -11,19 +11,22 @@ from dataclasses import dataclass, field
 from duban.extract.normalize import split_top
 from duban.extract.units import is_department_like, level_prefix, split_names, split_roles
 
-_LABEL = re.compile(
-    r"(牵头单位|牵头部门|主责单位|主责部门|主办单位|责任单位|责任部门|责任主体|负责单位|实施单位|落实单位|"
+_LABEL_WORDS = (
+    r"牵头单位|牵头部门|主责单位|主责部门|主办单位|责任单位|责任部门|责任主体|负责单位|实施单位|落实单位|"
     r"配合单位|配合部门|协办单位|协同单位|参与单位|协助单位|协作单位|"
-    r"完成时限|完成时间|时间节点|时限要求|时间要求|进度要求|完成期限)\s*(?::|\s)\s*"
+    r"完成时限|完成时间|时间节点|时限要求|时间要求|进度要求|完成期限"
 )
+_LABEL = re.compile(rf"(?:主要|具体|其他)?({_LABEL_WORDS})\s*(?::|\s)\s*")
+_BRACKET_LABEL = re.compile(rf"\(\s*(?:主要|具体|其他)?(?:{_LABEL_WORDS})\s*\)")
 _LEAD_LABELS = ("牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位")
 _CO_LABELS = ("配合单位", "配合部门", "协办单位", "协同单位", "参与单位", "协助单位", "协作单位")
 _TIME_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "时间要求", "进度要求", "完成期限")
 _UNLABELLED_END = re.compile(
-    r"(按职责分工负责|按职责分工落实|按职能分工负责|按职责负责|按职责落实|分工负责|负责落实|共同负责|牵头负责|负责|牵头|配合|落实)$"
+    r"(按职责分工负责|按职责分工落实|按职能分工负责|按职责负责|按职责落实|分工负责|负责落实|共同负责|牵头负责|负责|牵头|配合|落实|"
+    r"参与|协助|协同)$"
 )
 _TRAILING_LABELLED = re.compile(
-    r"(?:^|(?<=[。;!?]))\s*((?:牵头单位|牵头部门|主责单位|责任单位|责任部门|责任主体|负责单位)\s*(?::|\s)[^。]*?)[。;]?\s*$"
+    r"(?:^|(?<=[。;!?]))\s*((?:主要|具体)?(?:牵头单位|牵头部门|主责单位|责任单位|责任部门|责任主体|负责单位)\s*(?::|\s)[^。]*?)[。;]?\s*$"
 )
 
 
@@ -40,6 +43,13 @@ class Clause:
     units: list[str] = field(default_factory=list)
     lead_explicit: bool = False
     time_text: str = ""
+
+
+def open_bracket_labels(norm: str) -> str:
+    """"(牵头单位)市民政局 (责任单位)…" (from 【牵头单位】…) read as "牵头单位:…"; same length, so offsets hold."""
+    if "(" not in norm:
+        return norm
+    return _BRACKET_LABEL.sub(lambda m: " " + m.group(0)[1:-1] + ":", norm)
 
 
 def _matching_close(text: str, i: int) -> int:
@@ -79,14 +89,18 @@ def find_clauses(norm: str) -> list[Clause]:
             i = j + 1
         else:
             i += 1
-    if not found:
-        m = _TRAILING_LABELLED.search(norm)
-        if m:
-            clause = parse_clause(m.group(1))
-            if clause is not None:
-                clause.start, clause.end = m.start(1), len(norm.rstrip())
-                found.append(clause)
+    m = _TRAILING_LABELLED.search(norm)
+    if m and (not found or found[-1].start >= m.start(1)):
+        clause = parse_clause(m.group(1))
+        if clause is not None:
+            # a bracket inside the trailing list ("(市民政局为牵头单位)") belongs to it
+            found = [c for c in found if c.start < m.start(1)]
+            clause.start, clause.end = m.start(1), len(norm.rstrip())
+            found.append(clause)
     return found
+
+
+_LEAD_NOTE = re.compile(r"\(([^()]{2,60}?)(?:为|是|作为)牵头(?:单位|部门)\)")
 
 
 def parse_clause(body: str) -> Clause | None:
@@ -94,6 +108,14 @@ def parse_clause(body: str) -> Clause | None:
     body = body.strip()
     if not body or "。" in body.rstrip("。") or len(body) > 400:
         return None
+    note = _LEAD_NOTE.search(body)
+    if note:  # "责任单位:X、Y(X为牵头单位)": the note names the lead among the listed units
+        clause = parse_clause(body[:note.start()] + body[note.end():])
+        if clause is not None:
+            named = [n for n in split_names(note.group(1)) if n in clause.units]
+            if named:
+                clause.lead, clause.lead_explicit = named, True
+        return clause
     labels = list(_LABEL.finditer(body))
     if labels and labels[0].start() == 0:
         return _labelled(body, labels)

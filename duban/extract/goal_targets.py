@@ -9,7 +9,8 @@ from duban.extract.indicators import category_of, make_indicator, only_category
 from duban.extract.normalize import bracket_depths, half
 from duban.extract.structure import Node, Paragraph
 
-_GOAL = re.compile(r"发展目标|总体目标|整体目标|具体指标|主要目标|工作目标|主要指标|发展指标|建设目标|行动目标|目标任务|预期目标")
+_GOAL = re.compile(r"目标|具体指标|主要指标|发展指标|指标体系")
+_TASK_SECTION = re.compile(r"重点任务|主要任务|工作任务|任务分工|重点工作|保障措施|组织实施|要素")
 _NOT_GOAL = re.compile(r"思路|原则|背景|基础|趋势|形势|重点任务|主要任务|措施|保障|要素|要求|意义|现状")
 
 _QUAL = r"(?:不低于|不少于|不高于|不超过|至少|超过|高于|低于|少于|≥|≤|>|<|≧|≦)?"
@@ -21,8 +22,8 @@ _VERB = r"(?:要|将|力争|争取|预计|均|全部|基本|可)?(?:达到|达|�
 _P_VERB = re.compile(rf"^(?P<name>.+?){_VERB}(?P<val>{_VALUE})$")
 _P_JUXT = re.compile(rf"^(?P<name>.*?[^\d.\s])\s*(?:共计|合计|总计|累计|共|约为|约|为)?\s*(?P<val>{_VALUE})$")
 _P_OBJECT = re.compile(
-    r"^(?P<subj>.*?)(?P<qual>至少|不少于)?(?P<verb>新建成|建成|建设|新建|建有|培育|打造|创建|设立|新增|培养|引进|改造|建)"
-    r"(?P<val>\d+(?:\.\d+)?万?(?:个|张|所|家|处|座|项|名|人|户|间|批|支|套))(?P<obj>[^\d,].*)$")
+    r"^(?P<subj>.*?)(?P<qual>至少|不少于)?(?P<verb>新建成|建成|建设|新建|建有|建立|培育|打造|创建|设立|新增|培养|引进|改造|建)"
+    r"(?P<val>\d+(?:\.\d+)?(?:[-~～—至]\d+(?:\.\d+)?)?万?(?:个|张|所|家|处|座|项|名|人|户|间|批|支|套))(?P<obj>[^\d,].*)$")
 _P_SHARE = re.compile(
     r"^(?P<pre>[^\d]{0,6}?)(?P<val>\d+(?:\.\d+)?%(?:以上)?)的?(?P<noun>[\u4e00-\u9fa5]{2,12}?)"
     r"(?P<pred>(?:能够|能|可以|可|均能|都能|均已|已)[^,]+)$")
@@ -31,10 +32,11 @@ _P_ALL = re.compile(r"^(?P<a>.+?)覆盖(?P<val>所有|全部)(?P<b>.+)$")
 _P_EACH = re.compile(r"^(?P<subj>每个|每一个|各)(?P<x>[^,]+?)(?P<adv>均|都)(?P<verb>建有|建成|设有|配备|配有)(?P<obj>.+)$")
 _SUBJECT_VERB = re.compile(r"^(?P<subj>全[市县区旗]|各[市县区旗乡镇][^,]{0,4}?|[市县区]主城区|每个[^,]{1,4}?)"
                            r"(?:新建成|建成|建设|新建|建有|培育|打造|创建|设立|新增|培养|引进)(?=\S)")
-_LEADING = re.compile(r"^(?:其中|另有|另外|并且|且|并|同时|还|以及|此外|全面|计划|力争|确保|争取|预计|进一步|要)+")
+_VAGUE = re.compile(r"^(?:积极|努力)?(?:逐步|逐年|稳步|不断|持续|力求)")
+_LEADING = re.compile(r"^(?:其中|另有|另外|并且|且|并|同时|还|以及|此外|全面|计划|力争|确保|争取|预计|进一步|要|实现)+")
 _TRAILING = re.compile(r"(?:共计|合计|总计|累计|将|要|均|为|共|约|的|达)+$")
 _TIME_HEAD = re.compile(
-    r"^(?:(?:力争|争取|确保)?(?:到|至))?(?:(?P<y>(?:19|20)\d{2})\s*年(?:年)?(?:底|末)?(?:前|之前|时)?|"
+    r"^(?:展望|远景)?(?:(?:力争|争取|确保)?(?:到|至))?(?:(?P<y>(?:19|20)\d{2})\s*年(?:年)?(?:底|末)?(?:前|之前|时)?|"
     r"[“\"]?(?P<plan>十[三四五]五)[”\"]?(?:期间|期末|时期|末期|末))")
 _CATEGORY_HEAD = re.compile(r"^[—\-\s]*(?P<cat>养老|托育)(?:服务)?方面")
 _LIST_SUFFIX = re.compile(r"(率|数|比|比例|占比|量|面|规模|人数|覆盖率)$")
@@ -45,6 +47,8 @@ def _is_goal(path: list[str]) -> bool:
     last_goal = max((k for k, h in enumerate(path) if _GOAL.search(h)), default=-1)
     if last_goal < 0:
         return False
+    if any(_TASK_SECTION.search(h) for h in path[:last_goal]):
+        return False  # "三、重点任务 > (三)实行目标管理" is a task, not the goal section
     return not any(_NOT_GOAL.search(h) for h in path[last_goal + 1:])
 
 
@@ -100,6 +104,8 @@ def _name(o: str) -> str:
 
 def _good_name(name: str) -> bool:
     n = half(name)
+    if re.search(r"(?:附表|表|附件|图|第)$", n):  # "具体指标见表1": a reference, not a target
+        return False
     return len(n) >= 2 and not re.fullmatch(r"全[市县区旗]|各[市县区]|我[市县区]|(?:19|20)\d{2}年?", n) and "。" not in n
 
 
@@ -120,7 +126,9 @@ def _match_clause(o: str, n: str) -> list[tuple[str, str]]:
             return [(p, val) for p in parts]
     m = _P_OBJECT.match(n)
     if m:
-        name = o[m.start("subj"):m.end("subj")] + o[m.start("obj"):m.end("obj")]
+        subj = o[m.start("subj"):m.end("subj")]
+        verb = o[m.start("verb"):m.end("verb")] if re.match(r"^(?:每个|每一个|各)", half(subj)) else ""
+        name = subj + verb + o[m.start("obj"):m.end("obj")]
         return [(name, (o[m.start("qual"):m.end("qual")] if m.group("qual") else "") + o[m.start("val"):m.end("val")])]
     m = _P_SHARE.match(n)
     if m:
@@ -187,6 +195,7 @@ def goal_targets(root: Node) -> list[dict]:
     paragraphs: list[tuple[Paragraph, list[str]]] = []
     _goal_paragraphs(root, [], paragraphs)
     out = []
+    carried: dict[tuple[str, ...], int] = {}
     for para, path in paragraphs:
         o_all, n_all = para.orig, para.norm
         if para.heading_line:
@@ -194,7 +203,7 @@ def goal_targets(root: Node) -> list[dict]:
         if "|" in n_all or not n_all.strip():
             continue
         quoted = _quoted(n_all)
-        year = None
+        year = next((carried[tuple(path[:k])] for k in range(len(path), 0, -1) if tuple(path[:k]) in carried), None)
         category = next((c for c in (only_category(h) for h in reversed(path)) if c), None)
         for s_start, s_end in _spans(n_all, "。"):
             sentence_n = n_all[s_start:s_end]
@@ -209,7 +218,7 @@ def goal_targets(root: Node) -> list[dict]:
                 cm2 = _CATEGORY_HEAD.match(n)
                 if cm2:
                     category = cm2.group("cat")
-                if re.match(r"^(?:截至|截止|截到|现有|目前|当前)", n):
+                if re.match(r"^(?:截至|截止|截到|现有|目前|当前)", n) or (_VAGUE.match(n) and not re.search(r"\d", n)):
                     continue
                 tm = _TIME_HEAD.match(n)
                 if tm:
@@ -234,4 +243,6 @@ def goal_targets(root: Node) -> list[dict]:
                         continue
                     out.append(make_indicator(None, category or category_of(name) or "养老", None, name, None, None,
                                           target.strip(), year))
+        if year is not None:
+            carried[tuple(path)] = year
     return out

@@ -45,7 +45,12 @@ def detect(norm: str, orig: str) -> Label | None:
             continue
         end = lead + m.end()
         rest = norm[end:]
-        if not rest.strip() or _NOT_HEADING_AFTER.match(rest):
+        if not rest.strip():
+            return None
+        # "一、年度目标" and "(一)年度…" are headings; only a bare "1." or "一." may be a number ("1.5年")
+        unambiguous = style in ("chapter", "section", "article", "cn_paren") or (
+            style == "cn_comma" and m.group(0).endswith("、"))
+        if _NOT_HEADING_AFTER.match(rest) and not (unambiguous and not re.match(r"\s*[|%‰\d]", rest)):
             return None
         written = orig[lead:end]
         cut = end

@@ -15,15 +15,19 @@ _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2
 _CN_DATE_LINE = re.compile(r"^\s*([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$")
 _ANY_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})")
 _META_LABELS = {"索引号", "主题分类", "发布日期", "发文字号", "文号", "效力状态", "编辑", "审核", "发布机构", "成文日期",
-                "发文机关", "来源", "信息来源", "公文种类", "主题词", "有效性", "生效日期"}
+                "发文机关", "来源", "信息来源", "公文种类", "主题词", "有效性", "生效日期", "发布时间", "印发日期", "发文日期"}
+_FIELD = re.compile(r"(?:^|\s)(" + "|".join(sorted(_META_LABELS, key=len, reverse=True)) + r")\s*:\s*(\S[^:]*?)(?=\s+\S{2,5}\s*:|$)")
 _PREAMBLE = re.compile(r"^(?:为|根据|按照|依据|依照|结合|近年来|当前|随着)")
 _DOC_KIND = re.compile(r"(方案|规划|计划|意见|办法|细则|要点|措施|纲要|清单|决定|通知|行动|若干政策)$")
 _ORG_LINE = re.compile(rf"^({_PLACE})(人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅)$")
 _NOTICE = re.compile(rf"^({_PLACE})?(省|市|县|区|旗|州|盟)?(人民政府办公室|人民政府办公厅|人民政府|政府办公室)关于")
 _AGREED = re.compile(r"经(省|市|县|区|旗|州|盟)?(?:人民)?政府同意")
+_NOTE_LINE = re.compile(r"^\((?:此件|此文)[^()]{0,10}\)$")
 _SOURCE = re.compile(r"^(?:来源|信息来源|发布机构|发文机关)\s*[:：]\s*(\S+)$")
 _FREQ_PLACE = re.compile(r"([\u4e00-\u9fa5]{2})(市|县|旗|盟)")
 _BAD_STEM_CHARS = set("全我本各该地省县市区都超特大城一二三四五六七八九十每个两多等和与及或的在对为是有新老中小")
+_GENERIC_START = set("全我本各该每其此两多")
+_GENERIC_STEMS = {"主城", "中心城", "城", "老城", "城乡", "县域", "市域"}
 _CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -71,17 +75,44 @@ def read_meta(lines: list[str], header_end: int) -> Meta:
     norm = [half(ln).strip() for ln in lines]
     head = norm[:max(header_end, 0)] or norm[:40]
     title = _title(lines, norm, header_end)
-    jurisdiction = _jurisdiction(norm, title)
-    return Meta(jurisdiction, _issuer(norm, jurisdiction), title, _doc_number(lines, norm, head), _published(norm))
+    fields = _field_lines(norm)
+    jurisdiction = _jurisdiction(fields, title)
+    return Meta(jurisdiction, _issuer(fields, jurisdiction), title, _doc_number(lines, norm, head), _published(fields))
+
+
+def _field_lines(norm: list[str]) -> list[str]:
+    """Lines with a web page's metadata table ("发文字号: | 某政发〔2023〕1号 | 成文日期: | …") read as one
+    "label:value" line per field."""
+    out: list[str] = []
+    for text in norm:
+        if "|" not in text:
+            pairs = [f"{m.group(1)}:{m.group(2).strip()}" for m in _FIELD.finditer(text)] if ":" in text else []
+            out.extend(pairs if len(pairs) >= 2 else [text])  # "发布时间:2022-12-09 来源:某县人民政府办公室"
+            continue
+        cells = [c.strip() for c in text.split("|")]
+        pairs = [f"{c.rstrip(':')}:{cells[k + 1]}" for k, c in enumerate(cells[:-1])
+                 if c.rstrip(":").replace(" ", "") in _META_LABELS and cells[k + 1]]
+        out.extend(pairs or [text])
+    return out
 
 
 def _doc_number(lines, norm, head) -> str | None:
     for k, text in enumerate(head):
         m = _DOC_NUMBER.search(text)
-        if m and (m.group(0) == text or re.match(r"^(?:发文字号|文号)\s*[:：]?", text) or _is_label_value(norm, k)):
-            orig = lines[k].strip()
-            return orig[m.start():m.end()] if len(orig) == len(text) else m.group(0)
+        if m and (m.group(0) == text or re.match(r"^(?:发文字号|文号)\s*[:：]?", text) or _is_label_value(norm, k)
+                  or re.search(r"(?:发文字号|文号)\s*[:：]?\s*$", text[:m.start()])):
+            return _slice(lines[k], text, m)
+    for k in range(len(norm) - 1, len(head) - 1, -1):  # a 文号 on a line of its own in the closing block
+        text = norm[k]
+        m = _DOC_NUMBER.search(text)
+        if m and re.sub(r"[()\s]", "", text.replace(m.group(0), "")) == "":
+            return _slice(lines[k], text, m)
     return None
+
+
+def _slice(line: str, text: str, m: re.Match) -> str:
+    orig = line.strip()
+    return orig[m.start():m.end()] if len(orig) == len(text) else m.group(0)
 
 
 def _published(norm: list[str]) -> date | None:
@@ -97,7 +128,7 @@ def _published(norm: list[str]) -> date | None:
             if d:
                 return d
     for k, text in enumerate(norm):
-        if re.match(r"^(?:成文日期|发布日期|印发日期|发文日期)", text):
+        if re.match(r"^(?:成文日期|发布日期|印发日期|发文日期|发布时间)", text):
             for cand in (text, norm[k + 1] if k + 1 < len(norm) else ""):
                 m = _ANY_DATE.search(cand)
                 if m:
@@ -108,7 +139,8 @@ def _published(norm: list[str]) -> date | None:
 
 
 def _title_ok(text: str) -> bool:
-    return bool(text) and 4 <= len(text) <= 80 and bool(_DOC_KIND.search(text)) and not text.startswith("关于印发")
+    core = re.sub(r"\([^()]{0,20}\)$", "", half(text))
+    return bool(text) and 4 <= len(text) <= 80 and bool(_DOC_KIND.search(core)) and not text.startswith("关于印发")
 
 
 def _title(lines, norm, header_end) -> str | None:
@@ -118,7 +150,8 @@ def _title(lines, norm, header_end) -> str | None:
         if len(text) > 20 and _PREAMBLE.match(text) and "。" in text:
             parts: list[str] = []
             j = k - 1
-            while j >= 0 and not norm[j]:
+            while j >= 0 and (not norm[j] or _DATE_LINE.match(norm[j]) or _CN_DATE_LINE.match(norm[j])
+                              or _ORG_LINE.match(norm[j]) or _NOTE_LINE.match(norm[j])):
                 j -= 1
             while j >= 0 and norm[j] and len(norm[j]) <= 40 and not re.search(r"[。,;:]", norm[j]) \
                     and not _DATE_LINE.match(norm[j]) and not norm[j].startswith("("):
@@ -144,19 +177,24 @@ def _title(lines, norm, header_end) -> str | None:
         if re.search(r"关于(?!印发).{4,80}的(?:实施意见|意见|实施方案|方案|行动计划|计划|规划|办法|通知|决定)$", norm[k]) \
                 and not re.search(r"[。,;:]", norm[k]):
             return lines[k].strip()
+    for k in range(min(limit, 15)):  # a title line standing alone above the body, with no preamble under it
+        text = norm[k]
+        if _title_ok(text) and not re.search(r"[。,;:]", text) and not _ORG_LINE.match(text) \
+                and not _NOTICE.match(text) and not _is_label_value(norm, k):
+            return lines[k].strip()
     return None
 
 
 def _jurisdiction(norm: list[str], title: str | None) -> str | None:
     if title:
         m = re.match(rf"^({_PLACE})", half(title))
-        if m and _stem_ok(m.group(1)):
+        if m and _stem_ok(m.group(1), named=True):
             return m.group(1)
     for k, text in enumerate(norm):
         m = _ORG_LINE.match(text) or _SOURCE.match(text)
         if m:
             place = re.match(rf"^({_PLACE})(?:人民政府|政府)", m.group(1) if m.re is _SOURCE else text)
-            if place and _stem_ok(place.group(1)) and (m.re is _SOURCE or not _is_label_value(norm, k)):
+            if place and _stem_ok(place.group(1), named=True) and (m.re is _SOURCE or not _is_label_value(norm, k)):
                 return place.group(1)
     for text in norm[:80]:
         m = re.match(rf"^({_PLACE})(?:人民政府|政府)(?:办公室|办公厅)?关于", text)
@@ -172,8 +210,12 @@ def _jurisdiction(norm: list[str], title: str | None) -> str | None:
     return None
 
 
-def _stem_ok(place: str) -> bool:
+def _stem_ok(place: str, named: bool = False) -> bool:
+    """Whether a place-like word is a proper name; `named` when it stands where a name is expected (a title's start,
+    an issuer line), so only generic openings (全市, 我县, 各区) are refused."""
     stem = re.sub(rf"{_SUFFIX}$", "", place)
+    if named:
+        return len(stem) >= 2 and stem[0] not in _GENERIC_START and stem not in _GENERIC_STEMS
     return len(stem) >= 2 and not (set(stem[-1]) & _BAD_STEM_CHARS) and stem[0] not in _BAD_STEM_CHARS
 
 
@@ -195,6 +237,10 @@ def _issuer(norm: list[str], jurisdiction: str | None) -> str | None:
     for text in norm:
         m = _SOURCE.match(text)
         if m and re.search(r"(人民政府|政府办公室|办公厅|委员会)$", m.group(1)) and not text.startswith("发布机构"):
+            return m.group(1)
+    for text in norm[:80]:  # the website's 发布机构 field, when the text itself names no issuer
+        m = _SOURCE.match(text)
+        if m and text.startswith("发布机构") and _ORG_LINE.match(m.group(1)):
             return m.group(1)
     return None
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from duban.extract.errors import ExtractionError
 from duban.extract.normalize import clean_source
-from duban.extract.word import cell_text, docx_text
+from duban.extract.word import cell_text, docx_text, pipe_row
 
 MAX_BYTES = 20 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -173,6 +173,11 @@ _BREAK_AFTER = "。;;::!!??)）”\"|"
 _HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[((（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|第[一二三四五六七八九十\d]+[章节条]|附件|表\s*\d)")
 
 
+_OWN_LINE = re.compile(  # a 文号 or a date: lines of their own that a wrapped title must not swallow
+    r"^\s*[\u4e00-\u9fa5]{1,14}[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*\d{1,4}\s*号\s*$|"
+    r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
 def _reflow(text: str) -> str:
     """Join lines a PDF wrapped at the page edge back into paragraphs."""
     lines = [ln.rstrip() for ln in text.split("\n") if ln.strip() and not _PAGE_NUMBER.match(ln)]
@@ -185,6 +190,7 @@ def _reflow(text: str) -> str:
     for line in lines:
         stripped = line.strip()
         if (out and stripped and "|" not in stripped and not _HEADING_START.match(stripped)
+                and not _OWN_LINE.match(stripped)
                 and out[-1][-1] not in _BREAK_AFTER and last_len >= full * 0.8):
             out[-1] += stripped
         else:
@@ -229,13 +235,9 @@ def _html_text(data: bytes) -> str:
                     continue
                 if name == "table":
                     newline()
-                    for row in child.find_all("tr"):
-                        if row.find_parent("table") is not child:
-                            continue
-                        cells = [cell_text([c.get_text(" ", strip=True)]) for c in row.find_all(["td", "th"])
-                                 if c.find_parent("tr") is row]
+                    for cells in _html_rows(child):
                         if any(cells):
-                            lines.append(" | ".join(cells))
+                            lines.append(pipe_row(cells))
                     lines.append("")
                     continue
                 block = name in _BLOCK_TAGS
@@ -247,6 +249,70 @@ def _html_text(data: bytes) -> str:
 
     walk(soup.body or soup)
     return "\n".join(_CJK_GAP.sub("", line.strip()) for line in lines)
+
+
+def _span(cell, attr: str) -> int:
+    try:
+        return max(1, min(int(str(cell.get(attr) or "1").strip()), 100))
+    except ValueError:
+        return 1
+
+
+def _cell_lines(cell) -> list[str]:
+    """A cell's text split where the page breaks lines (<br>, <p>, <div>), inline markup joined."""
+    from bs4 import NavigableString, Tag
+
+    parts = [""]
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                parts[-1] += re.sub(r"\s+", " ", str(child))
+            elif isinstance(child, Tag):
+                block = child.name.lower() in _BLOCK_TAGS
+                if block:
+                    parts.append("")
+                walk(child)
+                if block:
+                    parts.append("")
+
+    walk(cell)
+    return [_CJK_GAP.sub("", p.strip()) for p in parts if p.strip()]
+
+
+def _html_rows(table) -> list[list[str]]:
+    """A table's rows as cell texts; a cell spanning rows is repeated in each row it covers (as Word reads)."""
+    out: list[list[str]] = []
+    pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered)
+    for row in table.find_all("tr"):
+        if row.find_parent("table") is not table:
+            continue
+        cells = [c for c in row.find_all(["td", "th"]) if c.find_parent("tr") is row]
+        line: list[str] = []
+        col = 0
+        queue = list(cells)
+        while queue or any(k >= col for k in pending):
+            if col in pending:
+                text, left = pending[col]
+                line.append(text)
+                if left <= 1:
+                    del pending[col]
+                else:
+                    pending[col] = (text, left - 1)
+                col += 1
+                continue
+            if not queue:
+                col += 1
+                continue
+            cell = queue.pop(0)
+            text = cell_text(_cell_lines(cell))
+            rows = _span(cell, "rowspan")
+            if rows > 1:
+                pending[col] = (text, rows - 1)
+            line.append(text)
+            col += _span(cell, "colspan")
+        out.append(line)
+    return out
 
 
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff,.;:，。、；：）)”])\s+(?=[\u4e00-\u9fff（(“])")

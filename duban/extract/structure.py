@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from duban.extract.clauses import Clause, find_clauses
+from duban.extract.clauses import Clause, find_clauses, open_bracket_labels
 from duban.extract.headings import Label, detect, heading_title_end, strip_end_punct
 from duban.extract.normalize import half
 from duban.extract.tables import TextTable, find_tables
 
 _FIELD_LINE = re.compile(
-    r"^\s*(?:牵头单位|牵头部门|主责单位|责任单位|责任部门|责任主体|配合单位|配合部门|协办单位|参与单位|协同单位|"
+    r"^\s*(?:主要|具体)?(?:牵头单位|牵头部门|主责单位|责任单位|责任部门|责任主体|配合单位|配合部门|协办单位|参与单位|协同单位|"
     r"完成时限|完成时间|时间节点|时限要求|进度要求)\s*(?::|\s)")
 _ATTACHMENT = re.compile(r"^\s*(?:附件|附表)\s*[\d一二三四五六七八九十]*\s*(?:[:(（]|$)")
 
@@ -80,7 +80,7 @@ class Outline:
 
 def build_outline(text: str) -> Outline:
     """Parse text into an outline of headings, paragraphs and tables."""
-    lines = [(ln, half(ln)) for ln in text.split("\n")]
+    lines = [(ln, open_bracket_labels(half(ln))) for ln in text.split("\n")]
     tables = find_tables(lines)
     table_at = {t.start: t for t in tables}
     root = Node(None, "", "", -1)

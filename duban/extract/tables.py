@@ -65,7 +65,15 @@ def _pipe_table(lines, i) -> TextTable | None:
     j = i
     rows = []
     framed = lines[i][1].lstrip().startswith("|")
-    while j < len(lines) and "|" in lines[j][1]:
+    while j < len(lines):
+        if "|" not in lines[j][1]:
+            bridge = _bridge(lines, j, rows)
+            if not bridge:
+                break
+            if lines[j][1].strip():
+                rows.append([lines[j][0].strip()])
+            j += 1
+            continue
         cells = _cells(lines[j][0], framed)
         if any(cells):
             rows.append(cells)
@@ -73,6 +81,20 @@ def _pipe_table(lines, i) -> TextTable | None:
     if sum(1 for r in rows if len([c for c in r if c]) >= 2) < 2:
         return None
     return TextTable(_caption_before(lines, i), rows, i, j)
+
+
+def _bridge(lines, j, rows) -> bool:
+    """A line without pipes inside a pipe table: a blank line or a short section row ("二、居家社区") between rows."""
+    if not rows or j + 1 >= len(lines):
+        return False
+    text = lines[j][1].strip()
+    nxt = lines[j + 1][1]
+    if "|" not in nxt or len(_cells(lines[j + 1][0], False)) < 2:
+        return False
+    if not text:  # only a blank inside a run of numbered rows, never between two tables
+        following = _cells(lines[j + 1][0], False)
+        return len(following) == len(rows[-1]) and bool(re.fullmatch(r"\d{1,3}", following[0].strip()))
+    return len(text) <= 30 and not re.search(r"[。;:,]", text) and not _CAPTION.match(text) and len(rows[0]) >= 3
 
 
 def _tab_table(lines, i) -> TextTable | None:

@@ -12,6 +12,7 @@ from duban.extract.units import split_names, split_roles
 
 _COLUMNS = [
     ("number", re.compile(r"^(?:序号|编号|序)$")),
+    ("leader", re.compile(r"领导|负责人|联系人|责任人")),  # people (牵头市领导), not departments
     ("lead", re.compile(r"(?:牵头单位|牵头部门|主责单位|主责部门|牵头)")),
     ("co", re.compile(r"(?:配合单位|配合部门|协办单位|参与单位|协同单位|协作单位|配合)")),
     ("resp", re.compile(r"(?:责任单位|责任部门|负责单位|实施单位|责任主体)")),
@@ -114,6 +115,6 @@ def _row_task(row, roles, table, path) -> RawTask | None:
         title = strip_end_punct(text[:first_sentence_end(norm)])
     full = f"{title_text}\n{text}" if title_text and title_text != text else text
     time_cell = _cell(row, roles, "time")
-    piece = Piece(full, half(full), [(0, len(full))] if time_cell else [])
+    piece = Piece(full, half(full))
     clause = Clause(0, 0, lead=lead, units=units, lead_explicit=explicit, time_text=time_cell)
     return RawTask(table.start, path, number, title, clause, [piece])

@@ -130,11 +130,13 @@ def _all_paragraphs(node: Node) -> list[Paragraph]:
 def _paragraph_tasks(p: Paragraph, path: list[str], heading_number: str | None = None) -> list[RawTask]:
     clauses = p.clauses
     first = p.body_start if p.heading_line and p.body_start <= clauses[0].start else 0
-    if first:
+    if first and (len(clauses) < 2 or _labelled_segments(p)):
         body = p.norm[first:].lstrip(" \t。;,")
         offset = len(p.norm) - len(body)
         if detect(body, p.orig[offset:]) is None:
             first = 0
+    if first:
+        heading_number = None
     leading = not re.sub(r"[\s—\-。]", "", p.norm[first:clauses[0].start])
     spans = []
     if leading:
@@ -165,6 +167,15 @@ def _paragraph_tasks(p: Paragraph, path: list[str], heading_number: str | None =
     return tasks
 
 
+def _labelled_segments(p: Paragraph) -> bool:
+    """Whether the text after a clause opens with its own number: several items written on one line."""
+    for c in p.clauses[:-1]:
+        rest = p.norm[c.end:].lstrip(" \t。;,")
+        if rest and detect(rest, rest) is not None:
+            return True
+    return False
+
+
 def _first_sentence(orig: str, norm: str, blanks) -> str:
     chars_o, chars_n = list(orig), list(norm)
     for b in blanks:
@@ -178,7 +189,8 @@ def _first_sentence(orig: str, norm: str, blanks) -> str:
     return strip_end_punct(_BULLET.sub("", title))
 
 
-def finish_task(raw: RawTask, seq: int, stems: tuple[str, ...], reference: date | None) -> dict:
+def finish_task(raw: RawTask, seq: int, stems: tuple[str, ...], reference: date | None,
+                written: date | None = None) -> dict:
     """The task as the schema writes it, plus its full text and whether it is ongoing."""
     clause = raw.clause
     units = restore_prefixes(clause.units, stems)
@@ -191,10 +203,13 @@ def finish_task(raw: RawTask, seq: int, stems: tuple[str, ...], reference: date 
         for s, e in piece.blanks:
             for k in range(max(0, s), min(len(n), e)):
                 o[k] = n[k] = " "
-        deadlines.extend(find_deadlines("".join(n), "".join(o), reference))
+        deadlines.extend(find_deadlines("".join(n), "".join(o), reference, written))
         texts.append(piece.orig)
     if clause.time_text:
-        deadlines.extend(deadlines_from_cell(half(clause.time_text), clause.time_text, reference))
+        in_text = [(d["phrase"], d.get("due"), d.get("freq")) for d in deadlines]
+        for d in deadlines_from_cell(half(clause.time_text), clause.time_text, reference, written):
+            if (d["phrase"], d.get("due"), d.get("freq")) not in in_text:  # the time column repeating the text
+                deadlines.append(d)
     text = "\n".join(t for t in texts if t)
     ongoing = is_ongoing(text) and not any(d["kind"] == "once" for d in deadlines)
     if clause.time_text and is_ongoing_cell(clause.time_text):

@@ -65,13 +65,13 @@ _RULES: list[tuple[str, str]] = [
     ("y_end", rf"{TO}{Y}年(?:年)?(?:底|末)(?:前|之前|以前|为止)?"),
     ("y_before", rf"{Y}年(?:前|之前|以前)"),
     ("y_to", rf"(?:到|至){Y}年(?:内)?"),
-    ("y_bare", rf"(?<![\d年])(?<!截至)(?<!截止){Y}年(?:内)?(?=[,;]|(?:全面|基本|要|将|全市|全县|全区)?(?:完成|实现|建成|达到))"),
+    ("y_bare", rf"(?<![\d年])(?<!截至)(?<!截止){Y}年(?:内)?(?=[,;]|(?:全面|基本|要|将|全市|全县|全区)?(?:完成|实现|建成|达到|开展|启动|出台|建立|投入|上线))"),
     ("plan", "[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?P<tail>期间|期末|末期|时期|规划期内?|末)"),
     ("yearly_m", rf"每年(?:的)?{M}月(?:份)?(?:{D}[日号]|(?P<part>底|末|上旬|中旬|下旬))?{BEFORE}"),
     ("yearly_end", r"每年(?:年底|年末|底|末)(?:前|之前)?"),
     ("yearly_half", r"每年(?:的)?(?P<h>上|下)半年(?:末)?(?:前)?"),
     ("yearly_q", rf"每年(?:的)?第?{Q}季度(?:末)?(?:前)?"),
-    ("quarterly", rf"(?:每(?:个)?|按)季度(?:第(?P<qm>[一二三1-3])个?月(?:{D}[日号])?{BEFORE}|(?:末|底){BEFORE})?"),
+    ("quarterly", rf"(?:每(?:个)?|按)季度(?:(?:第(?P<qm>[一二三1-3])个?|(?P<qmw>首|末))月(?:{D}[日号])?{BEFORE}|(?:末|底){BEFORE})?"),
     ("quarterly_once", r"(?<![\d年今明次本当后第每])一季度(?=[^,。;]{0,12}?[一1]次)"),
     ("semiannual", rf"(?:每|按)半年(?:第(?P<hm>[一二三四五六1-6])个?月(?:{D}[日号])?{BEFORE})?|(?<![上下])半年[^,。;]{{0,6}}?一次"),
     ("monthly", rf"(?<![人户])每(?:个)?月(?:{D}[日号]|(?P<part>底|末))?{BEFORE}"),
@@ -82,13 +82,14 @@ _RULES: list[tuple[str, str]] = [
     ("rel_q", rf"(?<![\d年每今明次本当后第一二三四])(?:第)?{Q}季度(?:末|底)?(?:前|内)?"),
     ("rel_md", rf"(?<![\d年每月个])(?<![一二三四五六七八九十]){M}月(?:{D}[日号]|(?P<part>底|末))(?:前|之前|以前)"),
     ("within", r"(?<![\d年])(?P<n>[一二三四五六七八九十两]|\d{1,2})(?P<u>年|个月)(?:内|之内|以内)"),
+    ("y_plain", rf"(?<![\d年较比自从与和及])(?<!截至)(?<!截止)(?<!早在){Y}年(?![\d底末前内初度份月季上下半起以之至到—\-~、(]|\s*[-—~至到])"),
 ]
 _NEEDS = {
     "range": ("年",), "ymd": ("年",), "ym": ("年",), "y_half": ("年",), "y_end": ("年",), "y_before": ("年",),
     "y_to": ("年",), "y_bare": ("年",), "plan": ("五",), "yearly_m": ("每年",), "yearly_end": ("每年",),
     "yearly_half": ("每年",), "yearly_q": ("每年",), "quarterly": ("季度",), "quarterly_once": ("季度",),
     "semiannual": ("半年",), "monthly": ("月",), "yearly": ("年",), "rel": ("年",), "rel_year_end": ("年",),
-    "rel_half": ("半年",), "rel_q": ("季度",), "rel_md": ("月",), "within": ("内",),
+    "rel_half": ("半年",), "rel_q": ("季度",), "rel_md": ("月",), "within": ("内",), "y_plain": ("年",),
 }
 RULES = [_Rule(name, re.compile(rx), i, _NEEDS[name]) for i, (name, rx) in enumerate(_RULES)]
 _ONGOING = re.compile(r"持续推进|长期坚持|长期推进|长期实施|长期开展|持续开展|常抓不懈")
@@ -124,8 +125,11 @@ def _phrase_end(norm: str, end: int) -> int:
     return len(norm)
 
 
-def find_deadlines(norm: str, orig: str, reference: date | None) -> list[dict]:
-    """Every deadline a task's text sets, in order of appearance, each with its phrase as written."""
+def find_deadlines(norm: str, orig: str, reference: date | None, written: date | None = None) -> list[dict]:
+    """Every deadline a task's text sets, in order of appearance, each with its phrase as written.
+
+    `reference` resolves relative phrases (今年, 三年内); `written` is the document's own date, before which a
+    bare year ("2019年出台了…") tells a fact rather than sets a deadline."""
     if not _ANY_TIME.search(norm):
         return []
     blocked = [False] * len(norm)
@@ -145,7 +149,7 @@ def find_deadlines(norm: str, orig: str, reference: date | None) -> list[dict]:
     for start, _, _, name, m in candidates:
         if start < taken_until:
             continue
-        entry, end = _resolve(name, m, norm, reference)
+        entry, end = _resolve(name, m, norm, reference, written)
         if entry is None:
             continue
         entry["phrase"] = orig[start:end].strip()
@@ -170,7 +174,8 @@ def _once(due: date) -> dict:
     return {"kind": "once", "due": due.isoformat()}
 
 
-def _resolve(name: str, m: re.Match, norm: str, ref: date | None) -> tuple[dict | None, int]:
+def _resolve(name: str, m: re.Match, norm: str, ref: date | None, written: date | None = None
+             ) -> tuple[dict | None, int]:
     g = m.groupdict()
     end = m.end()
     year = int(g["y"]) if g.get("y") else None
@@ -185,11 +190,17 @@ def _resolve(name: str, m: re.Match, norm: str, ref: date | None) -> tuple[dict 
         return _once(date(year, 12, 31)), end
     if name in ("ymd", "ym"):
         month = cn_int(g["m"])
+        if name == "ym" and not g.get("part") and re.search(r"前$", m.group(0)):
+            # "2024年6月前": strictly before the month, as "2025年前" is strictly before the year
+            before = date(year, month, 1).toordinal() - 1
+            return _once(date.fromordinal(before)), end
         return _once(date(year, month, _day(m, year, month))), end
     if name == "y_half":
         if g.get("h"):
             return _once(month_end(year, 6 if g["h"] == "上" else 12)), end
         return _once(_quarter_end(year, cn_int(g["q"]))), end
+    if name == "y_bare" and written is not None and year < written.year:
+        return None, end  # "2019年出台了…": a fact from before the document
     if name in ("y_end", "y_to", "y_bare"):
         return _once(date(year, 12, 31)), end
     if name == "y_before":
@@ -200,6 +211,8 @@ def _resolve(name: str, m: re.Match, norm: str, ref: date | None) -> tuple[dict 
         return _once(date(_PLAN_END[g["plan"]], 12, 31)), end
     if name == "yearly_m":
         month = cn_int(g["m"])
+        if not g.get("d") and not g.get("part") and re.search(r"前$", m.group(0)):
+            month = month - 1 or 12  # "每年3月前": strictly before March
         return {"kind": "recurring", "freq": "yearly", "month": month, "day": _day(m, 2001, month)}, end
     if name == "yearly_end":
         return {"kind": "recurring", "freq": "yearly", "month": 12, "day": 31}, end
@@ -211,11 +224,12 @@ def _resolve(name: str, m: re.Match, norm: str, ref: date | None) -> tuple[dict 
         return {"kind": "recurring", "freq": "yearly", "month": month, "day": calendar.monthrange(2001, month)[1]}, end
     if name == "quarterly":
         entry = {"kind": "recurring", "freq": "quarterly"}
-        if g.get("qm"):
-            entry["month"] = cn_int(g["qm"])
+        month = cn_int(g["qm"]) if g.get("qm") else {"首": 1, "末": 3}.get(g.get("qmw") or "")
+        if month:
+            entry["month"] = month
             if g.get("d"):
                 entry["day"] = cn_int(g["d"])
-        return entry, _phrase_end(norm, end) if not g.get("qm") else end
+        return entry, _phrase_end(norm, end) if not month else end
     if name == "quarterly_once":
         return {"kind": "recurring", "freq": "quarterly"}, norm.find("次", end) + 1
     if name == "semiannual":
@@ -263,6 +277,9 @@ def _resolve(name: str, m: re.Match, norm: str, ref: date | None) -> tuple[dict 
         if due < ref:
             due = date(ref.year + 1, month, _day(m, ref.year + 1, month))
         return _once(due), end
+    if name == "y_plain":
+        # "2024年新增普惠托位1000个": a year named as when something happens, not before the document itself
+        return (_once(date(year, 12, 31)) if year >= (written or ref).year else None), end
     if name == "within":
         n = cn_int(g["n"])
         if n <= 0:
@@ -272,9 +289,9 @@ def _resolve(name: str, m: re.Match, norm: str, ref: date | None) -> tuple[dict 
     return None, end
 
 
-def deadlines_from_cell(norm: str, orig: str, reference: date | None) -> list[dict]:
+def deadlines_from_cell(norm: str, orig: str, reference: date | None, written: date | None = None) -> list[dict]:
     """Deadlines from a table's 完成时限 cell or a 完成时限: field; a bare year there means its year end."""
-    found = find_deadlines(norm, orig, reference)
+    found = find_deadlines(norm, orig, reference, written)
     if found:
         return found
     out = []

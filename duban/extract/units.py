@@ -16,7 +16,7 @@ ALIAS_FILE = Path(__file__).resolve().parents[2] / "seed" / "department_aliases.
 
 _ROLE_WORDS = re.compile(
     r"(按职责分工负责|按职责分工落实|按职能分工负责|按职责负责|按职责落实|分工负责|负责落实|共同负责|牵头负责|配合落实|协同配合|"
-    r"牵头|负责|配合|参与|落实)"
+    r"牵头|负责|配合|参与|协助|协同|落实)(?!单位|部门)"
 )
 _LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|主责)\)|为牵头单位|作为牵头单位")
 _TAIL_ETC = re.compile(r"等(?:相关|有关|其他|其它)?(?:部门|单位|机构|成员单位|职能部门)?$")
@@ -31,7 +31,8 @@ _DEPARTMENT_END = re.compile(
 )
 _LEVEL_CHARS = re.compile(r"[省市县区旗盟州乡镇]")
 _GOVERNMENT_GROUP = re.compile(r"^(?:区县|县区|县\(市|县市|旗县|乡镇|街道|县|区|市|旗)[^、]*(?:政府|管委会|办事处)$")
-_CONJUNCTION = re.compile(r"(以及|和|及|与)")
+_NOT_LEVEL_WORDS = re.compile(r"市场|城乡|乡村|区域|县域|市政|市容|社区")
+_CONJUNCTION = re.compile(r"(以及|会同|和|及|与)")
 
 
 @dataclass
@@ -96,7 +97,7 @@ def _needs_prefix(name: str, place_stems: tuple[str, ...]) -> bool:
         return False
     if any(name.startswith(s) for s in rules.whole_starts) or any(s in name for s in rules.whole_contains):
         return False
-    if _LEVEL_CHARS.search(name.replace("市场", "")):
+    if _LEVEL_CHARS.search(_NOT_LEVEL_WORDS.sub("", name)):
         return False
     return not any(stem and stem in name for stem in place_stems)
 

@@ -49,19 +49,39 @@ def _docx_table_rows(table) -> list[str]:
             seen.add(id(cell._tc))
             cells.append(cell_text([p.text for p in cell.paragraphs]))
         if any(cells):
-            rows.append(" | ".join(cells))
+            rows.append(pipe_row(cells))
     return rows
 
 
+def pipe_row(cells: list[str]) -> str:
+    """One table row as a text line; a row of one merged cell (a section row) keeps a pipe so it stays in the table."""
+    return " | ".join(cells) + (" |" if len(cells) == 1 else "")
+
+
+_NAME_LINE = re.compile(r"^[^。,，;；:：]{2,30}?(?:[(（](?:牵头|牵头单位|配合|主责)[)）])?$")
+
+
+def _name_like(part: str) -> bool:
+    from duban.extract.units import is_unit_like
+
+    if not _NAME_LINE.match(part):
+        return False
+    return is_unit_like(re.sub(r"[(（](?:牵头|牵头单位|配合|主责)[)）]$", "", part))
+
+
 def cell_text(parts: list[str]) -> str:
-    """A table cell's paragraphs joined into one line, with no pipe inside."""
-    text = ""
+    """A table cell's paragraphs joined into one line, with no pipe inside; department names written one per
+    line (a 责任单位 cell) are joined with 、 so they stay separate names."""
+    text, last = "", ""
     for part in (p.strip() for p in parts):
         if not part:
             continue
-        if text and re.match(r"[A-Za-z0-9]", text[-1]) and re.match(r"[A-Za-z0-9]", part[0]):
+        if text and _name_like(last) and _name_like(part):
+            text += "、"
+        elif text and re.match(r"[A-Za-z0-9]", text[-1]) and re.match(r"[A-Za-z0-9]", part[0]):
             text += " "
         text += part
+        last = part
     return text.replace("|", "/")
 
 

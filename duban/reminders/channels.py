@@ -4,8 +4,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import os
+import re
 import smtplib
 import ssl
 import time
@@ -19,6 +21,7 @@ from email.utils import formataddr, formatdate, make_msgid
 import sqlite_utils
 
 from db.queries import reminders as q
+from duban.reminders import vault
 
 SMTP_FIELDS = ("host", "port", "tls", "user", "password", "sender")
 ENV = {f: f"DUBAN_SMTP_{'FROM' if f == 'sender' else f.upper()}" for f in SMTP_FIELDS}
@@ -41,6 +44,7 @@ class SmtpConfig:
     user: str | None
     password: str | None
     sender: str
+    password_error: str | None = None  # why the stored password cannot be used (it cannot be decrypted)
 
     def describe(self) -> str:
         """The settings without the password, for logs and pages."""
@@ -68,9 +72,21 @@ def smtp_values(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str]]:
     return {f: (stored.get(f"smtp_{f}") or None, "page") for f in SMTP_FIELDS}
 
 
+def _stored_password(db: sqlite_utils.Database, value: str | None) -> tuple[str | None, str | None]:
+    """The page's stored password in clear, or None and the reason it cannot be read."""
+    try:
+        return vault.reveal(db, value), None
+    except vault.SecretUnreadable as e:
+        return None, str(e)
+
+
 def smtp_config(db: sqlite_utils.Database) -> SmtpConfig | None:
     """The SMTP server to use, or None when no host is set (e-mail is then off)."""
-    v = {f: val for f, (val, _) in smtp_values(db).items()}
+    values = smtp_values(db)
+    v = {f: val for f, (val, _) in values.items()}
+    password_error = None
+    if values["password"][1] == "page":
+        v["password"], password_error = _stored_password(db, v["password"])
     host = (v["host"] or "").strip()
     if not host:
         return None
@@ -83,7 +99,8 @@ def smtp_config(db: sqlite_utils.Database) -> SmtpConfig | None:
         port = {"ssl": 465, "starttls": 587}.get(tls, 25)
     user = (v["user"] or "").strip() or None
     sender = (v["sender"] or "").strip() or user or "duban@localhost"
-    return SmtpConfig(host=host, port=port, tls=tls, user=user, password=v["password"] or None, sender=sender)
+    return SmtpConfig(host=host, port=port, tls=tls, user=user, password=v["password"] or None, sender=sender,
+                      password_error=password_error if user else None)
 
 
 def build_email(cfg: SmtpConfig, to: str, subject: str, body: str, sender_name: str = "督办系统") -> EmailMessage:
@@ -109,6 +126,8 @@ class EmailSender:
 
     def _connect(self) -> smtplib.SMTP:
         cfg = self.cfg
+        if cfg.password_error:
+            raise SendError(f"邮件服务器密码:{cfg.password_error}")
         try:
             if cfg.tls == "ssl":
                 smtp = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=TIMEOUT, context=ssl.create_default_context())
@@ -230,8 +249,31 @@ def post_json(url: str, payload: dict, timeout: float = TIMEOUT) -> str:
         raise SendError(f"无法连接接口 {mask_url(url)}:{getattr(e, 'reason', e)}") from None
 
 
+def stored_hook(db: sqlite_utils.Database, hook: dict) -> dict:
+    """A stored robot with its address and key decrypted, ready for send_webhook."""
+    try:
+        return {**hook, "url": vault.reveal(db, hook["url"]), "secret": vault.reveal(db, hook.get("secret"))}
+    except vault.SecretUnreadable as e:
+        raise SendError(str(e)) from None
+
+
 def send_webhook(hook: dict, subject: str, body: str, extra: dict | None = None) -> None:
-    """Post a message to a robot in its own format; a robot's non-zero errcode is a failure."""
+    """Post a message to a robot in its own format; a robot's non-zero errcode is a failure.
+
+    Whatever goes wrong, the error names the robot's address without its key (a malformed stored address
+    makes the HTTP library quote it in full)."""
+    try:
+        _send_webhook(hook, subject, body, extra)
+    except SendError as e:
+        raise SendError(scrub(str(e), hook)) from None
+    except (http.client.InvalidURL, ValueError) as e:  # e.g. a space or a Chinese character: quotes the address
+        raise SendError(scrub(f"机器人地址无效,请删除该机器人后按正确的地址重新添加({type(e).__name__}: {e})",
+                              hook)) from None
+    except Exception as e:  # noqa: BLE001 - whatever else went wrong, the office sees why, without the key
+        raise SendError(scrub(f"发送出错:{type(e).__name__}: {e}", hook)) from None
+
+
+def _send_webhook(hook: dict, subject: str, body: str, extra: dict | None) -> None:
     kind = hook["kind"]
     url = hook["url"]
     if kind == "wecom":
@@ -254,10 +296,47 @@ def send_webhook(hook: dict, subject: str, body: str, extra: dict | None = None)
 
 def mask_url(url: str) -> str:
     """A robot's address without its key (access_token / key / path secrets), for pages and errors."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "(无效地址)"
     if not parts.scheme:
         return "(无效地址)"
     path = parts.path
     if len(path) > 12:
         path = path[:8] + "…"
-    return f"{parts.scheme}://{parts.netloc}{path}" + ("?…" if parts.query else "")
+    host = parts.netloc.rsplit("@", 1)[-1]  # never a user:password written into the address
+    return f"{parts.scheme}://{host}{path}" + ("?…" if parts.query else "")
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s'\"<>()()]+", re.IGNORECASE)
+_KEY_IN_TEXT = re.compile(r"(?i)\b(access_token|key|token|secret|sign|signature|timestamp)=[^&\s'\"]*")
+
+
+def scrub(text: str, hook: dict | None = None) -> str:
+    """An error message with no robot key in it: the robot's address, query and key replaced by their masked
+    form, and any other address or key=value in the text masked too."""
+    text = str(text)
+    if hook:
+        url = str(hook.get("url") or "")
+        secrets: list[tuple[str, str]] = [(url, mask_url(url))]
+        try:
+            parts = urllib.parse.urlsplit(url)
+        except ValueError:
+            parts = None
+        if parts is not None:
+            if parts.query:
+                secrets.append((f"{parts.path}?{parts.query}", (parts.path[:8] + "…" if len(parts.path) > 12
+                                                                else parts.path) + "?…"))
+                secrets.append((parts.query, "…"))
+                secrets += [(v, "…") for _, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+                            if len(v) >= 4]
+            if len(parts.path) > 12:
+                secrets.append((parts.path, parts.path[:8] + "…"))
+        if hook.get("secret"):
+            secrets.append((str(hook["secret"]), "…"))
+        for secret, masked in sorted(secrets, key=lambda pair: -len(pair[0])):
+            if secret:
+                text = text.replace(secret, masked)
+    text = _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), text)
+    return _KEY_IN_TEXT.sub(lambda m: f"{m.group(1)}=…", text)

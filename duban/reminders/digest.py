@@ -10,8 +10,10 @@ import sqlite_utils
 
 from db import transaction
 from db.queries import reminders as q
+from duban.reminders import report_cycles
 from duban.reminders import rules as rules_mod
 from duban.reminders.channels import smtp_config
+from duban.reminders.wording import cn_date, relative_day, unit_name
 from duban.reminders.workdays import is_workday
 
 # kind of message: a liaison's digest (by plan), the office's copy (by department), a group robot for all units
@@ -58,23 +60,9 @@ def window_days(db: sqlite_utils.Database, today: dt.date) -> int:
     return window
 
 
-def cn_date(day: dt.date) -> str:
-    """2026年12月1日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def day_label(due: dt.date, today: dt.date) -> str:
     """已逾期 N 天 / 今日到期 / 还有 N 天到期."""
-    days = (due - today).days
-    if days < 0:
-        return f"已逾期 {-days} 天"
-    if days == 0:
-        return "今日到期"
-    return f"还有 {days} 天到期"
-
-
-def _unit_name(row: dict) -> str:
-    return f"{row['jurisdiction']} {row['department']}" if row.get("jurisdiction") else row["department"]
+    return relative_day(due, today, "已逾期 {n} 天", "今日到期", "还有 {n} 天到期")
 
 
 def _item(row: dict) -> dict:
@@ -85,6 +73,23 @@ def _item(row: dict) -> dict:
 
 def _sort_key(item: dict) -> tuple:
     return (item["due"], item.get("plan_id") or 0, item["task_id"], item["department_id"])
+
+
+def _split(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Tasks' deadline items, and reporting-cycle periods still to report."""
+    return ([it for it in items if not report_cycles.is_report(it)],
+            [it for it in items if report_cycles.is_report(it)])
+
+
+def _item_key(item: dict) -> tuple:
+    if report_cycles.is_report(item):
+        return report_cycles.key(item)
+    return (item["instance_id"], item["department_id"])
+
+
+def _ordered(items: list[dict]) -> list[dict]:
+    tasks, reports = _split(items)
+    return sorted(tasks, key=_sort_key) + sorted(reports, key=report_cycles.sort_key)
 
 
 def _distinct(items: list[dict]) -> list[dict]:
@@ -106,7 +111,7 @@ def _lines(items: list[dict], today: dt.date, show_unit: bool) -> list[str]:
         out.append(f"{n}. 【{day_label(due, today)}】{number}{it['title']}")
         parts = []
         if show_unit:
-            parts.append(_unit_name(it))
+            parts.append(unit_name(it))
         parts.append("牵头" if it["role"] == "lead" else "配合")
         period = f"({it['period_label']})" if it.get("period_label") else ""
         parts.append(f"截止 {it['due']}{period}")
@@ -141,41 +146,68 @@ def _signature(db: sqlite_utils.Database) -> str:
 
 
 def compose_digest(db: sqlite_utils.Database, today: dt.date, items: list[dict], greeting: str) -> tuple[str, str]:
-    """A liaison's digest: everything due soon, due today or overdue, grouped by plan."""
-    overdue, due_today, soon = _counts(items, today)
-    n = _unique_tasks(items)
-    subject = f"【督办提醒】{cn_date(today)}:{n} 项任务需关注" + (f"(逾期 {overdue} 项)" if overdue else "")
+    """A liaison's digest: everything due soon, due today or overdue, grouped by plan, then the reporting-cycle
+    periods its units have not reported for."""
+    tasks, reports = _split(items)
     units = {it["department_id"] for it in items}
-    lines = [f"{greeting}:", "",
-             f"截至 {cn_date(today)},以下 {n} 项任务需要关注(已逾期 {overdue} 项,今日到期 {due_today} 项,"
-             f"即将到期 {soon} 项):"]
-    by_plan: dict[str, list[dict]] = defaultdict(list)
-    for it in items:
-        by_plan[it.get("plan_title") or "其他交办事项"].append(it)
-    for plan, plan_items in sorted(by_plan.items(), key=lambda kv: min(_sort_key(i) for i in kv[1])):
-        lines += ["", f"【{plan}】"] + _lines(plan_items, today, show_unit=len(units) > 1)
+    lines = [f"{greeting}:"]
+    about = []
+    if tasks:
+        overdue, due_today, soon = _counts(tasks, today)
+        n = _unique_tasks(tasks)
+        about.append(f"{n} 项任务需关注" + (f"(逾期 {overdue} 项)" if overdue else ""))
+        lines += ["", f"截至 {cn_date(today)},以下 {n} 项任务需要关注(已逾期 {overdue} 项,今日到期 {due_today} 项,"
+                      f"即将到期 {soon} 项):"]
+        by_plan: dict[str, list[dict]] = defaultdict(list)
+        for it in tasks:
+            by_plan[it.get("plan_title") or "其他交办事项"].append(it)
+        for plan, plan_items in sorted(by_plan.items(), key=lambda kv: min(_sort_key(i) for i in kv[1])):
+            lines += ["", f"【{plan}】"] + _lines(plan_items, today, show_unit=len(units) > 1)
+    if reports:
+        r = len(report_cycles.distinct(reports))
+        about.append(f"{r} 项定期进展待报送")
+        late = any(it["due"] < today.isoformat() for it in reports)
+        lines += ["", f"【定期报送】以下 {r} 项本期进展尚未报送,{'请尽快报送' if late else '请在截止日前报送'}:"]
+        lines += report_cycles.lines(reports, today, show_unit=len(units) > 1)
+    subject = f"【督办提醒】{cn_date(today)}:" + ",".join(about)
     lines += ["", "请登录督办系统查看详情,并按时报送进展。", _signature(db)]
     return subject, "\n".join(lines)
 
 
 def compose_by_department(db: sqlite_utils.Database, today: dt.date, items: list[dict], kind: str,
                           greeting: str) -> tuple[str, str]:
-    """The office's copy (催办) or a group robot's list: the same items grouped by department."""
-    overdue, due_today, soon = _counts(items, today)
-    by_unit: dict[str, list[dict]] = defaultdict(list)
-    for it in items:
-        by_unit[_unit_name(it)].append(it)
-    n = _unique_tasks(items)
-    if kind == OFFICE:
-        subject = f"【督办抄送】{cn_date(today)}:{len(by_unit)} 个单位 {n} 项任务逾期催办"
-        intro = f"截至 {cn_date(today)},已向以下 {len(by_unit)} 个单位发出催办,涉及 {n} 项任务:"
-    else:
-        subject = f"【督办提醒】{cn_date(today)}:{len(by_unit)} 个单位 {n} 项任务需关注"
-        intro = (f"截至 {cn_date(today)},以下 {len(by_unit)} 个单位的 {n} 项任务需要关注"
-                 f"(已逾期 {overdue} 项,今日到期 {due_today} 项,即将到期 {soon} 项):")
-    lines = [f"{greeting}:", "", intro]
-    for unit in sorted(by_unit, key=lambda u: (-sum(1 for i in by_unit[u] if i["due"] < today.isoformat()), u)):
-        lines += ["", f"【{unit}】"] + _lines(by_unit[unit], today, show_unit=False)
+    """The office's copy (催办) or a group robot's list: the same items grouped by department, then per
+    reporting-cycle period the units that have not reported."""
+    tasks, reports = _split(items)
+    lines = [f"{greeting}:"]
+    about = []
+    if tasks:
+        overdue, due_today, soon = _counts(tasks, today)
+        by_unit: dict[str, list[dict]] = defaultdict(list)
+        for it in tasks:
+            by_unit[unit_name(it)].append(it)
+        n = _unique_tasks(tasks)
+        if kind == OFFICE:
+            about.append(f"{len(by_unit)} 个单位 {n} 项任务逾期催办")
+            intro = f"截至 {cn_date(today)},已向以下 {len(by_unit)} 个单位发出催办,涉及 {n} 项任务:"
+        else:
+            about.append(f"{len(by_unit)} 个单位 {n} 项任务需关注")
+            intro = (f"截至 {cn_date(today)},以下 {len(by_unit)} 个单位的 {n} 项任务需要关注"
+                     f"(已逾期 {overdue} 项,今日到期 {due_today} 项,即将到期 {soon} 项):")
+        lines += ["", intro]
+        for unit in sorted(by_unit, key=lambda u: (-sum(1 for i in by_unit[u] if i["due"] < today.isoformat()), u)):
+            lines += ["", f"【{unit}】"] + _lines(by_unit[unit], today, show_unit=False)
+    if reports:
+        k = report_cycles.unit_count(reports)
+        if kind == OFFICE:
+            about.append(f"{k} 个单位未按期报送进展")
+            lines += ["", f"【未按期报送进展的单位】以下 {k} 个单位尚未报送本期进展,已发出催报:"]
+        else:
+            about.append(f"{k} 个单位本期进展待报送")
+            lines += ["", f"【定期报送】以下 {k} 个单位尚未报送本期进展:"]
+        lines += report_cycles.units_section(reports, today)
+    prefix = "【督办抄送】" if kind == OFFICE else "【督办提醒】"
+    subject = f"{prefix}{cn_date(today)}:" + ",".join(about)
     lines += ["", _signature(db)]
     return subject, "\n".join(lines)
 
@@ -192,7 +224,7 @@ def _recipients(db: sqlite_utils.Database, department_ids: set[int], channels: s
             out[u["department_id"]].append(("email", u["email"].strip().lower(), name, u["id"]))
     for d, row in depts.items():
         if email_on and "email" in channels and row and row.get("liaison_email"):
-            name = f"{_unit_name({'jurisdiction': row.get('jurisdiction'), 'department': row['name']})}联络员" + (
+            name = f"{unit_name({'jurisdiction': row.get('jurisdiction'), 'department': row['name']})}联络员" + (
                 f" {row['liaison_name']}" if row.get("liaison_name") else "")
             out[d].append(("email", row["liaison_email"].strip().lower(), name, None))
     if "webhook" in channels:
@@ -240,14 +272,12 @@ def plan(db: sqlite_utils.Database, today: dt.date, *, channels: set[str] | None
     return result
 
 
-def _plan(db: sqlite_utils.Database, today: dt.date, wanted: set[str], email_on: bool) -> list[Planned]:
-    rules = [r for r in rules_mod.active_rules(db) if r.kind in ("before", "on_day", "overdue")]
+def _task_hits(db: sqlite_utils.Database, today: dt.date, rules: list[rules_mod.Rule], window: int) -> list[tuple]:
+    """(item, rule, scheduled date, log key's instance and ref) for every deadline reminder due by today."""
     if not rules:
         return []
-    window = window_days(db, today)
     horizon = max([r.days for r in rules if r.kind == "before"] + [0])
     rows = q.open_instances_between(db, "0000-00-00", (today + dt.timedelta(days=horizon)).isoformat())
-    # (row, rule, scheduled date) for every reminder due by today
     hits = []
     for row in rows:
         due = dt.date.fromisoformat(row["due"])
@@ -256,35 +286,49 @@ def _plan(db: sqlite_utils.Database, today: dt.date, wanted: set[str], email_on:
                 continue
             day = rules_mod.occurrence(rule, due, today, window)
             if day is not None:
-                hits.append((row, rule, day.isoformat()))
+                hits.append((_item(row), rule, day.isoformat(), (row["instance_id"], "")))
+    return hits
+
+
+def _plan(db: sqlite_utils.Database, today: dt.date, wanted: set[str], email_on: bool) -> list[Planned]:
+    active = rules_mod.active_rules(db)
+    task_rules = [r for r in active if r.kind in ("before", "on_day", "overdue")]
+    report_rules = [r for r in active if r.kind in rules_mod.REPORT_KINDS]
+    if not task_rules and not report_rules:
+        return []
+    window = window_days(db, today)
+    hits = _task_hits(db, today, task_rules, window)
+    hits += [(item, rule, day, (0, report_cycles.ref(item)))
+             for item, rule, day in report_cycles.hits(db, today, report_rules, window)]
     if not hits:
         return []
-    department_ids = {row["department_id"] for row, _, _ in hits}
+    department_ids = {item["department_id"] for item, _, _, _ in hits}
     per_dept = _recipients(db, department_ids, wanted, email_on)
     office = _office_recipients(db, wanted, email_on)
     all_hooks = [w for w in q.webhooks(db, active_only=True) if w["department_id"] is None] \
         if "webhook" in wanted else []
     buckets: dict[tuple, _Bucket] = {}
 
-    def add(kind, channel, recipient, name, user_id, dept_id, row, rule, day):
+    def add(kind, channel, recipient, name, user_id, dept_id, item, rule, day, logged_as):
         key = (kind, channel, recipient)
         b = buckets.get(key)
         if b is None:
             b = buckets[key] = _Bucket(kind, channel, recipient, name, user_id, dept_id)
-        b.department_ids.add(row["department_id"])
-        b.entries.append(((row["instance_id"], rule.id, "", recipient, channel, day), _item(row)))
+        b.department_ids.add(item["department_id"])
+        instance_id, ref = logged_as
+        b.entries.append(((instance_id, rule.id, ref, recipient, channel, day), item))
 
-    for row, rule, day in hits:
-        for channel, recipient, name, user_id in per_dept.get(row["department_id"], []):
+    for item, rule, day, logged_as in hits:
+        for channel, recipient, name, user_id in per_dept.get(item["department_id"], []):
             if channel in rule.channels:
-                add(DIGEST, channel, recipient, name, user_id, row["department_id"], row, rule, day)
+                add(DIGEST, channel, recipient, name, user_id, item["department_id"], item, rule, day, logged_as)
         for w in all_hooks:
             if "webhook" in rule.channels:
-                add(ALL_UNITS, "webhook", f"webhook:{w['id']}", w["name"], None, None, row, rule, day)
+                add(ALL_UNITS, "webhook", f"webhook:{w['id']}", w["name"], None, None, item, rule, day, logged_as)
         if rule.copy_office:
             for channel, recipient, name, user_id in office:
                 if channel in rule.channels:
-                    add(OFFICE, channel, recipient, name, user_id, None, row, rule, day)
+                    add(OFFICE, channel, recipient, name, user_id, None, item, rule, day, logged_as)
 
     planned = []
     for b in buckets.values():
@@ -309,14 +353,14 @@ def _store(db: sqlite_utils.Database, today: dt.date, b: _Bucket) -> Planned | N
             if key not in inserted:
                 inserted.add(key)
                 new_keys.append(key)
-            new_items[(item["instance_id"], item["department_id"])] = item
+            new_items[_item_key(item)] = item
     if not new_keys:
         return None
     items = dict(new_items)
     if existing:
         for it in json.loads(existing["payload"] or "{}").get("items", []):
-            items.setdefault((it["instance_id"], it["department_id"]), it)
-    item_list = sorted(items.values(), key=_sort_key)
+            items.setdefault(_item_key(it), it)
+    item_list = _ordered(list(items.values()))
     if b.kind == DIGEST:
         greeting = b.name if b.channel != "webhook" else "各位联络员"
         if b.channel == "inapp":

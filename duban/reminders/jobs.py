@@ -9,9 +9,11 @@ import sqlite_utils
 
 from db import transaction
 from db.queries import reminders as q
+from duban.access import SYSTEM, Actor, require_office
 from duban.errors import DubanError
 from duban.reminders import digest, lease, outbox
 from duban.reminders import rules as rules_mod
+from duban.reminders.channels import scrub
 from duban.reminders.workdays import has_calendar_data, is_workday
 
 log = logging.getLogger("duban.reminders")
@@ -99,13 +101,15 @@ class JobOutcome:
     result: object = None
 
 
-def run_job(db: sqlite_utils.Database, job: str, today: dt.date, *, holder: str | None = None,
+def run_job(db: sqlite_utils.Database, actor: Actor, job: str, today: dt.date, *, holder: str | None = None,
             once_per_day: bool = True, now: dt.datetime | None = None) -> JobOutcome:
     """Run one job under its lease and record the run (the outbox retry, every few minutes, is not recorded).
 
-    A daily job that already ran successfully for `today` does not run again when once_per_day, so a
-    restart, a catch-up and the regular schedule together still run it once a day.
+    Only the office (a button on the settings page) or the scheduler itself (SYSTEM) runs jobs. A daily job
+    that already ran successfully for `today` does not run again when once_per_day, so a restart, a catch-up
+    and the regular schedule together still run it once a day.
     """
+    require_office(actor)
     holder = holder or outbox.holder_id()
     record = job != OUTBOX
     with lease.held(db, job, holder) as got:
@@ -132,14 +136,15 @@ def run_job(db: sqlite_utils.Database, job: str, today: dt.date, *, holder: str 
             else:
                 raise ValueError(f"unknown job {job}")
         except Exception as e:
+            reason = scrub(f"{type(e).__name__}: {e}")
             if run_id is not None:
                 with transaction(db):
-                    q.finish_run(db, run_id, "error", f"{type(e).__name__}: {e}")
+                    q.finish_run(db, run_id, "error", reason)
             if isinstance(e, DubanError):
-                log.error("任务 %s 未能运行:%s", job, e)
-                return JobOutcome("error", str(e))
+                log.error("任务 %s 未能运行:%s", job, scrub(str(e)))
+                return JobOutcome("error", scrub(str(e)))
             log.exception("任务 %s 运行出错", job)
-            return JobOutcome("error", f"{type(e).__name__}: {e}")
+            return JobOutcome("error", reason)
         if run_id is not None:
             with transaction(db):
                 q.finish_run(db, run_id, status, detail)
@@ -153,7 +158,7 @@ def catch_up(db: sqlite_utils.Database, today: dt.date, holder: str | None = Non
     for job in (OVERDUE, REMIND):
         last = q.last_ok_run_day(db, job)
         if last is None or last < today.isoformat():
-            out[job] = run_job(db, job, today, holder=holder)
+            out[job] = run_job(db, SYSTEM, job, today, holder=holder)
     return out
 
 

@@ -18,7 +18,7 @@ from db.queries import notifications as nq
 from db.queries import reminders as q
 from duban.access import Actor, require_office
 from duban.errors import NotFound
-from duban.reminders.channels import EmailSender, SendError, send_webhook, smtp_config
+from duban.reminders.channels import EmailSender, SendError, scrub, send_webhook, smtp_config, stored_hook
 from duban.reminders.workdays import is_workday
 
 log = logging.getLogger("duban.reminders")
@@ -126,10 +126,11 @@ def _send_to_robot(db: sqlite_utils.Database, row: dict) -> None:
     if hook is None or not hook["active"]:
         raise SendError("该群机器人已删除或停用。")
     payload = json.loads(row["payload"] or "{}")
-    send_webhook(hook, row["subject"], row["body"], {"day": row["day"], "kind": row["kind"], **payload})
+    send_webhook(stored_hook(db, hook), row["subject"], row["body"], {"day": row["day"], "kind": row["kind"], **payload})
 
 
 def _failed(db: sqlite_utils.Database, row: dict, error: str, now: dt.datetime, result: FlushResult) -> None:
+    error = scrub(error)  # the send log is shown to the office: no robot key in it, whatever the error said
     attempts = row["attempts"] + 1
     give_up = attempts >= MAX_ATTEMPTS
     nxt = _ts(now + dt.timedelta(seconds=backoff_seconds(attempts)))
@@ -143,7 +144,11 @@ def _failed(db: sqlite_utils.Database, row: dict, error: str, now: dt.datetime, 
 def list_outbox(db: sqlite_utils.Database, actor: Actor, status: str | None = None, limit: int = 200) -> list[dict]:
     """Recent messages with their state and last error, for the settings page."""
     require_office(actor)
-    return q.recent_outbox(db, status, limit)
+    rows = q.recent_outbox(db, status, limit)
+    for r in rows:
+        if r["last_error"]:
+            r["last_error"] = scrub(r["last_error"])
+    return rows
 
 
 def counts(db: sqlite_utils.Database, actor: Actor) -> dict[str, int]:

@@ -13,7 +13,11 @@ from duban.access import Actor, require_office
 from duban.errors import InputError, NotFound
 from duban.reminders.workdays import next_workday
 
-KIND_LABELS = {"before": "到期前提醒", "on_day": "到期当日提醒", "overdue": "逾期催办", "meeting": "会前报送提醒"}
+KIND_LABELS = {"before": "到期前提醒", "on_day": "到期当日提醒", "overdue": "逾期催办", "meeting": "会前报送提醒",
+               "report_before": "定期报送截止前提醒", "report_on_day": "定期报送截止当日提醒",
+               "report_after": "定期报送逾期催报"}
+# rules for the reporting cycles (每月28日前 …): they remind the units that have not reported for the period
+REPORT_KINDS = ("report_before", "report_on_day", "report_after")
 CHANNEL_LABELS = {"inapp": "站内消息", "email": "电子邮件", "webhook": "群机器人"}
 DEFAULT_CATCHUP_DAYS = 7
 MAX_BEFORE_DAYS = 366
@@ -39,6 +43,12 @@ class Rule:
             return "到期当日"
         if self.kind == "overdue":
             return f"逾期后每 {self.days} 天"
+        if self.kind == "report_before":
+            return f"报送截止前 {self.days} 天"
+        if self.kind == "report_on_day":
+            return "报送截止当日"
+        if self.kind == "report_after":
+            return f"报送截止后第 {self.days} 天(一次)"
         return f"会议前 {self.days} 天"
 
 
@@ -67,10 +77,14 @@ def _clean(kind: str, days: int | None, channels) -> tuple[int, str]:
         days = int(days or 0)
     except (TypeError, ValueError):
         raise InputError("天数应为整数。") from None
-    if kind == "on_day":
+    if kind in ("on_day", "report_on_day"):
         days = 0
     elif kind == "overdue" and not 1 <= days <= 90:
         raise InputError("逾期催办的间隔应在 1 到 90 天之间。")
+    elif kind == "report_after" and not 1 <= days <= 90:
+        raise InputError("报送截止后催报的天数应在 1 到 90 天之间。")
+    elif kind == "report_before" and not 1 <= days <= 90:
+        raise InputError("报送截止前提醒的天数应在 1 到 90 天之间。")
     elif kind in ("before", "meeting") and not 1 <= days <= MAX_BEFORE_DAYS:
         raise InputError(f"提前天数应在 1 到 {MAX_BEFORE_DAYS} 天之间。")
     chosen = [c for c in CHANNEL_LABELS if c in set(channels or [])]
@@ -131,14 +145,17 @@ def occurrence(rule: Rule, due: dt.date, today: dt.date, window: int) -> dt.date
 
     A reminder scheduled on a holiday goes out on the next working day; one missed (server down,
     holiday) still goes out up to `window` days later; a before-due reminder is dropped once the
-    deadline has come. Weekly overdue reminders count from the day after the due date.
+    deadline has come. Weekly overdue reminders count from the day after the due date; a reporting cycle's
+    reminder after its due date goes once, `days` after it.
     """
-    if rule.kind == "before":
+    if rule.kind in ("before", "report_before"):
         day = due - dt.timedelta(days=rule.days)
         if today >= due:
             return None
-    elif rule.kind == "on_day":
+    elif rule.kind in ("on_day", "report_on_day"):
         day = due
+    elif rule.kind == "report_after":
+        day = due + dt.timedelta(days=max(1, rule.days))
     elif rule.kind == "overdue":
         if today <= due:
             return None

@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from db import connect
 from db.queries import reminders as q
 from duban import clock
+from duban.access import SYSTEM
 from duban.reminders import jobs
 from duban.reminders.outbox import holder_id
 
@@ -65,7 +66,7 @@ def remind_time(db) -> tuple[int, int]:
 def _run(db_path: str, job: str, holder: str) -> None:
     db = connect(db_path)
     try:
-        jobs.run_job(db, job, business_today(), holder=holder, once_per_day=job != jobs.OUTBOX)
+        jobs.run_job(db, SYSTEM, job, business_today(), holder=holder, once_per_day=job != jobs.OUTBOX)
     finally:
         db.conn.close()
 
@@ -74,7 +75,7 @@ def _outbox_tick(db_path: str, holder: str, scheduler: BackgroundScheduler) -> N
     """Retry the outbox, and follow a change of the reminder time made on the settings page."""
     db = connect(db_path)
     try:
-        jobs.run_job(db, jobs.OUTBOX, business_today(), holder=holder, once_per_day=False)
+        jobs.run_job(db, SYSTEM, jobs.OUTBOX, business_today(), holder=holder, once_per_day=False)
         hour, minute = remind_time(db)
     finally:
         db.conn.close()
@@ -89,11 +90,11 @@ def _catch_up(db_path: str, holder: str) -> None:
     try:
         today = business_today()
         if (q.last_ok_run_day(db, jobs.OVERDUE) or "") < today.isoformat():
-            jobs.run_job(db, jobs.OVERDUE, today, holder=holder)
+            jobs.run_job(db, SYSTEM, jobs.OVERDUE, today, holder=holder)
         hour, minute = remind_time(db)
         now = dt.datetime.now(timezone())
         if (now.hour, now.minute) >= (hour, minute) or os.environ.get("DUBAN_TODAY"):
-            jobs.run_job(db, jobs.REMIND, today, holder=holder)
+            jobs.run_job(db, SYSTEM, jobs.REMIND, today, holder=holder)
     finally:
         db.conn.close()
 

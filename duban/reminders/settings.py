@@ -1,4 +1,5 @@
-"""The office's reminder settings: mail server, robots, office details; secrets are stored, never shown back."""
+"""The office's reminder settings: mail server, robots, office details; secrets are stored encrypted, never
+shown back."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,7 @@ from db.queries import audit
 from db.queries import reminders as q
 from duban.access import Actor, require_office
 from duban.errors import InputError, NotFound
-from duban.reminders import channels
+from duban.reminders import channels, vault
 from duban.reminders.digest import cn_date
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -61,7 +62,8 @@ def save_smtp(db: sqlite_utils.Database, actor: Actor, *, host: str, port: str |
         if clear_password:
             q.set_setting(db, "smtp_password", None)
         elif password:
-            q.set_setting(db, "smtp_password", password)
+            q.set_setting(db, "smtp_password", vault.seal(db, password))
+        _seal_clear_values(db)
         audit.record(db, actor, "修改邮件设置", "settings", None,
                      {"host": host, "port": port_text, "tls": tls, "user": (user or "").strip(),
                       "sender": sender, "password": "已更改" if password or clear_password else "未更改"})
@@ -95,7 +97,18 @@ def save_general(db: sqlite_utils.Database, actor: Actor, values: dict[str, str 
     with transaction(db):
         for key, value in clean.items():
             q.set_setting(db, key, value)
+        _seal_clear_values(db)
         audit.record(db, actor, "修改提醒设置", "settings", None, clean)
+
+
+def _seal_clear_values(db: sqlite_utils.Database) -> None:
+    """Encrypt what an older database stored in clear: the mail password, the robots' addresses and keys."""
+    stored = q.setting(db, "smtp_password")
+    if stored and not vault.is_sealed(stored):
+        q.set_setting(db, "smtp_password", vault.seal(db, stored))
+    for w in q.webhooks(db):
+        if not vault.is_sealed(w["url"]) or (w["secret"] and not vault.is_sealed(w["secret"])):
+            q.set_webhook_secrets(db, w["id"], vault.seal(db, w["url"]), vault.seal(db, w["secret"]))
 
 
 # ---- robots --------------------------------------------------------------------------------------
@@ -105,9 +118,13 @@ def list_webhooks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     require_office(actor)
     out = []
     for w in q.webhooks(db):
+        try:
+            url = channels.mask_url(vault.reveal(db, w["url"]) or "")
+        except vault.SecretUnreadable:
+            url = "(地址无法解密,请删除后重新添加)"
         out.append({"id": w["id"], "name": w["name"], "kind": w["kind"],
                     "kind_label": channels.WEBHOOK_KINDS.get(w["kind"], w["kind"]),
-                    "url": channels.mask_url(w["url"]), "has_secret": bool(w["secret"]),
+                    "url": url, "has_secret": bool(w["secret"]),
                     "department_id": w["department_id"], "department": w["department"] or "全部单位",
                     "active": bool(w["active"])})
     return out
@@ -123,16 +140,35 @@ def add_webhook(db: sqlite_utils.Database, actor: Actor, name: str, kind: str, u
         raise InputError("请填写机器人名称。")
     if kind not in channels.WEBHOOK_KINDS:
         raise InputError("机器人类型应为 企业微信 / 钉钉 / 通用 JSON。")
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError("机器人地址应以 http:// 或 https:// 开头。")
+    check_webhook_url(url)
+    secret = (secret or "").strip() or None
     with transaction(db):
         if department_id is not None and q.department(db, department_id) is None:
             raise NotFound("单位不存在。")
-        hook_id = q.insert_webhook(db, name, kind, url, (secret or "").strip() or None, department_id)
+        hook_id = q.insert_webhook(db, name, kind, vault.seal(db, url), vault.seal(db, secret), department_id)
+        _seal_clear_values(db)
         audit.record(db, actor, "新增群机器人", "webhook", hook_id,
                      {"name": name, "kind": kind, "url": channels.mask_url(url), "department_id": department_id})
     return hook_id
+
+
+def check_webhook_url(url: str) -> None:
+    """Refuse an address the robot could not be reached at: http(s), a server name, no spaces or wide characters."""
+    if not url:
+        raise InputError("请填写机器人地址。")
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise InputError("机器人地址中不能有空格或换行,请从群机器人设置中完整复制地址。")
+    if not url.isascii():
+        raise InputError("机器人地址中不能有中文或全角字符,请从群机器人设置中完整复制地址。")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host, _ = parts.hostname, parts.port
+    except ValueError:
+        raise InputError("机器人地址格式不正确(服务器名或端口有误)。") from None
+    if parts.scheme not in ("http", "https"):
+        raise InputError("机器人地址应以 http:// 或 https:// 开头。")
+    if not host:
+        raise InputError("机器人地址缺少服务器名,例如 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…")
 
 
 def set_webhook_active(db: sqlite_utils.Database, actor: Actor, webhook_id: int, active: bool) -> None:
@@ -141,6 +177,7 @@ def set_webhook_active(db: sqlite_utils.Database, actor: Actor, webhook_id: int,
         if q.webhook_by_id(db, webhook_id) is None:
             raise NotFound("群机器人不存在。")
         q.set_webhook_active(db, webhook_id, active)
+        _seal_clear_values(db)
         audit.record(db, actor, "启用群机器人" if active else "停用群机器人", "webhook", webhook_id)
 
 
@@ -181,7 +218,7 @@ def send_test_webhook(db: sqlite_utils.Database, actor: Actor, webhook_id: int, 
     if hook is None:
         raise NotFound("群机器人不存在。")
     try:
-        channels.send_webhook(hook, f"【督办】测试消息 {cn_date(today)}",
+        channels.send_webhook(channels.stored_hook(db, hook), f"【督办】测试消息 {cn_date(today)}",
                               "这是一条测试消息:督办系统的群机器人设置可以正常使用。", {"kind": "test"})
     except channels.SendError as e:
         raise InputError(f"测试消息发送失败:{e}") from None

@@ -9,6 +9,7 @@ from icalendar import Alarm, Calendar, Event
 from db.queries import reminders as q
 from duban.access import Actor, require_department
 from duban.errors import NotFound
+from duban.services.textinput import printable
 
 STATE_LABELS = {"open": "未完成", "claimed": "已报完成(待审核)", "closed": "已完成"}
 
@@ -42,17 +43,17 @@ def department_calendar(db: sqlite_utils.Database, actor: Actor, department_id: 
         ev.add("dtstamp", stamp)
         ev.add("dtstart", due)
         ev.add("dtend", due + dt.timedelta(days=1))
-        ev.add("summary", f"{'[已完成] ' if done else ''}【{role}】{number}{row['title']}")
+        ev.add("summary", printable(f"{'[已完成] ' if done else ''}【{role}】{number}{row['title']}"))
         lines = [f"规划:{row['plan_title']}" if row.get("plan_title") else "来源:交办事项",
                  f"期次:{row['period_label']}" if row.get("period_label") else "",
                  f"责任:{unit}({role})", f"任务状态:{row['status']};本期:{STATE_LABELS.get(row['state'], row['state'])}"]
-        ev.add("description", "\n".join(x for x in lines if x))
+        ev.add("description", printable("\n".join(x for x in lines if x)))
         ev.add("categories", ["督办"])
         ev.add("transp", "TRANSPARENT")
         if not done:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"明天到期:{row['title']}")
+            alarm.add("description", printable(f"明天到期:{row['title']}"))
             alarm.add("trigger", dt.timedelta(days=-1))
             ev.add_component(alarm)
         cal.add_component(ev)

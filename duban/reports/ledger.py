@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from duban.rules import status as rules
+from duban.services.textinput import printable
 
 COLUMNS = ["序号", "重点任务", "牵头单位", "责任单位", "完成时限", "进展情况", "状态", "红黄绿灯", "来源"]
 WIDTHS = [5, 26, 12, 14, 16, 42, 12, 7, 16]
@@ -35,6 +36,16 @@ def row_height(values: list) -> float:
     return 14 * lines + 4
 
 
+def put(ws, row: int, column: int, value):
+    """Write one cell as it reads: text stays text (a leading = is never a formula), without control characters."""
+    if isinstance(value, str):
+        text = printable(value)
+        cell = ws.cell(row=row, column=column, value=text)
+        cell.data_type = "s"
+        return cell
+    return ws.cell(row=row, column=column, value=value)
+
+
 def render_xlsx(data: dict) -> bytes:
     """The ledger of a pack's data as an .xlsx file: title, frozen repeated header, wrapped text, coloured cells."""
     wb = Workbook()
@@ -47,7 +58,7 @@ def render_xlsx(data: dict) -> bytes:
 
     last = get_column_letter(len(COLUMNS))
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = f"{data['title']}工作台账"
+    put(ws, 1, 1, f"{data['title']}工作台账")
     ws["A1"].font = Font(name=HEADER_FONT, size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
@@ -84,7 +95,7 @@ def render_xlsx(data: dict) -> bytes:
         values = [row["seq"], row["title"], row["lead"], row["unit"],
                   row["deadline"], row["progress"], row["status"], row["light"], row["origin"]]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = put(ws, r, col, value)
             if col == 7:
                 cell.style = style(True, STATUS_FILLS.get(row["status"], "FFFFFF"))
             elif col == 8:

@@ -16,9 +16,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from db.queries import meetings as q
-from duban.access import Actor
+from duban.access import Actor, require_office
 from duban.rules import status as rules
 from duban.rules.instances import describe
+from duban.services.textinput import printable
 
 EXCERPT = 80
 UPCOMING_MONTHS = 3
@@ -79,9 +80,10 @@ def _instance_counts(instances: list[dict], today: str, task_closed: bool) -> tu
 
 def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: int | None = None,
             period: dict | None = None) -> dict:
-    """Every figure and list the pack and the ledger show, as plain JSON-ready data."""
+    """Every figure and list the pack and the ledger show, as plain JSON-ready data (the office builds packs)."""
     from duban.services.tasks import list_tasks
 
+    require_office(actor)
     iso = today.isoformat()
     window = q.report_window(period)
     scope = q.scope_tasks(db, plan_id)
@@ -298,7 +300,7 @@ def _para(doc, text: str = "", font: str = BODY_FONT, size: float = 14, bold: bo
     if align is not None:
         p.alignment = align
     if text:
-        _font(p.add_run(text), font, size, bold)
+        _font(p.add_run(printable(text)), font, size, bold)
     return p
 
 
@@ -341,7 +343,7 @@ def _cell_xml(text, width: int, style: str, centre: bool, fill: str | None) -> s
     jc = '<w:jc w:val="center"/>' if centre else ""
     runs = "".join(f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' if i == 0 else
                     f'<w:r><w:br/><w:t xml:space="preserve">{escape(line)}</w:t></w:r>'
-                    for i, line in enumerate(("" if text is None else str(text)).split("\n")))
+                    for i, line in enumerate(printable(text).split("\n")))
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}<w:vAlign w:val="center"/></w:tcPr>'
             f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{jc}</w:pPr>{runs}</w:p></w:tc>')
 

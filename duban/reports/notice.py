@@ -17,10 +17,11 @@ from docx.shared import Cm, Pt, RGBColor
 from db import transaction
 from db.queries import audit
 from db.queries import reminders as q
-from duban.access import Actor, require_office
+from duban.access import SYSTEM, Actor, require_department, require_office
 from duban.errors import InputError, NotFound
 from duban.reminders.workdays import add_workdays
 from duban.rules.status import DEFAULT_BEHIND_TOLERANCE, DEFAULT_WARN_DAYS
+from duban.services.textinput import printable
 
 BLUE, YELLOW, RED = "蓝", "黄", "红"
 LEVELS = {BLUE: "临近到期", YELLOW: "进度滞后", RED: "已逾期"}
@@ -78,9 +79,11 @@ def _level(row: dict, today: dt.date, red_days: int, horizon: dt.date) -> str | 
     return None
 
 
-def classify(db: sqlite_utils.Database, department_id: int, today: dt.date) -> list[dict]:
+def classify(db: sqlite_utils.Database, department_id: int, today: dt.date, *, actor: Actor = SYSTEM) -> list[dict]:
     """A unit's open items that call for a notice, each with its level: 红 overdue (past the threshold),
-    黄 behind schedule (or overdue fewer days), 蓝 due within the warning days."""
+    黄 behind schedule (or overdue fewer days), 蓝 due within the warning days. A liaison may ask only for
+    its own departments."""
+    require_department(actor, {department_id})
     red_days = _int_setting(db, "notice_red_days", DEFAULT_RED_DAYS)
     horizon = today + dt.timedelta(days=DEFAULT_WARN_DAYS)
     out, seen = [], set()
@@ -98,13 +101,16 @@ def classify(db: sqlite_utils.Database, department_id: int, today: dt.date) -> l
     return out
 
 
-def levels_by_department(db: sqlite_utils.Database, today: dt.date) -> dict[int, dict[str, int]]:
-    """For every unit with something to chase: how many red, yellow and blue items (one query for all)."""
+def levels_by_department(db: sqlite_utils.Database, today: dt.date, *,
+                         actor: Actor = SYSTEM) -> dict[int, dict[str, int]]:
+    """For every unit with something to chase: how many red, yellow and blue items (one query for all);
+    a liaison sees its own departments' counts only."""
     red_days = _int_setting(db, "notice_red_days", DEFAULT_RED_DAYS)
     horizon = today + dt.timedelta(days=DEFAULT_WARN_DAYS)
     out: dict[int, dict[str, int]] = {}
     seen = set()
-    for r in q.open_instances_between(db, "0000-00-00", "9999-12-31"):
+    visible = None if actor.sees_all else sorted(actor.department_ids)
+    for r in q.open_instances_between(db, "0000-00-00", "9999-12-31", visible):
         level = _level(r, today, red_days, horizon)
         key = (r["department_id"], r["instance_id"])
         if level is None or key in seen:
@@ -122,7 +128,7 @@ def create_notice(db: sqlite_utils.Database, actor: Actor, department_id: int, t
     dept = q.department(db, department_id)
     if dept is None:
         raise NotFound("单位不存在。")
-    items = [i for i in classify(db, department_id, today) if i["level"] in levels]
+    items = [i for i in classify(db, department_id, today, actor=actor) if i["level"] in levels]
     if not items:
         raise InputError(f"{dept['name']}目前没有逾期、滞后或临近到期的事项,无需发单。")
     worst = items[0]["level"]
@@ -168,7 +174,7 @@ def _para(doc, text: str = "", size: float = 16, bold: bool = False, align=None,
     p.paragraph_format.space_after = Pt(space_after)
     p.paragraph_format.line_spacing = 1.35
     if text:
-        _font(p.add_run(text), size, bold, east_asia, color)
+        _font(p.add_run(printable(text)), size, bold, east_asia, color)
     return p
 
 
@@ -186,7 +192,7 @@ def _cell(cell, text: str, size: float = 11, bold: bool = False, center: bool = 
     p = cell.paragraphs[0]
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(text), size, bold)
+    _font(p.add_run(printable(text)), size, bold)
 
 
 def render(*, office: str, title: str, number: str, unit: str, today: dt.date, reply_by: dt.date,

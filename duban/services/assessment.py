@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from dataclasses import asdict, dataclass, fields
 
 import sqlite_utils
@@ -15,9 +16,11 @@ from db.queries import audit
 from db.queries import meetings as mq
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError
+from duban.services.textinput import not_formula, printable
 
 SETTING_KEY = "assessment_rule"
 REPORT_LEAD_MONTHS = 3
+MAX_WEIGHT = 1000
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ def save_rule(db: sqlite_utils.Database, actor: Actor, **values) -> Rule:
             number = float(value)
         except (TypeError, ValueError):
             raise InputError(f"{FIELD_LABELS[key]}应为数字。") from None
+        if not math.isfinite(number) or number > MAX_WEIGHT:
+            raise InputError(f"{FIELD_LABELS[key]}应为 0 到 {MAX_WEIGHT} 之间的数字。")
         if number < 0:
             raise InputError(f"{FIELD_LABELS[key]}不能为负数。")
         if key == "overdue_days_per_point":
@@ -195,7 +200,8 @@ def to_csv(result: dict) -> bytes:
     w = csv.writer(buf)
     w.writerow([label for _, label in EXPORT_COLUMNS])
     for r in result["rows"]:
-        w.writerow(["" if r[k] is None else r[k] for k, _ in EXPORT_COLUMNS])
+        w.writerow(["" if r[k] is None else not_formula(printable(r[k]) if isinstance(r[k], str) else r[k])
+                    for k, _ in EXPORT_COLUMNS])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -204,6 +210,8 @@ def to_xlsx(result: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+
+    from duban.reports.ledger import put
 
     wb = Workbook()
     ws = wb.active
@@ -224,7 +232,7 @@ def to_xlsx(result: dict) -> bytes:
         ws.column_dimensions[get_column_letter(col)].width = 22 if col == 3 else 11
     for r, row in enumerate(result["rows"], start=4):
         for col, (key, _) in enumerate(EXPORT_COLUMNS, start=1):
-            ws.cell(row=r, column=col, value=row[key])
+            put(ws, r, col, row[key])
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"

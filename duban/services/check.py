@@ -8,7 +8,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import instances as q
-from duban.access import SYSTEM
+from duban.access import SYSTEM, Actor
 
 
 def overdue_scan(db: sqlite_utils.Database, today: dt.date) -> list[int]:
@@ -25,6 +25,8 @@ def overdue_scan(db: sqlite_utils.Database, today: dt.date) -> list[int]:
     return ids
 
 
-def overdue_instances(db: sqlite_utils.Database, today: dt.date, limit: int | None = None) -> list[dict]:
-    """Open instances past due, oldest first (task id and title included)."""
-    return q.overdue(db, today.isoformat(), limit)
+def overdue_instances(db: sqlite_utils.Database, today: dt.date, limit: int | None = None, *,
+                      actor: Actor = SYSTEM) -> list[dict]:
+    """Open instances past due, oldest first (task id and title included); a liaison gets its own tasks' only."""
+    visible = None if actor.sees_all else sorted(actor.department_ids)
+    return q.overdue(db, today.isoformat(), limit, visible)

@@ -60,6 +60,16 @@ class MissingReport(NamedTuple):
     period_due: dt.date
 
 
+class Unreported(NamedTuple):
+    """A cycle's period and the departments expected to report for it that have not."""
+
+    cycle: Cycle
+    period: Period
+    plan_title: str | None
+    jurisdiction: str | None
+    departments: list[dict]  # department_id, name, jurisdiction, leads, tasks (as period_status)
+
+
 def _day_in(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
@@ -203,9 +213,18 @@ def list_cycles(db: sqlite_utils.Database, actor: Actor, plan_id: int | None = N
     return [_cycle(db, r) for r in q.cycles(db, plan_id)]
 
 
-def period_status(db: sqlite_utils.Database, cycle: Cycle, period: Period) -> list[dict]:
-    """Every department expected to report on the plan, whether it has in this period, and when."""
-    reported = q.reports_in_window(db, cycle.plan_id, period.after.isoformat(), period.due.isoformat())
+def period_status(db: sqlite_utils.Database, actor: Actor, cycle: Cycle, period: Period,
+                  until: dt.date | None = None) -> list[dict]:
+    """Every department expected to report on the plan, whether it has in this period, and when (reports filed
+    after the period's start and by its due date count, or by `until` to let late reports count); office and
+    leaders only."""
+    _require_reader(actor)
+    return _period_status(db, cycle, period, until)
+
+
+def _period_status(db: sqlite_utils.Database, cycle: Cycle, period: Period, until: dt.date | None = None) -> list[dict]:
+    end = max(period.due, until) if until else period.due
+    reported = q.reports_in_window(db, cycle.plan_id, period.after.isoformat(), end.isoformat())
     out = []
     for d in q.plan_departments(db, cycle.plan_id):
         hit = reported.get(d["department_id"])
@@ -223,21 +242,33 @@ def cycle_overview(db: sqlite_utils.Database, actor: Actor, cycle_id: int, today
     cycle = _cycle(db, row)
     if cycle.kind == "meeting" and not cycle.dates:
         return []
-    return [{"period": p, "departments": period_status(db, cycle, p)} for p in periods(cycle, today, back)]
+    return [{"period": p, "departments": _period_status(db, cycle, p)} for p in periods(cycle, today, back)]
 
 
-def missing_reports(db: sqlite_utils.Database, today: dt.date) -> list[MissingReport]:
-    """For every active cycle's current period (the first due on or after today), each department that has
-    not reported yet: (department_id, plan_id, cycle, period_due). `cycle` prints as its rule (每月28日前)."""
+def unreported(db: sqlite_utils.Database, actor: Actor, today: dt.date, back: int = 0) -> list[Unreported]:
+    """For every active cycle, its current period (the first due on or after today) and `back` earlier ones,
+    each with the departments that have not reported for it; for an earlier period a late report (filed by
+    today) counts. Periods everyone has reported for are left out. A liaison learns of its own departments only."""
+    mine = None if actor.sees_all else actor.department_ids
     out = []
     for row in q.cycles(db, active_only=True):
         cycle = _cycle(db, row)
-        current = [p for p in periods(cycle, today, back=0) if p.due >= today]
-        for period in current:
-            for d in period_status(db, cycle, period):
-                if not d["reported"]:
-                    out.append(MissingReport(d["department_id"], cycle.plan_id, cycle, period.due))
+        if cycle.kind == "meeting" and not cycle.dates:
+            continue
+        for period in periods(cycle, today, back=back):
+            missing = [d for d in _period_status(db, cycle, period, until=today)
+                       if not d["reported"] and (mine is None or d["department_id"] in mine)]
+            if missing:
+                out.append(Unreported(cycle, period, row.get("plan_title"), row.get("jurisdiction"), missing))
     return out
+
+
+def missing_reports(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[MissingReport]:
+    """For every active cycle's current period (the first due on or after today), each department that has
+    not reported yet: (department_id, plan_id, cycle, period_due). `cycle` prints as its rule (每月28日前).
+    A liaison learns of its own departments only."""
+    return [MissingReport(d["department_id"], u.cycle.plan_id, u.cycle, u.period.due)
+            for u in unreported(db, actor, today) if u.period.due >= today for d in u.departments]
 
 
 def due_for(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[dict]:
@@ -245,7 +276,7 @@ def due_for(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[dic
     plans = {p["id"]: p for p in q.plans(db)}
     return [{"department_id": m.department_id, "plan_id": m.plan_id, "plan_title": plans.get(m.plan_id, {}).get("title"),
              "rule": m.cycle.label, "due": m.period_due}
-            for m in missing_reports(db, today) if m.department_id in actor.department_ids]
+            for m in missing_reports(db, actor, today) if m.department_id in actor.department_ids]
 
 
 def seed_demo(db: sqlite_utils.Database, today: dt.date) -> None:

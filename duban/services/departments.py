@@ -10,14 +10,30 @@ from db.queries import audit
 from db.queries import departments as q
 from db.queries import plans as plan_q
 from duban.access import Actor, require_office
-from duban.errors import InputError, NotFound
+from duban.errors import AccessDenied, InputError, NotFound
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def list_departments(db: sqlite_utils.Database, jurisdiction_id: int | None = None) -> list[dict]:
-    """Departments (id, name, jurisdiction, liaison, lead/co task counts), by jurisdiction."""
-    return q.list_all(db, jurisdiction_id)
+def visible_jurisdictions(db: sqlite_utils.Database, actor: Actor) -> set[int] | None:
+    """The jurisdictions an actor may read: None for all (office, leaders), a liaison's own departments' otherwise."""
+    if actor.sees_all:
+        return None
+    return q.jurisdiction_ids(db, sorted(actor.department_ids))
+
+
+def _require_visible(db: sqlite_utils.Database, actor: Actor, department: dict) -> None:
+    allowed = visible_jurisdictions(db, actor)
+    if allowed is not None and department["jurisdiction_id"] not in allowed:
+        raise AccessDenied("只能查看本地区的部门。")
+
+
+def list_departments(db: sqlite_utils.Database, actor: Actor, jurisdiction_id: int | None = None) -> list[dict]:
+    """Departments (id, name, jurisdiction, liaison and contact details, lead/co task counts), by jurisdiction;
+    a liaison gets its own jurisdiction's only."""
+    rows = q.list_all(db, jurisdiction_id)
+    allowed = visible_jurisdictions(db, actor)
+    return rows if allowed is None else [r for r in rows if r["jurisdiction_id"] in allowed]
 
 
 def list_jurisdictions(db: sqlite_utils.Database) -> list[dict]:
@@ -25,11 +41,12 @@ def list_jurisdictions(db: sqlite_utils.Database) -> list[dict]:
     return plan_q.jurisdictions(db)
 
 
-def get_department(db: sqlite_utils.Database, department_id: int) -> dict:
-    """One department with its aliases."""
+def get_department(db: sqlite_utils.Database, actor: Actor, department_id: int) -> dict:
+    """One department with its liaison's contact details and its aliases (a liaison: of its own jurisdiction)."""
     row = q.get(db, department_id)
     if row is None:
         raise NotFound("部门不存在。")
+    _require_visible(db, actor, row)
     row["aliases"] = q.aliases(db, department_id)
     return row
 
@@ -106,6 +123,10 @@ def add_alias(db: sqlite_utils.Database, actor: Actor, department_id: int, alias
         audit.record(db, actor, "添加部门别名", "department", department_id, {"alias": alias})
 
 
-def users_of(db: sqlite_utils.Database, department_id: int) -> list[dict]:
-    """Active accounts answering for a department."""
+def users_of(db: sqlite_utils.Database, actor: Actor, department_id: int) -> list[dict]:
+    """Active accounts answering for a department, with their e-mail (a liaison: of its own jurisdiction)."""
+    row = q.get(db, department_id)
+    if row is None:
+        raise NotFound("部门不存在。")
+    _require_visible(db, actor, row)
     return q.users_of(db, department_id)

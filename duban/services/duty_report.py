@@ -14,6 +14,7 @@ from duban.access import Actor
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.reports.meeting_pack import BODY_FONT, HEADING_FONT, SUBHEADING_FONT, TITLE_FONT, _font, _para, _style_fonts
 from duban.rules import status as rules
+from duban.services.textinput import printable
 
 DIGITS = "零一二三四五六七八九"
 
@@ -27,8 +28,14 @@ def cn_number(n: int) -> str:
 
 
 def _clean(text: str | None) -> str:
-    text = " ".join((text or "").split()).rstrip("。")
-    return text
+    return " ".join(printable(text).split()).rstrip("。")
+
+
+def _number(value: object, what: str) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise InputError(f"{what}应为整数:{value!r}") from None
 
 
 def _cn_date(iso: str) -> str:
@@ -40,13 +47,14 @@ def collect(db: sqlite_utils.Database, actor: Actor, department_id: int, year: i
     """What the draft says: the department's tasks, its reports of the year, what is late, what comes next."""
     from duban.services.tasks import list_tasks
 
-    if not actor.sees_all and int(department_id) not in actor.department_ids:
+    department_id, year = _number(department_id, "部门编号"), _number(year, "年度")
+    if not actor.sees_all and department_id not in actor.department_ids:
         raise AccessDenied("只能生成本单位的履职情况报告。")
-    dept = q.departments(db, [int(department_id)])
+    dept = q.departments(db, [department_id])
     if not dept:
         raise NotFound("部门不存在。")
-    if not 2000 <= int(year) <= 2100:
-        raise InputError(f"年度不正确:{year}")
+    if not 2000 <= year <= 2100:
+        raise InputError(f"年度不正确:{year},应为 2000 到 2100 之间的年份。")
     dept = dept[0]
     start, end = f"{year}-01-01", f"{year}-12-31"
     as_of = min(today, dt.date(year, 12, 31))
@@ -143,7 +151,7 @@ def render(data: dict) -> bytes:
 
 def build(db: sqlite_utils.Database, actor: Actor, department_id: int, year: int, today: dt.date) -> bytes:
     """The annual duty report draft of one department as .docx bytes."""
-    return render(collect(db, actor, department_id, int(year), today))
+    return render(collect(db, actor, department_id, year, today))
 
 
 def file_name(db: sqlite_utils.Database, department_id: int, year: int) -> str:

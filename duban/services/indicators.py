@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zlib
 
 import sqlite_utils
@@ -21,6 +22,8 @@ NO_NATURE = "未标注"
 FIELD_LABELS = {"table_name": "所在表格", "category": "类别", "number": "序号", "name": "指标名称",
                 "measure_unit": "计量单位", "baseline": "基期值", "baseline_year": "基期年份", "target": "目标值",
                 "target_year": "目标年份", "comparison": "比较方式", "nature": "性质", "unit_ids": "责任单位"}
+CORRECTED = "修正指标"
+KEPT_ON_REVISION = "修订规划时保留指标修正"
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_VALUE_CHARS = 40
 MAX_NOTE_CHARS = 500
@@ -218,6 +221,7 @@ def report_actual(db: sqlite_utils.Database, actor: Actor, indicator_id: int, ye
         raise InputError(f"实际值过长(最多 {MAX_VALUE_CHARS} 个字符)。")
     target, baseline = parse_value(row["target"]), parse_value(row["baseline"])
     unit = rules.indicator_unit(row["measure_unit"], target, baseline)
+    _check_range(actual, unit)
     if target.is_numeric:
         if not actual.is_numeric:
             hint = f"(单位:{unit.text})" if unit else ""
@@ -236,6 +240,17 @@ def report_actual(db: sqlite_utils.Database, actor: Actor, indicator_id: int, ye
                      {"actual_id": actual_id, "year": year, "value": text, "source_note": note,
                       "department_id": department_id})
     return actual_id
+
+
+def _check_range(actual: rules.Value, unit: rules.Unit | None) -> None:
+    """Refuse what no indicator of these plans can be: a negative figure, a percentage above 100%."""
+    if not actual.is_numeric:
+        return
+    if actual.number < 0:
+        raise InputError(f"实际值不能为负数:{actual.text}")
+    percent = actual.unit if actual.unit is not None else unit
+    if percent is not None and percent.is_percent and actual.number * percent.factor > 100:
+        raise InputError(f"百分比不能超过 100%:{actual.text}")
 
 
 def departments_for(db: sqlite_utils.Database, actor: Actor, indicator_id: int) -> list[dict]:
@@ -309,8 +324,32 @@ def correct_indicator(db: sqlite_utils.Database, actor: Actor, indicator_id: int
         if not after:
             return {}
         q.update_fields(db, row["id"], {k: v for k, v in after.items() if k != "unit_ids"})
-        audit.record(db, actor, "修正指标", "indicator", row["id"], {"before": before, "after": after})
+        audit.record(db, actor, CORRECTED, "indicator", row["id"], {"before": before, "after": after})
     return after
+
+
+def office_corrections(db: sqlite_utils.Database, indicator_ids: list[int]) -> dict[int, dict]:
+    """Per indicator, the fields the office corrected, each with what the plan document says for it (the value
+    before the first correction, or what a later revision of the document gave): a revision keeps the office's."""
+    out: dict[int, dict] = {}
+    if not indicator_ids:
+        return out
+    for row in q.audit_rows(db, indicator_ids, (CORRECTED, KEPT_ON_REVISION)):
+        detail = json.loads(row["detail"] or "{}")
+        fields = out.setdefault(row["entity_id"], {})
+        if row["action"] == CORRECTED:
+            for key, value in (detail.get("before") or {}).items():
+                fields.setdefault(key, value)
+        else:
+            fields.update(detail.get("document") or {})
+    return {k: v for k, v in out.items() if v}
+
+
+def record_kept(db: sqlite_utils.Database, actor: Actor | None, indicator_id: int, document: dict,
+                kept: dict) -> None:
+    """A revised document says something else for fields the office corrected: the office's values stay, and
+    the document's new values are remembered so the next revision compares against them."""
+    audit.record(db, actor, KEPT_ON_REVISION, "indicator", indicator_id, {"document": document, "kept": kept})
 
 
 def corrections(db: sqlite_utils.Database, actor: Actor, indicator_id: int) -> list[dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -13,11 +14,15 @@ from db.queries import audit
 from db.queries import meetings as q
 from duban.access import SYSTEM, Actor, require_office
 from duban.clock import now_text
-from duban.errors import AccessDenied, InputError, NotFound
+from duban.errors import AccessDenied, DubanError, InputError, NotFound
+from duban.services.textinput import as_id, clean
+
+log = logging.getLogger("duban.meetings")
 
 KINDS = ["联席会议", "领导小组例会", "其他"]
 HAND_SOURCES = ["领导批示", "上级交办", "其他"]
 DEFAULT_REMIND_DAYS = 7
+MAX_TITLE, MAX_NOTES = 200, 2000
 MEETING_WORDS = ("会议", "例会", "联席")
 
 
@@ -37,7 +42,7 @@ def list_meetings(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
 def get_meeting(db: sqlite_utils.Database, actor: Actor, meeting_id: int) -> dict:
     """One meeting with its plans, member units and the tasks its decisions became."""
     _require_reader(actor)
-    row = q.meeting(db, int(meeting_id))
+    row = q.meeting(db, as_id(meeting_id, "会议编号"))
     if row is None:
         raise NotFound("会议不存在。")
     row["plans"] = q.meeting_plans(db, row["id"])
@@ -84,7 +89,12 @@ def create_meeting(db: sqlite_utils.Database, actor: Actor, kind: str, date, pla
     if kind not in KINDS:
         raise InputError(f"会议类型应为:{'、'.join(KINDS)}。")
     day = _as_date(date, "会议日期")
-    plan_ids = [int(p) for p in plan_ids or []]
+    try:
+        plan_ids = [int(p) for p in plan_ids or []]
+        department_ids = [int(d) for d in department_ids] if department_ids is not None else None
+        deadline_id = int(deadline_id) if deadline_id is not None else None
+    except (TypeError, ValueError):
+        raise InputError("规划、成员单位或期限的编号不正确。") from None
     if not plan_ids:
         raise InputError("请至少选择一个规划。")
     if remind_days is None:
@@ -95,11 +105,18 @@ def create_meeting(db: sqlite_utils.Database, actor: Actor, kind: str, date, pla
         raise InputError("提前通知天数应为整数。") from None
     if not 0 <= remind_days <= 90:
         raise InputError("提前通知天数应在 0 到 90 天之间。")
+    title = clean(title, "会议名称", MAX_TITLE)
+    notes = clean(notes, "会议说明", MAX_NOTES)
+    period_label = clean(period_label, "期次", MAX_TITLE) or None
     with transaction(db):
         known = {p["id"]: p for p in q.plans(db)}
         missing = [p for p in plan_ids if p not in known]
         if missing:
             raise InputError("规划不存在:" + "、".join(map(str, missing)))
+        if deadline_id is not None:
+            deadline_plan = q.deadline_plan(db, int(deadline_id))
+            if deadline_plan is None or (deadline_plan and deadline_plan not in plan_ids):
+                raise InputError(f"会议所依据的规划期限不存在或不属于所选规划:{deadline_id}")
         if department_ids is None:
             department_ids = q.plan_departments(db, plan_ids)
         department_ids = [int(d) for d in department_ids]
@@ -108,12 +125,12 @@ def create_meeting(db: sqlite_utils.Database, actor: Actor, kind: str, date, pla
         found = {d["id"] for d in q.departments(db, department_ids)}
         if set(department_ids) - found:
             raise InputError("成员单位不存在:" + "、".join(map(str, sorted(set(department_ids) - found))))
-        if not (title or "").strip():
+        if not title:
             juris = known[plan_ids[0]]["jurisdiction"] or ""
             title = f"{juris}{day.year}年{day.month}月{kind}"
-        meeting_id = q.insert_meeting(db, kind=kind, title=title.strip(), date=day.isoformat(), remind_days=remind_days,
+        meeting_id = q.insert_meeting(db, kind=kind, title=title, date=day.isoformat(), remind_days=remind_days,
                                       deadline_id=deadline_id, period_label=period_label,
-                                      notes=(notes or "").strip() or None, is_demo=is_demo, created_by=actor.user_id)
+                                      notes=notes or None, is_demo=is_demo, created_by=actor.user_id)
         q.set_meeting_plans(db, meeting_id, plan_ids)
         q.set_meeting_units(db, meeting_id, department_ids)
         audit.record(db, actor, "新建会议", "meeting", meeting_id,
@@ -167,10 +184,12 @@ def _occurrences(deadline: dict, today: dt.date) -> list[tuple[dt.date, str]]:
     return expand_instances(spec, dt.date(today.year - 1, 1, 1), dt.date(today.year + 2, 12, 31))
 
 
-def propose_meetings(db: sqlite_utils.Database, plan_id: int, today: dt.date) -> list[dict]:
+def propose_meetings(db: sqlite_utils.Database, plan_id: int, today: dt.date, *,
+                     actor: Actor = SYSTEM) -> list[dict]:
     """The next meeting each of a plan's recurring meeting deadlines calls for (联席会议 一季度一次,
-    领导小组例会 每半年一次 …), unless a meeting for that period is already set up."""
-    plan = q.plan(db, int(plan_id))
+    领导小组例会 每半年一次 …), unless a meeting for that period is already set up (office and leaders)."""
+    _require_reader(actor)
+    plan = q.plan(db, as_id(plan_id, "规划编号"))
     if plan is None:
         raise NotFound("规划不存在。")
     out = []
@@ -198,7 +217,7 @@ def proposals(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[d
     _require_reader(actor)
     out = []
     for plan in q.plans(db):
-        out += propose_meetings(db, plan["id"], today)
+        out += propose_meetings(db, plan["id"], today, actor=actor)
     return sorted(out, key=lambda p: (p["date"], p["plan_id"], p["kind"]))
 
 
@@ -207,7 +226,7 @@ def accept_proposal(db: sqlite_utils.Database, actor: Actor, proposal: dict, dat
     return create_meeting(db, actor, proposal["kind"], date or proposal["date"], [proposal["plan_id"]],
                           title=proposal["title"], deadline_id=proposal["deadline_id"],
                           period_label=proposal["period_label"],
-                          notes=f"依据规划条款:{proposal['sentence']}")
+                          notes=f"依据规划条款:{proposal['sentence'][:MAX_NOTES - 10]}")
 
 
 # ---------------------------------------------------------------- before the meeting: asking for updates
@@ -233,7 +252,7 @@ def send_update_requests(db: sqlite_utils.Database, today: dt.date, actor: Actor
     sent = []
     with transaction(db):
         if meeting_id is not None:
-            m = q.meeting(db, int(meeting_id))
+            m = q.meeting(db, as_id(meeting_id, "会议编号"))
             if m is None:
                 raise NotFound("会议不存在。")
             if m["date"] < today.isoformat():
@@ -352,7 +371,7 @@ def lock_period(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> dict
         row = _open(db, today)
         start = min(dt.date.fromisoformat(row["start"]), today)
         if start.isoformat() != row["start"]:
-            db.conn.execute("UPDATE report_periods SET start=? WHERE id=?", [start.isoformat(), row["id"]])
+            q.set_period_start(db, row["id"], start.isoformat())
         q.lock_period(db, row["id"], today.isoformat(), now_text(), actor.user_id)
         audit.record(db, actor, "锁定报送期", "report_period", row["id"],
                      {"label": row["label"], "start": start.isoformat(), "end": today.isoformat()})
@@ -381,32 +400,41 @@ class Pack:
 
 
 def _scope_key(plan_id: int | None) -> str:
-    return "all" if plan_id is None else f"plan:{int(plan_id)}"
+    return "all" if plan_id is None else f"plan:{as_id(plan_id, '规划编号')}"
 
 
 def build_pack(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: int | None = None) -> Pack:
     """Build the meeting pack and ledger for `today`, locking the reporting period; a period's figures are
-    stored with it, so a pack rebuilt for a locked period shows the same figures."""
+    stored with it, so a pack rebuilt for a locked period shows the same figures.
+
+    The Word and Excel files are rendered inside the transaction that locks the period: if rendering fails,
+    nothing is locked or stored and the office can simply try again."""
     from duban.reports import ledger, meeting_pack
 
     require_office(actor)
-    if plan_id is not None and q.plan(db, int(plan_id)) is None:
+    if plan_id is not None and q.plan(db, as_id(plan_id, "规划编号")) is None:
         raise NotFound("规划不存在。")
     key = _scope_key(plan_id)
-    with transaction(db):
-        period = lock_period(db, actor, today)
-        snapshot = json.loads(period["snapshot"] or "{}")
-        reused = key in snapshot
-        if reused:
-            data = snapshot[key]
-        else:
-            data = meeting_pack.collect(db, actor, today, plan_id, period)
-            snapshot[key] = data
-            q.set_snapshot(db, period["id"], json.dumps(snapshot, ensure_ascii=False))
-            audit.record(db, actor, "生成会议材料", "report_period", period["id"],
-                         {"scope": key, "today": today.isoformat(), "summary": data["summary"]})
-    return Pack(docx=meeting_pack.render_docx(data), xlsx=ledger.render_xlsx(data), data=data,
-                period=period["label"], reused=reused)
+    try:
+        with transaction(db):
+            period = lock_period(db, actor, today)
+            snapshot = json.loads(period["snapshot"] or "{}")
+            reused = key in snapshot
+            if reused:
+                data = snapshot[key]
+            else:
+                data = meeting_pack.collect(db, actor, today, plan_id, period)
+                snapshot[key] = data
+                q.set_snapshot(db, period["id"], json.dumps(snapshot, ensure_ascii=False))
+                audit.record(db, actor, "生成会议材料", "report_period", period["id"],
+                             {"scope": key, "today": today.isoformat(), "summary": data["summary"]})
+            return Pack(docx=meeting_pack.render_docx(data), xlsx=ledger.render_xlsx(data), data=data,
+                        period=period["label"], reused=reused)
+    except DubanError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a rendering failure: the office is told, the period stays open
+        log.exception("会议材料生成失败")
+        raise DubanError(f"会议材料生成失败,报送期未锁定,请稍后重试({type(e).__name__})。") from e
 
 
 def stored_pack(db: sqlite_utils.Database, actor: Actor, label: str, plan_id: int | None = None) -> Pack:
@@ -423,8 +451,9 @@ def stored_pack(db: sqlite_utils.Database, actor: Actor, label: str, plan_id: in
     return Pack(docx=meeting_pack.render_docx(data), xlsx=ledger.render_xlsx(data), data=data, period=label, reused=True)
 
 
-def period_snapshot(db: sqlite_utils.Database, label: str) -> dict:
-    """The figures stored for a locked period, by scope."""
+def period_snapshot(db: sqlite_utils.Database, actor: Actor, label: str) -> dict:
+    """The figures stored for a locked period, by scope (office and leaders)."""
+    _require_reader(actor)
     period = q.period(db, label)
     if period is None:
         raise NotFound("该报送期不存在。")
@@ -434,8 +463,11 @@ def period_snapshot(db: sqlite_utils.Database, label: str) -> dict:
 # ---------------------------------------------------------------- after the meeting: decisions and hand tasks
 
 def _units(lead_ids, co_ids) -> list[tuple[int, str]]:
-    lead = [int(d) for d in (lead_ids or [])]
-    co = [int(d) for d in (co_ids or []) if int(d) not in lead]
+    try:
+        lead = [int(d) for d in (lead_ids or [])]
+        co = [int(d) for d in (co_ids or []) if int(d) not in lead]
+    except (TypeError, ValueError):
+        raise InputError("责任单位的编号不正确。") from None
     if not lead:
         raise InputError("请至少指定一个牵头单位。")
     return [(d, "lead") for d in lead] + [(d, "co") for d in co]
@@ -451,7 +483,7 @@ def record_decision(db: sqlite_utils.Database, actor: Actor, meeting_id: int, ti
     from duban.services.tasks import add_task
 
     require_office(actor)
-    m = q.meeting(db, int(meeting_id))
+    m = q.meeting(db, as_id(meeting_id, "会议编号"))
     if m is None:
         raise NotFound("会议不存在。")
     if m["date"] > today.isoformat():

@@ -11,14 +11,17 @@ import sqlite_utils
 
 from db import transaction
 from db.queries import audit
+from db.queries import indicators as ind_q
 from db.queries import instances as inst_q
 from db.queries import plans as q
 from db.queries import tasks as task_q
 from duban.access import Actor, require_office
 from duban.clock import now_text
-from duban.errors import InputError, NotFound
+from duban.errors import AccessDenied, InputError, NotFound
+from duban.rules import indicators as ind_rules
 from duban.rules.instances import describe, expand_instances
 from duban.services import departments as dept_s
+from duban.services import indicators as ind_s
 from duban.services.tasks import normalise_deadline
 
 ROLE_NAMES = {"lead": "牵头", "co": "配合"}
@@ -47,15 +50,21 @@ class PlanDiff:
     deadlines_changed: list[dict] = field(default_factory=list)  # id, title, old, new (["2025年底前 → 2025-12-31"])
     meta_changed: dict = field(default_factory=dict)         # field -> (old, new)
     matches: list[tuple[int, int]] = field(default_factory=list)  # (stored task id, index in the new extraction)
+    # indicators the office corrected where the new document says otherwise: id, name, field, label, office,
+    # document (texts); the office's value is kept. field None: the document no longer lists the indicator.
+    indicator_conflicts: list[dict] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (self.added or self.removed or self.reworded or self.units_changed or self.deadlines_changed
-                    or self.meta_changed)
+                    or self.meta_changed or self.indicator_conflicts)
 
     def counts(self) -> dict[str, int]:
-        return {"新增任务": len(self.added), "删除任务": len(self.removed), "措辞修改": len(self.reworded),
-                "责任单位变化": len(self.units_changed), "期限变化": len(self.deadlines_changed)}
+        out = {"新增任务": len(self.added), "删除任务": len(self.removed), "措辞修改": len(self.reworded),
+               "责任单位变化": len(self.units_changed), "期限变化": len(self.deadlines_changed)}
+        if self.indicator_conflicts:
+            out["保留指标修正"] = len(self.indicator_conflicts)
+        return out
 
     def lines(self) -> list[str]:
         """The diff as Chinese lines for a terminal or a page."""
@@ -77,6 +86,12 @@ class PlanDiff:
             out.append(f"  ~ 责任单位变化[{t['title']}]:{'、'.join(t['old'])} → {'、'.join(t['new'])}")
         for t in self.deadlines_changed:
             out.append(f"  ~ 期限变化[{t['title']}]:{'、'.join(t['old']) or '无'} → {'、'.join(t['new']) or '无'}")
+        for c in self.indicator_conflicts:
+            if c["field"] is None:
+                out.append(f"  ! 指标[{c['name']}]:新文件中已无此指标,办公室修正过,予以保留")
+            else:
+                out.append(f"  ! 指标[{c['name']}]{c['label']}:新文件为 {c['document'] or '空'},"
+                           f"保留办公室修正的 {c['office'] or '空'}")
         if self.is_empty:
             out.append("  (任务、责任单位和期限均无变化)")
         return out
@@ -191,8 +206,10 @@ def _stored_deadlines(task: dict) -> list[dict]:
 # ---------------------------------------------------------------- checking and importing
 
 
-def check_import(db: sqlite_utils.Database, extraction: dict, source_name: str, source: bytes | str) -> ImportCheck:
+def check_import(db: sqlite_utils.Database, actor: Actor, extraction: dict, source_name: str,
+                 source: bytes | str) -> ImportCheck:
     """Say whether a file is new, already imported, or a revision of a stored plan (with its diff); writes nothing."""
+    require_office(actor)
     ex = validate(extraction)
     digest = source_hash(source)
     title = display_title(ex)
@@ -206,7 +223,7 @@ def check_import(db: sqlite_utils.Database, extraction: dict, source_name: str, 
     jid = q.jurisdiction_by_name(db, ex["jurisdiction"])
     stored = q.same_document(db, jid, ex.get("title")) if jid is not None else None
     if stored:
-        diff = diff_plan(db, stored["id"], ex)
+        diff = _diff_plan(db, stored["id"], ex)
         return ImportCheck("revision", stored["id"], stored["title"], f"该文件是已导入规划《{stored['title']}》的修订版。",
                            diff)
     return ImportCheck("new", None, title, f"将导入新规划《{title}》:{len(ex['tasks'])} 项任务,"
@@ -235,7 +252,7 @@ def import_plan(db: sqlite_utils.Database, actor: Actor, extraction: dict, sourc
         jid = q.jurisdiction_by_name(db, ex["jurisdiction"])
         stored = q.same_document(db, jid, ex.get("title")) if jid is not None else None
         if stored:
-            diff = diff_plan(db, stored["id"], ex)
+            diff = _diff_plan(db, stored["id"], ex)
             if not confirm_revision:
                 raise RevisionNeeded(stored["id"], diff)
             return apply_revision(db, actor, stored["id"], ex, source_name, digest, today, diff=diff)
@@ -317,23 +334,118 @@ def _indicator_key(row: dict) -> tuple:
             row.get("target_year"))
 
 
-def _store_indicators(db: sqlite_utils.Database, plan_id: int, jid: int, ex: dict) -> None:
-    """Store the extraction's indicators; on a revision, update matching rows so reported actuals stay attached."""
-    existing = {_indicator_key(r): r for r in q.indicators(db, plan_id)}
-    kept: set[int] = set()
+def _document_field(column: str) -> str:
+    """The extraction's key for an indicator column (table_name is `table` there)."""
+    return "table" if column == "table_name" else column
+
+
+def _same_value(column: str, a, b) -> bool:
+    if column == "unit_ids":
+        return list(a or []) == list(b or [])
+    if column in ("baseline_year", "target_year"):
+        return (None if a in (None, "") else int(a)) == (None if b in (None, "") else int(b))
+    if column == "comparison":
+        return ind_rules.normalise_comparison(a) == ind_rules.normalise_comparison(b)
+    return ind_rules.normalise(a) == ind_rules.normalise(b)
+
+
+@dataclass
+class _IndicatorPairs:
+    """A revision's indicators against the stored ones: (position, document row, stored row or None) and the
+    stored rows the document no longer lists; `corrections` as duban.services.indicators.office_corrections."""
+
+    pairs: list[tuple[int, dict, dict | None]]
+    unmatched: list[dict]
+    corrections: dict[int, dict]
+
+
+def _pair_indicators(db: sqlite_utils.Database, plan_id: int, ex: dict) -> _IndicatorPairs:
+    """Match by table, category, name and target year as the document had them (before any office correction)."""
+    stored = q.indicators(db, plan_id)
+    corrections = ind_s.office_corrections(db, [r["id"] for r in stored])
+    existing = {}
+    for r in stored:
+        view = {**r, **{k: v for k, v in corrections.get(r["id"], {}).items() if k in r}}
+        existing[_indicator_key(view)] = r
+    pairs, kept = [], set()
     for pos, ind in enumerate(ex["indicators"]):
         old = existing.get(_indicator_key(ind))
         if old and old["id"] not in kept:
-            q.update_indicator(db, old["id"], ind, pos)
-            ind_id = old["id"]
+            kept.add(old["id"])
+            pairs.append((pos, ind, old))
         else:
-            ind_id = q.insert_indicator(db, plan_id, ind, pos)
-        kept.add(ind_id)
-        deps = [dept_s.ensure_department(db, jid, n)
-                for n in (ind.get("responsible") or []) if str(n).strip()]
-        q.set_indicator_units(db, ind_id, deps)
-    for old in existing.values():
-        if old["id"] not in kept and not old["actuals"]:
+            pairs.append((pos, ind, None))
+    return _IndicatorPairs(pairs, [r for r in existing.values() if r["id"] not in kept], corrections)
+
+
+def _shown(db: sqlite_utils.Database, column: str, value) -> str:
+    """An indicator field's value as the diff shows it (responsible units by name)."""
+    if column != "unit_ids":
+        return "" if value is None else str(value)
+    names = ind_q.department_names(db, [i for i in value if i is not None])
+    return "、".join(names.get(i, "(新单位)") for i in value) or "无"
+
+
+def _corrected_fields(db: sqlite_utils.Database, old: dict, ind: dict, corrected: dict,
+                      unit_ids: list) -> tuple[dict, dict, list[dict]]:
+    """For a stored indicator the office corrected: the office's values to keep, the document's values that
+    changed since (to remember), and the conflicts to show (the document now differs from the office)."""
+    keep, changed, conflicts = {}, {}, []
+    for column, said_before in corrected.items():
+        if column == "unit_ids":
+            office = [u["department_id"] for u in ind_q.units(db, [old["id"]]).get(old["id"], [])]
+            says_now = unit_ids
+        elif column in old:
+            office, says_now = old[column], ind.get(_document_field(column))
+        else:
+            continue
+        keep[column] = office
+        if _same_value(column, says_now, said_before):
+            continue
+        changed[column] = says_now
+        if not _same_value(column, says_now, office):
+            conflicts.append({"id": old["id"], "name": old["name"], "field": column,
+                              "label": ind_s.FIELD_LABELS.get(column, column),
+                              "office": _shown(db, column, office), "document": _shown(db, column, says_now)})
+    return keep, changed, conflicts
+
+
+def _indicator_conflicts(db: sqlite_utils.Database, jid: int, plan_id: int, ex: dict) -> list[dict]:
+    """What a revision would meet of the office's corrections (nothing is written)."""
+    found = _pair_indicators(db, plan_id, ex)
+    out = []
+    for _pos, ind, old in found.pairs:
+        corrected = found.corrections.get(old["id"], {}) if old else {}
+        if corrected:
+            units = [dept_s.resolve(db, jid, n) for n in (ind.get("responsible") or []) if str(n).strip()]
+            out += _corrected_fields(db, old, ind, corrected, list(dict.fromkeys(units)))[2]
+    for old in found.unmatched:
+        if old["id"] in found.corrections:
+            out.append({"id": old["id"], "name": old["name"], "field": None, "label": "", "office": "",
+                        "document": ""})
+    return out
+
+
+def _store_indicators(db: sqlite_utils.Database, plan_id: int, jid: int, ex: dict,
+                      actor: Actor | None = None) -> None:
+    """Store the extraction's indicators; on a revision, update matching rows so reported actuals stay attached
+    and the office's corrections stay as the office made them."""
+    found = _pair_indicators(db, plan_id, ex)
+    for pos, ind, old in found.pairs:
+        deps = list(dict.fromkeys(dept_s.ensure_department(db, jid, n)
+                                  for n in (ind.get("responsible") or []) if str(n).strip()))
+        if old is None:
+            q.set_indicator_units(db, q.insert_indicator(db, plan_id, ind, pos), deps)
+            continue
+        corrected = found.corrections.get(old["id"], {})
+        keep, changed, _ = _corrected_fields(db, old, ind, corrected, deps) if corrected else ({}, {}, [])
+        q.update_indicator(db, old["id"], {**ind, **{_document_field(c): v for c, v in keep.items()}}, pos)
+        if "unit_ids" not in keep:
+            q.set_indicator_units(db, old["id"], deps)
+        if changed:
+            ind_s.record_kept(db, actor, old["id"], changed, {c: keep[c] for c in changed})
+    for old in found.unmatched:
+        if not old["actuals"] and old["id"] not in found.corrections:
             q.delete_indicator(db, old["id"])
 
 
@@ -386,8 +498,13 @@ def _match(old: list[dict], new: list[dict]) -> list[tuple[int, int]]:
     return pairs
 
 
-def diff_plan(db: sqlite_utils.Database, old_plan_id: int, extraction: dict) -> PlanDiff:
+def diff_plan(db: sqlite_utils.Database, actor: Actor, old_plan_id: int, extraction: dict) -> PlanDiff:
     """What the new extraction changes in a stored plan: tasks added, removed, reworded; units or deadlines."""
+    require_office(actor)
+    return _diff_plan(db, old_plan_id, extraction)
+
+
+def _diff_plan(db: sqlite_utils.Database, old_plan_id: int, extraction: dict) -> PlanDiff:
     plan = q.get(db, old_plan_id)
     if plan is None:
         raise NotFound("规划不存在。")
@@ -444,6 +561,7 @@ def diff_plan(db: sqlite_utils.Database, old_plan_id: int, extraction: dict) -> 
         if j not in matched_new:
             diff.added.append({"index": j, "seq": n["seq"], "number": n.get("number"), "title": n["title"],
                                "units": n["units"], "lead": n["lead"]})
+    diff.indicator_conflicts = _indicator_conflicts(db, jid, old_plan_id, ex)
     return diff
 
 
@@ -460,7 +578,7 @@ def apply_revision(db: sqlite_utils.Database, actor: Actor, plan_id: int, extrac
             raise NotFound("规划不存在。")
         if q.by_hash(db, digest) and q.by_hash(db, digest)["id"] != plan_id:
             raise InputError("该文件已作为另一个规划导入。")
-        diff = diff if diff is not None else diff_plan(db, plan_id, ex)
+        diff = diff if diff is not None else _diff_plan(db, plan_id, ex)
         jid, jname = plan["jurisdiction_id"], ex["jurisdiction"]
         q.save_version(db, plan)
         q.update(db, plan_id, title=display_title(ex), issuer=ex.get("issuer"), doc_number=ex.get("doc_number"),
@@ -481,7 +599,7 @@ def apply_revision(db: sqlite_utils.Database, actor: Actor, plan_id: int, extrac
             task_q.mark_removed(db, t["id"])
         for t in diff.added:
             _insert_task(db, plan_id, jid, jname, sections, ex["tasks"][t["index"]], start, end)
-        _store_indicators(db, plan_id, jid, ex)
+        _store_indicators(db, plan_id, jid, ex, actor)
         audit.record(db, actor, "修订规划", "plan", plan_id,
                      {"from_version": plan["version"], "to_version": plan["version"] + 1, "source": source_name,
                       "hash": digest, **diff.counts()})
@@ -527,16 +645,21 @@ def _revise_deadlines(db: sqlite_utils.Database, task_id: int, new: list[dict], 
     inst_q.insert_many(db, to_insert)
 
 
-def list_plans(db: sqlite_utils.Database) -> list[dict]:
-    """Every plan with jurisdiction, period, version and task counts."""
-    return q.list_plans(db)
+def list_plans(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    """Every plan with jurisdiction, period, version and task counts (a liaison: its own jurisdiction's)."""
+    rows = q.list_plans(db)
+    allowed = dept_s.visible_jurisdictions(db, actor)
+    return rows if allowed is None else [r for r in rows if r["jurisdiction_id"] in allowed]
 
 
-def get_plan(db: sqlite_utils.Database, plan_id: int) -> dict:
-    """One plan with its sections and earlier versions."""
+def get_plan(db: sqlite_utils.Database, actor: Actor, plan_id: int) -> dict:
+    """One plan with its sections and earlier versions (a liaison: of its own jurisdiction)."""
     plan = q.get(db, plan_id)
     if plan is None:
         raise NotFound("规划不存在。")
+    allowed = dept_s.visible_jurisdictions(db, actor)
+    if allowed is not None and plan["jurisdiction_id"] not in allowed:
+        raise AccessDenied("只能查看本地区的规划。")
     plan["sections"] = q.sections(db, plan_id)
     plan["versions"] = q.versions(db, plan_id)
     return plan

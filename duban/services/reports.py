@@ -20,6 +20,7 @@ from duban.rules import status as rules
 from duban.services import evidence as evidence_service
 from duban.services import meetings
 from duban.services.status import change_status
+from duban.services.textinput import as_id, printable
 
 CLAIM_DONE = "已完成"
 CLAIMS = [rules.IN_PROGRESS, CLAIM_DONE, rules.NEEDS_COORDINATION]
@@ -46,7 +47,7 @@ class TaskScope:
 
 def require_task_access(db: sqlite_utils.Database, actor: Actor, task_id: int) -> TaskScope:
     """The task, if the actor may see it: office and leaders see all; a liaison only its departments' tasks."""
-    task = q.task(db, int(task_id))
+    task = q.task(db, as_id(task_id, "任务编号"))
     if task is None:
         raise NotFound("任务不存在。")
     units = q.task_units(db, task["id"])
@@ -56,7 +57,7 @@ def require_task_access(db: sqlite_utils.Database, actor: Actor, task_id: int) -
 
 def _reporting_department(actor: Actor, scope: TaskScope, department_id: int | None) -> int:
     if department_id is not None:
-        department_id = int(department_id)
+        department_id = as_id(department_id, "部门编号")
         if department_id not in scope.department_ids:
             raise InputError("该部门不是此任务的责任单位。")
         if not actor.sees_all and department_id not in actor.department_ids:
@@ -70,7 +71,7 @@ def _reporting_department(actor: Actor, scope: TaskScope, department_id: int | N
 
 
 def _clean(text: str | None, limit: int = MAX_TEXT) -> str:
-    text = (text or "").strip()
+    text = printable(text).strip()
     if len(text) > limit:
         raise InputError(f"内容过长(超过 {limit} 字),请精简后再提交。")
     return text
@@ -80,7 +81,8 @@ def _choose_instance(scope: TaskScope, instances: list[dict], instance_id: int |
     if instance_id is None:
         unclosed = [i for i in instances if i["state"] != "closed"]
         return unclosed[0] if unclosed else None
-    chosen = next((i for i in instances if i["id"] == int(instance_id)), None)
+    wanted = as_id(instance_id, "期限编号")
+    chosen = next((i for i in instances if i["id"] == wanted), None)
     if chosen is None:
         raise InputError("所选期限不属于该任务。")
     if chosen["state"] == "closed":
@@ -131,7 +133,7 @@ def file_report(db: sqlite_utils.Database, actor: Actor, task_id: int, progress_
         chosen = _choose_instance(scope, instances, instance_id)
         old = None
         if supersedes_id is not None:
-            old = q.report(db, int(supersedes_id))
+            old = q.report(db, as_id(supersedes_id, "报告编号"))
             if old is None or old["task_id"] != task["id"] or old["department_id"] != dept:
                 raise InputError("只能更正本单位在该任务上的报告。")
         report_id = q.insert_report(
@@ -170,18 +172,18 @@ def with_evidence(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
 def latest_reports(db: sqlite_utils.Database, actor: Actor, task_id: int) -> list[dict]:
     """The newest report of each department on a task (lead first), with its evidence files."""
     require_task_access(db, actor, task_id)
-    return with_evidence(db, q.latest_per_department(db, int(task_id)))
+    return with_evidence(db, q.latest_per_department(db, as_id(task_id, "任务编号")))
 
 
 def task_reports(db: sqlite_utils.Database, actor: Actor, task_id: int) -> list[dict]:
     """Every version of every report on a task, newest first, with evidence files."""
     require_task_access(db, actor, task_id)
-    return with_evidence(db, q.reports_for_task(db, int(task_id)))
+    return with_evidence(db, q.reports_for_task(db, as_id(task_id, "任务编号")))
 
 
 def get_report(db: sqlite_utils.Database, actor: Actor, report_id: int) -> dict:
     """One report, for someone who may see its task."""
-    row = q.report(db, int(report_id))
+    row = q.report(db, as_id(report_id, "报告编号"))
     if row is None:
         raise NotFound("报告不存在。")
     require_task_access(db, actor, row["task_id"])
@@ -192,7 +194,7 @@ def open_instances(db: sqlite_utils.Database, actor: Actor, task_id: int) -> lis
     """The deadline instances a report can be about (not yet closed), earliest first, each with a label."""
     require_task_access(db, actor, task_id)
     out = []
-    for i in q.instances(db, int(task_id)):
+    for i in q.instances(db, as_id(task_id, "任务编号")):
         if i["state"] == "closed":
             continue
         label = f"{i['period_label'] or '期限'}(截止 {i['due']})"

@@ -15,6 +15,7 @@ from duban.reminders import inbox
 from duban.rules import status as rules
 from duban.services import reports as report_service
 from duban.services.status import change_status
+from duban.services.textinput import as_id, clean, printable
 
 MAX_REASON = 1000
 
@@ -34,7 +35,7 @@ def recent(db: sqlite_utils.Database, actor: Actor, limit: int = 20) -> list[dic
 
 
 def _pending_report(db: sqlite_utils.Database, report_id: int) -> dict:
-    row = q.report(db, int(report_id))
+    row = q.report(db, as_id(report_id, "报告编号"))
     if row is None:
         raise NotFound("报告不存在。")
     if row["review_state"] != report_service.PENDING:
@@ -50,7 +51,7 @@ def accept(db: sqlite_utils.Database, actor: Actor, report_id: int, today: dt.da
     """Accept a report; a lead's completion claim closes its instance, and the task when none remains open.
     Returns the task's status afterwards."""
     require_office(actor)
-    note = (note or "").strip()[:MAX_REASON] or None
+    note = clean(note, "采纳意见", MAX_REASON) or None
     with transaction(db):
         row = _pending_report(db, report_id)
         q.set_review(db, row["id"], report_service.ACCEPTED, actor.user_id, report_service.stamp(today), note)
@@ -80,7 +81,7 @@ def return_report(db: sqlite_utils.Database, actor: Actor, report_id: int, reaso
     """Return a report with a reason the department sees on 我的任务 and in its inbox; a completion claim's
     instance opens again."""
     require_office(actor)
-    reason = (reason or "").strip()
+    reason = printable(reason).strip()
     if not reason:
         raise InputError("退回时必须填写退回原因。")
     if len(reason) > MAX_REASON:

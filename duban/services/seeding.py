@@ -80,7 +80,7 @@ def init(db: sqlite_utils.Database, demo: bool = True, today: dt.date | str | No
     today = clock.today(today)
     with transaction(db):
         if _meta(db, "initialised") == "1":
-            return {"already": True, "plans": [p["id"] for p in plan_s.list_plans(db)], "demo": _meta(db, "demo") == "1"}
+            return {"already": True, "plans": [p["id"] for p in plan_s.list_plans(db, SYSTEM)], "demo": _meta(db, "demo") == "1"}
         plan_ids = [plan_s.import_plan(db, SYSTEM, extract_seed(p), p.name, p.read_bytes(), today, is_demo=demo)
                     for p in seed_files()]
         if demo:

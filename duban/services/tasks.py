@@ -20,8 +20,10 @@ from duban.clock import now_text
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.rules.instances import describe, expand_instances
+from duban.services.textinput import as_id, clean
 
 SOURCES = ["规划", "议定事项", "领导批示", "上级交办", "其他"]
+MAX_TITLE, MAX_BODY, MAX_NOTE = 500, 20000, 500
 
 
 def warn_days(db: sqlite_utils.Database) -> int:
@@ -85,14 +87,17 @@ def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filter
         wanted = q.matching_ids(db, {"department_id": filters.get("department_id"), "role": filters.get("role"),
                                      "q": filters.get("q"), "include_removed": include_removed})
         rows = [r for r in rows if r["id"] in wanted]
-    equal = {k: (int(filters[k]) if k.endswith("_id") else filters[k])
-             for k in ("plan_id", "jurisdiction_id", "jurisdiction", "source", "meeting_id")
-             if filters.get(k) not in (None, "")}
+    try:
+        equal = {k: (int(filters[k]) if k.endswith("_id") else filters[k])
+                 for k in ("plan_id", "jurisdiction_id", "jurisdiction", "source", "meeting_id")
+                 if filters.get(k) not in (None, "")}
+        task_ids = {int(i) for i in filters["task_ids"]} if filters.get("task_ids") is not None else None
+    except (TypeError, ValueError):
+        raise InputError("筛选条件中的编号不正确。") from None
     if equal:
         rows = [r for r in rows if all(r[k] == v for k, v in equal.items())]
-    if filters.get("task_ids") is not None:
-        ids = {int(i) for i in filters["task_ids"]}
-        rows = [r for r in rows if r["id"] in ids]
+    if task_ids is not None:
+        rows = [r for r in rows if r["id"] in task_ids]
     statuses = _as_list(filters.get("status"))
     if statuses:
         rows = [r for r in rows if r["status"] in statuses]
@@ -182,7 +187,7 @@ def _iso(value) -> str | None:
 
 
 def _visible_task(db: sqlite_utils.Database, actor: Actor, task_id: int) -> dict:
-    row = q.get(db, int(task_id))
+    row = q.get(db, as_id(task_id, "任务编号"))
     if row is None:
         raise NotFound("任务不存在。")
     if not actor.sees_all and not (q.department_ids(db, row["id"]) & actor.department_ids):
@@ -292,12 +297,19 @@ def add_task(db: sqlite_utils.Database, actor: Actor, title: str, units: Iterabl
     from duban.clock import today as clock_today
 
     require_office(actor)
-    title = (title or "").strip()
+    title = clean(title, "任务名称", MAX_TITLE)
     if not title:
         raise InputError("任务名称不能为空。")
+    body = clean(body, "任务内容", MAX_BODY) or None
+    source_note = clean(source_note, "任务来源说明", MAX_NOTE) or None
     if source not in SOURCES:
         raise InputError(f"任务来源应为:{'、'.join(SOURCES)}。")
-    units = [(int(d), role) for d, role in units]
+    try:
+        units = [(int(d), role) for d, role in units]
+        meeting_id = int(meeting_id) if meeting_id is not None else None
+        plan_id = int(plan_id) if plan_id is not None else None
+    except (TypeError, ValueError):
+        raise InputError("责任单位、会议或规划的编号不正确。") from None
     if not units:
         raise InputError("请至少指定一个责任单位。")
     if any(role not in ("lead", "co") for _, role in units):
@@ -312,6 +324,8 @@ def add_task(db: sqlite_utils.Database, actor: Actor, title: str, units: Iterabl
         missing = {d for d, _ in units} - dept_q.existing_ids(db, [d for d, _ in units])
         if missing:
             raise InputError("责任单位不存在:" + "、".join(str(m) for m in sorted(missing)))
+        if meeting_id is not None and not q.meeting_exists(db, meeting_id):
+            raise InputError(f"会议不存在:{meeting_id}")
         if plan_id is not None:
             plan = plan_q.get(db, plan_id)
             if plan is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import sqlite_utils
 
@@ -11,8 +12,11 @@ from db.queries import users as q
 from duban.access import ROLE_LABELS, Actor, require_office
 from duban.errors import InputError
 from duban.security import hash_password, verify_password
+from duban.services.textinput import clean
 
 MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DEFAULT_SESSION_MINUTES = 30
 SESSION_SETTING = "session_minutes"
 # verifying against this when the username is unknown keeps the answer as slow as for a wrong password
@@ -30,6 +34,8 @@ def actor_for(db: sqlite_utils.Database, user_id: int) -> Actor | None:
 
 def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Actor | None:
     """The Actor for a correct username and password, else None (the caller says why in one message)."""
+    if len(password or "") > MAX_PASSWORD:  # never spend a hash on a megabyte of typing
+        return None
     row = q.by_username(db, (username or "").strip())
     if not row:
         verify_password(_DUMMY_HASH, password or "")
@@ -42,6 +48,8 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Act
 def _check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
         raise InputError(f"密码至少需要 {MIN_PASSWORD} 个字符。")
+    if len(password) > MAX_PASSWORD:
+        raise InputError(f"密码不能超过 {MAX_PASSWORD} 个字符。")
 
 
 def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, password: str, role: str,
@@ -58,8 +66,12 @@ def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, p
         raise InputError("部门联络员账号至少要关联一个部门。")
     if role != "liaison" and department_ids:
         raise InputError("只有部门联络员账号关联部门;办公室和领导账号可查看全部任务。")
-    if len(username) > 64 or any(c.isspace() for c in username):
+    if len(username) > 64 or any(c.isspace() or not c.isprintable() for c in username):
         raise InputError("用户名不能包含空格,且不超过 64 个字符。")
+    display_name = clean(display_name, "姓名", 64) or None
+    email = clean(email, "电子邮箱", 254) or None
+    if email and not EMAIL_RE.match(email):
+        raise InputError(f"电子邮箱格式不正确:{email}")
     for department_id in department_ids or []:
         if not q.department_exists(db, department_id):
             raise InputError(f"没有编号为 {department_id} 的部门。")

@@ -1,0 +1,108 @@
+"""Reporting cycles in the daily digests: which units have not reported for a cycle's period, and how it reads."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import sqlite_utils
+
+from duban.access import SYSTEM
+from duban.reminders import rules as rules_mod
+from duban.reminders.wording import relative_day, unit_name
+from duban.services import cycles
+
+REPORT = "report"        # an item's kind: a cycle period a unit has not reported for (tasks' items carry no kind)
+SHORTEST_PERIOD_DAYS = 28
+
+
+def is_report(item: dict) -> bool:
+    """Whether a digest item is a reporting-cycle period rather than a task's deadline."""
+    return item.get("kind") == REPORT
+
+
+def key(item: dict) -> tuple:
+    """One line per cycle period and unit."""
+    return (REPORT, item["cycle_id"], item["due"], item["department_id"])
+
+
+def sort_key(item: dict) -> tuple:
+    return (item["due"], item.get("plan_id") or 0, item["cycle_id"], item["department_id"])
+
+
+def ref(item: dict) -> str:
+    """The notification log's reference: each (cycle period, unit) is reminded once per rule, channel and date."""
+    return f"cycle:{item['cycle_id']}:{item['due']}:{item['department_id']}"
+
+
+def _item(found: cycles.Unreported, dept: dict) -> dict:
+    cycle, period = found.cycle, found.period
+    plan = found.plan_title or "规划"
+    return {"kind": REPORT, "cycle_id": cycle.id, "plan_id": cycle.plan_id, "plan_title": found.plan_title,
+            "jurisdiction": dept.get("jurisdiction") or found.jurisdiction, "department_id": dept["department_id"],
+            "department": dept["name"], "role": "lead" if dept.get("leads") else "co", "rule": cycle.label,
+            "period_label": period.label, "due": period.due.isoformat(),
+            "title": f"报送《{plan}》本期进展({cycle.label},{period.label})"}
+
+
+def hits(db: sqlite_utils.Database, today: dt.date, rules: list[rules_mod.Rule], window: int) -> list[tuple]:
+    """(item, rule, scheduled date) for each unit that has not reported for a cycle period a rule says to
+    remind of by today (a lead-only rule leaves out units that only co-operate on the plan)."""
+    if not rules:
+        return []
+    reach = window + max([r.days for r in rules if r.kind == "report_after"] + [0]) + 1
+    out = []
+    for found in cycles.unreported(db, SYSTEM, today, back=1 + reach // SHORTEST_PERIOD_DAYS):
+        for rule in rules:
+            day = rules_mod.occurrence(rule, found.period.due, today, window)
+            if day is None:
+                continue
+            for dept in found.departments:
+                if rule.to_co or dept.get("leads"):
+                    out.append((_item(found, dept), rule, day.isoformat()))
+    return out
+
+
+def distinct(items: list[dict]) -> list[dict]:
+    """One per cycle period and unit, earliest due first."""
+    seen, out = set(), []
+    for it in sorted(items, key=sort_key):
+        if key(it) not in seen:
+            seen.add(key(it))
+            out.append(it)
+    return out
+
+
+def day_label(due: dt.date, today: dt.date) -> str:
+    """已过截止日 N 天 / 今日截止 / 还有 N 天截止."""
+    return relative_day(due, today, "已过截止日 {n} 天", "今日截止", "还有 {n} 天截止")
+
+
+def lines(items: list[dict], today: dt.date, show_unit: bool) -> list[str]:
+    """A liaison's lines: each plan's period still to report, with its due date."""
+    out = []
+    for n, it in enumerate(distinct(items), 1):
+        due = dt.date.fromisoformat(it["due"])
+        out.append(f"{n}. 【{day_label(due, today)}】《{it.get('plan_title') or '规划'}》{it['rule']}报送进展"
+                   f"({it['period_label']})")
+        parts = [unit_name(it)] if show_unit else []
+        parts += [f"截止 {it['due']}", "本期尚未报送"]
+        out.append("   " + " · ".join(parts))
+    return out
+
+
+def units_section(items: list[dict], today: dt.date) -> list[str]:
+    """The office's or a group robot's lines: per plan and period, the units that have not reported."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for it in distinct(items):
+        groups[(it["due"], it.get("plan_title") or "规划", it["rule"], it["period_label"])].append(it)
+    out = []
+    for (due, plan, rule, period), group in sorted(groups.items()):
+        label = day_label(dt.date.fromisoformat(due), today)
+        out += [f"《{plan}》{rule}报送进展({period},截止 {due},{label}):",
+                f"   {'、'.join(unit_name(i) for i in group)}(共 {len(group)} 个单位)"]
+    return out
+
+
+def unit_count(items: list[dict]) -> int:
+    """How many units have a period still to report."""
+    return len({it["department_id"] for it in items})

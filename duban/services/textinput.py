@@ -1,0 +1,47 @@
+"""Free text users type: kept as written, minus the control characters no page, Word or Excel file can hold."""
+from __future__ import annotations
+
+import re
+
+from duban.errors import InputError
+
+# C0 controls except tab and line feed, DEL, lone surrogates and the two non-characters XML refuses
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_FORMULA_START = ("=", "+", "@")
+
+
+def printable(text: object) -> str:
+    """Text safe to store and to put in a Word or Excel file: line breaks made \\n (Word's soft break, \\x0b,
+    included), tabs kept, every other control character dropped."""
+    return _UNPRINTABLE.sub("", _BREAKS.sub("\n", "" if text is None else str(text)))
+
+
+def clean(text: object, what: str, limit: int, *, required: bool = False) -> str:
+    """A form field's text, trimmed and made printable; empty when required, or longer than `limit`, is refused."""
+    value = printable(text).strip()
+    if required and not value:
+        raise InputError(f"请填写{what}。")
+    if len(value) > limit:
+        raise InputError(f"{what}过长(超过 {limit} 字),请精简后再提交。")
+    return value
+
+
+def not_formula(value: object) -> object:
+    """A spreadsheet cell value that a spreadsheet will never run: text starting with = + @ gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def as_id(value: object, what: str = "编号") -> int:
+    """A record id passed in by a page, a link or a command: a whole number, else a Chinese error."""
+    if isinstance(value, bool):
+        raise InputError(f"{what}不正确:{value!r}")
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except (TypeError, ValueError):
+        raise InputError(f"{what}不正确:{value!r}") from None
+    if not 0 < number < 2**63:  # SQLite integers are 64-bit; anything else names no record
+        raise InputError(f"{what}不正确:{value!r}")
+    return number
