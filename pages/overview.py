@@ -69,6 +69,22 @@ def open_task_on_select(state, rows: list[dict]) -> None:
         st.switch_page(TASKS_PAGE, query_params={"task": str(rows[picked[0]]["task_id"])})
 
 
+def stack_bars(fig, height: int) -> None:
+    """Task counts stacked in horizontal bars, the longest list read top down."""
+    fig.update_layout(barmode="stack", height=height, margin=dict(l=10, r=10, t=30, b=10),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, traceorder="normal"),
+                      yaxis=dict(autorange="reversed"),
+                      xaxis_title="任务数")
+
+
+def clicked_bar(fig, key: str) -> list | None:
+    """Shows a chart; what the clicked bar carries, so the click can open those tasks."""
+    event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points",
+                            config={"displayModeBar": False})
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    return points[0].get("customdata") if points else None
+
+
 # ---- the headline numbers
 cols = st.columns(4)
 card(cols[0], "任务总数", data["total"], "查看全部任务")
@@ -105,15 +121,10 @@ for light in LIGHTS:
                 marker_color=LIGHT_COLOURS[light], customdata=[[p["plan_id"], light] for p in charted],
                 hovertext=[p["full_label"] for p in charted],
                 hovertemplate="%{hovertext}<br>" + f"{light}灯" + ":%{x} 项<extra></extra>")
-fig.update_layout(barmode="stack", height=80 + 40 * len(charted), margin=dict(l=10, r=10, t=30, b=10),
-                  legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, traceorder="normal"),
-                  yaxis=dict(autorange="reversed"),
-                  xaxis_title="任务数")
-event = st.plotly_chart(fig, key="ov_plan_chart", on_select="rerun", selection_mode="points",
-                        config={"displayModeBar": False})
-points = (event or {}).get("selection", {}).get("points", []) if event else []
-if points and points[0].get("customdata") and points[0]["customdata"][0]:
-    plan_id, light = points[0]["customdata"][:2]
+stack_bars(fig, 80 + 40 * len(charted))
+bar = clicked_bar(fig, "ov_plan_chart")
+if bar and bar[0]:
+    plan_id, light = bar[:2]
     st.switch_page(TASKS_PAGE, query_params=w.link_params(
         {k: v for k, v in filters.items() if k != "light"}, plan=plan_id, light=light))
 
@@ -150,15 +161,10 @@ for role, colour in (("lead", "#1a73e8"), ("co", "#a1c2fa")):
     fig.add_bar(y=[d["label"] for d in top], x=[d[role] for d in top], name=w.ROLE_NAMES[role], orientation="h",
                 marker_color=colour, customdata=[[d["department_id"], role] for d in top],
                 hovertemplate="%{y}<br>" + w.ROLE_NAMES[role] + ":%{x} 项<extra></extra>")
-fig.update_layout(barmode="stack", height=60 + 30 * len(top), margin=dict(l=10, r=10, t=30, b=10),
-                  legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, traceorder="normal"),
-                  yaxis=dict(autorange="reversed"),
-                  xaxis_title="任务数")
-event = st.plotly_chart(fig, key="ov_department_chart", on_select="rerun", selection_mode="points",
-                        config={"displayModeBar": False})
-points = (event or {}).get("selection", {}).get("points", []) if event else []
-if points and points[0].get("customdata"):
-    department_id, role = points[0]["customdata"][:2]
+stack_bars(fig, 60 + 30 * len(top))
+bar = clicked_bar(fig, "ov_department_chart")
+if bar:
+    department_id, role = bar[:2]
     st.switch_page(TASKS_PAGE, query_params=w.link_params(filters, department=department_id, role=role))
 if len(deps) > len(top):
     st.caption(f"图中为牵头任务最多的 {len(top)} 个部门;全部 {len(deps)} 个部门见下表。")
@@ -189,11 +195,9 @@ fig.add_annotation(x=today.isoformat(), y=1, yref="paper", text="今天", showar
 fig.update_layout(barmode="stack", height=340, margin=dict(l=10, r=10, t=30, b=10),
                   legend=dict(orientation="h", y=-0.2, traceorder="normal"), yaxis_title="期次数",
                   xaxis=dict(type="date", tickformat="%Y年%-m月", hoverformat="%Y年%-m月"))
-event = st.plotly_chart(fig, key="ov_month_chart", on_select="rerun", selection_mode="points",
-                        config={"displayModeBar": False})
-points = (event or {}).get("selection", {}).get("points", []) if event else []
-if points and points[0].get("customdata"):
-    st.switch_page(TASKS_PAGE, query_params=w.link_params(filters, month=points[0]["customdata"][0]))
+bar = clicked_bar(fig, "ov_month_chart")
+if bar:
+    st.switch_page(TASKS_PAGE, query_params=w.link_params(filters, month=bar[0]))
 st.caption("点击柱形可查看当月有期限的任务。")
 
 # ---- overdue and upcoming items

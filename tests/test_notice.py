@@ -52,7 +52,7 @@ def test_the_notice_is_numbered_addressed_lists_the_items_and_the_reply_date(db,
     doc = Document(io.BytesIO(made.data))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "督办单" in text and "督办〔2026〕第1号" in text
-    assert "郑州市市民政局:" in text
+    assert "郑州市民政局:" in text
     assert "请于 2026年11月30日 前" in text
     assert "《郑州市“一老一小”整体解决方案》" in text
     table = doc.tables[0]

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from db.queries.visibility import of_departments
+
 
 def insert_many(db: sqlite_utils.Database, rows: Iterable[tuple[int | None, int, str, str]]) -> None:
     """Rows of (deadline_id, task_id, due ISO date, period label)."""
@@ -29,9 +31,7 @@ def summary(db: sqlite_utils.Database, today: str, visible_departments: Iterable
            "sum(state='open' AND due<?) FROM instances")
     args: list = [today]
     if visible_departments is not None:
-        ids = list(visible_departments) or [-1]
-        sql += f" WHERE task_id IN (SELECT task_id FROM task_units WHERE department_id IN ({','.join('?' * len(ids))}))"
-        args.extend(ids)
+        sql += " WHERE " + of_departments("task_id", visible_departments, args)
     sql += " GROUP BY task_id"
     return {r[0]: (r[1], r[2], r[3]) for r in db.conn.execute(sql, args)}
 
@@ -72,9 +72,7 @@ def overdue(db: sqlite_utils.Database, today: str, limit: int | None = None,
            "JOIN tasks t ON t.id=i.task_id WHERE i.state='open' AND i.due<? AND t.removed=0 AND t.status!='已销号' ")
     args: list = [today]
     if visible_departments is not None:
-        ids = list(visible_departments) or [-1]
-        sql += f"AND i.task_id IN (SELECT task_id FROM task_units WHERE department_id IN ({','.join('?' * len(ids))})) "
-        args.extend(ids)
+        sql += "AND " + of_departments("i.task_id", visible_departments, args) + " "
     sql += "ORDER BY i.due, i.id"
     if limit:
         sql += f" LIMIT {int(limit)}"

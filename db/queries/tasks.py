@@ -5,6 +5,8 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from db.queries.visibility import of_departments
+
 
 def insert(db: sqlite_utils.Database, **fields) -> int:
     cols = list(fields)
@@ -93,9 +95,7 @@ def _where(filters: dict, args: list) -> str:
     if not filters.get("include_removed"):
         cond.append("t.removed=0")
     if filters.get("visible_departments") is not None:
-        ids = list(filters["visible_departments"]) or [-1]
-        cond.append(f"t.id IN (SELECT task_id FROM task_units WHERE department_id IN ({','.join('?' * len(ids))}))")
-        args.extend(ids)
+        cond.append(of_departments("t.id", filters["visible_departments"], args))
     if filters.get("department_id") is not None:
         if filters.get("role"):
             cond.append("t.id IN (SELECT task_id FROM task_units WHERE department_id=? AND role=?)")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterable
 
 import sqlite_utils
 
@@ -18,3 +19,14 @@ def add_today_option(parser: argparse.ArgumentParser) -> None:
 
 def open_db(args: argparse.Namespace) -> sqlite_utils.Database:
     return connect(getattr(args, "db", None))
+
+
+def print_listing(rows: list[dict], empty: str, header: Iterable[str], cells: Callable[[dict], Iterable]) -> int:
+    """Tab-separated lines under a header (so a listing can be cut or pasted into a sheet), or why there are none."""
+    if not rows:
+        print(empty)
+        return 0
+    print("\t".join(header))
+    for row in rows:
+        print("\t".join(str(c) for c in cells(row)))
+    return 0

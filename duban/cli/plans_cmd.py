@@ -7,7 +7,7 @@ from pathlib import Path
 
 from duban import clock
 from duban.access import SYSTEM
-from duban.cli.common import add_db_option, add_today_option, open_db
+from duban.cli.common import add_db_option, add_today_option, open_db, print_listing
 from duban.errors import InputError
 from duban.services import plans as plan_s
 from duban.services import seeding
@@ -111,12 +111,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_plans(args: argparse.Namespace) -> int:
     db = open_db(args)
-    plans = plan_s.list_plans(db, SYSTEM)
-    if not plans:
-        print("尚未导入任何规划。")
-        return 0
-    print("编号\t地区\t规划期\t任务\t已销号\t版本\t标题")
-    for p in plans:
-        print(f"{p['id']}\t{p['jurisdiction']}\t{p['period_start']}~{p['period_end']}\t{p['tasks']}\t{p['closed']}\t"
-              f"{p['version']}\t{p['title']}")
-    return 0
+    return print_listing(
+        plan_s.list_plans(db, SYSTEM), "尚未导入任何规划。", ("编号", "地区", "规划期", "任务", "已销号", "版本", "标题"),
+        lambda p: (p["id"], p["jurisdiction"], f"{p['period_start']}~{p['period_end']}", p["tasks"], p["closed"],
+                   p["version"], p["title"]))

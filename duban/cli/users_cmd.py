@@ -6,7 +6,7 @@ import getpass
 import sys
 
 from duban.access import ROLE_LABELS, SYSTEM
-from duban.cli.common import add_db_option, open_db
+from duban.cli.common import add_db_option, open_db, print_listing
 from duban.errors import InputError
 from duban.services import users
 
@@ -46,14 +46,9 @@ def _passwd(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     db = open_db(args)
-    rows = users.list_users(db, SYSTEM)
-    if not rows:
-        print("还没有任何账号。")
-        return 0
-    print("用户名\t角色\t状态\t部门")
-    for u in rows:
-        print(f"{u['username']}\t{u['role_label']}\t{'启用' if u['active'] else '已停用'}\t{u['departments'] or ''}")
-    return 0
+    return print_listing(
+        users.list_users(db, SYSTEM), "还没有任何账号。", ("用户名", "角色", "状态", "部门"),
+        lambda u: (u["username"], u["role_label"], "启用" if u["active"] else "已停用", u["departments"] or ""))
 
 
 def _set_active(active: bool):

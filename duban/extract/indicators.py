@@ -17,29 +17,24 @@ _ELDERLY = re.compile(r"养老|老年|老人|高龄|失能|护理|床位|寿命|
 
 # ---- tables -----------------------------------------------------------------------------
 
+# a header cell's role: the first rule whose pattern matches (the whole cell, or anywhere in it) names it
+_ROLES = (
+    (re.fullmatch, r"序号|编号|序", "number"),
+    (re.fullmatch, r"年度|年份|年", "year_rows"),
+    (re.search, r"性质|属性", "nature"),
+    (re.search, r"责任单位|牵头单位|责任部门|牵头部门|责任主体", "responsible"),
+    (re.fullmatch, r"(?:计量)?单位", "measure"),
+    (re.fullmatch, r"类别|领域|分类|类型", "category"),
+    (re.search, r"(?:19|20)\d{2}", "year"),
+    (re.search, r"现有|现状|基期|基数|基准|现值|完成值|实际", "baseline"),
+    (re.search, r"目标|规划值|预期值|计划值|期末", "target"),
+    (re.search, r"指标|名称|项目|内容", "name"),
+)
+
+
 def _role(cell: str) -> str:
     c = squeeze(half(cell))
-    if re.fullmatch(r"序号|编号|序", c):
-        return "number"
-    if re.fullmatch(r"年度|年份|年", c):
-        return "year_rows"
-    if re.search(r"性质|属性", c):
-        return "nature"
-    if re.search(r"责任单位|牵头单位|责任部门|牵头部门|责任主体", c):
-        return "responsible"
-    if re.fullmatch(r"(?:计量)?单位", c):
-        return "measure"
-    if re.fullmatch(r"类别|领域|分类|类型", c):
-        return "category"
-    if re.search(r"(?:19|20)\d{2}", c):
-        return "year"
-    if re.search(r"现有|现状|基期|基数|基准|现值|完成值|实际", c):
-        return "baseline"
-    if re.search(r"目标|规划值|预期值|计划值|期末", c):
-        return "target"
-    if re.search(r"指标|名称|项目|内容", c):
-        return "name"
-    return "value"
+    return next((role for match, pattern, role in _ROLES if match(pattern, c)), "value")
 
 
 def _value(cell: str) -> str | None:

@@ -19,6 +19,7 @@ from db.queries import meetings as q
 from duban.access import Actor, require_office
 from duban.rules import status as rules
 from duban.rules.instances import describe
+from duban.rules.names import written_name
 from duban.services.textinput import printable
 
 EXCERPT = 80
@@ -261,13 +262,18 @@ def _assessment(db: sqlite_utils.Database, actor: Actor, start: str, end: str, t
 
 # ---------------------------------------------------------------- Word
 
-def _font(run, east_asia: str, size: float | None = None, bold: bool | None = None, latin: str = "Times New Roman"):
-    run.font.name = latin
-    rpr = run._element.get_or_add_rPr()
+def _rfonts(rpr):
+    """The run properties' font element, added when missing, so the Chinese font can be named in it."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
+    return fonts
+
+
+def _font(run, east_asia: str, size: float | None = None, bold: bool | None = None, latin: str = "Times New Roman"):
+    run.font.name = latin
+    fonts = _rfonts(run._element.get_or_add_rPr())
     fonts.set(qn("w:eastAsia"), east_asia)
     fonts.set(qn("w:ascii"), latin)
     fonts.set(qn("w:hAnsi"), latin)
@@ -282,12 +288,7 @@ def _style_fonts(doc: Document) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(14)
-    rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    fonts.set(qn("w:eastAsia"), BODY_FONT)
+    _rfonts(normal.element.get_or_add_rPr()).set(qn("w:eastAsia"), BODY_FONT)
     normal.paragraph_format.line_spacing = Pt(26)
     normal.paragraph_format.space_after = Pt(0)
 
@@ -327,12 +328,7 @@ def _table_styles(doc: Document) -> None:
         style.base_style = doc.styles["Normal"]
         style.font.size = Pt(10.5)
         style.font.name = "Times New Roman"
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            rpr.insert(0, fonts)
-        fonts.set(qn("w:eastAsia"), font)
+        _rfonts(style.element.get_or_add_rPr()).set(qn("w:eastAsia"), font)
         style.paragraph_format.first_line_indent = Pt(0)
         style.paragraph_format.line_spacing = Pt(16)
         style.paragraph_format.space_after = Pt(0)
@@ -413,7 +409,7 @@ def render_docx(data: dict) -> bytes:
            [2.6, 2.6, 2.6, 2.6, 2.6, 3.0])
 
     _heading(doc, "二、各单位推进情况")
-    rows = [[d["name"] if not _multi(data) else f"{d['jurisdiction'] or ''}{d['name']}", d["led"], d["shared"],
+    rows = [[d["name"] if not _multi(data) else written_name(d['jurisdiction'], d['name']), d["led"], d["shared"],
              d["closed"], d["overdue"], rate_text(d["on_time_rate"]), d["last_report"] or "暂无报送"]
             for d in data["departments"]]
     _table(doc, ["单位", "牵头任务", "配合任务", "已销号", "逾期", "按时完成率", "最近报送"], rows,

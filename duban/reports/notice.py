@@ -20,6 +20,7 @@ from db.queries import reminders as q
 from duban.access import SYSTEM, Actor, require_department, require_office
 from duban.errors import InputError, NotFound
 from duban.reminders.workdays import add_workdays
+from duban.rules.names import written_name
 from duban.rules.status import DEFAULT_BEHIND_TOLERANCE, DEFAULT_WARN_DAYS
 from duban.services.textinput import printable
 
@@ -135,7 +136,7 @@ def create_notice(db: sqlite_utils.Database, actor: Actor, department_id: int, t
     word, title = WORDS[worst]
     reply_by = add_workdays(today, _int_setting(db, "notice_reply_days", DEFAULT_REPLY_DAYS))
     office = q.setting(db, "office_name") or "领导小组办公室"
-    unit = f"{dept['jurisdiction']}{dept['name']}" if dept.get("jurisdiction") else dept["name"]
+    unit = written_name(dept.get("jurisdiction"), dept["name"])
     with transaction(db):
         seq = q.next_notice_seq(db, word, today.year)
         number = f"{word}〔{today.year}〕第{seq}号"

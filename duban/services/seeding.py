@@ -24,6 +24,7 @@ from duban import clock
 from duban.access import SYSTEM
 from duban.errors import InputError
 from duban.rules import status as rules
+from duban.rules.names import written_name
 from duban.services import departments as dept_s
 from duban.services import plans as plan_s
 from duban.services import tasks as task_s
@@ -195,7 +196,7 @@ def _accounts(db: sqlite_utils.Database) -> dict[str, int]:
         display, email = acc.get("display_name"), None
         if deps:
             dept = dept_q.get(db, deps[0])
-            display = display or f"{acc['jurisdiction']}{dept['name']} {dept['liaison_name'] or ''}".strip()
+            display = display or f"{written_name(acc['jurisdiction'], dept['name'])} {dept['liaison_name'] or ''}".strip()
             email = dept["liaison_email"]
         out[acc["username"]] = user_s.create_user(db, SYSTEM, acc["username"], spec["password"], acc["role"],
                                                   deps or None, display, email, is_demo=True)

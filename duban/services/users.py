@@ -92,13 +92,19 @@ def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, p
     return user_id
 
 
+def _account(db: sqlite_utils.Database, username: str) -> dict:
+    """The account of this user name, or a clear error when there is none."""
+    row = q.by_username(db, username)
+    if not row:
+        raise InputError(f"没有用户名为“{username}”的账号。")
+    return row
+
+
 def change_password(db: sqlite_utils.Database, actor: Actor, username: str, password: str) -> None:
     """Set a new password: the office for anyone, a user for themself."""
     _check_password(password)
     with transaction(db):
-        row = q.by_username(db, username)
-        if not row:
-            raise InputError(f"没有用户名为“{username}”的账号。")
+        row = _account(db, username)
         if actor.user_id != row["id"]:
             require_office(actor)
         q.set_password_hash(db, row["id"], hash_password(password))
@@ -109,9 +115,7 @@ def set_active(db: sqlite_utils.Database, actor: Actor, username: str, active: b
     """Disable an account (it can no longer log in; its reports stay) or enable it again; office only."""
     require_office(actor)
     with transaction(db):
-        row = q.by_username(db, username)
-        if not row:
-            raise InputError(f"没有用户名为“{username}”的账号。")
+        row = _account(db, username)
         if not active and row["id"] == actor.user_id:
             raise InputError("不能停用自己正在使用的账号。")
         q.set_active(db, row["id"], active)
