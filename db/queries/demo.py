@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from db.queries.sql import marks
+
 
 def insert_report(db: sqlite_utils.Database, row: dict) -> int:
     """One demo report (is_demo=1) with its own creation and review timestamps."""
@@ -13,7 +15,7 @@ def insert_report(db: sqlite_utils.Database, row: dict) -> int:
         row = dict(row, reported_on=(row.get("created_at") or "")[:10] or None)
         cols.append("reported_on")
     return db.conn.execute(
-        f"INSERT INTO reports ({', '.join(cols)}, is_demo) VALUES ({', '.join('?' for _ in cols)}, 1)",
+        f"INSERT INTO reports ({', '.join(cols)}, is_demo) VALUES ({marks(cols)}, 1)",
         [row.get(c) for c in cols]).lastrowid
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from db.queries.sql import marks
+
 _COLUMNS = ("d.id, d.name, d.jurisdiction_id, j.name AS jurisdiction, d.liaison_name, d.liaison_phone, "
             "d.liaison_email")
 
@@ -50,17 +52,17 @@ def jurisdiction_ids(db: sqlite_utils.Database, department_ids: list[int]) -> se
     """The jurisdictions these departments belong to."""
     if not department_ids:
         return set()
-    marks = ",".join("?" for _ in department_ids)
+    in_list = marks(department_ids)
     return {r[0] for r in db.conn.execute(
-        f"SELECT DISTINCT jurisdiction_id FROM departments WHERE id IN ({marks}) AND jurisdiction_id IS NOT NULL",
+        f"SELECT DISTINCT jurisdiction_id FROM departments WHERE id IN ({in_list}) AND jurisdiction_id IS NOT NULL",
         list(department_ids))}
 
 
 def existing_ids(db: sqlite_utils.Database, ids: list[int]) -> set[int]:
     if not ids:
         return set()
-    marks = ",".join("?" for _ in ids)
-    return {r[0] for r in db.conn.execute(f"SELECT id FROM departments WHERE id IN ({marks})", list(ids))}
+    in_list = marks(ids)
+    return {r[0] for r in db.conn.execute(f"SELECT id FROM departments WHERE id IN ({in_list})", list(ids))}
 
 
 def list_all(db: sqlite_utils.Database, jurisdiction_id: int | None = None) -> list[dict]:

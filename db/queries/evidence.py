@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from db.queries.sql import marks
+
 
 def insert(db: sqlite_utils.Database, report_id: int, filename: str, sha256: str, size: int, mime: str) -> int:
     cur = db.conn.execute("INSERT INTO evidence (report_id, filename, sha256, size, mime) VALUES (?,?,?,?,?)",
@@ -14,10 +16,10 @@ def for_reports(db: sqlite_utils.Database, report_ids: list[int]) -> list[dict]:
     """The files of these reports, in the order they were attached."""
     if not report_ids:
         return []
-    marks = ",".join("?" * len(report_ids))
+    in_list = marks(report_ids)
     return [dict(r) for r in db.conn.execute(
         f"SELECT id, report_id, filename, sha256, size, mime, created_at FROM evidence "
-        f"WHERE report_id IN ({marks}) ORDER BY id", list(report_ids))]
+        f"WHERE report_id IN ({in_list}) ORDER BY id", list(report_ids))]
 
 
 def item(db: sqlite_utils.Database, evidence_id: int) -> dict | None:

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from db.queries.sql import marks
+
 FIELDS = ["table_name", "category", "number", "name", "measure_unit", "baseline", "baseline_year", "target",
           "target_year", "comparison", "nature"]
 
@@ -19,7 +21,7 @@ LEFT JOIN jurisdictions j ON j.id = p.jurisdiction_id
 
 def _in(column: str, ids: Iterable[int]) -> tuple[str, list]:
     ids = list(ids)
-    return f"{column} IN ({','.join('?' * len(ids))})" if ids else "0", ids
+    return f"{column} IN ({marks(ids)})" if ids else "0", ids
 
 
 def rows(db: sqlite_utils.Database, *, plan_id: int | None = None, category: str | None = None,
@@ -154,7 +156,7 @@ def audit_rows(db: sqlite_utils.Database, indicator_ids: Iterable[int], actions:
     actions = list(actions)
     return [dict(r) for r in db.conn.execute(
         f"SELECT id, action, entity_id, detail FROM audit_log WHERE entity = 'indicator' AND {clause} "
-        f"AND action IN ({','.join('?' * len(actions))}) ORDER BY id", [*ids, *actions])]
+        f"AND action IN ({marks(actions)}) ORDER BY id", [*ids, *actions])]
 
 
 def department_names(db: sqlite_utils.Database, department_ids: Iterable[int]) -> dict[int, str]:

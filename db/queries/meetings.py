@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from db.queries.sql import marks
+
 
 def _rows(db: sqlite_utils.Database, sql: str, params: list | tuple | dict = ()) -> list[dict]:
     return [dict(r) for r in db.conn.execute(sql, params)]
@@ -14,7 +16,8 @@ def _one(db: sqlite_utils.Database, sql: str, params: list | tuple | dict = ()) 
 
 
 def _marks(values) -> str:
-    return ",".join("?" * len(values)) or "NULL"
+    """An IN list that is never empty: no values match nothing."""
+    return marks(values) or "NULL"
 
 
 # ---------------------------------------------------------------- meetings

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from db.queries.sql import marks
+
 
 def insert(db: sqlite_utils.Database, user_id: int | None, department_id: int | None, kind: str, title: str,
            body: str | None, link: str | None = None) -> int:
@@ -16,7 +18,7 @@ def _mine(department_ids: list[int]) -> tuple[str, list]:
     """Rows addressed to the user, or to one of their departments without a named user."""
     where = "user_id = ?"
     if department_ids:
-        where = f"({where} OR (user_id IS NULL AND department_id IN ({', '.join('?' * len(department_ids))})))"
+        where = f"({where} OR (user_id IS NULL AND department_id IN ({marks(department_ids)})))"
     return where, list(department_ids)
 
 
@@ -44,7 +46,7 @@ def mark_read(db: sqlite_utils.Database, user_id: int, department_ids: list[int]
     if ids is not None:
         if not ids:
             return 0
-        sql += f" AND id IN ({', '.join('?' * len(ids))})"
+        sql += f" AND id IN ({marks(ids)})"
         params += list(ids)
     return db.conn.execute(sql, params).rowcount
 

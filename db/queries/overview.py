@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from db.queries.sql import marks
+
 
 @dataclass(frozen=True)
 class TaskFilter:
@@ -274,7 +276,7 @@ def departments(db: sqlite_utils.Database, ids: list[int]) -> list[dict]:
     """Names and jurisdictions of the given departments."""
     if not ids:
         return []
-    marks = ", ".join("?" for _ in ids)
+    in_list = marks(ids)
     return [dict(r) for r in db.conn.execute(
         "SELECT d.id, d.name, j.name AS jurisdiction FROM departments d "
-        f"LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id WHERE d.id IN ({marks})", ids)]
+        f"LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id WHERE d.id IN ({in_list})", ids)]

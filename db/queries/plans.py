@@ -5,6 +5,8 @@ import json
 
 import sqlite_utils
 
+from db.queries.sql import marks
+
 
 def jurisdiction_by_name(db: sqlite_utils.Database, name: str) -> int | None:
     row = db.conn.execute("SELECT id FROM jurisdictions WHERE name=?", [name]).fetchone()
@@ -54,7 +56,7 @@ def get(db: sqlite_utils.Database, plan_id: int) -> dict | None:
 def insert(db: sqlite_utils.Database, **fields) -> int:
     cols = list(fields)
     return db.conn.execute(
-        f"INSERT INTO plans ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        f"INSERT INTO plans ({', '.join(cols)}) VALUES ({marks(cols)})",
         [fields[c] for c in cols]).lastrowid
 
 

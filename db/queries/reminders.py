@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from db.queries.sql import marks
+
 # ---- rules ---------------------------------------------------------------------------------------
 
 RULE_COLUMNS = ("kind", "days", "to_co", "copy_office", "channels", "active", "note")
@@ -34,7 +36,7 @@ def rule_by_kind_days(db: sqlite_utils.Database, kind: str, days: int) -> dict |
 def insert_rule(db: sqlite_utils.Database, values: dict) -> int:
     cols = [c for c in RULE_COLUMNS if c in values]
     cur = db.conn.execute(
-        f"INSERT INTO reminder_rules ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        f"INSERT INTO reminder_rules ({', '.join(cols)}) VALUES ({marks(cols)})",
         [values[c] for c in cols])
     return cur.lastrowid
 
@@ -93,7 +95,7 @@ def open_instances_between(db: sqlite_utils.Database, first_due: str, last_due: 
     """
     params: list = [first_due, last_due]
     if department_ids is not None:
-        sql += f" AND u.department_id IN ({', '.join('?' * len(department_ids))})"
+        sql += f" AND u.department_id IN ({marks(department_ids)})"
         params += list(department_ids)
     sql += " ORDER BY i.due, t.plan_id, t.seq, t.id, u.position"
     return [dict(r) for r in db.conn.execute(sql, params)]
@@ -136,7 +138,7 @@ def department_users(db: sqlite_utils.Database, department_ids: list[int]) -> li
     rows = db.conn.execute(f"""
         SELECT u.id, u.username, u.display_name, u.email, u.role, ud.department_id
         FROM user_departments ud JOIN users u ON u.id = ud.user_id
-        WHERE ud.department_id IN ({', '.join('?' * len(department_ids))}) AND u.active = 1
+        WHERE ud.department_id IN ({marks(department_ids)}) AND u.active = 1
         ORDER BY u.id""", list(department_ids))
     return [dict(r) for r in rows]
 
@@ -211,7 +213,7 @@ def outbox_for(db: sqlite_utils.Database, kind: str, channel: str, recipient: st
 
 def insert_outbox(db: sqlite_utils.Database, values: dict) -> int:
     cols = list(values)
-    cur = db.conn.execute(f"INSERT INTO outbox ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+    cur = db.conn.execute(f"INSERT INTO outbox ({', '.join(cols)}) VALUES ({marks(cols)})",
                           [values[c] for c in cols])
     return cur.lastrowid
 
@@ -274,7 +276,7 @@ def recent_outbox(db: sqlite_utils.Database, status: str | None = None, limit: i
              LEFT JOIN webhooks w ON o.channel = 'webhook' AND o.recipient = 'webhook:' || w.id"""
     params: list = []
     if status:
-        sql += " WHERE o.status IN (" + ", ".join("?" * len(status.split(","))) + ")"
+        sql += " WHERE o.status IN (" + marks(status.split(",")) + ")"
         params += status.split(",")
     sql += " ORDER BY o.id DESC LIMIT ?"
     return [dict(r) for r in db.conn.execute(sql, params + [limit])]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from db.queries.sql import marks
+
 REPORT_COLUMNS = """
     r.*, d.name AS department_name, j.name AS jurisdiction, u.username, u.display_name,
     rv.username AS reviewer, t.title AS task_title, t.number AS task_number, t.plan_id, t.status AS task_status,
@@ -24,10 +26,6 @@ REPORT_JOINS = """
 
 def _rows(db: sqlite_utils.Database, sql: str, params: list | tuple = ()) -> list[dict]:
     return [dict(r) for r in db.conn.execute(sql, params)]
-
-
-def _placeholders(values: list | tuple | set | frozenset) -> str:
-    return ",".join("?" * len(values))
 
 
 def task(db: sqlite_utils.Database, task_id: int) -> dict | None:
@@ -58,7 +56,7 @@ def instances_for_tasks(db: sqlite_utils.Database, task_ids: list[int]) -> list[
     if not task_ids:
         return []
     return _rows(db, f"SELECT id, task_id, due, period_label, state FROM instances "
-                     f"WHERE task_id IN ({_placeholders(task_ids)}) ORDER BY due, id", task_ids)
+                     f"WHERE task_id IN ({marks(task_ids)}) ORDER BY due, id", task_ids)
 
 
 def instance(db: sqlite_utils.Database, instance_id: int) -> dict | None:
@@ -106,7 +104,7 @@ def reports_for_task(db: sqlite_utils.Database, task_id: int, department_ids: li
     sql = f"SELECT {REPORT_COLUMNS} {REPORT_JOINS} WHERE r.task_id=?"
     params: list = [task_id]
     if department_ids is not None:
-        sql += f" AND r.department_id IN ({_placeholders(department_ids) or 'NULL'})"
+        sql += f" AND r.department_id IN ({marks(department_ids) or 'NULL'})"
         params += list(department_ids)
     return _rows(db, sql + " ORDER BY r.id DESC", params)
 
@@ -125,7 +123,7 @@ def latest_lead_reports(db: sqlite_utils.Database, task_ids: list[int]) -> dict[
     rows = _rows(db, f"SELECT r.task_id, r.id, r.claimed_status, r.percent, r.review_state, r.reported_on "
                      f"FROM reports r WHERE r.id IN (SELECT max(r2.id) FROM reports r2 JOIN task_units tu "
                      f"ON tu.task_id = r2.task_id AND tu.department_id = r2.department_id AND tu.role = 'lead' "
-                     f"WHERE r2.task_id IN ({_placeholders(task_ids)}) GROUP BY r2.task_id)", task_ids)
+                     f"WHERE r2.task_id IN ({marks(task_ids)}) GROUP BY r2.task_id)", task_ids)
     return {r["task_id"]: r for r in rows}
 
 
@@ -148,6 +146,6 @@ def returned_to_departments(db: sqlite_utils.Database, department_ids: list[int]
     return _rows(db,
                  f"SELECT {REPORT_COLUMNS}, EXISTS (SELECT 1 FROM reports later WHERE later.task_id = r.task_id "
                  f"AND later.department_id = r.department_id AND later.id > r.id) AS answered "
-                 f"{REPORT_JOINS} WHERE r.review_state='已退回' AND r.department_id IN ({_placeholders(department_ids)}) "
+                 f"{REPORT_JOINS} WHERE r.review_state='已退回' AND r.department_id IN ({marks(department_ids)}) "
                  f"ORDER BY r.reviewed_at DESC, r.id DESC", list(department_ids))
 

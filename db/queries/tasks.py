@@ -5,13 +5,14 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from db.queries.sql import marks
 from db.queries.visibility import of_departments
 
 
 def insert(db: sqlite_utils.Database, **fields) -> int:
     cols = list(fields)
     return db.conn.execute(
-        f"INSERT INTO tasks ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        f"INSERT INTO tasks ({', '.join(cols)}) VALUES ({marks(cols)})",
         [fields[c] for c in cols]).lastrowid
 
 
@@ -113,7 +114,7 @@ def _where(filters: dict, args: list) -> str:
         cond.append("j.name=?")
         args.append(filters["jurisdiction"])
     if filters.get("statuses"):
-        cond.append(f"t.status IN ({','.join('?' * len(filters['statuses']))})")
+        cond.append(f"t.status IN ({marks(filters['statuses'])})")
         args.extend(filters["statuses"])
     if filters.get("source"):
         cond.append("t.source=?")
@@ -123,7 +124,7 @@ def _where(filters: dict, args: list) -> str:
         args.append(filters["meeting_id"])
     if filters.get("task_ids") is not None:
         ids = list(filters["task_ids"]) or [-1]
-        cond.append(f"t.id IN ({','.join('?' * len(ids))})")
+        cond.append(f"t.id IN ({marks(ids)})")
         args.extend(ids)
     if filters.get("q"):
         like = f"%{filters['q']}%"
@@ -154,7 +155,7 @@ def listing(db: sqlite_utils.Database, filters: dict) -> tuple[list[tuple], dict
         ids = [r[0] for r in rows]
         unit_rows = cur.execute(
             "SELECT tu.task_id, tu.department_id, tu.role, d.name, d.jurisdiction_id FROM task_units tu "
-            f"JOIN departments d ON d.id=tu.department_id WHERE tu.task_id IN ({','.join('?' * len(ids))}) "
+            f"JOIN departments d ON d.id=tu.department_id WHERE tu.task_id IN ({marks(ids)}) "
             "ORDER BY tu.task_id, tu.role DESC, tu.position", ids).fetchall()
     units: dict[int, list[tuple]] = {}
     for task_id, dep, role, name, jur in unit_rows:
