@@ -8,29 +8,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from duban.extract.document_rules import strip_rule_notes
 from duban.extract.normalize import split_top
 from duban.extract.units import is_department_like, level_prefix, split_names, split_roles
+from duban.extract.vocabulary import (
+    ALL_LABELS,
+    CLAUSE_TIME_MARKS,
+    CO_LABELS,
+    LABEL_QUALIFIERS,
+    LEAD_LABELS,
+    OTHER_FIELD_LABELS,
+    RESPONSIBLE_LABELS,
+    ROLE_TAILS,
+    TIME_LABELS,
+    alternation,
+)
 
-_LABEL_WORDS = (
-    r"牵头单位|牵头部门|主责单位|主责部门|主办单位|责任单位|责任部门|责任主体|负责单位|实施单位|落实单位|"
-    r"配合单位|配合部门|协办单位|协同单位|参与单位|协助单位|协作单位|"
-    r"完成时限|完成时间|时间节点|时限要求|时间要求|进度要求|完成期限"
-)
-_LABEL = re.compile(rf"(?:主要|具体|其他)?({_LABEL_WORDS})\s*(?::|\s)\s*")
-_BRACKET_LABEL = re.compile(rf"\(\s*(?:主要|具体|其他)?(?:{_LABEL_WORDS})\s*\)")
-_LEAD_LABELS = ("牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位")
-_CO_LABELS = ("配合单位", "配合部门", "协办单位", "协同单位", "参与单位", "协助单位", "协作单位")
-_TIME_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "时间要求", "进度要求", "完成期限")
-_UNLABELLED_END = re.compile(
-    r"(按职责分工负责|按职责分工落实|按职能分工负责|按职责负责|按职责落实|分工负责|负责落实|共同负责|牵头负责|负责|牵头|配合|落实|"
-    r"参与|协助|协同)$"
-)
+_LABEL_WORDS = alternation(ALL_LABELS)
+_QUALIFIER = alternation(LABEL_QUALIFIERS)
+_LABEL = re.compile(rf"(?:{_QUALIFIER})?({_LABEL_WORDS})\s*(?::|\s)\s*")
+_BRACKET_LABEL = re.compile(rf"\(\s*(?:{_QUALIFIER})?(?:{_LABEL_WORDS})\s*\)")
+_UNLABELLED_END = re.compile(rf"({alternation(ROLE_TAILS)})$")
 _TRAILING_LABELLED = re.compile(
-    r"(?:^|(?<=[。;!?]))\s*((?:主要|具体)?(?:牵头单位|牵头部门|主责单位|责任单位|责任部门|责任主体|负责单位)\s*(?::|\s)[^。]*?)[。;]?\s*$"
+    rf"(?:^|(?<=[。;!?]))\s*((?:{_QUALIFIER})?(?:{alternation(LEAD_LABELS + RESPONSIBLE_LABELS)})\s*(?::|\s)[^。]*?)[。;]?\s*$"
 )
-
-
-_TIME_WORDS = re.compile(r"(?:19|20)\d{2}年|年底|年末|月底|季度|半年|每年|每月|长期|持续|完成时限|前完成")
+_TIME_WORDS = re.compile(rf"(?:19|20)\d{{2}}年|{alternation(CLAUSE_TIME_MARKS)}")
 
 
 @dataclass
@@ -105,7 +107,7 @@ _LEAD_NOTE = re.compile(r"\(([^()]{2,60}?)(?:为|是|作为)牵头(?:单位|部�
 
 def parse_clause(body: str) -> Clause | None:
     """Read a clause's lead, units and time limit; None when the text is not a responsibility clause."""
-    body = body.strip()
+    body = strip_rule_notes(body.strip())
     if not body or "。" in body.rstrip("。") or len(body) > 400:
         return None
     note = _LEAD_NOTE.search(body)
@@ -155,17 +157,19 @@ def parse_unit_list(body: str) -> Clause | None:
 def _labelled(body: str, labels: list[re.Match]) -> Clause | None:
     pairs: list[tuple[str, str]] = []
     time_text = []
-    has_lead_label = any(m.group(1) in _LEAD_LABELS for m in labels)
+    has_lead_label = any(m.group(1) in LEAD_LABELS for m in labels)
     for k, m in enumerate(labels):
         end = labels[k + 1].start() if k + 1 < len(labels) else len(body)
         content = re.sub(r"^[:\s]+|[;,。\s]+$", "", body[m.end():end])
         label = m.group(1)
-        if label in _TIME_LABELS:
+        if label in TIME_LABELS:
             time_text.append(content)
-        elif label in _LEAD_LABELS:
-            pairs.extend((n, "lead") for n in split_names(content))
-        elif label in _CO_LABELS:
-            pairs.extend((n, "co") for n in split_names(content))
+        elif label in OTHER_FIELD_LABELS:
+            continue
+        elif label in LEAD_LABELS:
+            pairs.extend((n, "lead") for n, _ in split_roles(content))
+        elif label in CO_LABELS:
+            pairs.extend((n, "co") for n, _ in split_roles(content))
         else:
             roles = split_roles(content)
             pairs.extend((n, r if not has_lead_label else ("lead" if r == "lead" else "co")) for n, r in roles)

@@ -108,8 +108,14 @@ def _clause_piece(p: Paragraph) -> Piece:
 
 
 def _item_task(node: Node, path: list[str]) -> RawTask:
-    clause = next(c for p in _all_paragraphs(node) for c in p.clauses)
-    pieces = [_clause_piece(p) for p in _all_paragraphs(node)]
+    paragraphs = _all_paragraphs(node)
+    at = next(k for k, p in enumerate(paragraphs) if p.clauses)
+    clause = paragraphs[at].clauses[0]
+    if _heading_clause(node) is None:
+        # a clause that closes the item's text ends the task: what follows it (a closing notice, the
+        # signature and date) belongs to no task
+        paragraphs = paragraphs[:at + 1]
+    pieces = [_clause_piece(p) for p in paragraphs]
     title = node.title
     if not title:
         body = [p for p in node.paragraphs() if not p.heading_line]

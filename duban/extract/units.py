@@ -11,28 +11,39 @@ from functools import lru_cache
 from pathlib import Path
 
 from duban.extract.normalize import split_top, unit_form
+from duban.extract.vocabulary import (
+    DEPARTMENT_ENDINGS,
+    ETC_TAIL,
+    LEAD_ROLE_WORDS,
+    LEVEL_CHARS,
+    NAME_JOINS,
+    NOBODY_NAMES,
+    NOT_LEVEL_WORDS,
+    PRINCIPAL_JOINS,
+    PROPER_NAME_ENDINGS,
+    REGION_WORDS,
+    ROLE_TAILS,
+    UNIT_ENDINGS,
+    alternation,
+)
 
 ALIAS_FILE = Path(__file__).resolve().parents[2] / "seed" / "department_aliases.json"
 
-_ROLE_WORDS = re.compile(
-    r"(按职责分工负责|按职责分工落实|按职能分工负责|按职责负责|按职责落实|分工负责|负责落实|共同负责|牵头负责|配合落实|协同配合|"
-    r"牵头|负责|配合|参与|协助|协同|落实)(?!单位|部门)"
-)
+_ROLE_WORDS = re.compile(rf"({alternation(ROLE_TAILS + PRINCIPAL_JOINS)})(?!单位|部门)")
+_ROLE_TAIL_END = re.compile(rf"(?:{alternation(ROLE_TAILS)})$")
 _LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|主责)\)|为牵头单位|作为牵头单位")
-_TAIL_ETC = re.compile(r"等(?:相关|有关|其他|其它)?(?:部门|单位|机构|成员单位|职能部门)?$")
-_LEADING_JUNK = re.compile(r"^(?:由|请|会同|分别由|和|及|与|以及|并|、|,|;|\s)+")
-_ADMIN_ONLY = re.compile(r"^各?(?:[省市县区旗盟州乡镇]|街道|开发区|、)+$")
-_UNIT_END = re.compile(
-    r"(局|委|办|部|院|会|厅|室|中心|政府|管委|队|行|公司|联|社|站|所|处|馆|司|集团|办公室|部门|单位|街道|乡镇|"
-    r"\(街道\)|\(市\)|\(区\)|协会|法院|检察院|团|军分区|组|园区|片区|机构|小组|支行|分行)$"
-)
-_DEPARTMENT_END = re.compile(
-    r"(局|委|办|部|厅|室|中心|政府|管委会?|队|联|办公室|部门|单位|街道|乡镇|\(街道\)|院|行|会|社|所|站|处|馆|公司)$"
-)
-_LEVEL_CHARS = re.compile(r"[省市县区旗盟州乡镇]")
+_TAIL_ETC = re.compile(ETC_TAIL)
+_LEADING_JUNK = re.compile(rf"^(?:由|请|分别由|{alternation(NAME_JOINS)}|并|、|,|;|\s)+")
+_ADMIN_ONLY = re.compile(rf"^各?(?:[{LEVEL_CHARS}]|街道|开发区|、)+$")
+_UNIT_END = re.compile(rf"(?:{alternation(UNIT_ENDINGS)})$")
+_DEPARTMENT_END = re.compile(rf"(?:{alternation(DEPARTMENT_ENDINGS)})$")
+_PROPER_END = re.compile(rf"(?:{alternation(PROPER_NAME_ENDINGS)})$")
+_REGION = re.compile(alternation(REGION_WORDS))
+_LEVEL_CHARS = re.compile(f"[{LEVEL_CHARS}]")
 _GOVERNMENT_GROUP = re.compile(r"^(?:区县|县区|县\(市|县市|旗县|乡镇|街道|县|区|市|旗)[^、]*(?:政府|管委会|办事处)$")
-_NOT_LEVEL_WORDS = re.compile(r"市场|城乡|乡村|区域|县域|市政|市容|社区")
-_CONJUNCTION = re.compile(r"(以及|会同|和|及|与)")
+_NOT_LEVEL_WORDS = re.compile(alternation(NOT_LEVEL_WORDS))
+_CONJUNCTION = re.compile(f"({alternation(NAME_JOINS)})")
+_ALWAYS_SPLIT = {"以及", "等和", "等及"}
 
 
 @dataclass
@@ -97,6 +108,8 @@ def _needs_prefix(name: str, place_stems: tuple[str, ...]) -> bool:
         return False
     if any(name.startswith(s) for s in rules.whole_starts) or any(s in name for s in rules.whole_contains):
         return False
+    if _PROPER_END.search(name) or _REGION.search(name):
+        return False
     if _LEVEL_CHARS.search(_NOT_LEVEL_WORDS.sub("", name)):
         return False
     return not any(stem and stem in name for stem in place_stems)
@@ -127,6 +140,8 @@ def clean_name(name: str) -> str:
     name = unit_form(name)
     name = _LEADING_JUNK.sub("", name)
     name = re.sub(r"[、,;:。\s]+$", "", name)
+    while _ROLE_TAIL_END.search(name) and len(_ROLE_TAIL_END.sub("", name)) >= 2:
+        name = _ROLE_TAIL_END.sub("", name)  # "市民政局按职责分工负责": the role is not part of the name
     stripped = _TAIL_ETC.sub("", name)
     if stripped and stripped != name and len(stripped) >= 2:
         name = stripped
@@ -155,7 +170,7 @@ def _split_conjunctions(frag: str) -> list[str]:
     frag = frag.strip()
     for m in _CONJUNCTION.finditer(frag):
         left, right = frag[:m.start()].strip(), frag[m.end():].strip()
-        if m.group(1) == "以及" and left and right:
+        if m.group(1) in _ALWAYS_SPLIT and left and right:
             return [left, *_split_conjunctions(right)]
         if is_unit_like(unit_form(left)) and (level_prefix(right) or right.startswith("各")) and is_unit_like(
                 unit_form(right.split("、")[0])):
@@ -164,15 +179,20 @@ def _split_conjunctions(frag: str) -> list[str]:
 
 
 def split_roles(text: str) -> list[tuple[str, str]]:
-    """Names with the role the words after them give: 'lead' before 牵头, otherwise 'co'."""
+    """Names with the role the words after them give: 'lead' before 牵头 or 会同, otherwise 'co'.
+
+    "A、B会同有关部门负责": A and B are the principals; a bare 有关部门 after 会同 names no one and is dropped."""
     text = _LEAD_MARK.sub("牵头,", text)
     out: list[tuple[str, str]] = []
     pos = 0
+    after_join = False
     for m in _ROLE_WORDS.finditer(text):
-        role = "lead" if "牵头" in m.group(1) else "co"
-        out.extend((n, role) for n in split_names(text[pos:m.start()]))
+        word = m.group(1)
+        role = "lead" if any(w in word for w in LEAD_ROLE_WORDS + PRINCIPAL_JOINS) else "co"
+        out.extend((n, role) for n in split_names(text[pos:m.start()]) if not (after_join and n in NOBODY_NAMES))
+        after_join = word in PRINCIPAL_JOINS
         pos = m.end()
-    out.extend((n, "co") for n in split_names(text[pos:]))
+    out.extend((n, "co") for n in split_names(text[pos:]) if not (after_join and n in NOBODY_NAMES))
     return out
 
 

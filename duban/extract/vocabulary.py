@@ -5,8 +5,95 @@ office's new wording is a change of data in one place. No topic word decides any
 """
 from __future__ import annotations
 
+import re
+
 # --- responsibility clauses, units, leads and document rules --------------------------------------
 
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first so a longer word wins over its prefix."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# Labels that open a field inside a clause or a line under a task ("牵头单位:", "责任单位:").
+LEAD_LABELS = ("牵头单位", "牵头部门", "主责单位", "主责部门", "主办单位")
+CO_LABELS = ("配合单位", "配合部门", "协办单位", "协办部门", "协同单位", "协同部门", "参与单位", "参与部门",
+             "协助单位", "协作单位")
+RESPONSIBLE_LABELS = ("责任单位", "责任部门", "负责单位", "负责部门", "责任主体", "实施单位", "落实单位", "承办单位")
+TIME_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "时间要求", "进度要求", "完成期限", "办结时限")
+# Fields a clause may carry that name neither a unit nor a time ("(负责部门:A;适用范围:…)").
+OTHER_FIELD_LABELS = ("适用范围", "实施范围", "工作内容", "主要内容", "具体内容", "任务内容", "工作目标", "预期成果",
+                      "考核方式", "考核指标", "工作要求", "备注", "说明")
+UNIT_LABELS = LEAD_LABELS + CO_LABELS + RESPONSIBLE_LABELS
+ALL_LABELS = UNIT_LABELS + TIME_LABELS + OTHER_FIELD_LABELS
+LABEL_QUALIFIERS = ("主要", "具体", "其他")
+
+# Role words written after names in an unlabelled clause ("A牵头,B、C按职责分工负责").
+ROLE_TAILS = ("按职责分工负责", "按职责分工落实", "按职能分工负责", "按职责负责", "按职责落实", "按职能负责",
+              "分别负责", "分工负责", "负责落实", "共同负责", "牵头负责", "配合落实", "协同配合", "依职责负责",
+              "牵头", "负责", "配合", "参与", "协助", "协同", "落实")
+LEAD_ROLE_WORDS = ("牵头", "主责")
+# "A会同B负责": the names before the word are the principals, the names after it take part.
+PRINCIPAL_JOINS = ("会同",)
+# Names that name no one when they follow a principal join ("A会同有关部门负责").
+NOBODY_NAMES = ("有关部门", "相关部门", "有关单位", "相关单位", "其他有关部门", "其他相关部门", "有关方面", "相关方面")
+# Words joining two names in a list ("A、B等和各省级人民政府", "A以及B").
+NAME_JOINS = ("等和", "等及", "以及", "会同", "和", "及", "与")
+# An open-ended tail after the last name ("市民政局等相关部门").
+ETC_TAIL = r"等(?:相关|有关|其他|其它)?(?:部门|单位|机构|成员单位|职能部门)?$"
+
+# How the names of offices end: any unit, and the stricter forms departments and governments take.
+UNIT_ENDINGS = ("局", "委", "办", "部", "院", "会", "厅", "室", "中心", "政府", "管委", "队", "行", "公司", "联", "社",
+                "站", "所", "处", "馆", "司", "署", "集团", "办公室", "部门", "单位", "街道", "乡镇", "(街道)", "(市)",
+                "(区)", "协会", "法院", "检察院", "团", "军分区", "组", "组委", "园区", "片区", "机构", "小组", "支行",
+                "分行", "企业", "管理办", "实验室", "大学", "学院", "医院")
+DEPARTMENT_ENDINGS = ("局", "委", "办", "部", "厅", "室", "中心", "政府", "管委", "管委会", "队", "联", "办公室", "部门",
+                      "单位", "街道", "乡镇", "(街道)", "院", "行", "会", "社", "所", "站", "处", "馆", "公司", "署",
+                      "集团", "组委")
+# Institutions and bodies that are proper names: a list's level prefix is never given to them.
+PROPER_NAME_ENDINGS = ("实验室", "大学", "学院", "医院", "研究院", "研究所", "集团", "公司", "银行", "基金会", "报社",
+                       "电视台", "出版社", "交易所", "管理办")
+# Region words that make a name a national system's branch ("民航华东管理局").
+REGION_WORDS = ("华东", "华北", "华南", "华中", "西南", "西北", "东北", "长三角", "珠三角")
+# Characters that mark an administrative level, and words in which they do not ("市场", "城乡").
+LEVEL_CHARS = "省市县区旗盟州乡镇"
+NOT_LEVEL_WORDS = ("市场", "城乡", "乡村", "区域", "县域", "市政", "市容", "社区")
+# Place-name endings (钦州市, 黄浦区, 恩施土家族苗族自治州).
+PLACE_SUFFIXES = ("自治州", "自治县", "自治旗", "市", "县", "区", "旗", "州", "盟")
+PROVINCE_SUFFIXES = ("省", "自治区")
+# How a national document is recognised by its issuer.
+NATIONAL_ISSUERS = ("国务院", "国务院办公厅", "中共中央", "中共中央办公厅", "全国人民代表大会常务委员会")
+
+# Document rules: "排在第一位的部门为牵头部门", "列第一位者为牵头单位,下同", "无牵头单位的,责任单位即为牵头单位".
+FIRST_POSITION = ("排在", "排列在", "列在", "位列", "列于", "排序", "列")
+FIRST_WORDS = ("第一位", "首位", "第一个", "最前面", "第一")
+SAME_BELOW = ("下同", "以下同", "后同")
+
+
 # --- time phrases and plan periods ----------------------------------------------------------------
+
+CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "〇": 0,
+             "零": 0}
+# Five-year plans and the year each ends.
+PLAN_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
+# Words saying a task goes on without an end: the task is ongoing and they set no deadline.
+ONGOING_WORDS = ("持续推进", "长期坚持", "长期推进", "长期实施", "长期开展", "持续开展", "常抓不懈")
+ONGOING_CELL_WORDS = ("长期", "持续", "长期坚持", "持续推进", "常态化", "长期推进", "持续实施", "长期执行", "每年持续推进")
+# Verbs that make "N年内" a deadline ("三年内完成"); without one it is how long something lasts ("两年之内…实行").
+COMPLETION_VERBS = ("完成", "实现", "建成", "达到", "形成", "覆盖", "消除", "到位", "建立", "出台", "制定", "落实",
+                    "解决", "全部", "全面", "基本", "初步", "力争", "确保", "取得", "见效", "推广", "提高", "提升",
+                    "降低", "新增", "改造", "清理", "整改", "验收", "投入使用", "建设")
+# Words after a year that make it a baseline or a name, not a deadline ("2020年完成值").
+YEAR_NOT_DEADLINE_AFTER = ("完成值", "基数", "基期", "现状", "数据", "以来", "起", "开始", "度", "年初", "初", "的基础",
+                           "水平", "同期", "相比", "比")
+# Words that read like a time but name a plan or a budget cycle ("三年滚动计划", "年度预算").
+TIME_NAME_TAILS = ("滚动计划", "行动计划", "提升计划", "规划", "计划")
+# Relative years that do set a date, and the offset from the reference year. Budget-cycle words (本年度,
+# 下一年度) are left out on purpose: they name a budget year, not when a task is due.
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "明年": 1, "次年": 1, "下一年": 1, "下年": 1, "后年": 2}
+# Time words that mark a trailing segment of an unlabelled clause as its time limit ("…负责,2025年底前").
+CLAUSE_TIME_MARKS = ("年底", "年末", "月底", "季度", "半年", "每年", "每月", "长期", "持续", "完成时限", "前完成")
+# Phrases of an issue date ("自印发之日起30日内").
+ISSUE_DAY_WORDS = ("印发之日", "发布之日", "公布之日", "施行之日", "出台之日", "下发之日")
+
 
 # --- tables and indicators --------------------------------------------------------------------------
