@@ -57,9 +57,19 @@ def _heading_clause(node: Node) -> Paragraph | None:
     return head if not re.sub(r"[\s。;,.]", "", after) else None
 
 
-def _walk(node: Node, path: list[str], out: list[RawTask]) -> None:
+def _part_styles(body: list) -> set[str]:
+    """The document's top-level heading styles used for parts: a heading of that style holds numbered items
+    with clauses (一、主要任务 (一)…(十)), so a sibling holding one clause-bearing paragraph is a part too."""
+    return {b.style for b in body if isinstance(b, Node) and b.style
+            and any(c.clause_count() for c in b.children())}
+
+
+def _walk(node: Node, path: list[str], out: list[RawTask], part: bool = False) -> None:
     head = _heading_clause(node) if node.label is not None else None
-    if node.label is not None and node.clause_count() == 1 and (not node.children() or head):
+    # a top-level part ("二、保障措施" beside "一、主要任务" with its numbered items) is not itself an item:
+    # its clause-bearing paragraphs are tasks of their own, with the part in their path
+    if node.label is not None and node.clause_count() == 1 and (not node.children() or head) \
+            and not (part and not head):
         out.append(_item_task(node, path))
         return
     inner = path + [node.heading] if node.label is not None else path
@@ -68,10 +78,11 @@ def _walk(node: Node, path: list[str], out: list[RawTask]) -> None:
                            [_clause_piece(head)]))
     pending: Paragraph | None = None
     body = node.body
+    parts = _part_styles(body) if node.label is None else set()
     for k, block in enumerate(body):
         if isinstance(block, Node):
             pending = None
-            _walk(block, inner, out)
+            _walk(block, inner, out, block.style in parts)
             continue
         if not isinstance(block, Paragraph):
             pending = None
@@ -111,9 +122,10 @@ def _item_task(node: Node, path: list[str]) -> RawTask:
     paragraphs = _all_paragraphs(node)
     at = next(k for k, p in enumerate(paragraphs) if p.clauses)
     clause = paragraphs[at].clauses[0]
-    if _heading_clause(node) is None:
-        # a clause that closes the item's text ends the task: what follows it (a closing notice, the
-        # signature and date) belongs to no task
+    head = _heading_clause(node)
+    if head is None or head.norm[:clause.start].rstrip().endswith(("。", "!", "?")):
+        # a clause that closes the item's text (or its sentence) ends the task: what follows it (a closing
+        # notice, the signature and date) belongs to no task; a clause on a bare heading leads the body under it
         paragraphs = paragraphs[:at + 1]
     pieces = [_clause_piece(p) for p in paragraphs]
     title = node.title

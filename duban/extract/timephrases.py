@@ -7,10 +7,25 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "〇": 0, "零": 0}
-_PLAN_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
+from duban.extract.vocabulary import (
+    CN_DIGITS,
+    COMPLETION_VERBS,
+    ISSUE_DAY_WORDS,
+    ONGOING_CELL_WORDS,
+    ONGOING_WORDS,
+    PLAN_END,
+    RELATIVE_YEARS,
+    YEAR_NOT_DEADLINE_AFTER,
+    alternation,
+)
+
+_CN_NUM = CN_DIGITS
+_PLAN_END = PLAN_END
+_PLAN_NAMES = "|".join(PLAN_END)
+_COMPLETION = re.compile(alternation(COMPLETION_VERBS))
+_CLAUSE_END = re.compile(r"[,;。:!?]")
 
 Y = r"(?P<y>(?:19|20)\d{2})\s*"
 M = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
@@ -18,7 +33,9 @@ D = r"(?P<d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一
 Q = r"(?P<q>[一二三四1-4])"
 TO = r"(?:到|至)?"
 BEFORE = r"(?:前|之前|以前|为止)?"
-_NOT_AFTER_YEAR = re.compile(r"^(?:完成值|基数|基期|现状|数据|以来|起|开始|度|年初|初|的基础|水平|同期|相比|比)")
+_NOT_AFTER_YEAR = re.compile(rf"^(?:{alternation(YEAR_NOT_DEADLINE_AFTER)})")
+_NUM = r"(?:\d{1,3}|[一二三四五六七八九十两]{1,3})"
+_REL_YEARS = alternation(RELATIVE_YEARS)
 
 
 def cn_int(s: str) -> int:
@@ -66,7 +83,7 @@ _RULES: list[tuple[str, str]] = [
     ("y_before", rf"{Y}年(?:前|之前|以前)"),
     ("y_to", rf"(?:到|至){Y}年(?:内)?"),
     ("y_bare", rf"(?<![\d年])(?<!截至)(?<!截止){Y}年(?:内)?(?=[,;]|(?:全面|基本|要|将|全市|全县|全区)?(?:完成|实现|建成|达到|开展|启动|出台|建立|投入|上线))"),
-    ("plan", "[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?P<tail>期间|期末|末期|时期|规划期内?|末)"),
+    ("plan", rf"[“\"]?(?P<plan>{_PLAN_NAMES})[”\"]?(?P<tail>期间|期末|末期|时期|规划期内?|末)"),
     ("yearly_m", rf"每年(?:的)?{M}月(?:份)?(?:{D}[日号]|(?P<part>底|末|上旬|中旬|下旬))?{BEFORE}"),
     ("yearly_end", r"每年(?:年底|年末|底|末)(?:前|之前)?"),
     ("yearly_half", r"每年(?:的)?(?P<h>上|下)半年(?:末)?(?:前)?"),
@@ -76,12 +93,14 @@ _RULES: list[tuple[str, str]] = [
     ("semiannual", rf"(?:每|按)半年(?:第(?P<hm>[一二三四五六1-6])个?月(?:{D}[日号])?{BEFORE})?|(?<![上下])半年[^,。;]{{0,6}}?一次"),
     ("monthly", rf"(?<![人户])每(?:个)?月(?:{D}[日号]|(?P<part>底|末))?{BEFORE}"),
     ("yearly", r"(?<![人户名])(?:每年度?|一年一次|年度一次)"),
-    ("rel", rf"(?<![\d一二两几每])(?P<rel>今年|本年度?|当年|明年|次年|后年|下一年度?|下年度?)(?:(?:的)?{M}月(?:{D}[日号]|(?P<part>底|末))?|年底|年末|底|末|(?P<h>上|下)半年|第?{Q}季度(?:末)?)?(?:前|之前|以前|内)?"),
-    ("rel_year_end", r"(?<![\d年每今明次本当后])(?:年底前|年底|年末前|年内)"),
+    ("rel", rf"(?<![\d一二两几每上])(?P<rel>{_REL_YEARS})(?!度)(?:(?:的)?{M}月(?:{D}[日号]|(?P<part>底|末))?|年底|年末|底|末|(?P<h>上|下)半年|第?{Q}季度(?:末)?)?(?:前|之前|以前|内)?"),
+    ("rel_year_end", r"(?<![\d年每今明次本当后一二三四五六七八九十两几多])(?:年底前|年底|年末前|年内)"),
+    ("rel_mid", r"(?<![\d年每今明次本当后一二三四五六七八九十两几多])年中(?:前|以前|之前)?(?!期|[心央国])"),
+    ("issue_days", rf"(?:自|从)?(?:本\w{{1,3}})?(?:{alternation(ISSUE_DAY_WORDS)})起\s*(?P<n>{_NUM})\s*(?P<u>个工作日|日|天|个月|年)(?:内|之内|以内)"),
     ("rel_half", r"(?<![\d年每今明次本当后])(?P<h>上|下)半年(?:前|内|末)?"),
     ("rel_q", rf"(?<![\d年每今明次本当后第一二三四])(?:第)?{Q}季度(?:末|底)?(?:前|内)?"),
     ("rel_md", rf"(?<![\d年每月个])(?<![一二三四五六七八九十]){M}月(?:{D}[日号]|(?P<part>底|末))(?:前|之前|以前)"),
-    ("within", r"(?<![\d年])(?P<n>[一二三四五六七八九十两]|\d{1,2})(?P<u>年|个月)(?:内|之内|以内)"),
+    ("within", r"(?<![\d年])(?:(?P<from>(?:19|20)\d{2})\s*年起\s*)?(?P<n>[一二三四五六七八九十两]|\d{1,2})\s*(?P<u>年|个月)(?:内|之内|以内)"),
     ("y_plain", rf"(?<![\d年较比自从与和及])(?<!截至)(?<!截止)(?<!早在){Y}年(?![\d底末前内初度份月季上下半起以之至到—\-~、(]|\s*[-—~至到])"),
 ]
 _NEEDS = {
@@ -89,11 +108,11 @@ _NEEDS = {
     "y_to": ("年",), "y_bare": ("年",), "plan": ("五",), "yearly_m": ("每年",), "yearly_end": ("每年",),
     "yearly_half": ("每年",), "yearly_q": ("每年",), "quarterly": ("季度",), "quarterly_once": ("季度",),
     "semiannual": ("半年",), "monthly": ("月",), "yearly": ("年",), "rel": ("年",), "rel_year_end": ("年",),
-    "rel_half": ("半年",), "rel_q": ("季度",), "rel_md": ("月",), "within": ("内",), "y_plain": ("年",),
+    "rel_half": ("半年",), "rel_mid": ("年中",), "issue_days": ("之日",), "rel_q": ("季度",), "rel_md": ("月",), "within": ("内",), "y_plain": ("年",),
 }
 RULES = [_Rule(name, re.compile(rx), i, _NEEDS[name]) for i, (name, rx) in enumerate(_RULES)]
-_ONGOING = re.compile(r"持续推进|长期坚持|长期推进|长期实施|长期开展|持续开展|常抓不懈")
-_ONGOING_CELL = re.compile(r"^(?:长期|持续|长期坚持|持续推进|常态化|长期推进|持续实施|长期执行|每年持续推进)")
+_ONGOING = re.compile(alternation(ONGOING_WORDS))
+_ONGOING_CELL = re.compile(rf"^(?:{alternation(ONGOING_CELL_WORDS)})")
 _GUILLEMETS = re.compile(r"《[^《》]*》")
 _ANY_TIME = re.compile(r"年|月|季度|五|内")
 
@@ -106,6 +125,11 @@ def is_ongoing(text: str) -> bool:
 def is_ongoing_cell(text: str) -> bool:
     """Whether a time-limit cell or field says 长期 / 持续推进 rather than a date."""
     return bool(_ONGOING_CELL.match(text.strip()))
+
+
+def _clause_end(norm: str, start: int) -> int:
+    m = _CLAUSE_END.search(norm, start)
+    return m.start() if m else len(norm)
 
 
 def _quarter_end(year: int, q: int) -> date:
@@ -250,9 +274,24 @@ def _resolve(name: str, m: re.Match, norm: str, ref: date | None, written: date 
         return {"kind": "recurring", "freq": "yearly", "month": 12, "day": 31}, _phrase_end(norm, end)
     if ref is None:
         return None, end
+    if name == "issue_days":
+        base = written or ref
+        n = cn_int(g["n"])
+        if n <= 0:
+            return None, end
+        if g["u"] in ("日", "天"):
+            return _once(base + timedelta(days=n)), end
+        if g["u"] == "个工作日":
+            return _once(base + timedelta(days=n + 2 * (n // 5) + 2)), end  # a working week is five days of seven
+        return _once(_add_months(base, n) if g["u"] == "个月" else _add_years(base, n)), end
+    if name == "within" and not _COMPLETION.search(norm[end:_clause_end(norm, end)]):
+        return None, end  # "在两年之内…实行": how long a measure lasts, not when work is due
+    if name == "within" and g.get("from"):
+        n = cn_int(g["n"])
+        if g["u"] == "年" and n > 0:
+            return _once(date(int(g["from"]) + n - 1, 12, 31)), end  # "2012年起5年内": the five years 2012–2016
     if name == "rel":
-        offset = {"今年": 0, "本年": 0, "本年度": 0, "当年": 0, "明年": 1, "次年": 1, "下一年": 1, "下一年度": 1,
-                  "下年": 1, "下年度": 1, "后年": 2}[g["rel"]]
+        offset = RELATIVE_YEARS[g["rel"]]
         y = ref.year + offset
         if g.get("m"):
             month = cn_int(g["m"])
@@ -266,6 +305,8 @@ def _resolve(name: str, m: re.Match, norm: str, ref: date | None, written: date 
         return _once(date(y, 12, 31)), end
     if name == "rel_year_end":
         return _once(date(ref.year, 12, 31)), end
+    if name == "rel_mid":
+        return _once(date(ref.year, 6, 30)), end
     if name == "rel_half":
         return _once(month_end(ref.year, 6 if g["h"] == "上" else 12)), end
     if name == "rel_q":

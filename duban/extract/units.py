@@ -16,6 +16,7 @@ from duban.extract.vocabulary import (
     ETC_TAIL,
     LEAD_ROLE_WORDS,
     LEVEL_CHARS,
+    LEVEL_WORDS,
     NAME_JOINS,
     NOBODY_NAMES,
     NOT_LEVEL_WORDS,
@@ -39,7 +40,7 @@ _UNIT_END = re.compile(rf"(?:{alternation(UNIT_ENDINGS)})$")
 _DEPARTMENT_END = re.compile(rf"(?:{alternation(DEPARTMENT_ENDINGS)})$")
 _PROPER_END = re.compile(rf"(?:{alternation(PROPER_NAME_ENDINGS)})$")
 _REGION = re.compile(alternation(REGION_WORDS))
-_LEVEL_CHARS = re.compile(f"[{LEVEL_CHARS}]")
+_LEVEL_CHARS = re.compile(f"[{LEVEL_CHARS}]|{alternation(LEVEL_WORDS)}")
 _GOVERNMENT_GROUP = re.compile(r"^(?:区县|县区|县\(市|县市|旗县|乡镇|街道|县|区|市|旗)[^、]*(?:政府|管委会|办事处)$")
 _NOT_LEVEL_WORDS = re.compile(alternation(NOT_LEVEL_WORDS))
 _CONJUNCTION = re.compile(f"({alternation(NAME_JOINS)})")

@@ -51,11 +51,12 @@ DEPARTMENT_ENDINGS = ("局", "委", "办", "部", "厅", "室", "中心", "政�
                       "集团", "组委")
 # Institutions and bodies that are proper names: a list's level prefix is never given to them.
 PROPER_NAME_ENDINGS = ("实验室", "大学", "学院", "医院", "研究院", "研究所", "集团", "公司", "银行", "基金会", "报社",
-                       "电视台", "出版社", "交易所", "管理办")
+                       "电视台", "出版社", "交易所")
 # Region words that make a name a national system's branch ("民航华东管理局").
 REGION_WORDS = ("华东", "华北", "华南", "华中", "西南", "西北", "东北", "长三角", "珠三角")
 # Characters that mark an administrative level, and words in which they do not ("市场", "城乡").
 LEVEL_CHARS = "省市县区旗盟州乡镇"
+LEVEL_WORDS = ("街道",)  # a name holding one of these names its own place ("某某街道管理办")
 NOT_LEVEL_WORDS = ("市场", "城乡", "乡村", "区域", "县域", "市政", "市容", "社区")
 # Place-name endings (钦州市, 黄浦区, 恩施土家族苗族自治州).
 PLACE_SUFFIXES = ("自治州", "自治县", "自治旗", "市", "县", "区", "旗", "州", "盟")
