@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from duban.extract.flags import drop_flag
 from duban.extract.normalize import half, split_top
 from duban.extract.units import restore_prefixes, split_names
 from duban.extract.vocabulary import FIRST_POSITION, FIRST_WORDS, SAME_BELOW, alternation
@@ -74,9 +75,11 @@ def apply_rules(tasks: list[dict], lines: list[int], rules: DocumentRules, stems
             if rules.first_is_lead is not None and rules.first_is_lead <= line:
                 task["lead"] = task["units"][:1]
                 task["lead_explicit"] = True
+                drop_flag(task, "lead_guessed")
             elif rules.responsible_is_lead is not None and rules.responsible_is_lead <= line:
                 task["lead"] = list(task["units"])
                 task["lead_explicit"] = True
+                drop_flag(task, "lead_guessed")
         for at, scope, names in rules.every_task_units:
             if scope in ("以下", "下列") and line <= at:
                 continue

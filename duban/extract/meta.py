@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from duban.extract.normalize import half
+from duban.extract.vocabulary import CN_DIGITS, NATIONAL_ISSUERS, PLACE_SUFFIXES, PROVINCE_SUFFIXES, alternation
 
-_SUFFIX = r"(?:自治州|自治县|自治旗|市|县|区|旗|州|盟)"
+_SUFFIX = rf"(?:{alternation(PLACE_SUFFIXES + PROVINCE_SUFFIXES)})"
 _PLACE = rf"[\u4e00-\u9fa5]{{2,6}}?{_SUFFIX}"
+_NATIONAL = re.compile(rf"^({alternation(NATIONAL_ISSUERS)})(?:关于|$)")
+_JOINT_NOTICE = re.compile(rf"^({_PLACE})[\u4e00-\u9fa5、]{{0,60}}?关于印发")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,14}\((?:19|20)\d{2}\)\s*\d{1,4}\s*号")
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _CN_DATE_LINE = re.compile(r"^\s*([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$")
@@ -25,10 +28,10 @@ _AGREED = re.compile(r"经(省|市|县|区|旗|州|盟)?(?:人民)?政府同意"
 _NOTE_LINE = re.compile(r"^\((?:此件|此文)[^()]{0,10}\)$")
 _SOURCE = re.compile(r"^(?:来源|信息来源|发布机构|发文机关)\s*[:：]\s*(\S+)$")
 _FREQ_PLACE = re.compile(r"([\u4e00-\u9fa5]{2})(市|县|旗|盟)")
-_BAD_STEM_CHARS = set("全我本各该地省县市区都超特大城一二三四五六七八九十每个两多等和与及或的在对为是有新老中小")
+_BAD_STEM_CHARS = set("全我本各该地省县市区都超特大城一二三四五六七八九十每个两多等和与及或的在对为是有新老中小辖")
 _GENERIC_START = set("全我本各该每其此两多")
 _GENERIC_STEMS = {"主城", "中心城", "城", "老城", "城乡", "县域", "市域"}
-_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT = {c: v for c, v in CN_DIGITS.items() if v < 10}
 
 
 @dataclass
@@ -40,11 +43,19 @@ class Meta:
     title: str | None
     doc_number: str | None
     published: date | None
+    place_read: bool = True
+
+    @property
+    def flags(self) -> list[dict]:
+        """Review notes on the metadata: the jurisdiction was guessed from the body, not read from title or issuer."""
+        if self.place_read:
+            return []
+        return [{"code": "place_guessed", "detail": self.jurisdiction or "未能识别辖区"}]
 
     @property
     def place_stems(self) -> tuple[str, ...]:
         """The jurisdiction's name without its level (钦州市 -> 钦州), used to tell whole names apart."""
-        if not self.jurisdiction:
+        if not self.jurisdiction or self.jurisdiction == "全国":
             return ()
         return (re.sub(rf"{_SUFFIX}$", "", self.jurisdiction),)
 
@@ -76,8 +87,25 @@ def read_meta(lines: list[str], header_end: int) -> Meta:
     head = norm[:max(header_end, 0)] or norm[:40]
     title = _title(lines, norm, header_end)
     fields = _field_lines(norm)
-    jurisdiction = _jurisdiction(fields, title)
-    return Meta(jurisdiction, _issuer(fields, jurisdiction), title, _doc_number(lines, norm, head), _published(fields))
+    national = _national_issuer(fields, title)
+    if national:
+        return Meta("全国", national, title, _doc_number(lines, norm, head), _published(fields))
+    jurisdiction, read = _jurisdiction(fields, title)
+    return Meta(jurisdiction, _issuer(fields, jurisdiction), title, _doc_number(lines, norm, head), _published(fields),
+                place_read=read)
+
+
+def _national_issuer(norm: list[str], title: str | None) -> str | None:
+    """国务院 / 国务院办公厅 when the title or a signature line names a national issuer."""
+    for text in ([half(title)] if title else []) + norm[:3]:
+        m = _NATIONAL.match(text)
+        if m:
+            return m.group(1)
+    for text in norm[-8:]:
+        m = _NATIONAL.match(text.strip())
+        if m and text.strip() == m.group(1):
+            return m.group(1)
+    return None
 
 
 def _field_lines(norm: list[str]) -> list[str]:
@@ -185,29 +213,30 @@ def _title(lines, norm, header_end) -> str | None:
     return None
 
 
-def _jurisdiction(norm: list[str], title: str | None) -> str | None:
+def _jurisdiction(norm: list[str], title: str | None) -> tuple[str | None, bool]:
+    """The plan's place and whether it was read from the title or an issuer (True) or guessed from the body."""
     if title:
         m = re.match(rf"^({_PLACE})", half(title))
         if m and _stem_ok(m.group(1), named=True):
-            return m.group(1)
+            return m.group(1), True
     for k, text in enumerate(norm):
         m = _ORG_LINE.match(text) or _SOURCE.match(text)
         if m:
             place = re.match(rf"^({_PLACE})(?:人民政府|政府)", m.group(1) if m.re is _SOURCE else text)
             if place and _stem_ok(place.group(1), named=True) and (m.re is _SOURCE or not _is_label_value(norm, k)):
-                return place.group(1)
+                return place.group(1), True
     for text in norm[:80]:
-        m = re.match(rf"^({_PLACE})(?:人民政府|政府)(?:办公室|办公厅)?关于", text)
-        if m and _stem_ok(m.group(1)):
-            return m.group(1)
+        m = re.match(rf"^({_PLACE})(?:人民政府|政府)(?:办公室|办公厅)?关于", text) or _JOINT_NOTICE.match(text)
+        if m and _stem_ok(m.group(1), named=True):
+            return m.group(1), True
     counts: Counter = Counter()
     for text in norm:
         for m in _FREQ_PLACE.finditer(text):
             if _stem_ok(m.group(0)):
                 counts[m.group(0)] += 1
     if counts:
-        return counts.most_common(1)[0][0]
-    return None
+        return counts.most_common(1)[0][0], False
+    return None, False
 
 
 def _stem_ok(place: str, named: bool = False) -> bool:

@@ -52,4 +52,5 @@ def extract_plan(text: str, source_name: str, reference_date: date | None = None
         "period": period,
         "tasks": tasks,
         "indicators": indicators,
+        "meta_flags": meta.flags,
     }

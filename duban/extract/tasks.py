@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from duban.extract.clauses import Clause
+from duban.extract.flags import task_flags
 from duban.extract.headings import detect, first_sentence_end, strip_end_punct
 from duban.extract.normalize import half
 from duban.extract.structure import Node, Paragraph
-from duban.extract.timephrases import deadlines_from_cell, find_deadlines, is_ongoing, is_ongoing_cell
+from duban.extract.timephrases import deadlines_from_cell, is_ongoing, is_ongoing_cell, read_times
 from duban.extract.units import restore_prefixes
 
 _BULLET = re.compile(r"^[\s—\-–●•·◆■□▲★☆*]+")
@@ -215,13 +216,16 @@ def finish_task(raw: RawTask, seq: int, stems: tuple[str, ...], reference: date 
     renamed = dict(zip(clause.units, units, strict=True))
     lead = [renamed.get(n, n) for n in clause.lead] if clause.lead_explicit else units[:1]
     deadlines: list[dict] = []
+    unread: list[str] = []
     texts = []
     for piece in raw.pieces:
         o, n = list(piece.orig), list(piece.norm)
         for s, e in piece.blanks:
             for k in range(max(0, s), min(len(n), e)):
                 o[k] = n[k] = " "
-        deadlines.extend(find_deadlines("".join(n), "".join(o), reference, written))
+        found, missed = read_times("".join(n), "".join(o), reference, written)
+        deadlines.extend(found)
+        unread.extend(missed)
         texts.append(piece.orig)
     if clause.time_text:
         in_text = [(d["phrase"], d.get("due"), d.get("freq")) for d in deadlines]
@@ -243,4 +247,5 @@ def finish_task(raw: RawTask, seq: int, stems: tuple[str, ...], reference: date 
         "deadlines": deadlines,
         "text": text,
         "ongoing": ongoing,
+        "flags": task_flags(clause.units, units, bool(clause.lead_explicit), unread),
     }

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from duban.extract.vocabulary import (
     CN_DIGITS,
     COMPLETION_VERBS,
+    DURATION_TAILS,
     ISSUE_DAY_WORDS,
     ONGOING_CELL_WORDS,
     ONGOING_WORDS,
@@ -154,8 +155,19 @@ def find_deadlines(norm: str, orig: str, reference: date | None, written: date |
 
     `reference` resolves relative phrases (今年, 三年内); `written` is the document's own date, before which a
     bare year ("2019年出台了…") tells a fact rather than sets a deadline."""
+    return read_times(norm, orig, reference, written)[0]
+
+
+_TIME_LOOKING = re.compile(r"\d{1,4}\s*(?:个月|年|月)")
+_DURATION_AFTER = re.compile(rf"^(?:{alternation(DURATION_TAILS)})")
+_BASELINE_BEFORE = re.compile(r"(?:截至|截止|早在|自|从|较|比|与|和)\s*$")
+
+
+def read_times(norm: str, orig: str, reference: date | None, written: date | None = None
+               ) -> tuple[list[dict], list[str]]:
+    """The deadlines a text sets, and the time-looking phrases (a digit with 年/月) no rule read either way."""
     if not _ANY_TIME.search(norm):
-        return []
+        return [], []
     blocked = [False] * len(norm)
     if "《" in norm:
         for m in _GUILLEMETS.finditer(norm):
@@ -179,6 +191,20 @@ def find_deadlines(norm: str, orig: str, reference: date | None, written: date |
         entry["phrase"] = orig[start:end].strip()
         out.append(entry)
         taken_until = m.end()
+    return out, _unread(norm, orig, candidates, blocked)
+
+
+def _unread(norm: str, orig: str, candidates: list, blocked: list[bool]) -> list[str]:
+    seen = [False] * len(norm)
+    for c in candidates:  # a rule matched here, whether it set a deadline or decided it was none
+        m = c[4]
+        seen[m.start():m.end()] = [True] * (m.end() - m.start())
+    out = []
+    for t in _TIME_LOOKING.finditer(norm):
+        if any(seen[t.start():t.end()]) or blocked[t.start()] or _BASELINE_BEFORE.search(norm[max(0, t.start() - 3):t.start()]) \
+                or _NOT_AFTER_YEAR.match(norm[t.end():t.end() + 4]) or _DURATION_AFTER.match(norm[t.end():t.end() + 3]):
+            continue
+        out.append(orig[t.start():_clause_end(norm, t.end())][:16].strip())
     return out
 
 

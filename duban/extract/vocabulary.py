@@ -45,13 +45,15 @@ ETC_TAIL = r"等(?:相关|有关|其他|其它)?(?:部门|单位|机构|成员�
 UNIT_ENDINGS = ("局", "委", "办", "部", "院", "会", "厅", "室", "中心", "政府", "管委", "队", "行", "公司", "联", "社",
                 "站", "所", "处", "馆", "司", "署", "集团", "办公室", "部门", "单位", "街道", "乡镇", "(街道)", "(市)",
                 "(区)", "协会", "法院", "检察院", "团", "军分区", "组", "组委", "园区", "片区", "机构", "小组", "支行",
-                "分行", "企业", "管理办", "实验室", "大学", "学院", "医院")
+                "分行", "企业", "管理办", "实验室", "大学", "学院", "医院", "主体", "总局", "组委会", "办事处")
 DEPARTMENT_ENDINGS = ("局", "委", "办", "部", "厅", "室", "中心", "政府", "管委", "管委会", "队", "联", "办公室", "部门",
                       "单位", "街道", "乡镇", "(街道)", "院", "行", "会", "社", "所", "站", "处", "馆", "公司", "署",
                       "集团", "组委")
 # Institutions and bodies that are proper names: a list's level prefix is never given to them.
 PROPER_NAME_ENDINGS = ("实验室", "大学", "学院", "医院", "研究院", "研究所", "集团", "公司", "银行", "基金会", "报社",
                        "电视台", "出版社", "交易所")
+# Words that do not belong in a unit's name: a unit holding one is flagged for review.
+ODD_UNIT_WORDS = ("负责", "落实", "加强", "开展", "做好", "完善", "确保", "按照", "要求", "推动", "积极")
 # Region words that make a name a national system's branch ("民航华东管理局").
 REGION_WORDS = ("华东", "华北", "华南", "华中", "西南", "西北", "东北", "长三角", "珠三角")
 # Characters that mark an administrative level, and words in which they do not ("市场", "城乡").
@@ -93,6 +95,8 @@ TIME_NAME_TAILS = ("滚动计划", "行动计划", "提升计划", "规划", "�
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "明年": 1, "次年": 1, "下一年": 1, "下年": 1, "后年": 2}
 # Time words that mark a trailing segment of an unlabelled clause as its time limit ("…负责,2025年底前").
 CLAUSE_TIME_MARKS = ("年底", "年末", "月底", "季度", "半年", "每年", "每月", "长期", "持续", "完成时限", "前完成")
+# Words after "N年" / "N个月" that make it a length of time ("3年以上劳动合同"), not a date.
+DURATION_TAILS = ("以上", "以下", "及以上", "及以下", "左右", "多")
 # Phrases of an issue date ("自印发之日起30日内").
 ISSUE_DAY_WORDS = ("印发之日", "发布之日", "公布之日", "施行之日", "出台之日", "下发之日")
 
