@@ -78,3 +78,13 @@ def test_task_flags_in_the_extracted_plan():
     assert ("time_unread", "2023年8标准清淤") in codes
     assert [f["code"] for f in second["flags"]] == ["unit_odd"]
     assert p["meta_flags"] == []
+
+
+def test_the_plans_own_span_sets_its_period():
+    from duban.extract.meta import plan_period
+
+    assert plan_period("云岭市老旧小区改造方案\n从2012年起5年内完成改造。", None, []) == {
+        "start": "2012-01-01", "end": "2016-12-31"}
+    assert plan_period("云岭市停车设施行动方案（2024—2026年）\n", None, []) == {
+        "start": "2024-01-01", "end": "2026-12-31"}
+    assert plan_period("云岭市停车设施行动方案（2024—2026年）\n", None, [2030])["end"] == "2030-12-31"

@@ -7,11 +7,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from duban.extract.normalize import half
-from duban.extract.vocabulary import CN_DIGITS, NATIONAL_ISSUERS, PLACE_SUFFIXES, PROVINCE_SUFFIXES, alternation
+from duban.extract.vocabulary import (
+    CN_DIGITS,
+    NATIONAL_ISSUERS,
+    PLACE_SUFFIXES,
+    PLAN_END,
+    PROVINCE_SUFFIXES,
+    alternation,
+)
 
 _SUFFIX = rf"(?:{alternation(PLACE_SUFFIXES + PROVINCE_SUFFIXES)})"
 _PLACE = rf"[\u4e00-\u9fa5]{{2,6}}?{_SUFFIX}"
 _NATIONAL = re.compile(rf"^({alternation(NATIONAL_ISSUERS)})(?:关于|$)")
+_STATED_SPAN = re.compile(r"[(（]\s*((?:19|20)\d{2})\s*年?\s*[-—–~至到]+\s*((?:19|20)\d{2})\s*年?\s*[)）]")
+_YEARS_FROM = re.compile(r"((?:19|20)\d{2})\s*年起\s*[,，]?\s*(?:用)?\s*(\d{1,2}|[一二三四五六七八九十两]{1,2})\s*年(?:内|时间|左右时间)")
 _JOINT_NOTICE = re.compile(rf"^({_PLACE})[\u4e00-\u9fa5、]{{0,60}}?关于印发")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,14}\((?:19|20)\d{2}\)\s*\d{1,4}\s*号")
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
@@ -65,6 +74,16 @@ def _cn_int(s: str) -> int:
         head, _, tail = s.partition("十")
         return (_CN_DIGIT.get(head, 1) if head else 1) * 10 + (_CN_DIGIT.get(tail, 0) if tail else 0)
     return int("".join(str(_CN_DIGIT[c]) for c in s))
+
+
+def cn_count(s: str) -> int:
+    """A count written in digits or Chinese numerals (5, 三, 十)."""
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        return (CN_DIGITS.get(head, 1) if head else 1) * 10 + (CN_DIGITS.get(tail, 0) if tail else 0)
+    return CN_DIGITS.get(s, 0)
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -276,11 +295,20 @@ def _issuer(norm: list[str], jurisdiction: str | None) -> str | None:
 
 def plan_period(text: str, published: date | None, target_years: list[int]) -> dict:
     """The plan's span: a 十四五 plan is 2021–2025; later target years stretch the end."""
-    plan_ends = [end for name, end in (("十三五", 2020), ("十四五", 2025), ("十五五", 2030)) if name in text]
+    later = max([y for y in target_years if 2000 <= y <= 2100], default=0)
+    stated = _STATED_SPAN.search(text[:600])
+    if stated:  # the plan's own span in its title: "(2024—2027年)"; a later target year stretches it
+        return {"start": f"{stated.group(1)}-01-01", "end": f"{max(int(stated.group(2)), later)}-12-31"}
+    years_from = _YEARS_FROM.search(text[:3000])
+    if years_from:  # "2012年起5年内" / "从2024年起用三年时间": the span the plan gives itself
+        first, n = int(years_from.group(1)), cn_count(years_from.group(2))
+        if 0 < n <= 20:
+            return {"start": f"{first}-01-01", "end": f"{max(first + n - 1, later)}-12-31"}
+    plan_ends = [end for name, end in PLAN_END.items() if name in text]
     years = [y for y in target_years if 2000 <= y <= 2100]
     end = max(years) if years else None
     if plan_ends:
-        names = {2020: "十三五", 2025: "十四五", 2030: "十五五"}
+        names = {end: name for name, end in PLAN_END.items()}
         if published:
             current = [e for e in plan_ends if e >= published.year]
             main = min(current) if current else max(plan_ends)

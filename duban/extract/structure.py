@@ -10,10 +10,10 @@ from duban.extract.clauses import Clause, find_clauses, open_bracket_labels
 from duban.extract.headings import Label, detect, heading_title_end, strip_end_punct
 from duban.extract.normalize import half
 from duban.extract.tables import TextTable, find_tables
+from duban.extract.vocabulary import LABEL_QUALIFIERS, TIME_LABELS, UNIT_LABELS, alternation
 
 _FIELD_LINE = re.compile(
-    r"^\s*(?:主要|具体)?(?:牵头单位|牵头部门|主责单位|责任单位|责任部门|责任主体|配合单位|配合部门|协办单位|参与单位|协同单位|"
-    r"完成时限|完成时间|时间节点|时限要求|进度要求)\s*(?::|\s)")
+    rf"^\s*(?:{alternation(LABEL_QUALIFIERS)})?(?:{alternation(UNIT_LABELS + TIME_LABELS)})\s*(?::|\s)")
 _ATTACHMENT = re.compile(r"^\s*(?:附件|附表)\s*[\d一二三四五六七八九十]*\s*(?:[:(（]|$)")
 
 
