@@ -142,3 +142,23 @@ def test_province_plan_jurisdiction_is_not_a_city_named_in_the_body():
     p = plan(body, title="云岭省冰雪小镇建设方案", tail="云岭省人民政府办公厅\n2025年3月1日")
     assert p["jurisdiction"] == "云岭省"
     assert p["meta_flags"] == []
+
+
+def test_province_issuer_wins_over_a_city_named_often_in_the_body():
+    body = ("一、重点任务\n(一)建设雪乡。支持北岭市建设冰雪小镇,北岭市率先示范,北岭市加大投入。(责任单位:省文旅厅、省财政厅)\n")
+    p = plan(body, title="关于加快冰雪小镇建设的实施意见", tail="云岭省人民政府办公厅\n2025年3月1日")
+    assert p["jurisdiction"] == "云岭省"
+    assert p["meta_flags"] == []
+
+
+def test_a_guessed_place_is_flagged():
+    body = ("一、重点任务\n(一)建设雪乡。支持北岭市建设冰雪小镇,北岭市率先示范。(责任单位:市文旅局)\n")
+    p = plan(body, title="关于加快冰雪小镇建设的实施意见", tail="2025年3月1日")
+    assert p["meta_flags"] == [{"code": "place_guessed", "detail": p["jurisdiction"]}]
+
+
+def test_unlabelled_clause_with_a_time_limit_field():
+    p = plan("(一)建设滑雪场地。新建一批滑雪场地。(市体育局、市自然资源局负责;完成时限:2027年6月底前)")
+    task = p["tasks"][0]
+    assert task["units"] == ["市体育局", "市自然资源局"]
+    assert [d["due"] for d in task["deadlines"]] == ["2027-06-30"]

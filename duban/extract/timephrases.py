@@ -195,14 +195,16 @@ def read_times(norm: str, orig: str, reference: date | None, written: date | Non
 
 
 def _unread(norm: str, orig: str, candidates: list, blocked: list[bool]) -> list[str]:
-    seen = [False] * len(norm)
-    for c in candidates:  # a rule matched here, whether it set a deadline or decided it was none
-        m = c[4]
-        seen[m.start():m.end()] = [True] * (m.end() - m.start())
+    tokens = list(_TIME_LOOKING.finditer(norm))
+    if not tokens:
+        return []
+    spans = [(c[4].start(), c[4].end()) for c in candidates]  # a rule matched, whether it set a deadline or not
     out = []
-    for t in _TIME_LOOKING.finditer(norm):
-        if any(seen[t.start():t.end()]) or blocked[t.start()] or _BASELINE_BEFORE.search(norm[max(0, t.start() - 3):t.start()]) \
-                or _NOT_AFTER_YEAR.match(norm[t.end():t.end() + 4]) or _DURATION_AFTER.match(norm[t.end():t.end() + 3]):
+    for t in tokens:
+        if blocked[t.start()] or any(s < t.end() and t.start() < e for s, e in spans):
+            continue
+        if _BASELINE_BEFORE.search(norm[max(0, t.start() - 3):t.start()]) or _NOT_AFTER_YEAR.match(
+                norm[t.end():t.end() + 4]) or _DURATION_AFTER.match(norm[t.end():t.end() + 3]):
             continue
         out.append(orig[t.start():_clause_end(norm, t.end())][:16].strip())
     return out

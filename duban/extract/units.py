@@ -20,6 +20,7 @@ from duban.extract.vocabulary import (
     NAME_JOINS,
     NOBODY_NAMES,
     NOT_LEVEL_WORDS,
+    PARTY_OFFICE_ENDINGS,
     PRINCIPAL_JOINS,
     PROPER_NAME_ENDINGS,
     REGION_WORDS,
@@ -44,6 +45,7 @@ _LEVEL_CHARS = re.compile(f"[{LEVEL_CHARS}]|{alternation(LEVEL_WORDS)}")
 _GOVERNMENT_GROUP = re.compile(r"^(?:区县|县区|县\(市|县市|旗县|乡镇|街道|县|区|市|旗)[^、]*(?:政府|管委会|办事处)$")
 _NOT_LEVEL_WORDS = re.compile(alternation(NOT_LEVEL_WORDS))
 _CONJUNCTION = re.compile(f"({alternation(NAME_JOINS)})")
+_PARTY_OFFICE = re.compile(rf"(?:{alternation(PARTY_OFFICE_ENDINGS)})$")
 _ALWAYS_SPLIT = {"以及", "等和", "等及"}
 
 
@@ -127,7 +129,7 @@ def restore_prefixes(names: list[str], place_stems: tuple[str, ...] = ()) -> lis
             before = [p for p in prefixes[:i] if p]
             after = [p for p in prefixes[i + 1:] if p]
             prefix = before[-1] if before else after[0]
-            party = prefix.endswith("委") and re.search(r"(部|编办|政法委|网信办|老干部局|老干局|党校|党史研究室)$", name)
+            party = prefix.endswith("委") and _PARTY_OFFICE.search(name)
             name = (prefix if party else prefix[:1]) + name
         out.append(name)
     for i in range(1, len(out)):

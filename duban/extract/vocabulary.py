@@ -54,6 +54,8 @@ PROPER_NAME_ENDINGS = ("实验室", "大学", "学院", "医院", "研究院", "
                        "电视台", "出版社", "交易所")
 # Words that do not belong in a unit's name: a unit holding one is flagged for review.
 ODD_UNIT_WORDS = ("负责", "落实", "加强", "开展", "做好", "完善", "确保", "按照", "要求", "推动", "积极")
+# Offices of the Party committee: a list's "市委" prefix stays whole on them (市委宣传部, 市委网信办).
+PARTY_OFFICE_ENDINGS = ("部", "编办", "政法委", "网信办", "老干部局", "老干局", "党校", "党史研究室")
 # Region words that make a name a national system's branch ("民航华东管理局").
 REGION_WORDS = ("华东", "华北", "华南", "华中", "西南", "西北", "东北", "长三角", "珠三角")
 # Characters that mark an administrative level, and words in which they do not ("市场", "城乡").
@@ -88,8 +90,6 @@ COMPLETION_VERBS = ("完成", "实现", "建成", "达到", "形成", "覆盖", 
 # Words after a year that make it a baseline or a name, not a deadline ("2020年完成值").
 YEAR_NOT_DEADLINE_AFTER = ("完成值", "基数", "基期", "现状", "数据", "以来", "起", "开始", "度", "年初", "初", "的基础",
                            "水平", "同期", "相比", "比")
-# Words that read like a time but name a plan or a budget cycle ("三年滚动计划", "年度预算").
-TIME_NAME_TAILS = ("滚动计划", "行动计划", "提升计划", "规划", "计划")
 # Relative years that do set a date, and the offset from the reference year. Budget-cycle words (本年度,
 # 下一年度) are left out on purpose: they name a budget year, not when a task is due.
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "明年": 1, "次年": 1, "下一年": 1, "下年": 1, "后年": 2}
