@@ -162,3 +162,25 @@ def test_unlabelled_clause_with_a_time_limit_field():
     task = p["tasks"][0]
     assert task["units"] == ["市体育局", "市自然资源局"]
     assert [d["due"] for d in task["deadlines"]] == ["2027-06-30"]
+
+
+def test_a_clause_under_the_heading_leads_the_body_below_it():
+    body = ("一、重点任务\n(一)建设冰场\n(牵头单位:市体育局)\n在公园新建一批冰场,2026年底前完成。\n"
+            "(二)开展培训。(牵头单位:市教育局)\n组织冰雪运动进校园,2027年底前覆盖全部中小学。\n")
+    p = plan(body)
+    assert [(t["title"], t["lead"], [d["due"] for d in t["deadlines"]]) for t in p["tasks"]] == [
+        ("建设冰场", ["市体育局"], ["2026-12-31"]),
+        ("开展培训", ["市教育局"], ["2027-12-31"]),
+    ]
+
+
+def test_a_flat_list_of_measures_ends_before_the_closing_notice():
+    text = ("国务院办公厅关于冰雪激励的通知\n"
+            "一、对冰雪场地建设成效明显的省(区、市),给予资金奖励。(体育总局负责)\n"
+            "二、对冰雪人才培养成效明显的省(区、市),优先支持试点。(教育部会同有关部门负责)\n"
+            "各有关部门于2030年12月31日前制定实施办法,每年3月底前报送名单。\n国务院办公厅\n2030年6月1日\n")
+    p = extract_text(text, "通知.txt")
+    assert [(t["number"], t["lead"], t["units"], t["deadlines"]) for t in p["tasks"]] == [
+        ("一", ["体育总局"], ["体育总局"], []),
+        ("二", ["教育部"], ["教育部"], []),
+    ]

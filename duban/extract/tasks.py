@@ -65,13 +65,13 @@ def _part_styles(body: list) -> set[str]:
             and any(c.clause_count() for c in b.children())}
 
 
-def _walk(node: Node, path: list[str], out: list[RawTask], part: bool = False) -> None:
+def _walk(node: Node, path: list[str], out: list[RawTask], part: bool = False, bodied: bool = True) -> None:
     head = _heading_clause(node) if node.label is not None else None
     # a top-level part ("二、保障措施" beside "一、主要任务" with its numbered items) is not itself an item:
     # its clause-bearing paragraphs are tasks of their own, with the part in their path
     if node.label is not None and node.clause_count() == 1 and (not node.children() or head) \
             and not (part and not head):
-        out.append(_item_task(node, path))
+        out.append(_item_task(node, path, bodied))
         return
     inner = path + [node.heading] if node.label is not None else path
     if head is not None:
@@ -80,10 +80,11 @@ def _walk(node: Node, path: list[str], out: list[RawTask], part: bool = False) -
     pending: Paragraph | None = None
     body = node.body
     parts = _part_styles(body) if node.label is None else set()
+    bodied = _bodied_styles(body)
     for k, block in enumerate(body):
         if isinstance(block, Node):
             pending = None
-            _walk(block, inner, out, block.style in parts)
+            _walk(block, inner, out, block.style in parts, block.style in bodied)
             continue
         if not isinstance(block, Paragraph):
             pending = None
@@ -119,21 +120,60 @@ def _clause_piece(p: Paragraph) -> Piece:
     return Piece(p.orig, p.norm, [(c.start, c.end) for c in p.clauses])
 
 
-def _item_task(node: Node, path: list[str]) -> RawTask:
+def _item_task(node: Node, path: list[str], bodied: bool = True) -> RawTask:
     paragraphs = _all_paragraphs(node)
     at = next(k for k, p in enumerate(paragraphs) if p.clauses)
     clause = paragraphs[at].clauses[0]
-    head = _heading_clause(node)
-    if head is None or head.norm[:clause.start].rstrip().endswith(("。", "!", "?")):
-        # a clause that closes the item's text (or its sentence) ends the task: what follows it (a closing
-        # notice, the signature and date) belongs to no task; a clause on a bare heading leads the body under it
+    if not _clause_leads(node, paragraphs, at, bodied):
+        # a clause that closes the item's text ends the task: what follows it (a closing notice, the
+        # signature and date) belongs to no task
         paragraphs = paragraphs[:at + 1]
+    paragraphs = _before_signature(paragraphs)
     pieces = [_clause_piece(p) for p in paragraphs]
     title = node.title
     if not title:
         body = [p for p in node.paragraphs() if not p.heading_line]
         title = _first_sentence(body[0].orig, body[0].norm, body[0].clauses) if body else ""
     return RawTask(node.line, path, (node.label.number or None) if node.label else None, title, clause, pieces)
+
+
+_DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+_SIGNER = re.compile(r"^[^。,;:()]{2,40}(?:政府|办公室|办公厅|委员会|局|院|部|厅|委)$")
+
+
+def _before_signature(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """An item's text stops at the document's signature: the issuer lines and the date under the last item."""
+    for k, p in enumerate(paragraphs):
+        if k and not p.clauses and _DATE_LINE.match(p.norm):
+            j = k
+            while j > 1 and not paragraphs[j - 1].clauses and _SIGNER.match(paragraphs[j - 1].norm):
+                j -= 1
+            return paragraphs[:j]
+    return paragraphs
+
+
+def _clause_leads(node: Node, paragraphs: list[Paragraph], at: int, bodied: bool) -> bool:
+    """Whether an item's clause stands before its body (on the heading, or alone right under it)."""
+    host = paragraphs[at]
+    if not host.heading_line:
+        return host.is_bare_clause and all(p.heading_line for p in paragraphs[:at])
+    head = _heading_clause(node)
+    if head is None:
+        return False
+    # "一、对…的地区,给予奖励。(某部负责)": a whole sentence before the clause; lines after it are the item's
+    # body only where the other items of the list have bodies too
+    closes_sentence = head.norm[:host.clauses[0].start].rstrip().endswith(("。", "!", "?"))
+    return bodied or not closes_sentence
+
+
+def _bodied_styles(body: list) -> set[str]:
+    """Item styles whose items (all but the last, whose tail may be the closing text) carry body paragraphs."""
+    by_style: dict[str, list[Node]] = {}
+    for b in body:
+        if isinstance(b, Node) and b.style:
+            by_style.setdefault(b.style, []).append(b)
+    return {style for style, nodes in by_style.items()
+            if any(not p.heading_line for n in nodes[:-1] for p in n.paragraphs()) or len(nodes) == 1}
 
 
 def _all_paragraphs(node: Node) -> list[Paragraph]:
