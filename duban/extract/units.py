@@ -14,6 +14,9 @@ from duban.extract.normalize import split_top, unit_form
 from duban.extract.vocabulary import (
     DEPARTMENT_ENDINGS,
     ETC_TAIL,
+    GROUP_ADMIN_WORDS,
+    GROUP_GOVERNMENT_ENDS,
+    GROUP_LEVEL_STARTS,
     LEAD_ROLE_WORDS,
     LEVEL_CHARS,
     LEVEL_WORDS,
@@ -36,13 +39,14 @@ _ROLE_TAIL_END = re.compile(rf"(?:{alternation(ROLE_TAILS)})$")
 _LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|主责)\)|为牵头单位|作为牵头单位")
 _TAIL_ETC = re.compile(ETC_TAIL)
 _LEADING_JUNK = re.compile(rf"^(?:由|请|分别由|{alternation(NAME_JOINS)}|并|、|,|;|\s)+")
-_ADMIN_ONLY = re.compile(rf"^各?(?:[{LEVEL_CHARS}]|街道|开发区|、)+$")
+_ADMIN_ONLY = re.compile(rf"^各?(?:[{LEVEL_CHARS}]|{alternation(GROUP_ADMIN_WORDS)}|、)+$")
 _UNIT_END = re.compile(rf"(?:{alternation(UNIT_ENDINGS)})$")
 _DEPARTMENT_END = re.compile(rf"(?:{alternation(DEPARTMENT_ENDINGS)})$")
 _PROPER_END = re.compile(rf"(?:{alternation(PROPER_NAME_ENDINGS)})$")
 _REGION = re.compile(alternation(REGION_WORDS))
 _LEVEL_CHARS = re.compile(f"[{LEVEL_CHARS}]|{alternation(LEVEL_WORDS)}")
-_GOVERNMENT_GROUP = re.compile(r"^(?:区县|县区|县\(市|县市|旗县|乡镇|街道|县|区|市|旗)[^、]*(?:政府|管委会|办事处)$")
+_GOVERNMENT_GROUP = re.compile(
+    rf"^(?:{alternation(GROUP_LEVEL_STARTS)})[^、]*(?:{alternation(GROUP_GOVERNMENT_ENDS)})$")
 _NOT_LEVEL_WORDS = re.compile(alternation(NOT_LEVEL_WORDS))
 _CONJUNCTION = re.compile(f"({alternation(NAME_JOINS)})")
 _PARTY_OFFICE = re.compile(rf"(?:{alternation(PARTY_OFFICE_ENDINGS)})$")

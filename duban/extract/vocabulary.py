@@ -49,6 +49,10 @@ UNIT_ENDINGS = ("局", "委", "办", "部", "院", "会", "厅", "室", "中心"
 DEPARTMENT_ENDINGS = ("局", "委", "办", "部", "厅", "室", "中心", "政府", "管委", "管委会", "队", "联", "办公室", "部门",
                       "单位", "街道", "乡镇", "(街道)", "院", "行", "会", "社", "所", "站", "处", "馆", "公司", "署",
                       "集团", "组委")
+# Groups of governments written as one unit ("各区县(市)政府", "各乡镇(街道)"): how they start and end.
+GROUP_LEVEL_STARTS = ("区县", "县区", "县(市", "县市", "旗县", "乡镇", "街道", "县", "区", "市", "旗")
+GROUP_GOVERNMENT_ENDS = ("政府", "管委会", "办事处")
+GROUP_ADMIN_WORDS = ("街道", "开发区")  # with level characters, "各县、市、区" reads as one group's start
 # Institutions and bodies that are proper names: a list's level prefix is never given to them.
 PROPER_NAME_ENDINGS = ("实验室", "大学", "学院", "医院", "研究院", "研究所", "集团", "公司", "银行", "基金会", "报社",
                        "电视台", "出版社", "交易所")
