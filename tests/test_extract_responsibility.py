@@ -184,3 +184,9 @@ def test_a_flat_list_of_measures_ends_before_the_closing_notice():
         ("一", ["体育总局"], ["体育总局"], []),
         ("二", ["教育部"], ["教育部"], []),
     ]
+
+
+def test_national_list_with_a_provincial_group_gets_no_prefix():
+    text = ("国务院办公厅关于冰雪场馆的通知\n一、对冰雪场馆开放成效明显的省(区、市),给予奖励。"
+            "(财政部、省级财政部门负责)\n国务院办公厅\n2030年1月5日\n")
+    assert extract_text(text, "通知.txt")["tasks"][0]["units"] == ["财政部", "省级财政部门"]

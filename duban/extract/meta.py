@@ -55,6 +55,11 @@ class Meta:
     place_read: bool = True
 
     @property
+    def national(self) -> bool:
+        """A plan of the central government (国务院, 国务院办公厅)."""
+        return self.jurisdiction == "全国"
+
+    @property
     def flags(self) -> list[dict]:
         """Review notes on the metadata: the jurisdiction was guessed from the body, not read from title or issuer."""
         if self.place_read:

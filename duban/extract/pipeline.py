@@ -30,7 +30,7 @@ def extract_plan(text: str, source_name: str, reference_date: date | None = None
     raw = collect_tasks(outline.root)
     raw.extend(tasks_from_tables(outline, reference))
     raw.sort(key=lambda t: t.line)
-    tasks = [finish_task(t, i + 1, stems, reference, meta.published) for i, t in enumerate(raw)]
+    tasks = [finish_task(t, i + 1, stems, reference, meta.published, meta.national) for i, t in enumerate(raw)]
     if not tasks:
         raise ExtractionError("文档中没有找到带责任单位的任务(如“(责任单位:…)”或“牵头单位/责任单位”表格),无法生成任务清单。")
     apply_rules(tasks, [t.line for t in raw], find_rules(outline), stems)

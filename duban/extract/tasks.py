@@ -249,10 +249,12 @@ def _first_sentence(orig: str, norm: str, blanks) -> str:
 
 
 def finish_task(raw: RawTask, seq: int, stems: tuple[str, ...], reference: date | None,
-                written: date | None = None) -> dict:
-    """The task as the schema writes it, plus its full text and whether it is ongoing."""
+                written: date | None = None, national: bool = False) -> dict:
+    """The task as the schema writes it, plus its full text, whether it is ongoing and its review flags.
+
+    A national plan's units are never given a level prefix: its lists name ministries, not levels."""
     clause = raw.clause
-    units = restore_prefixes(clause.units, stems)
+    units = list(clause.units) if national else restore_prefixes(clause.units, stems)
     renamed = dict(zip(clause.units, units, strict=True))
     lead = [renamed.get(n, n) for n in clause.lead] if clause.lead_explicit else units[:1]
     deadlines: list[dict] = []
