@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from db import connect, transaction
-from duban.reminders import channels, settings
+from duban.access import SYSTEM
+from duban.reminders import channels, jobs, settings
 from duban.services import backups, evidence, reports
 from tests.reports_world import PDF, PNG, TODAY, actor, build
 
@@ -248,9 +249,12 @@ def test_the_daily_backup_keeps_the_newest_archives(office, tmp_path, monkeypatc
     monkeypatch.setenv("DUBAN_BACKUP_KEEP", "3")
     db = connect(data / "duban.db")
     try:
-        info, removed = backups.scheduled_backup(db)
+        outcome = jobs.run_job(db, SYSTEM, jobs.BACKUP, TODAY, holder="test")
+        runs = [(r["job"], r["status"]) for r in jobs.recent_runs(db)]
     finally:
         db.conn.close()
+    assert outcome.status == "ran" and "删除旧备份 3 个" in outcome.detail
+    assert runs[0] == ("backup", "ok")
     left = [p.name for p in backups.archives(folder)]
-    assert len(left) == 3 and left[-1] == info.path.name
-    assert [p.name for p in removed] == [f"duban-202611{d:02d}-013000.tar.gz" for d in (1, 2, 3)]
+    assert len(left) == 3 and left[:2] == ["duban-20261104-013000.tar.gz", "duban-20261105-013000.tar.gz"]
+    backups.verify(folder / left[-1])  # the new one is a sound archive
