@@ -77,3 +77,14 @@ def test_a_database_from_a_newer_program_is_refused_and_left_as_it_was(db_path, 
     assert cli.returncode == 2 and "数据库版本比程序新" in cli.stderr and "请升级程序" in cli.stderr
     assert _dump(db_path) == before
     assert not backups_dir.exists()
+
+
+def test_the_app_says_a_newer_database_needs_a_newer_program(db_path):
+    from streamlit.testing.v1 import AppTest
+
+    db = connect(db_path)
+    db.conn.execute("INSERT INTO schema_migrations (name) VALUES ('999_from_a_newer_version')")
+    db.conn.close()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any("数据库版本比程序新" in e.value for e in at.error)
