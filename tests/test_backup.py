@@ -158,7 +158,7 @@ def _db_page_damaged(archive: Path, out: Path) -> Path:
     return out
 
 
-@pytest.mark.parametrize("damage", ["truncated", "evidence", "database-hash", "integrity"])
+@pytest.mark.parametrize("damage", ["truncated", "evidence", "database-hash", "integrity", "not-an-archive"])
 def test_a_damaged_archive_is_refused_and_nothing_changes(office, tmp_path, damage):
     data, _ = office
     good = _backup(data, tmp_path / "good.tar.gz")
@@ -167,6 +167,8 @@ def test_a_damaged_archive_is_refused_and_nothing_changes(office, tmp_path, dama
         bad.write_bytes(good.read_bytes()[: good.stat().st_size * 2 // 3])
     elif damage == "evidence":
         _tampered(good, bad, "files/")
+    elif damage == "not-an-archive":
+        bad.write_bytes((data / "duban.db").read_bytes()[:8192])
     elif damage == "database-hash":
         _tampered(good, bad, "duban.db")
     else:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -73,3 +74,15 @@ def test_the_bundle_installs_and_runs_without_a_network(tmp_path):
     status = subprocess.run([str(prefix / "bin" / "duban"), "status"], env=_offline_env(), capture_output=True,
                             text=True, timeout=120)
     assert status.returncode == 0 and str(prefix / "data" / "duban.db") in status.stdout
+
+    # running the same installer again is an upgrade: a backup first, the office's data kept, the old program aside
+    with sqlite3.connect(prefix / "data" / "duban.db") as conn:
+        conn.execute("INSERT INTO settings (key, value) VALUES ('office_name', '示例市规划办')")
+    again = subprocess.run(["bash", str(site / "duban-bundle" / "install.sh"), "--prefix", str(prefix),
+                            "--no-systemd"], env=_offline_env(PYTHON=str(python)), capture_output=True,
+                           text=True, timeout=900)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "升级前备份" in again.stdout and (prefix / "app.previous").is_dir()
+    assert list((prefix / "data" / "backups").glob("duban-*.tar.gz"))
+    with sqlite3.connect(prefix / "data" / "duban.db") as conn:
+        assert conn.execute("SELECT value FROM settings WHERE key='office_name'").fetchone() == ("示例市规划办",)

@@ -197,9 +197,12 @@ def verify(path: Path, into: Path | None = None) -> BackupInfo:
                     seen[member.name] = h.hexdigest()
         except (tarfile.TarError, EOFError, OSError, zlib.error, ValueError) as e:
             raise DamagedBackup(path, f"无法完整读出:{type(e).__name__}") from None
-        if manifest is None or manifest.get("format") != FORMAT:
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise DamagedBackup(path, "缺少清单 manifest.json")
-        expected = {name: m["sha256"] for name, m in manifest.get("members", {}).items()}
+        try:
+            expected = {name: str(m["sha256"]) for name, m in manifest.get("members", {}).items()}
+        except (AttributeError, KeyError, TypeError):
+            raise DamagedBackup(path, "清单格式不正确") from None
         if DB_MEMBER not in expected:
             raise DamagedBackup(path, "清单中没有数据库")
         for name, sha in expected.items():
