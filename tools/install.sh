@@ -94,7 +94,11 @@ chmod 755 "$PREFIX/bin/duban"
 # 6. 数据库:新装则初始化;已有则打开一次(有待升级时自动先备份再升级)
 if [ -s "$DB" ]; then
   step "检查并升级数据库"
-  "$PREFIX/bin/duban" status
+  if ! "$PREFIX/bin/duban" status; then
+    echo "数据库未能打开(原因见上),服务未启动。若是有意换回旧版本,请用升级前的备份恢复:" >&2
+    echo "  $PREFIX/bin/duban restore $PREFIX/data/backups/duban-时间.tar.gz --yes" >&2
+    exit 1
+  fi
 else
   step "初始化数据库"
   if [ "$DEMO" = 1 ]; then "$PREFIX/bin/duban" init; else "$PREFIX/bin/duban" init --no-demo; fi
