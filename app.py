@@ -32,7 +32,11 @@ PAGES = [
 
 st.set_page_config(page_title="督办", page_icon=":material/task_alt:", layout="wide")
 widgets.frame_style()
-db = session.get_db()
+try:
+    db = session.get_db()
+except DubanError as e:  # e.g. a database left by a newer version of the program: say so, change nothing
+    st.error(str(e))
+    st.stop()
 setup.ensure_ready_once(db)
 # the overdue scan and reminders run in the background, one scheduler per server process
 st.cache_resource(show_spinner=False)(scheduler.start_in_app)(str(database_path().resolve()))

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from db.migrations import migrate
+from db.migrations import migrate, pending, refuse_newer
 from duban.errors import DubanError
 
 DEFAULT_PATH = Path("data") / "duban.db"
+BACKUP_DIR_ENV = "DUBAN_BACKUP_DIR"
 BUSY_TIMEOUT_MS = 60000       # reads and statements inside a transaction: SQLite's own busy handler
 BEGIN_TIMEOUT_MS = 2          # taking the write lock: a short wait inside SQLite, then our own retry
 WRITE_WAIT_SECONDS = 30.0     # how long a write waits for other processes before the user is told
@@ -37,12 +38,63 @@ def database_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("DUBAN_DB") or DEFAULT_PATH)
 
 
+def backup_dir(db_file: str | os.PathLike | None = None) -> Path:
+    """Where backups go: $DUBAN_BACKUP_DIR, else a backups folder beside the database (data/backups)."""
+    return Path(os.environ.get(BACKUP_DIR_ENV) or database_path(db_file).parent / "backups")
+
+
+def copy_database(source: sqlite3.Connection, out: Path) -> None:
+    """A standalone, consistent copy of a live database (SQLite's online backup API), checked before it is kept."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    dest = sqlite3.connect(str(tmp))
+    try:
+        source.backup(dest, pages=1024)
+        dest.execute("PRAGMA journal_mode=DELETE")
+        ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        dest.close()
+    if ok != "ok":
+        tmp.unlink(missing_ok=True)
+        raise DubanError(f"数据库副本校验失败:{ok}")
+    os.replace(tmp, out)
+
+
+def _has_data(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name <> 'schema_migrations' "
+                        "LIMIT 1").fetchone() is not None
+
+
+def _upgrade(db: sqlite_utils.Database, file: Path) -> None:
+    """Bring the schema up to date; a database that holds data is first copied to the backups folder."""
+    waiting = pending(db.conn)
+    if waiting and _has_data(db.conn):
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        copy = backup_dir(file) / f"before-upgrade-{stamp}-{waiting[0]}.db"
+        if not copy.exists():
+            copy_database(db.conn, copy)
+    migrate(db)
+
+
 def connect(path: str | os.PathLike | None = None, *, migrate_schema: bool = True) -> sqlite_utils.Database:
-    """Open the database with WAL, foreign keys and a long busy timeout, migrated to the latest schema."""
+    """Open the database with WAL, foreign keys and a long busy timeout, migrated to the latest schema.
+
+    A database written by a newer program is refused before anything is changed; pending migrations on a
+    database that already holds data run only after an automatic copy of it (before-upgrade-*.db).
+    """
     file = database_path(path)
     file.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(file), timeout=60, check_same_thread=False, isolation_level=None)
     conn.row_factory = sqlite3.Row
+    if migrate_schema:
+        try:
+            refuse_newer(conn)
+        except BaseException:
+            conn.close()
+            raise
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -52,7 +104,7 @@ def connect(path: str | os.PathLike | None = None, *, migrate_schema: bool = Tru
     db = sqlite_utils.Database(conn)
     if migrate_schema:
         with _write_lock:
-            migrate(db)
+            _upgrade(db, file)
     return db
 
 

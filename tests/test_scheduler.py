@@ -102,7 +102,7 @@ def test_the_scheduler_has_fixed_job_ids_that_coalesce_with_a_grace_time(db, db_
     sched.start(paused=True)  # the job defaults apply once started; paused, nothing runs
     try:
         by_id = {j.id: j for j in sched.get_jobs()}
-        assert set(by_id) == {scheduler.JOB_OVERDUE, scheduler.JOB_REMIND, scheduler.JOB_OUTBOX}
+        assert set(by_id) == {scheduler.JOB_OVERDUE, scheduler.JOB_REMIND, scheduler.JOB_OUTBOX, scheduler.JOB_BACKUP}
         for job in by_id.values():
             assert job.coalesce is True and job.max_instances == 1
             assert job.misfire_grace_time == scheduler.MISFIRE_GRACE
@@ -111,7 +111,8 @@ def test_the_scheduler_has_fixed_job_ids_that_coalesce_with_a_grace_time(db, db_
         # adding the jobs again replaces them instead of doubling them
         sched.add_job(scheduler._run, "interval", minutes=5, id=scheduler.JOB_OUTBOX, replace_existing=True,
                       args=[str(db_path), jobs.OUTBOX, "test"])
-        assert len(sched.get_jobs()) == 3
+        assert len(sched.get_jobs()) == 4
+        assert "hour='1'" in str(by_id[scheduler.JOB_BACKUP].trigger)
     finally:
         sched.shutdown(wait=False)
     assert scheduler.JOB_CATCHUP in {j.id for j in scheduler.build(str(db_path), holder="test").get_jobs()}

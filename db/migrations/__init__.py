@@ -4,11 +4,22 @@ A migration that has landed is never edited; a change to the schema is a new fil
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
+from duban.errors import DubanError
+
 HERE = Path(__file__).parent
+
+
+class SchemaTooNew(DubanError):
+    """The database was last opened by a newer duban: this program would not understand what it holds."""
+
+    def __init__(self, unknown: list[str]) -> None:
+        super().__init__(f"数据库版本比程序新(数据库已应用本程序没有的升级:{'、'.join(unknown)}),"
+                         "为避免损坏数据,程序没有打开它。请升级程序后再使用,或恢复与本程序版本相符的备份。")
 
 
 def migration_files() -> list[Path]:
@@ -16,9 +27,36 @@ def migration_files() -> list[Path]:
     return sorted(p for p in HERE.glob("[0-9][0-9][0-9]_*.sql"))
 
 
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """The migrations this database records as applied (none for a new file)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'").fetchone() is None:
+        return []
+    return [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+
+def unknown(conn: sqlite3.Connection) -> list[str]:
+    """Applied migrations this program does not have: the database comes from a newer version."""
+    known = {p.stem for p in migration_files()}
+    return [name for name in applied(conn) if name not in known]
+
+
+def pending(conn: sqlite3.Connection) -> list[str]:
+    """Migrations this program has that the database has not had yet."""
+    done = set(applied(conn))
+    return [p.stem for p in migration_files() if p.stem not in done]
+
+
+def refuse_newer(conn: sqlite3.Connection) -> None:
+    """Stop before anything is written when the database is newer than the program."""
+    newer = unknown(conn)
+    if newer:
+        raise SchemaTooNew(newer)
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations not yet applied; return their names."""
+    """Apply the migrations not yet applied; return their names (a database newer than the program is refused)."""
     conn = db.conn
+    refuse_newer(conn)
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
     )
@@ -46,8 +84,6 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
 
 def _statements(sql: str) -> list[str]:
     """Split a migration into statements (sqlite3.complete_statement knows about triggers and strings)."""
-    import sqlite3
-
     out, buf = [], ""
     for line in sql.splitlines(keepends=True):
         buf += line

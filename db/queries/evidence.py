@@ -27,3 +27,8 @@ def item(db: sqlite_utils.Database, evidence_id: int) -> dict | None:
     row = db.conn.execute("SELECT e.*, r.task_id, r.department_id FROM evidence e JOIN reports r ON r.id = e.report_id "
                           "WHERE e.id=?", [evidence_id]).fetchone()
     return dict(row) if row else None
+
+
+def all_files(db: sqlite_utils.Database) -> list[dict]:
+    """Every evidence file recorded, for checking a restored installation."""
+    return [dict(r) for r in db.conn.execute("SELECT id, report_id, filename, sha256, size FROM evidence ORDER BY id")]

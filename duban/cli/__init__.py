@@ -19,6 +19,8 @@ COMMANDS = [
     "duban.cli.meetings_cmd",
     "duban.cli.indicators_cmd",
     "duban.cli.backup_cmd",
+    "duban.cli.status_cmd",
+    "duban.cli.bundle_cmd",
     "duban.cli.bench_cmd",
 ]
 

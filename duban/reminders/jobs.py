@@ -18,7 +18,7 @@ from duban.reminders.workdays import has_calendar_data, is_workday
 
 log = logging.getLogger("duban.reminders")
 
-OVERDUE, REMIND, OUTBOX = "overdue", "remind", "outbox"
+OVERDUE, REMIND, OUTBOX, BACKUP = "overdue", "remind", "outbox", "backup"
 
 
 @dataclass
@@ -133,6 +133,9 @@ def run_job(db: sqlite_utils.Database, actor: Actor, job: str, today: dt.date, *
             elif job == OUTBOX:
                 result = flush_outbox(db, today, now=now)
                 detail, status = f"发出 {result.sent} 条,失败 {result.failed} 条", "ok"
+            elif job == BACKUP:
+                result = daily_backup(db)
+                detail, status = result, "ok"
             else:
                 raise ValueError(f"unknown job {job}")
         except Exception as e:
@@ -150,6 +153,14 @@ def run_job(db: sqlite_utils.Database, actor: Actor, job: str, today: dt.date, *
                 q.finish_run(db, run_id, status, detail)
         log.info("任务 %s:%s", job, detail)
         return JobOutcome("ran", detail, result)
+
+
+def daily_backup(db: sqlite_utils.Database) -> str:
+    """Write today's backup archive and drop the oldest beyond the retention count; one line for the job log."""
+    from duban.services import backups
+
+    info, removed = backups.scheduled_backup(db)
+    return f"已备份到 {info.path}({info.size / 1024:.0f} KB)" + (f",删除旧备份 {len(removed)} 个" if removed else "")
 
 
 def catch_up(db: sqlite_utils.Database, today: dt.date, holder: str | None = None) -> dict[str, JobOutcome]:

@@ -29,8 +29,10 @@ from duban.reminders.outbox import holder_id
 log = logging.getLogger("duban.reminders")
 
 JOB_OVERDUE, JOB_REMIND, JOB_OUTBOX, JOB_CATCHUP = "duban-overdue", "duban-remind", "duban-outbox", "duban-catchup"
+JOB_BACKUP = "duban-backup"
 DEFAULT_REMIND_TIME = "08:30"
 OVERDUE_TIME = (0, 30)
+BACKUP_TIME = (1, 30)
 OUTBOX_MINUTES = 5
 MISFIRE_GRACE = 3600
 
@@ -85,7 +87,7 @@ def _outbox_tick(db_path: str, holder: str, scheduler: BackgroundScheduler) -> N
 
 
 def _catch_up(db_path: str, holder: str) -> None:
-    """At start: the overdue scan if it has not run today; the reminders if today's time has passed unrun."""
+    """At start: the overdue scan if it has not run today; the reminders and the backup if their time passed unrun."""
     db = connect(db_path)
     try:
         today = business_today()
@@ -95,6 +97,8 @@ def _catch_up(db_path: str, holder: str) -> None:
         now = dt.datetime.now(timezone())
         if (now.hour, now.minute) >= (hour, minute) or os.environ.get("DUBAN_TODAY"):
             jobs.run_job(db, SYSTEM, jobs.REMIND, today, holder=holder)
+        if (q.last_ok_run_day(db, jobs.BACKUP) or "") < today.isoformat() and (now.hour, now.minute) >= BACKUP_TIME:
+            jobs.run_job(db, SYSTEM, jobs.BACKUP, today, holder=holder)
     finally:
         db.conn.close()
 
@@ -115,6 +119,8 @@ def build(db_path: str, holder: str | None = None, *, catch_up: bool = True) -> 
     sched.add_job(_run, CronTrigger(hour=hour, minute=minute, timezone=tz), id=JOB_REMIND,
                   name="提醒发送", args=[db_path, jobs.REMIND, holder], replace_existing=True)
     _remind_times[id(sched)] = (hour, minute)
+    sched.add_job(_run, CronTrigger(hour=BACKUP_TIME[0], minute=BACKUP_TIME[1], timezone=tz), id=JOB_BACKUP,
+                  name="每日备份", args=[db_path, jobs.BACKUP, holder], replace_existing=True)
     sched.add_job(_outbox_tick, IntervalTrigger(minutes=OUTBOX_MINUTES, timezone=tz), id=JOB_OUTBOX,
                   name="失败重发", args=[db_path, holder, sched], replace_existing=True)
     if catch_up:
