@@ -204,7 +204,7 @@ with tabs[4]:
                         index=1 if waiting else 0)
     rows = outbox.list_outbox(db, actor, pick or None)
     state_cn = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败,等待重试",
-                "abandoned": "多次失败,已停止"}
+                "abandoned": "已停止自动发送(见原因)"}
     if rows:
         st.dataframe(pd.DataFrame([{
             "编号": r["id"], "日期": r["day"], "渠道": rules_mod.CHANNEL_LABELS.get(r["channel"], r["channel"]),
