@@ -117,4 +117,4 @@ if rows:
             st.error(str(e))
     made = st.session_state.get("assess_duty_file")
     if made:
-        st.download_button(f"下载 {made[0]}", data=made[1], file_name=made[0], key="assess_duty_download")
+        st.download_button(f"下载 {w.plain_markdown(made[0])}", data=made[1], file_name=made[0], key="assess_duty_download")

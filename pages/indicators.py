@@ -27,7 +27,7 @@ st.caption(f"各规划指标的基期、目标与实际完成情况(按 {today:%
            "预期性(及未标注性质的)指标偏离为黄灯,达标或按期推进为绿灯,尚无实际值为灰灯。")
 
 if flash := st.session_state.pop("ind_flash", None):
-    st.success(flash)
+    st.success(plain_markdown(flash))
 
 options = ind.filter_options(db, actor)
 plan_labels = {p["id"]: p["label"] for p in options["plans"]}
@@ -138,7 +138,7 @@ picked = st.selectbox("选择指标", ids, format_func=names.get, key="ind_pick"
 try:
     item = ind.get_indicator(db, actor, picked, today)
 except DubanError as e:
-    st.error(str(e))
+    st.error(plain_markdown(str(e)))
     st.stop()
 
 left, right = st.columns([3, 2])
@@ -165,16 +165,16 @@ with left:
     else:
         st.info("该指标为文字目标或尚无数值,不绘制路径图。")
 with right:
-    st.markdown(f"**{item['name']}**")
+    st.markdown(f"**{plain_markdown(item['name'])}**")
     st.markdown(
-        f"- 灯色: {LIGHT_MD[item['light']]} {item['state']}{'(' + item['note'] + ')' if item['note'] else ''}\n"
-        f"- 规划:{item['plan']}\n"
-        f"- 类别 / 性质:{item['category'] or '—'} / {item['nature'] or '未标注'}\n"
-        f"- 基期:{with_year(item['baseline'], item['baseline_year'])}\n"
-        f"- 目标:{with_year(item['target'], item['target_year'])}\n"
+        f"- 灯色: {LIGHT_MD[item['light']]} {plain_markdown(item['state'])}{'(' + plain_markdown(item['note']) + ')' if item['note'] else ''}\n"
+        f"- 规划:{plain_markdown(item['plan'])}\n"
+        f"- 类别 / 性质:{plain_markdown(item['category'] or '—')} / {plain_markdown(item['nature'] or '未标注')}\n"
+        f"- 基期:{plain_markdown(with_year(item['baseline'], item['baseline_year']))}\n"
+        f"- 目标:{plain_markdown(with_year(item['target'], item['target_year']))}\n"
         f"- 最新实际:{plain_markdown(with_year(item['latest_actual'], item['latest_year']))}\n"
-        f"- 按期应达:{item['expected'] or '—'}\n"
-        f"- 责任单位:{'、'.join(item['units']) or '未指定(由办公室填报)'}"
+        f"- 按期应达:{plain_markdown(item['expected'] or '—')}\n"
+        f"- 责任单位:{plain_markdown('、'.join(item['units'])) or '未指定(由办公室填报)'}"
     )
 
 if item["history"]:
@@ -193,14 +193,14 @@ if item["can_report"]:
         f1, f2 = st.columns([1, 2])
         year = f1.number_input("年份", min_value=1990, max_value=today.year, value=today.year - 1, step=1,
                                key="ind_rep_year")
-        value = f2.text_input(f"实际值{'(单位:' + unit + ')' if unit else ''}", key="ind_rep_value",
+        value = f2.text_input(f"实际值{'(单位:' + plain_markdown(unit) + ')' if unit else ''}", key="ind_rep_value",
                               placeholder="例如 56.2" if unit else "例如 已实现")
         note = st.text_input("数据来源", key="ind_rep_note", placeholder="例如 2025年民政统计年报")
         if st.form_submit_button("提交实际值", key="ind_rep_submit", type="primary"):
             try:
                 ind.report_actual(db, actor, item["id"], int(year), value, note, today=today)
             except DubanError as e:
-                st.error(str(e))
+                st.error(plain_markdown(str(e)))
             else:
                 st.session_state["ind_flash"] = f"已填报 {int(year)} 年实际值。"
                 st.rerun()
@@ -243,7 +243,7 @@ if actor.is_office:
                         baseline=base, baseline_year=base_year, target=target, target_year=target_year,
                         comparison=comp, unit_ids=units)
                 except DubanError as e:
-                    st.error(str(e))
+                    st.error(plain_markdown(str(e)))
                 else:
                     st.session_state["ind_flash"] = ("已修正:" + "、".join(ind.FIELD_LABELS.get(f, f) for f in changed)) if changed else "没有需要保存的修改。"
                     st.rerun()

@@ -50,7 +50,7 @@ for key in ("jurisdiction", "plan", "department", "light"):
     if key in filters:
         active.append(names[key].get(filters[key], str(filters[key])))
 st.caption(f"按 {w.cn_date(today)} 计 · 共 {data['total']} 项任务"
-           + (f" · 筛选:{'、'.join(active)}" if active else "")
+           + (f" · 筛选:{w.plain_markdown('、'.join(active))}" if active else "")
            + f" · 红灯:有期次已逾期未完成;黄灯:{data['warn_days']} 天内到期或进度落后于时间")
 
 
@@ -243,7 +243,7 @@ if indicators is not None and hasattr(indicators, "off_course"):
         off = indicators.off_course(db, actor, today, plan_id=filters.get("plan"))
     except DubanError as e:
         off = []
-        st.warning(str(e))
+        st.warning(w.plain_markdown(str(e)))
     if "jurisdiction" in filters:
         jname = names["jurisdiction"].get(filters["jurisdiction"])
         off = [r for r in off if r.get("jurisdiction") == jname]

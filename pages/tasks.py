@@ -35,20 +35,20 @@ def show_task(task_id: int) -> None:
     try:
         t = tasks.get_task(db, actor, task_id, today)
     except DubanError as e:
-        st.error(str(e))
+        st.error(w.plain_markdown(str(e)))
         return
-    st.title(f"{t.get('number') or ''} {t['title']}".strip())
+    st.title(w.plain_markdown(f"{t.get('number') or ''} {t['title']}".strip()))
     where = [f"《{t['plan_title']}》" if t.get("plan_title") else (t.get("source") or "")]
     if t.get("jurisdiction"):
         where.append(t["jurisdiction"])
     if t.get("path"):
         where.append(" › ".join(t["path"]))
-    st.caption(" · ".join(x for x in where if x))
+    st.caption(w.plain_markdown(" · ".join(x for x in where if x)))
 
     c = st.columns(4)
     with c[0].container(border=True):
         st.caption("状态")
-        st.markdown(f"**{t['status']}**")
+        st.markdown(f"**{w.plain_markdown(t['status'])}**")
     with c[1].container(border=True):
         st.caption("进度")
         st.markdown(f"**{t.get('progress') or 0}%**")
@@ -132,7 +132,7 @@ def show_task(task_id: int) -> None:
     try:
         latest = reports.latest_reports(db, actor, task_id)
     except DubanError as e:
-        st.error(str(e))
+        st.error(w.plain_markdown(str(e)))
         return
     if not latest:
         st.info("尚无单位报告进展。")
@@ -140,10 +140,10 @@ def show_task(task_id: int) -> None:
         with st.container(border=True):
             role = r.get("role_name") or w.ROLE_NAMES.get(r.get("unit_role"), "")
             when = r.get("reported_on") or (r.get("created_at") or "")[:10]
-            st.markdown(f"**{r.get('department_name') or ''}**" + (f"({role})" if role else "")
-                        + f" · {w.cn_date(when)} · 申报:{r.get('claimed_status') or ''}"
+            st.markdown(f"**{w.plain_markdown(r.get('department_name') or '')}**" + (f"({w.plain_markdown(role)})" if role else "")
+                        + f" · {w.cn_date(when)} · 申报:{w.plain_markdown(r.get('claimed_status') or '')}"
                         + (f" · 完成 {r['percent']}%" if r.get("percent") is not None else "")
-                        + f" · 审核:{r.get('review_state') or ''}")
+                        + f" · 审核:{w.plain_markdown(r.get('review_state') or '')}")
             st.markdown(w.plain_markdown(r.get("progress_text") or ""))
             if r.get("coordination_need"):
                 st.markdown(f":orange[需协调:]{w.plain_markdown(r['coordination_need'])}"

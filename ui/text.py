@@ -1,0 +1,23 @@
+"""Text from documents and users shown as text: never as a link, an image, a formula or HTML."""
+from __future__ import annotations
+
+# every ASCII punctuation mark markdown, Streamlit's :directives: and $math$ give a meaning to
+_ESCAPED = set("\\`*_{}[]()#+-.!|~$:=^\"'&")
+_ENTITIES = {"<": "&lt;", ">": "&gt;"}
+
+
+def plain(text: object) -> str:
+    """Text for st.markdown, captions, messages and widget labels that shows exactly as written.
+
+    A plan's heading or a task title may carry ![x](http://…) or <img src=…>; rendered as markdown, every
+    viewer's browser would fetch that address. Escaped, it is shown as the characters it is.
+    """
+    out = []
+    for c in "" if text is None else str(text):
+        if c in _ENTITIES:
+            out.append(_ENTITIES[c])
+        elif c in _ESCAPED:
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out).replace("\n", "  \n")
