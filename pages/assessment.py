@@ -84,7 +84,7 @@ table = pd.DataFrame([{
     "退回报告": r["returned"], "退回扣分": r["returned_penalty"],
 } for r in rows])
 if rows:
-    st.dataframe(table, hide_index=True, width="stretch", key="assess_table")
+    w.dataframe(table, hide_index=True, width="stretch", key="assess_table")
 else:
     st.info("该范围内没有承担任务的单位。")
 

@@ -87,7 +87,7 @@ for c in plan_cycles:
                 styled = table.style.map(lambda v: f"color: {LIGHT_COLOURS['绿' if v == '已报送' else '红']}; "
                                                    "font-weight: 600", subset=["报送情况"])
                 with st.expander(f"{p.label} 明细", expanded=(k == 0)):
-                    st.dataframe(styled, hide_index=True, width="stretch", key=f"cycle_table_{c.id}_{k}")
+                    w.dataframe(styled, hide_index=True, width="stretch", key=f"cycle_table_{c.id}_{k}")
         if actor.is_office and c.kind == "meeting":
             d1, d2, d3 = st.columns([1, 2, 1])
             d1.date_input("会议前报送截止日", value=today + dt.timedelta(days=14), key=f"meeting_date_{c.id}")

@@ -10,7 +10,7 @@ from duban.errors import DubanError
 from duban.rules.indicators import CATEGORIES, COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
 from duban.services import indicators as ind
 from ui.session import get_db, require_actor
-from ui.widgets import plain_markdown
+from ui.widgets import dataframe, plain_markdown
 
 ALL = "全部"
 LIGHT_MARKS = {"红": "● 红灯", "黄": "● 黄灯", "绿": "● 绿灯", "灰": "○ 灰灯"}
@@ -94,7 +94,7 @@ def light_style(value: str) -> str:
 
 WIDTHS = {"灯": 70, "状态": 70, "地区": 65, "指标": 190, "性质": 60, "基期值": 105, "目标值": 105, "最新实际值": 105,
           "应达值": 65, "责任单位": 80}
-st.dataframe(table.style.map(light_style, subset=["灯"]), hide_index=True, key="ind_table", column_config={
+dataframe(table.style.map(light_style, subset=["灯"]), hide_index=True, key="ind_table", column_config={
     "进度": st.column_config.NumberColumn("进度", format="%.0f%%", width=55, help="从基期值到目标值已完成的比例"),
     **{c: st.column_config.TextColumn(c, width=w) for c, w in WIDTHS.items()},
 })
@@ -179,7 +179,7 @@ with right:
 
 if item["history"]:
     st.markdown("**填报记录**(只增不改:同一年份再次填报即为更正,以最后一次为准)")
-    st.dataframe(pd.DataFrame([{
+    dataframe(pd.DataFrame([{
         "年份": h["year"], "实际值": h["value"], "数据来源": h["source_note"] or "",
         "填报单位": h["reporter"], "填报人": h["display_name"] or h["username"] or ("演示数据" if h["is_demo"] else "—"),
         "填报时间": h["created_at"], "说明": "已被更正" if h["superseded"] else "",

@@ -62,7 +62,7 @@ with tab_list:
     rows = meetings.list_meetings(db, actor)
     st.subheader("会议列表")
     if rows:
-        st.dataframe(pd.DataFrame([{
+        w.dataframe(pd.DataFrame([{
             "日期": w.cn_date(m["date"]), "类型": m["kind"], "名称": m["title"],
             "状态": "已召开" if m["date"] < today.isoformat() else ("今天" if m["date"] == today.isoformat() else "即将召开"),
             "涉及规划数": m["plan_count"], "成员单位数": m["unit_count"], "议定事项数": m["decision_count"],
@@ -106,7 +106,7 @@ with tab_list:
         c[1].metric("已报送", status["reported"])
         c[2].metric("未报送", status["missing"])
         st.caption(f"统计报送期 {w.plain_markdown(status['period'] or '(尚未开始)')}:自 {w.cn_date(status['start'])} 至 {w.cn_date(status['until'])} 的进展报告。")
-        st.dataframe(pd.DataFrame([{
+        w.dataframe(pd.DataFrame([{
             "单位": u["department"], "是否已报送": "已报送" if u["reported"] else "未报送", "报送次数": u["reports"],
             "最近报送": w.cn_date(u["last_report"], ""),
             "会前通知": w.cn_date(u["asked_on"], "") or ("未通知" if not held else ""),
@@ -124,7 +124,7 @@ with tab_list:
 
         st.markdown("#### 议定事项")
         if m["decisions"]:
-            st.dataframe(pd.DataFrame([{"事项": d["title"], "责任单位": d["units"], "完成时限": w.cn_date(d["due"]),
+            w.dataframe(pd.DataFrame([{"事项": d["title"], "责任单位": d["units"], "完成时限": w.cn_date(d["due"]),
                                         "状态": d["status"]} for d in m["decisions"]]),
                          hide_index=True, width="stretch", key="decision_table")
         else:
@@ -194,7 +194,7 @@ with tab_pack:
     st.subheader("报送期")
     periods = meetings.list_periods(db, actor)  # again: building the pack may have just locked one
     if periods:
-        st.dataframe(pd.DataFrame([{"报送期": p["label"], "开始": w.cn_date(p["start"]), "结束": w.cn_date(p["end"], ""),
+        w.dataframe(pd.DataFrame([{"报送期": p["label"], "开始": w.cn_date(p["start"]), "结束": w.cn_date(p["end"], ""),
                                     "状态": "已锁定" if p["locked_at"] else "进行中",
                                     "锁定时间": local_time(p["locked_at"])} for p in periods]),
                      hide_index=True, width="stretch", key="period_table")
@@ -245,7 +245,7 @@ with tab_hand:
                     st.error(w.plain_markdown(str(e)))
     hand = meetings.hand_tasks(db, actor)
     if hand:
-        st.dataframe(pd.DataFrame([{"来源": h["source"], "来源说明": h["source_note"] or "", "任务": h["title"],
+        w.dataframe(pd.DataFrame([{"来源": h["source"], "来源说明": h["source_note"] or "", "任务": h["title"],
                                     "责任单位": h["units"], "完成时限": w.cn_date(h["due"]), "状态": h["status"]} for h in hand]),
                      hide_index=True, width="stretch", key="hand_table")
     else:

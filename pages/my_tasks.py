@@ -62,7 +62,7 @@ table = pd.DataFrame([{
     "办公室核验": r["verified"],
     "退回原因": r["returned_reason"] or "",
 } for r in rows])
-st.dataframe(w.light_styler(table, columns=("时限",)), hide_index=True, width="stretch", key="my_tasks_table",
+w.dataframe(w.light_styler(table, columns=("时限",)), hide_index=True, width="stretch", key="my_tasks_table",
              column_config={"任务": st.column_config.TextColumn(width="large"),
                             "退回原因": st.column_config.TextColumn(width="medium")})
 st.caption("三项事实分开记录:“牵头单位申报”是部门自己的说法,“办公室核验”是审核后的结论,“时限”灯只看期限是否按时。")

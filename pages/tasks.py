@@ -67,7 +67,7 @@ def show_task(task_id: int) -> None:
         st.caption("未收录该任务的原文。")
 
     st.markdown("#### 责任单位")
-    st.dataframe(pd.DataFrame([{
+    w.dataframe(pd.DataFrame([{
         "单位": u["name"],
         "角色": "★ 牵头" if u["role"] == "lead" else "配合",
         "联络员": u.get("liaison_name") or "",
@@ -93,14 +93,14 @@ def show_task(task_id: int) -> None:
         rows.append({"原文表述": d.get("phrase") or "(原文未写明期限)", "计算出的期限": computed,
                      "类型": KIND_LABELS.get(d["kind"], d["kind"])})
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="task_deadlines",
+        w.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="task_deadlines",
                      column_config={"原文表述": st.column_config.TextColumn(width="large")})
     else:
         st.info("该任务没有期限。")
 
     st.markdown("#### 期次")
     if t["instances"]:
-        st.dataframe(pd.DataFrame([{
+        w.dataframe(pd.DataFrame([{
             "期次": i.get("period_label") or "",
             "截止日期": w.cn_date(i["due"]),
             "完成情况": INSTANCE_STATES.get(i["state"], i["state"]),
@@ -112,7 +112,7 @@ def show_task(task_id: int) -> None:
 
     st.markdown("#### 状态记录")
     if t["history"]:
-        st.dataframe(pd.DataFrame([{
+        w.dataframe(pd.DataFrame([{
             "时间": local_time(h.get("at")),
             "变更": f"{h.get('old_status') or '—'} → {h['new_status']}",
             "操作人": h.get("username") or "系统",
@@ -223,7 +223,7 @@ table = pd.DataFrame([{
     "逾期": "逾期" if r.get("overdue") else "",
     "配合单位": "、".join(r.get("co") or []),
 } for r in rows])
-state = st.dataframe(
+state = w.dataframe(
     w.light_styler(table, alert_columns=("逾期",)), hide_index=True, width="stretch", key="task_table",
     height=min(35 * (len(rows) + 1) + 3, 720), on_select="rerun", selection_mode="single-row",
     column_config={

@@ -79,3 +79,13 @@ def test_indicators(demo):
 def test_meetings(demo):
     assert demo.conn.execute("SELECT count(*) FROM meetings").fetchone()[0]
     assert_shown_as_text(app_as(demo, "bangong", MEETINGS))
+
+
+def test_a_formula_like_title_stays_text_in_the_task_table(demo):
+    formula = '=HYPERLINK("http://evil","点我")'
+    with demo.conn:
+        demo.conn.execute("UPDATE tasks SET title = ? WHERE id = (SELECT min(id) FROM tasks)", [formula])
+    at = app_as(demo, "bangong", TASKS)
+    assert not at.exception
+    titles = list(next(d for d in at.dataframe if d.key == "task_table").value["任务"])
+    assert "'" + formula in titles and formula not in titles

@@ -21,3 +21,22 @@ def plain(text: object) -> str:
         else:
             out.append(c)
     return "".join(out).replace("\n", "  \n")
+
+
+def plain_table(data):
+    """A table (a DataFrame or its Styler) whose text cells cannot turn into formulas when downloaded as CSV.
+
+    Streamlit's table toolbar offers "download as CSV" and writes the cells as they are; a title such as
+    =HYPERLINK(…) would be a live formula in Excel. Text that would start a formula gets a leading ', as in
+    every file duban writes (duban.rules.cells); everything else is shown unchanged.
+    """
+    import pandas as pd
+
+    from duban.rules.cells import safe_cell
+
+    frame = getattr(data, "data", data)  # a Styler keeps its frame in .data and styles it when drawn
+    if isinstance(frame, pd.DataFrame):
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                frame[column] = frame[column].map(safe_cell)
+    return data

@@ -10,7 +10,7 @@ import streamlit as st
 from duban.access import Actor
 from duban.rules.status import LIGHT_COLOURS, LIGHTS, STATUSES
 from duban.services import overview
-from ui.text import plain
+from ui.text import plain, plain_table
 
 LIGHT_MARKS = {x: f"● {x}灯" for x in LIGHTS}  # plain text (tables, select boxes); styled by light_styler
 LIGHT_BADGE_COLOURS = {"红": "red", "黄": "orange", "绿": "green"}
@@ -172,6 +172,11 @@ def link_params(values: dict, **extra: Any) -> dict[str, str]:
 
 
 plain_markdown = plain  # the one escaping rule, in ui.text
+
+
+def dataframe(data, **kwargs):
+    """st.dataframe with text cells that stay text when the table is downloaded (see ui.text.plain_table)."""
+    return st.dataframe(plain_table(data), **kwargs)
 
 
 def chinese_file_uploader(instructions: str) -> None:
