@@ -15,12 +15,12 @@ db = get_db()
 
 st.title("账号")
 for kind, text in st.session_state.pop("accounts_flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
 
 try:
     accounts = users.list_users(db, actor)
 except DubanError as e:
-    st.error(str(e))
+    st.error(w.plain_markdown(str(e)))
     st.stop()
 
 w.dataframe(pd.DataFrame([{

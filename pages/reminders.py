@@ -15,6 +15,7 @@ from duban.reminders.digest import day_label
 from duban.reminders.workdays import is_workday
 from duban.reports import ics, notice
 from ui.session import get_db, require_actor
+from ui.text import plain
 from ui.widgets import dataframe
 
 actor = require_actor()
@@ -23,12 +24,12 @@ today = clock.today()
 try:
     require_office(actor)
 except AccessDenied as e:
-    st.error(str(e))
+    st.error(plain(str(e)))
     st.stop()
 
 st.title("提醒设置")
 for kind, text in st.session_state.pop("remind_flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+    (st.success if kind == "ok" else st.error)(plain(text))
 
 
 def flash(kind: str, text: str) -> None:
@@ -170,8 +171,8 @@ with tabs[3]:
         for h in hooks:
             with st.container(border=True):
                 c = st.columns([3, 1, 1, 1])
-                c[0].markdown(f"**{h['name']}** · {h['kind_label']} · {h['department']}"
-                              f"{'' if h['active'] else ' · 已停用'}  \n`{h['url']}`"
+                c[0].markdown(f"**{plain(h['name'])}** · {plain(h['kind_label'])} · {plain(h['department'])}"
+                              f"{'' if h['active'] else ' · 已停用'}  \n`{h['url'].replace('`', '%60')}`"
                               + (" · 已设置加签密钥" if h["has_secret"] else ""))
                 if c[1].button("测试", key=f"hook_test_{h['id']}"):
                     attempt(lambda h=h: settings.send_test_webhook(db, actor, h["id"], today), "{}")

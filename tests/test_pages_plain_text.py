@@ -89,3 +89,16 @@ def test_a_formula_like_title_stays_text_in_the_task_table(demo):
     assert not at.exception
     titles = list(next(d for d in at.dataframe if d.key == "task_table").value["任务"])
     assert "'" + formula in titles and formula not in titles
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("![x](http://h/x.png)", "\\!\\[x\\](http\\://h/x.png)"),
+    ("<img src=x>", "&lt;img src=x&gt;"),
+    ("**粗体** `代码` $x$ :red[红]", "\\*\\*粗体\\*\\* \\`代码\\` \\$x\\$ \\:red\\[红\\]"),
+    ("1. 第一条\n- 列表\n# 标题", "1\\. 第一条  \n\\- 列表  \n\\# 标题"),
+    ("验收单.pdf(第2版)", "验收单.pdf(第2版)"),
+])
+def test_the_escaping_rule(text, shown):
+    from ui.text import plain
+
+    assert plain(text) == shown

@@ -1,9 +1,22 @@
 """Text from documents and users shown as text: never as a link, an image, a formula or HTML."""
 from __future__ import annotations
 
-# every ASCII punctuation mark markdown, Streamlit's :directives: and $math$ give a meaning to
-_ESCAPED = set("\\`*_{}[]()#+-.!|~$:=^\"'&")
+import re
+
+# what gives text a meaning in markdown anywhere in a line, Streamlit's :directives: and $math$ included
+_ESCAPED = set("\\`*_{}[]#!|~$:&")
 _ENTITIES = {"<": "&lt;", ">": "&gt;"}
+# what means something only at the start of a line: lists, quotes, headings' underlines, rules
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+
+
+def _line(text: str) -> str:
+    out = "".join(_ENTITIES.get(c) or ("\\" + c if c in _ESCAPED else c) for c in text)
+    m = _LINE_START.match(out)
+    if m:  # "1." / "1)" keep the number and escape the mark after it; "-", "+", "=" are escaped themselves
+        cut = m.end() if m.group(2)[0].isdigit() else m.start(2)
+        out = out[:cut] + "\\" + out[cut:]
+    return out
 
 
 def plain(text: object) -> str:
@@ -12,15 +25,7 @@ def plain(text: object) -> str:
     A plan's heading or a task title may carry ![x](http://…) or <img src=…>; rendered as markdown, every
     viewer's browser would fetch that address. Escaped, it is shown as the characters it is.
     """
-    out = []
-    for c in "" if text is None else str(text):
-        if c in _ENTITIES:
-            out.append(_ENTITIES[c])
-        elif c in _ESCAPED:
-            out.append("\\" + c)
-        else:
-            out.append(c)
-    return "".join(out).replace("\n", "  \n")
+    return "  \n".join(_line(line) for line in ("" if text is None else str(text)).split("\n"))
 
 
 def plain_table(data):
