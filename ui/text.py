@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import re
 
-# what gives text a meaning in markdown anywhere in a line, Streamlit's :directives: and $math$ included
-_ESCAPED = set("\\`*_{}[]#!|~$:&")
+# what gives text a meaning in markdown anywhere in a line, $math$ included
+_ESCAPED = set("\\`*_{}[]#!|~$&")
+# a colon starting a web address (http://), an :emoji: or a Streamlit :directive[…]; a www. address
+_AUTOLINK = re.compile(r":(?=[/A-Za-z])|(?i:(?<![A-Za-z0-9])www)\.")
 _ENTITIES = {"<": "&lt;", ">": "&gt;"}
 # what means something only at the start of a line: lists, quotes, headings' underlines, rules
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
@@ -12,6 +14,7 @@ _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
 
 def _line(text: str) -> str:
     out = "".join(_ENTITIES.get(c) or ("\\" + c if c in _ESCAPED else c) for c in text)
+    out = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], out)
     m = _LINE_START.match(out)
     if m:  # "1." / "1)" keep the number and escape the mark after it; "-", "+", "=" are escaped themselves
         cut = m.end() if m.group(2)[0].isdigit() else m.start(2)
@@ -42,6 +45,6 @@ def plain_table(data):
     frame = getattr(data, "data", data)  # a Styler keeps its frame in .data and styles it when drawn
     if isinstance(frame, pd.DataFrame):
         for column in frame.columns:
-            if frame[column].dtype == object:
+            if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column]):
                 frame[column] = frame[column].map(safe_cell)
     return data
