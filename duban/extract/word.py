@@ -107,6 +107,17 @@ def _body_lines(stream, numbering: _Numbering):
             del parent[0]
 
 
+_PPR, _NUMPR, _PSTYLE = _W + "pPr", _W + "numPr", _W + "pStyle"
+
+
+def _child(el, tag: str):
+    """The first child with this tag (a plain loop: properties come first, so it ends at once)."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _run_text(run) -> str:
     out = []
     for child in run:
@@ -151,13 +162,13 @@ def _table_rows(tbl) -> list[str]:
     text of its first row."""
     rows, above, made = [], {}, 0
     for tr in (c for c in tbl if c.tag == _TR):
-        trpr = tr.find(_W + "trPr")
-        offset = _int(trpr.find(_W + "gridBefore") if trpr is not None else None, 0)
+        trpr = _child(tr, _W + "trPr")
+        offset = _int(_child(trpr, _W + "gridBefore") if trpr is not None else None, 0)
         here, cells, seen = {}, [], set()
         for tc in (c for c in tr if c.tag == _TC):
-            tcpr = tc.find(_W + "tcPr")
-            span = _int(tcpr.find(_W + "gridSpan") if tcpr is not None else None, 1)
-            vmerge = tcpr.find(_W + "vMerge") if tcpr is not None else None
+            tcpr = _child(tc, _W + "tcPr")
+            span = _int(_child(tcpr, _W + "gridSpan") if tcpr is not None else None, 1)
+            vmerge = _child(tcpr, _W + "vMerge") if tcpr is not None else None
             root = above.get(offset) if vmerge is not None and vmerge.get(_W + "val", "continue") == "continue" else None
             if root is None:
                 made += 1
@@ -264,7 +275,7 @@ class _Numbering:
 
     @staticmethod
     def _numbers(numpr) -> tuple[str | None, int]:
-        num, lvl = numpr.find(_W + "numId"), numpr.find(_W + "ilvl")
+        num, lvl = _child(numpr, _W + "numId"), _child(numpr, _W + "ilvl")
         return (_number(num.get(_W + "val")) if num is not None else None), _int(lvl, 0)
 
     def _style_numbers(self, style_id: str | None) -> tuple[str | None, int] | None:
@@ -288,12 +299,12 @@ class _Numbering:
         """The number Word shows before this paragraph ("" when it is not in a numbered list)."""
         if not self.formats:
             return ""
-        ppr = p.find(_W + "pPr")
-        numpr = ppr.find(_W + "numPr") if ppr is not None else None
+        ppr = _child(p, _PPR)
+        numpr = _child(ppr, _NUMPR) if ppr is not None else None
         if numpr is not None:
             found = self._numbers(numpr)
         else:
-            pstyle = ppr.find(_W + "pStyle") if ppr is not None else None
+            pstyle = _child(ppr, _PSTYLE) if ppr is not None else None
             found = self._style_numbers(pstyle.get(_W + "val") if pstyle is not None else None)
         if found is None or found[0] is None:
             return ""
