@@ -102,7 +102,7 @@ else:
         for f, t, i, roles in present
     ]
     with st.sidebar:
-        st.caption(f"{actor.username}({ROLE_LABELS.get(actor.role, actor.role)})")
+        st.caption(f"{widgets.plain_markdown(actor.username)}({ROLE_LABELS.get(actor.role, actor.role)})")
         if unread := inbox.unread_count(db, actor):
             st.markdown(f":material/notifications: 未读消息 :red-badge[{unread}]")
         if st.button("退出登录", key="logout"):

@@ -86,7 +86,8 @@ def connect(path: str | os.PathLike | None = None, *, migrate_schema: bool = Tru
     database that already holds data run only after an automatic copy of it (before-upgrade-*.db).
     """
     file = database_path(path)
-    file.parent.mkdir(parents=True, exist_ok=True)
+    file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private(file, create=True)
     conn = sqlite3.connect(str(file), timeout=60, check_same_thread=False, isolation_level=None)
     conn.row_factory = sqlite3.Row
     if migrate_schema:
@@ -96,6 +97,9 @@ def connect(path: str | os.PathLike | None = None, *, migrate_schema: bool = Tru
             conn.close()
             raise
     conn.execute("PRAGMA journal_mode=WAL")
+    # SQLite creates -wal and -shm with the database file's mode; an older file may still have others
+    for companion in ("-wal", "-shm"):
+        make_private(file.with_name(file.name + companion))
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -106,6 +110,27 @@ def connect(path: str | os.PathLike | None = None, *, migrate_schema: bool = Tru
         with _write_lock:
             _upgrade(db, file)
     return db
+
+
+def make_private(file: str | os.PathLike, *, create: bool = False) -> None:
+    """Let only the owner read a file that holds the office's data (created empty first when asked).
+
+    The database, its WAL companions and backups hold personal data and encrypted secrets; a file made
+    with the default umask would be readable by every account on the machine.
+    """
+    path = Path(file)
+    if create and not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+    try:
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+    except FileNotFoundError:
+        pass
+    except PermissionError:  # a file owned by another account: leave it as its owner set it
+        pass
 
 
 @contextmanager

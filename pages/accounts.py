@@ -15,15 +15,15 @@ db = get_db()
 
 st.title("账号")
 for kind, text in st.session_state.pop("accounts_flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
 
 try:
     accounts = users.list_users(db, actor)
 except DubanError as e:
-    st.error(str(e))
+    st.error(w.plain_markdown(str(e)))
     st.stop()
 
-st.dataframe(pd.DataFrame([{
+w.dataframe(pd.DataFrame([{
     "用户名": u["username"], "姓名": u["display_name"] or "", "角色": u["role_label"],
     "所属部门": u["departments"] or ("全部(只读)" if u["role"] == "leader" else "全部"),
     "状态": "启用" if u["active"] else "已停用", "邮箱": u["email"] or "",

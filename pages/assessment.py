@@ -19,7 +19,7 @@ today = clock.today()
 
 st.title("考核")
 for kind, text in st.session_state.pop("assess_flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
 
 rule = assessment.get_rule(db)
 st.markdown("#### 计分规则")
@@ -37,7 +37,7 @@ if actor.is_office:
                 st.session_state["assess_flash"] = [("ok", "计分规则已保存,得分已按新规则重新计算。")]
                 st.rerun()
             except DubanError as e:
-                st.error(str(e))
+                st.error(w.plain_markdown(str(e)))
 
 st.markdown("#### 考核期")
 periods = [p for p in meetings.list_periods(db, actor) if p["locked_at"]]
@@ -62,7 +62,7 @@ plan_id = c1.selectbox("规划", [None] + list(plan_labels), key="assess_plan",
 try:
     result = assessment.evaluate(db, actor, start, end, today, plan_id=plan_id)
 except DubanError as e:
-    st.error(str(e))
+    st.error(w.plain_markdown(str(e)))
     st.stop()
 
 places = sorted({r["jurisdiction"] or "" for r in result["rows"]})
@@ -84,7 +84,7 @@ table = pd.DataFrame([{
     "退回报告": r["returned"], "退回扣分": r["returned_penalty"],
 } for r in rows])
 if rows:
-    st.dataframe(table, hide_index=True, width="stretch", key="assess_table")
+    w.dataframe(table, hide_index=True, width="stretch", key="assess_table")
 else:
     st.info("该范围内没有承担任务的单位。")
 
@@ -114,7 +114,7 @@ if rows:
             st.session_state["assess_duty_file"] = (duty_report.file_name(db, dept_id, end.year),
                                                     duty_report.build(db, actor, dept_id, end.year, today))
         except DubanError as e:
-            st.error(str(e))
+            st.error(w.plain_markdown(str(e)))
     made = st.session_state.get("assess_duty_file")
     if made:
-        st.download_button(f"下载 {made[0]}", data=made[1], file_name=made[0], key="assess_duty_download")
+        st.download_button(f"下载 {w.plain_markdown(made[0])}", data=made[1], file_name=made[0], key="assess_duty_download")

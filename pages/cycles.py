@@ -24,12 +24,12 @@ st.caption("填报周期与任务期限分开:即使本期没有任务到期,责
            "下表按周期列出每一期应报送的单位(该规划中有未销号任务、且有联络员账号或联络邮箱的牵头和配合单位)"
            "及其是否已报送;报送该规划任一任务的进展即算本期已报送。")
 for kind, text in st.session_state.pop("cycles_flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
 
 try:
     plans = cycles.list_plans(db, actor)
 except DubanError as e:
-    st.error(str(e))
+    st.error(w.plain_markdown(str(e)))
     st.stop()
 if not plans:
     st.info("还没有导入任何规划。")
@@ -63,9 +63,9 @@ if not plan_cycles:
 for c in plan_cycles:
     with st.container(border=True):
         head, tool = st.columns([4, 1])
-        head.markdown(f"**{c.label}**" + ("" if c.active else " · :gray[已停用]"))
+        head.markdown(f"**{w.plain_markdown(c.label)}**" + ("" if c.active else " · :gray[已停用]"))
         if c.note:
-            head.caption(c.note)
+            head.caption(w.plain_markdown(c.note))
         if actor.is_office:
             tool.button("恢复" if not c.active else "停用", key=f"cycle_toggle_{c.id}",
                         on_click=_toggle, args=(c.id, not c.active))
@@ -76,7 +76,7 @@ for c in plan_cycles:
             p, deps = item["period"], item["departments"]
             done = sum(1 for d in deps if d["reported"])
             state = "本期" if k == 0 and p.due >= today else "往期"
-            st.markdown(f"{state} **{p.label}** · 截止 {w.cn_date(p.due)} · 已报送 **{done}** / {len(deps)} 个单位"
+            st.markdown(f"{state} **{w.plain_markdown(p.label)}** · 截止 {w.cn_date(p.due)} · 已报送 **{done}** / {len(deps)} 个单位"
                         + (f" · :red[未报送 {len(deps) - done} 个]" if done < len(deps) else ""))
             if deps:
                 table = pd.DataFrame([{
@@ -86,8 +86,8 @@ for c in plan_cycles:
                 } for d in sorted(deps, key=lambda d: (d["reported"], not d["leads"], d["name"]))])
                 styled = table.style.map(lambda v: f"color: {LIGHT_COLOURS['绿' if v == '已报送' else '红']}; "
                                                    "font-weight: 600", subset=["报送情况"])
-                with st.expander(f"{p.label} 明细", expanded=(k == 0)):
-                    st.dataframe(styled, hide_index=True, width="stretch", key=f"cycle_table_{c.id}_{k}")
+                with st.expander(f"{w.plain_markdown(p.label)} 明细", expanded=(k == 0)):
+                    w.dataframe(styled, hide_index=True, width="stretch", key=f"cycle_table_{c.id}_{k}")
         if actor.is_office and c.kind == "meeting":
             d1, d2, d3 = st.columns([1, 2, 1])
             d1.date_input("会议前报送截止日", value=today + dt.timedelta(days=14), key=f"meeting_date_{c.id}")
@@ -118,4 +118,4 @@ if actor.is_office:
                 st.session_state["cycles_flash"] = [("ok", "已添加填报周期。")]
                 st.rerun()
             except DubanError as e:
-                st.error(str(e))
+                st.error(w.plain_markdown(str(e)))

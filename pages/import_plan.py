@@ -34,7 +34,7 @@ st.caption("上传规划文件(.txt / .docx / .pdf / .html),系统识别出重�
            "请逐项核对、修改,确认无误后再保存。点击“确认导入”之前,不会写入任何数据。")
 
 if flash := st.session_state.pop("imp_flash", None):
-    st.success(flash["text"])
+    st.success(w.plain_markdown(flash["text"]))
     st.page_link(TASKS_PAGE, label="查看该规划的任务", icon=":material/arrow_forward:",
                  query_params={"plan": str(flash["plan_id"])})
 
@@ -222,7 +222,7 @@ if st.session_state.get("imp_digest") != digest:
     try:
         extraction = extract_bytes(data, upload.name, reference_date=today)
     except ExtractionError as e:
-        st.error(f"无法识别该文件:{e}")
+        st.error(f"无法识别该文件:{w.plain_markdown(str(e))}")
         st.stop()
     st.session_state.update(imp_digest=digest, imp_name=upload.name, imp_extraction=extraction)
 original = st.session_state["imp_extraction"]
@@ -233,7 +233,7 @@ try:
 except InputError:
     first_check = None
 if first_check is not None and first_check.kind in ("unchanged", "old_version"):
-    st.info(first_check.message, icon=":material/info:")
+    st.info(w.plain_markdown(first_check.message), icon=":material/info:")
     st.page_link(TASKS_PAGE, label="查看该规划的任务", icon=":material/arrow_forward:",
                  query_params={"plan": str(first_check.plan_id)})
     st.stop()
@@ -308,12 +308,12 @@ except DubanError as e:
     problem = str(e)
 
 if problem:
-    st.error(problem)
+    st.error(w.plain_markdown(problem))
 elif check.kind in ("unchanged", "old_version"):
-    st.info(check.message)
+    st.info(w.plain_markdown(check.message))
     st.stop()
 elif check.kind == "revision":
-    st.warning(check.message + "请核对以下变更,确认后才会更新。", icon=":material/difference:")
+    st.warning(w.plain_markdown(check.message) + "请核对以下变更,确认后才会更新。", icon=":material/difference:")
     diff = check.diff
     counts = diff.counts()
     cols = st.columns(len(counts))
@@ -323,7 +323,7 @@ elif check.kind == "revision":
     with st.container(border=True, height=min(28 * len(lines) + 40, 420)):
         st.markdown("  \n".join(w.plain_markdown(line) for line in lines))
 else:
-    st.info(check.message)
+    st.info(w.plain_markdown(check.message))
 
 label = "确认更新规划" if check is not None and check.kind == "revision" else "确认导入"
 if st.button(label, key="imp_confirm", type="primary", disabled=problem is not None):
@@ -331,7 +331,7 @@ if st.button(label, key="imp_confirm", type="primary", disabled=problem is not N
         plan_id = plans.import_plan(db, actor, corrected, upload.name, data, today,
                                     confirm_revision=check.kind == "revision")
     except DubanError as e:
-        st.error(f"未能保存:{e}")
+        st.error(f"未能保存:{w.plain_markdown(str(e))}")
     else:
         done = "已更新" if check.kind == "revision" else "已导入"
         st.session_state["imp_flash"] = {"text": f"{done}《{plans.display_title(corrected)}》。", "plan_id": plan_id}

@@ -9,6 +9,7 @@ from duban.errors import DubanError
 from duban.reminders import inbox
 from duban.reports import ics
 from ui.session import get_db, require_actor
+from ui.text import plain
 
 KIND_LABELS = {"reminder": "提醒", "message": "通知", "returned": "退回", "meeting": "会议", "info": "消息"}
 
@@ -17,7 +18,7 @@ db = get_db()
 
 st.title("消息")
 if flash := st.session_state.pop("inbox_flash", None):
-    st.success(flash)
+    st.success(plain(flash))
 
 unread = inbox.unread_count(db, actor)
 top = st.columns([2, 1, 1])
@@ -31,7 +32,7 @@ if top[2].button("全部标为已读", key="inbox_mark_all", disabled=unread == 
 
 def _markdown(body: str) -> str:
     """Plain text as markdown: keep line breaks and indentation, escape what markdown would reinterpret."""
-    text = re.sub(r"([\\`*_#\[\]<>|~:$])", r"\\\1", body or "")
+    text = plain(body or "").replace("  \n", "\n")
     lines = []
     for line in text.splitlines():
         stripped = line.lstrip(" ")
@@ -48,7 +49,7 @@ for i, row in enumerate(rows):
     title = row["title"] if row["title"].startswith("【") else f"【{KIND_LABELS.get(row['kind'], '消息')}】{row['title']}"
     label = f"{title} · {inbox.local_time(row['created_at'])}" + (" · 未读" if new else "")
     icon = ":material/mark_email_unread:" if new else ":material/drafts:"
-    with st.expander(label, expanded=new and i == 0, icon=icon):
+    with st.expander(plain(label), expanded=new and i == 0, icon=icon):
         st.markdown(_markdown(row["body"] or ""))
         cols = st.columns([1, 1, 4])
         if new and cols[0].button("标为已读", key=f"inbox_read_{row['id']}"):
@@ -73,7 +74,7 @@ if depts:
         try:
             data = ics.department_calendar(db, actor, d["id"])
         except DubanError as e:
-            st.error(str(e))
+            st.error(plain(str(e)))
             continue
         st.download_button(f"下载 {d['label']} 到期日历", data=data, file_name=f"督办到期日_{d['name']}.ics",
                            mime="text/calendar", key=f"inbox_ics_{d['id']}", icon=":material/calendar_month:")

@@ -10,7 +10,7 @@ from duban.errors import DubanError
 from duban.rules.indicators import CATEGORIES, COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
 from duban.services import indicators as ind
 from ui.session import get_db, require_actor
-from ui.widgets import plain_markdown
+from ui.widgets import dataframe, plain_markdown
 
 ALL = "全部"
 LIGHT_MARKS = {"红": "● 红灯", "黄": "● 黄灯", "绿": "● 绿灯", "灰": "○ 灰灯"}
@@ -27,7 +27,7 @@ st.caption(f"各规划指标的基期、目标与实际完成情况(按 {today:%
            "预期性(及未标注性质的)指标偏离为黄灯,达标或按期推进为绿灯,尚无实际值为灰灯。")
 
 if flash := st.session_state.pop("ind_flash", None):
-    st.success(flash)
+    st.success(plain_markdown(flash))
 
 options = ind.filter_options(db, actor)
 plan_labels = {p["id"]: p["label"] for p in options["plans"]}
@@ -94,7 +94,7 @@ def light_style(value: str) -> str:
 
 WIDTHS = {"灯": 70, "状态": 70, "地区": 65, "指标": 190, "性质": 60, "基期值": 105, "目标值": 105, "最新实际值": 105,
           "应达值": 65, "责任单位": 80}
-st.dataframe(table.style.map(light_style, subset=["灯"]), hide_index=True, key="ind_table", column_config={
+dataframe(table.style.map(light_style, subset=["灯"]), hide_index=True, key="ind_table", column_config={
     "进度": st.column_config.NumberColumn("进度", format="%.0f%%", width=55, help="从基期值到目标值已完成的比例"),
     **{c: st.column_config.TextColumn(c, width=w) for c, w in WIDTHS.items()},
 })
@@ -138,7 +138,7 @@ picked = st.selectbox("选择指标", ids, format_func=names.get, key="ind_pick"
 try:
     item = ind.get_indicator(db, actor, picked, today)
 except DubanError as e:
-    st.error(str(e))
+    st.error(plain_markdown(str(e)))
     st.stop()
 
 left, right = st.columns([3, 2])
@@ -165,21 +165,21 @@ with left:
     else:
         st.info("该指标为文字目标或尚无数值,不绘制路径图。")
 with right:
-    st.markdown(f"**{item['name']}**")
+    st.markdown(f"**{plain_markdown(item['name'])}**")
     st.markdown(
-        f"- 灯色: {LIGHT_MD[item['light']]} {item['state']}{'(' + item['note'] + ')' if item['note'] else ''}\n"
-        f"- 规划:{item['plan']}\n"
-        f"- 类别 / 性质:{item['category'] or '—'} / {item['nature'] or '未标注'}\n"
-        f"- 基期:{with_year(item['baseline'], item['baseline_year'])}\n"
-        f"- 目标:{with_year(item['target'], item['target_year'])}\n"
+        f"- 灯色: {LIGHT_MD[item['light']]} {plain_markdown(item['state'])}{'(' + plain_markdown(item['note']) + ')' if item['note'] else ''}\n"
+        f"- 规划:{plain_markdown(item['plan'])}\n"
+        f"- 类别 / 性质:{plain_markdown(item['category'] or '—')} / {plain_markdown(item['nature'] or '未标注')}\n"
+        f"- 基期:{plain_markdown(with_year(item['baseline'], item['baseline_year']))}\n"
+        f"- 目标:{plain_markdown(with_year(item['target'], item['target_year']))}\n"
         f"- 最新实际:{plain_markdown(with_year(item['latest_actual'], item['latest_year']))}\n"
-        f"- 按期应达:{item['expected'] or '—'}\n"
-        f"- 责任单位:{'、'.join(item['units']) or '未指定(由办公室填报)'}"
+        f"- 按期应达:{plain_markdown(item['expected'] or '—')}\n"
+        f"- 责任单位:{plain_markdown('、'.join(item['units'])) or '未指定(由办公室填报)'}"
     )
 
 if item["history"]:
     st.markdown("**填报记录**(只增不改:同一年份再次填报即为更正,以最后一次为准)")
-    st.dataframe(pd.DataFrame([{
+    dataframe(pd.DataFrame([{
         "年份": h["year"], "实际值": h["value"], "数据来源": h["source_note"] or "",
         "填报单位": h["reporter"], "填报人": h["display_name"] or h["username"] or ("演示数据" if h["is_demo"] else "—"),
         "填报时间": h["created_at"], "说明": "已被更正" if h["superseded"] else "",
@@ -193,14 +193,14 @@ if item["can_report"]:
         f1, f2 = st.columns([1, 2])
         year = f1.number_input("年份", min_value=1990, max_value=today.year, value=today.year - 1, step=1,
                                key="ind_rep_year")
-        value = f2.text_input(f"实际值{'(单位:' + unit + ')' if unit else ''}", key="ind_rep_value",
+        value = f2.text_input(f"实际值{'(单位:' + plain_markdown(unit) + ')' if unit else ''}", key="ind_rep_value",
                               placeholder="例如 56.2" if unit else "例如 已实现")
         note = st.text_input("数据来源", key="ind_rep_note", placeholder="例如 2025年民政统计年报")
         if st.form_submit_button("提交实际值", key="ind_rep_submit", type="primary"):
             try:
                 ind.report_actual(db, actor, item["id"], int(year), value, note, today=today)
             except DubanError as e:
-                st.error(str(e))
+                st.error(plain_markdown(str(e)))
             else:
                 st.session_state["ind_flash"] = f"已填报 {int(year)} 年实际值。"
                 st.rerun()
@@ -243,7 +243,7 @@ if actor.is_office:
                         baseline=base, baseline_year=base_year, target=target, target_year=target_year,
                         comparison=comp, unit_ids=units)
                 except DubanError as e:
-                    st.error(str(e))
+                    st.error(plain_markdown(str(e)))
                 else:
                     st.session_state["ind_flash"] = ("已修正:" + "、".join(ind.FIELD_LABELS.get(f, f) for f in changed)) if changed else "没有需要保存的修改。"
                     st.rerun()

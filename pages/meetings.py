@@ -22,7 +22,7 @@ st.title("会议")
 st.caption("联席会议、领导小组例会:按规划条款自动提出会议安排,会前通知成员单位报送进展,"
            "一键生成会议材料和工作台账,会后录入议定事项并转为督办任务。")
 for kind, text in st.session_state.pop("meet_flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
 
 
 def flash(kind: str, text: str) -> None:
@@ -49,7 +49,8 @@ with tab_list:
     for i, p in enumerate(proposals):
         with st.container(border=True):
             c1, c2 = st.columns([5, 1])
-            c1.markdown(f"**{p['title']}**  \n{p['kind']} · 建议在 {w.cn_date(p['date'])} 前召开 · 依据:“{p['sentence']}”")
+            c1.markdown(f"**{w.plain_markdown(p['title'])}**  \n{w.plain_markdown(p['kind'])} · 建议在 {w.cn_date(p['date'])} 前召开 · "
+                        f"依据:“{w.plain_markdown(p['sentence'])}”")
             if office and c2.button("采纳", key=f"accept_{p['deadline_id']}_{i}"):
                 try:
                     meetings.accept_proposal(db, actor, p)
@@ -61,7 +62,7 @@ with tab_list:
     rows = meetings.list_meetings(db, actor)
     st.subheader("会议列表")
     if rows:
-        st.dataframe(pd.DataFrame([{
+        w.dataframe(pd.DataFrame([{
             "日期": w.cn_date(m["date"]), "类型": m["kind"], "名称": m["title"],
             "状态": "已召开" if m["date"] < today.isoformat() else ("今天" if m["date"] == today.isoformat() else "即将召开"),
             "涉及规划数": m["plan_count"], "成员单位数": m["unit_count"], "议定事项数": m["decision_count"],
@@ -86,7 +87,7 @@ with tab_list:
                     flash("ok", "会议已创建。")
                     st.rerun()
                 except DubanError as e:
-                    st.error(str(e))
+                    st.error(w.plain_markdown(str(e)))
 
     if rows:
         st.subheader("会议详情")
@@ -97,14 +98,15 @@ with tab_list:
         status = meetings.reporting_status(db, actor, meeting_id, today)
         m = status["meeting"]
         held = m["date"] <= today.isoformat()
-        st.markdown(f"**{m['title']}**({m['kind']},{w.cn_date(m['date'])})  \n涉及规划:"
-                    + ";".join(p["title"] for p in m["plans"]) + (f"  \n{m['notes']}" if m.get("notes") else ""))
+        st.markdown(f"**{w.plain_markdown(m['title'])}**({w.plain_markdown(m['kind'])},{w.cn_date(m['date'])})  \n涉及规划:"
+                    + w.plain_markdown(";".join(p["title"] for p in m["plans"]))
+                    + (f"  \n{w.plain_markdown(m['notes'])}" if m.get("notes") else ""))
         c = st.columns(3)
         c[0].metric("成员单位", len(status["units"]))
         c[1].metric("已报送", status["reported"])
         c[2].metric("未报送", status["missing"])
-        st.caption(f"统计报送期 {status['period'] or '(尚未开始)'}:自 {w.cn_date(status['start'])} 至 {w.cn_date(status['until'])} 的进展报告。")
-        st.dataframe(pd.DataFrame([{
+        st.caption(f"统计报送期 {w.plain_markdown(status['period'] or '(尚未开始)')}:自 {w.cn_date(status['start'])} 至 {w.cn_date(status['until'])} 的进展报告。")
+        w.dataframe(pd.DataFrame([{
             "单位": u["department"], "是否已报送": "已报送" if u["reported"] else "未报送", "报送次数": u["reports"],
             "最近报送": w.cn_date(u["last_report"], ""),
             "会前通知": w.cn_date(u["asked_on"], "") or ("未通知" if not held else ""),
@@ -122,7 +124,7 @@ with tab_list:
 
         st.markdown("#### 议定事项")
         if m["decisions"]:
-            st.dataframe(pd.DataFrame([{"事项": d["title"], "责任单位": d["units"], "完成时限": w.cn_date(d["due"]),
+            w.dataframe(pd.DataFrame([{"事项": d["title"], "责任单位": d["units"], "完成时限": w.cn_date(d["due"]),
                                         "状态": d["status"]} for d in m["decisions"]]),
                          hide_index=True, width="stretch", key="decision_table")
         else:
@@ -145,7 +147,7 @@ with tab_list:
                         flash("ok", f"已录入议定事项,并生成督办任务(编号 {task_id})。")
                         st.rerun()
                     except DubanError as e:
-                        st.error(str(e))
+                        st.error(w.plain_markdown(str(e)))
 
 # ------------------------------------------------------------------ the pack
 with tab_pack:
@@ -160,7 +162,7 @@ with tab_pack:
     if office and covered:
         build = st.button("生成会议材料", type="primary", key="build_pack")
     elif office:
-        which = f"报送期 **{open_label}**" if open_label else "上次锁定以来的报送期"
+        which = f"报送期 **{w.plain_markdown(open_label)}**" if open_label else "上次锁定以来的报送期"
         build = w.confirm_button("生成会议材料", f"生成后将锁定{which}(截至 {w.cn_date(today)}):"
                                  "材料中的数字从此固定,此后报送的进展计入下一报送期。锁定后不能撤销。",
                                  "确认生成并锁定", key="build_pack", type="primary")
@@ -172,11 +174,11 @@ with tab_pack:
                 pack = meetings.build_pack(db, actor, today, plan_id=scope)
                 st.session_state["meet_pack"] = pack
             except DubanError as e:
-                st.error(str(e))
+                st.error(w.plain_markdown(str(e)))
     pack = st.session_state.get("meet_pack")
     if pack is not None:
         s = pack.data["summary"]
-        st.success(f"报送期 {pack.period} 的会议材料已生成" + ("(该报送期已锁定,沿用锁定时的数据)。" if pack.reused else "。"))
+        st.success(f"报送期 {w.plain_markdown(pack.period)} 的会议材料已生成" + ("(该报送期已锁定,沿用锁定时的数据)。" if pack.reused else "。"))
         c = st.columns(6)
         for col, (label, value) in zip(c, [("任务", s["tasks"]), ("已销号", s["closed"]), ("推进中", s["in_progress"]),
                                            ("逾期", s["overdue"]), ("需协调", s["coordination"]),
@@ -192,7 +194,7 @@ with tab_pack:
     st.subheader("报送期")
     periods = meetings.list_periods(db, actor)  # again: building the pack may have just locked one
     if periods:
-        st.dataframe(pd.DataFrame([{"报送期": p["label"], "开始": w.cn_date(p["start"]), "结束": w.cn_date(p["end"], ""),
+        w.dataframe(pd.DataFrame([{"报送期": p["label"], "开始": w.cn_date(p["start"]), "结束": w.cn_date(p["end"], ""),
                                     "状态": "已锁定" if p["locked_at"] else "进行中",
                                     "锁定时间": local_time(p["locked_at"])} for p in periods]),
                      hide_index=True, width="stretch", key="period_table")
@@ -208,7 +210,7 @@ with tab_pack:
                 try:
                     st.session_state["meet_stored"] = meetings.stored_pack(db, actor, label, old_scope)
                 except DubanError as e:
-                    st.error(str(e))
+                    st.error(w.plain_markdown(str(e)))
             old = st.session_state.get("meet_stored")
             if old is not None:
                 e1, e2 = st.columns(2)
@@ -240,10 +242,10 @@ with tab_hand:
                     flash("ok", f"已新增{h_source}任务(编号 {task_id})。")
                     st.rerun()
                 except DubanError as e:
-                    st.error(str(e))
+                    st.error(w.plain_markdown(str(e)))
     hand = meetings.hand_tasks(db, actor)
     if hand:
-        st.dataframe(pd.DataFrame([{"来源": h["source"], "来源说明": h["source_note"] or "", "任务": h["title"],
+        w.dataframe(pd.DataFrame([{"来源": h["source"], "来源说明": h["source_note"] or "", "任务": h["title"],
                                     "责任单位": h["units"], "完成时限": w.cn_date(h["due"]), "状态": h["status"]} for h in hand]),
                      hide_index=True, width="stretch", key="hand_table")
     else:
@@ -260,7 +262,7 @@ with tab_duty:
             st.session_state["meet_duty"] = (duty_report.file_name(db, dept, int(year)),
                                              duty_report.build(db, actor, dept, int(year), today))
         except DubanError as e:
-            st.error(str(e))
+            st.error(w.plain_markdown(str(e)))
     made = st.session_state.get("meet_duty")
     if made:
-        st.download_button(f"下载 {made[0]}", data=made[1], file_name=made[0], key="duty_download")
+        st.download_button(f"下载 {w.plain_markdown(made[0])}", data=made[1], file_name=made[0], key="duty_download")

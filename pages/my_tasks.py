@@ -26,14 +26,14 @@ if not actor.department_ids:
 
 rows = reports.my_tasks(db, actor, today)
 departments = sorted({r["department_name"] for r in rows})
-st.caption(f"{'、'.join(departments) or '本单位'} · 共 {len({r['id'] for r in rows})} 项任务 · 按 {w.cn_date(today)} 计 · "
+st.caption(f"{w.plain_markdown('、'.join(departments)) or '本单位'} · 共 {len({r['id'] for r in rows})} 项任务 · 按 {w.cn_date(today)} 计 · "
            "被退回、红灯、黄灯的任务排在前面")
 
 for kind, text in st.session_state.pop("my_tasks_flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
 
 for due in cycles.due_for(db, actor, today):
-    st.info(f"报送提醒:《{due['plan_title']}》要求{due['rule']}报送进展,本期截止 {w.cn_date(due['due'])},"
+    st.info(f"报送提醒:《{w.plain_markdown(due['plan_title'])}》要求{w.plain_markdown(due['rule'])}报送进展,本期截止 {w.cn_date(due['due'])},"
             f"本单位尚未报送。", icon=":material/event_repeat:")
 
 returned = reports.returned_reports(db, actor, only_unanswered=True)
@@ -41,8 +41,8 @@ if returned:
     st.subheader(f"被退回的报告({len(returned)})")
     for r in returned:
         with st.container(border=True):
-            st.markdown(f":red[**退回**] **{(str(r['task_number'] or '') + ' ' + r['task_title']).strip()}**")
-            st.caption(f"{r['department_name']} · {w.cn_date(r['reported_on'] or r['created_at'])}报告 · "
+            st.markdown(f":red[**退回**] **{w.plain_markdown((str(r['task_number'] or '') + ' ' + r['task_title']).strip())}**")
+            st.caption(f"{w.plain_markdown(r['department_name'])} · {w.cn_date(r['reported_on'] or r['created_at'])}报告 · "
                        f"{w.cn_date(r['reviewed_at'])}由办公室退回")
             st.text(f"退回原因:{r['review_note']}")
 
@@ -62,7 +62,7 @@ table = pd.DataFrame([{
     "办公室核验": r["verified"],
     "退回原因": r["returned_reason"] or "",
 } for r in rows])
-st.dataframe(w.light_styler(table, columns=("时限",)), hide_index=True, width="stretch", key="my_tasks_table",
+w.dataframe(w.light_styler(table, columns=("时限",)), hide_index=True, width="stretch", key="my_tasks_table",
              column_config={"任务": st.column_config.TextColumn(width="large"),
                             "退回原因": st.column_config.TextColumn(width="medium")})
 st.caption("三项事实分开记录:“牵头单位申报”是部门自己的说法,“办公室核验”是审核后的结论,“时限”灯只看期限是否按时。")
@@ -82,7 +82,7 @@ if asked:
         else:
             tasks.get_task(db, actor, asked_id, today)  # refuses another department's task
     except DubanError as e:
-        st.error(str(e))
+        st.error(w.plain_markdown(str(e)))
 
 st.divider()
 task_id = st.selectbox("选择任务", task_ids, index=index, format_func=lambda t: labels[t], key="task_select")
@@ -91,25 +91,25 @@ try:
     history = reports.task_reports(db, actor, task_id)
     choices = reports.open_instances(db, actor, task_id)
 except DubanError as e:
-    st.error(str(e))
+    st.error(w.plain_markdown(str(e)))
     st.stop()
 mine = [r for r in rows if r["id"] == task_id]
 row = mine[0]
 
-st.subheader(f"{task['number'] or ''} {task['title']}".strip())
+st.subheader(w.plain_markdown(f"{task['number'] or ''} {task['title']}".strip()))
 lead = "、".join(u["name"] for u in task["units"] if u["role"] == "lead") or "—"
 co = "、".join(u["name"] for u in task["units"] if u["role"] == "co") or "—"
 own = "、".join(f"{m['department_name']}({m['role_name']})" for m in mine)
 where = f"《{task['plan_title']}》" if task.get("plan_title") else (task.get("source") or "")
-st.caption(f"{where} · 牵头单位:{lead} · 配合单位:{co} · 本单位:{own}")
+st.caption(w.plain_markdown(f"{where} · 牵头单位:{lead} · 配合单位:{co} · 本单位:{own}"))
 
 f1, f2, f3 = st.columns(3)
 with f1.container(border=True):
     st.caption("牵头单位申报")
-    st.markdown(f"**{row['claim_text']}**")
+    st.markdown(f"**{w.plain_markdown(row['claim_text'])}**")
 with f2.container(border=True):
     st.caption("办公室核验")
-    st.markdown(f"**{row['verified']}**")
+    st.markdown(f"**{w.plain_markdown(row['verified'])}**")
 with f3.container(border=True):
     st.caption("时限")
     st.markdown(f"{w.light_badge(row['light'])} 下一期限 {w.cn_date(row['next_due'])}")
@@ -192,11 +192,11 @@ if not history:
 superseded = {h["supersedes_id"]: h["id"] for h in history if h["supersedes_id"]}
 for h in history:
     with st.container(border=True):
-        head = (f"第 {h['id']} 号 · {h['department_name']}({h['role_name'] or '—'}) · "
-                f"{w.cn_date(h['reported_on'] or h['created_at'])} · {h['claimed_status']} {h['percent'] or 0}% · "
+        head = (f"第 {h['id']} 号 · {w.plain_markdown(h['department_name'])}({w.plain_markdown(h['role_name'] or '—')}) · "
+                f"{w.cn_date(h['reported_on'] or h['created_at'])} · {w.plain_markdown(h['claimed_status'])} {h['percent'] or 0}% · "
                 f"{STATE_MARKS.get(h['review_state'], h['review_state'])}")
         if h["instance_id"]:
-            head += f" · {h['instance_label'] or ''}(截止 {w.cn_date(h['instance_due'])})"
+            head += f" · {w.plain_markdown(h['instance_label'] or '')}(截止 {w.cn_date(h['instance_due'])})"
         st.markdown(head)
         if h["supersedes_id"]:
             st.caption(f"更正第 {h['supersedes_id']} 号报告")
@@ -210,7 +210,7 @@ for h in history:
         elif h["review_note"] and h["review_state"] == "已采纳":
             st.text(f"审核意见:{h['review_note']}")
         for e in h["evidence"]:
-            st.download_button(f"下载 {e['filename']}({e['size'] / 1024:.0f} KB)",
+            st.download_button(f"下载 {w.plain_markdown(e['filename'])}({e['size'] / 1024:.0f} KB)",
                                data=lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
                                file_name=e["filename"], mime=e["mime"], key=f"evidence_{h['id']}_{e['id']}",
                                on_click="ignore", icon=":material/download:")

@@ -50,7 +50,7 @@ for key in ("jurisdiction", "plan", "department", "light"):
     if key in filters:
         active.append(names[key].get(filters[key], str(filters[key])))
 st.caption(f"按 {w.cn_date(today)} 计 · 共 {data['total']} 项任务"
-           + (f" · 筛选:{'、'.join(active)}" if active else "")
+           + (f" · 筛选:{w.plain_markdown('、'.join(active))}" if active else "")
            + f" · 红灯:有期次已逾期未完成;黄灯:{data['warn_days']} 天内到期或进度落后于时间")
 
 
@@ -142,7 +142,7 @@ if len(plans) <= MAX_PLAN_ROWS:
                           disabled=not p["plan_id"] or p[light] == 0)
 else:
     st.caption(f"图中为红灯任务最多的 {len(charted)} 个规划;全部 {len(plans)} 个规划见下表,点选一行查看其任务。")
-    state = st.dataframe(pd.DataFrame([{"地区": p["jurisdiction"] or "", "规划": p["label"], "任务数": p["total"],
+    state = w.dataframe(pd.DataFrame([{"地区": p["jurisdiction"] or "", "规划": p["label"], "任务数": p["total"],
                                         "红灯": p["红"], "黄灯": p["黄"], "绿灯": p["绿"]} for p in plans]),
                          hide_index=True, width="stretch", key="ov_plan_table", on_select="rerun",
                          selection_mode="single-row", column_config={"规划": st.column_config.TextColumn(width="large")})
@@ -172,7 +172,7 @@ if len(deps) > len(top):
 dep_rows = [{"部门": d["name"], "地区": d["jurisdiction"] or "", "牵头": d["lead"], "配合": d["co"],
              "牵头红灯": d["red_lead"], "配合红灯": d["red_co"], "task_id": None} for d in deps]
 with st.expander(f"全部责任部门({len(deps)} 个)· 点选一行查看该部门的任务"):
-    state = st.dataframe(pd.DataFrame(dep_rows).drop(columns=["task_id"]), hide_index=True, width="stretch",
+    state = w.dataframe(pd.DataFrame(dep_rows).drop(columns=["task_id"]), hide_index=True, width="stretch",
                          key="ov_department_table", on_select="rerun", selection_mode="single-row")
     picked = (state or {}).get("selection", {}).get("rows", []) if state else []
     if picked and picked[0] < len(deps):
@@ -220,7 +220,7 @@ for tab, key in zip(tabs, ("overdue", "30", "90"), strict=True):
             "地区": i["jurisdiction"] or "",
             "状态": i["status"],
         } for i in items])
-        state = st.dataframe(table, hide_index=True, width="stretch", key=f"ov_due_{key}", on_select="rerun",
+        state = w.dataframe(table, hide_index=True, width="stretch", key=f"ov_due_{key}", on_select="rerun",
                              selection_mode="single-row",
                              column_config={"任务": st.column_config.TextColumn(width="medium"),
                                             "原文期限": st.column_config.TextColumn(width="small"),
@@ -243,13 +243,13 @@ if indicators is not None and hasattr(indicators, "off_course"):
         off = indicators.off_course(db, actor, today, plan_id=filters.get("plan"))
     except DubanError as e:
         off = []
-        st.warning(str(e))
+        st.warning(w.plain_markdown(str(e)))
     if "jurisdiction" in filters:
         jname = names["jurisdiction"].get(filters["jurisdiction"])
         off = [r for r in off if r.get("jurisdiction") == jname]
     st.subheader(f"偏离目标的指标({len(off)})")
     if off:
-        st.dataframe(w.light_styler(pd.DataFrame([{
+        w.dataframe(w.light_styler(pd.DataFrame([{
             "灯色": w.LIGHT_MARKS.get(r.get("light"), r.get("light") or ""),
             "指标": r.get("name"),
             "地区": r.get("jurisdiction") or "",

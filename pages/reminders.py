@@ -15,6 +15,8 @@ from duban.reminders.digest import day_label
 from duban.reminders.workdays import is_workday
 from duban.reports import ics, notice
 from ui.session import get_db, require_actor
+from ui.text import plain
+from ui.widgets import dataframe
 
 actor = require_actor()
 db = get_db()
@@ -22,12 +24,12 @@ today = clock.today()
 try:
     require_office(actor)
 except AccessDenied as e:
-    st.error(str(e))
+    st.error(plain(str(e)))
     st.stop()
 
 st.title("提醒设置")
 for kind, text in st.session_state.pop("remind_flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+    (st.success if kind == "ok" else st.error)(plain(text))
 
 
 def flash(kind: str, text: str) -> None:
@@ -77,14 +79,14 @@ with tabs[0]:
             st.info("今天没有需要发送的提醒。" if is_workday(today) else "今天不是工作日,不发送提醒。")
         else:
             st.write(f"将发送 {len(planned)} 条消息:")
-            st.dataframe(pd.DataFrame([{
+            dataframe(pd.DataFrame([{
                 "渠道": rules_mod.CHANNEL_LABELS.get(p.channel, p.channel), "收件人": p.name,
                 "地址": p.recipient if p.channel == "email" else "", "标题": p.subject, "事项数": len(p.items),
             } for p in planned]), hide_index=True, width="stretch")
     runs = jobs.recent_runs(db, 10)
     if runs:
         st.caption("最近运行")
-        st.dataframe(pd.DataFrame([{"任务": {"overdue": "逾期检查", "remind": "提醒发送"}.get(r["job"], r["job"]),
+        dataframe(pd.DataFrame([{"任务": {"overdue": "逾期检查", "remind": "提醒发送"}.get(r["job"], r["job"]),
                                     "日期": r["day"], "结果": r["status"], "说明": r["detail"],
                                     "开始": inbox.local_time(r["started_at"])} for r in runs]),
                      hide_index=True, width="stretch")
@@ -92,7 +94,7 @@ with tabs[0]:
 # ---- rules ----------------------------------------------------------------------------------------
 with tabs[1]:
     rules = rules_mod.list_rules(db, actor)
-    st.dataframe(pd.DataFrame([{
+    dataframe(pd.DataFrame([{
         "编号": r.id, "规则": r.label, "类型": rules_mod.KIND_LABELS[r.kind],
         "提醒配合单位": "是" if r.to_co else "否", "抄送办公室": "是" if r.copy_office else "否",
         "渠道": "、".join(rules_mod.CHANNEL_LABELS[c] for c in rules_mod.CHANNEL_LABELS if c in r.channels),
@@ -169,8 +171,8 @@ with tabs[3]:
         for h in hooks:
             with st.container(border=True):
                 c = st.columns([3, 1, 1, 1])
-                c[0].markdown(f"**{h['name']}** · {h['kind_label']} · {h['department']}"
-                              f"{'' if h['active'] else ' · 已停用'}  \n`{h['url']}`"
+                c[0].markdown(f"**{plain(h['name'])}** · {plain(h['kind_label'])} · {plain(h['department'])}"
+                              f"{'' if h['active'] else ' · 已停用'}  \n`{h['url'].replace('`', '%60')}`"
                               + (" · 已设置加签密钥" if h["has_secret"] else ""))
                 if c[1].button("测试", key=f"hook_test_{h['id']}"):
                     attempt(lambda h=h: settings.send_test_webhook(db, actor, h["id"], today), "{}")
@@ -204,9 +206,9 @@ with tabs[4]:
                         index=1 if waiting else 0)
     rows = outbox.list_outbox(db, actor, pick or None)
     state_cn = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败,等待重试",
-                "abandoned": "多次失败,已停止"}
+                "abandoned": "已停止自动发送(见原因)"}
     if rows:
-        st.dataframe(pd.DataFrame([{
+        dataframe(pd.DataFrame([{
             "编号": r["id"], "日期": r["day"], "渠道": rules_mod.CHANNEL_LABELS.get(r["channel"], r["channel"]),
             "收件人": r["recipient_name"], "标题": r["subject"], "状态": state_cn.get(r["status"], r["status"]),
             "尝试次数": r["attempts"], "失败原因": r["last_error"] or "",
@@ -253,7 +255,7 @@ with tabs[5]:
         if not items:
             st.success("该单位目前没有逾期、滞后或临近到期的事项。")
         else:
-            st.dataframe(pd.DataFrame([{
+            dataframe(pd.DataFrame([{
                 "预警": f"{i['level']}色 · {notice.LEVELS[i['level']]}", "任务": i["title"],
                 "责任": "牵头" if i["role"] == "lead" else "配合", "截止": i["due"],
                 "情况": day_label(dt.date.fromisoformat(i["due"]), today), "状态": i["status"],

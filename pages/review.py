@@ -17,12 +17,12 @@ today = clock.today()
 
 st.title("审核")
 for kind, text in st.session_state.pop("review_flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
 
 try:
     queue = review.queue(db, actor)
 except DubanError as e:
-    st.error(str(e))
+    st.error(w.plain_markdown(str(e)))
     st.stop()
 
 places = sorted({r["jurisdiction"] or "其他" for r in queue})
@@ -57,23 +57,23 @@ for r in shown:
     with st.container(border=True):
         head, side = st.columns([3, 1])
         with head:
-            st.markdown(f"**{(str(r['task_number'] or '') + ' ' + r['task_title']).strip()}**")
-            st.caption(f"{r['jurisdiction'] or ''} · 《{r['plan_title'] or '单列任务'}》 · 第 {r['id']} 号报告")
+            st.markdown(f"**{w.plain_markdown((str(r['task_number'] or '') + ' ' + r['task_title']).strip())}**")
+            st.caption(w.plain_markdown(f"{r['jurisdiction'] or ''} · 《{r['plan_title'] or '单列任务'}》 · 第 {r['id']} 号报告"))
         with side:
             lead = r["unit_role"] == "lead"
-            st.markdown(f"**{r['claimed_status']} · {r['percent'] or 0}%**")
+            st.markdown(f"**{w.plain_markdown(r['claimed_status'])} · {r['percent'] or 0}%**")
             st.caption(("牵头单位" if lead else "配合单位") + ("(申报完成,采纳即核销该期限)"
                                                             if lead and r["claimed_status"] == "已完成" else ""))
         facts = [r["department_name"], r["display_name"] or r["username"],
                  f"报告日期 {w.cn_date(r['reported_on'] or r['created_at'])}",
                  f"对应期限 {r['instance_label'] or ''}(截止 {w.cn_date(r['instance_due'])})" if r["instance_id"] else None,
                  f"更正第 {r['supersedes_id']} 号报告" if r["supersedes_id"] else None]
-        st.caption(" · ".join(f for f in facts if f))
+        st.caption(w.plain_markdown(" · ".join(f for f in facts if f)))
         st.text(r["progress_text"])
         if r["coordination_need"]:
             st.text(f"需协调:{r['coordination_need']}(需{r['coordination_from'] or '有关单位'}协调)")
         for e in r["evidence"]:
-            st.download_button(f"{e['filename']}({e['size'] / 1024:.0f} KB)",
+            st.download_button(f"{w.plain_markdown(e['filename'])}({e['size'] / 1024:.0f} KB)",
                                data=lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
                                file_name=e["filename"], mime=e["mime"], key=f"evidence_{r['id']}_{e['id']}",
                                on_click="ignore", icon=":material/attach_file:")
@@ -95,7 +95,7 @@ with st.expander("最近审核记录"):
     if not done:
         st.caption("还没有审核记录。")
     for r in done:
-        st.markdown(f"**{r['review_state']}** · {w.cn_date(r['reviewed_at'])} · {r['reviewer'] or ''} · "
-                    f"{r['department_name']} · {r['task_number'] or ''} {r['task_title']}")
+        st.markdown(f"**{w.plain_markdown(r['review_state'])}** · {w.cn_date(r['reviewed_at'])} · "
+                    + w.plain_markdown(f"{r['reviewer'] or ''} · {r['department_name']} · {r['task_number'] or ''} {r['task_title']}"))
         if r["review_note"]:
             st.text(f"意见:{r['review_note']}")

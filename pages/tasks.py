@@ -35,20 +35,20 @@ def show_task(task_id: int) -> None:
     try:
         t = tasks.get_task(db, actor, task_id, today)
     except DubanError as e:
-        st.error(str(e))
+        st.error(w.plain_markdown(str(e)))
         return
-    st.title(f"{t.get('number') or ''} {t['title']}".strip())
+    st.title(w.plain_markdown(f"{t.get('number') or ''} {t['title']}".strip()))
     where = [f"《{t['plan_title']}》" if t.get("plan_title") else (t.get("source") or "")]
     if t.get("jurisdiction"):
         where.append(t["jurisdiction"])
     if t.get("path"):
         where.append(" › ".join(t["path"]))
-    st.caption(" · ".join(x for x in where if x))
+    st.caption(w.plain_markdown(" · ".join(x for x in where if x)))
 
     c = st.columns(4)
     with c[0].container(border=True):
         st.caption("状态")
-        st.markdown(f"**{t['status']}**")
+        st.markdown(f"**{w.plain_markdown(t['status'])}**")
     with c[1].container(border=True):
         st.caption("进度")
         st.markdown(f"**{t.get('progress') or 0}%**")
@@ -67,7 +67,7 @@ def show_task(task_id: int) -> None:
         st.caption("未收录该任务的原文。")
 
     st.markdown("#### 责任单位")
-    st.dataframe(pd.DataFrame([{
+    w.dataframe(pd.DataFrame([{
         "单位": u["name"],
         "角色": "★ 牵头" if u["role"] == "lead" else "配合",
         "联络员": u.get("liaison_name") or "",
@@ -93,14 +93,14 @@ def show_task(task_id: int) -> None:
         rows.append({"原文表述": d.get("phrase") or "(原文未写明期限)", "计算出的期限": computed,
                      "类型": KIND_LABELS.get(d["kind"], d["kind"])})
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="task_deadlines",
+        w.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="task_deadlines",
                      column_config={"原文表述": st.column_config.TextColumn(width="large")})
     else:
         st.info("该任务没有期限。")
 
     st.markdown("#### 期次")
     if t["instances"]:
-        st.dataframe(pd.DataFrame([{
+        w.dataframe(pd.DataFrame([{
             "期次": i.get("period_label") or "",
             "截止日期": w.cn_date(i["due"]),
             "完成情况": INSTANCE_STATES.get(i["state"], i["state"]),
@@ -112,7 +112,7 @@ def show_task(task_id: int) -> None:
 
     st.markdown("#### 状态记录")
     if t["history"]:
-        st.dataframe(pd.DataFrame([{
+        w.dataframe(pd.DataFrame([{
             "时间": local_time(h.get("at")),
             "变更": f"{h.get('old_status') or '—'} → {h['new_status']}",
             "操作人": h.get("username") or "系统",
@@ -132,7 +132,7 @@ def show_task(task_id: int) -> None:
     try:
         latest = reports.latest_reports(db, actor, task_id)
     except DubanError as e:
-        st.error(str(e))
+        st.error(w.plain_markdown(str(e)))
         return
     if not latest:
         st.info("尚无单位报告进展。")
@@ -140,10 +140,10 @@ def show_task(task_id: int) -> None:
         with st.container(border=True):
             role = r.get("role_name") or w.ROLE_NAMES.get(r.get("unit_role"), "")
             when = r.get("reported_on") or (r.get("created_at") or "")[:10]
-            st.markdown(f"**{r.get('department_name') or ''}**" + (f"({role})" if role else "")
-                        + f" · {w.cn_date(when)} · 申报:{r.get('claimed_status') or ''}"
+            st.markdown(f"**{w.plain_markdown(r.get('department_name') or '')}**" + (f"({w.plain_markdown(role)})" if role else "")
+                        + f" · {w.cn_date(when)} · 申报:{w.plain_markdown(r.get('claimed_status') or '')}"
                         + (f" · 完成 {r['percent']}%" if r.get("percent") is not None else "")
-                        + f" · 审核:{r.get('review_state') or ''}")
+                        + f" · 审核:{w.plain_markdown(r.get('review_state') or '')}")
             st.markdown(w.plain_markdown(r.get("progress_text") or ""))
             if r.get("coordination_need"):
                 st.markdown(f":orange[需协调:]{w.plain_markdown(r['coordination_need'])}"
@@ -223,7 +223,7 @@ table = pd.DataFrame([{
     "逾期": "逾期" if r.get("overdue") else "",
     "配合单位": "、".join(r.get("co") or []),
 } for r in rows])
-state = st.dataframe(
+state = w.dataframe(
     w.light_styler(table, alert_columns=("逾期",)), hide_index=True, width="stretch", key="task_table",
     height=min(35 * (len(rows) + 1) + 3, 720), on_select="rerun", selection_mode="single-row",
     column_config={

@@ -107,8 +107,8 @@ def test_a_task_title_starting_with_equals_is_text_in_the_ledger(db, world):
     tasks.add_task(db, office, title, [(world.a, "lead")], [{"kind": "once", "due": "2026-12-31"}], "领导批示",
                    today=TODAY)
     ws = load_workbook(io.BytesIO(meetings.build_pack(db, office, TODAY).xlsx)).active
-    cells = [c for row in ws.iter_rows() for c in row if c.value == title]
-    assert cells and all(c.data_type == "s" for c in cells)
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and title in c.value]
+    assert cells and all(c.data_type == "s" and c.value == "'" + title for c in cells)
 
 
 def test_assessment_exports_never_start_a_cell_with_a_formula(db, world):
@@ -116,7 +116,8 @@ def test_assessment_exports_never_start_a_cell_with_a_formula(db, world):
     result = assessment.evaluate(db, actor(db, "bangong"), "2026-01-01", "2026-11-22", TODAY)
     assert "'=1+2" in assessment.to_csv(result).decode("utf-8-sig")
     ws = load_workbook(io.BytesIO(assessment.to_xlsx(result))).active
-    assert [c.data_type for row in ws.iter_rows() for c in row if c.value == "=1+2"] == ["s"]
+    assert [(c.data_type, c.value) for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and "=1+2" in c.value] == [("s", "'=1+2")]
 
 
 # ---------------------------------------------------------------- review

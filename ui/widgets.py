@@ -10,6 +10,7 @@ import streamlit as st
 from duban.access import Actor
 from duban.rules.status import LIGHT_COLOURS, LIGHTS, STATUSES
 from duban.services import overview
+from ui.text import plain, plain_table
 
 LIGHT_MARKS = {x: f"● {x}灯" for x in LIGHTS}  # plain text (tables, select boxes); styled by light_styler
 LIGHT_BADGE_COLOURS = {"红": "red", "黄": "orange", "绿": "green"}
@@ -170,13 +171,12 @@ def link_params(values: dict, **extra: Any) -> dict[str, str]:
     return {k: str(v) for k, v in merged.items() if v not in (None, "")}
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]<>()#+-.!|~$:")
+plain_markdown = plain  # the one escaping rule, in ui.text
 
 
-def plain_markdown(text: str) -> str:
-    """Text shown as written: markdown's special characters escaped, line breaks kept."""
-    escaped = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
-    return escaped.replace("\n", "  \n")
+def dataframe(data, **kwargs):
+    """st.dataframe with text cells that stay text when the table is downloaded (see ui.text.plain_table)."""
+    return st.dataframe(plain_table(data), **kwargs)
 
 
 def chinese_file_uploader(instructions: str) -> None:

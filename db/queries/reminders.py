@@ -297,6 +297,47 @@ def take_lease(db: sqlite_utils.Database, job: str, holder: str, now: float, exp
     return cur.rowcount == 1
 
 
+def take_lease_from(db: sqlite_utils.Database, job: str, old_holder: str, holder: str, expires_at: float) -> bool:
+    """Take over the lease of a holder known to be gone (only if that holder still has it)."""
+    cur = db.conn.execute("UPDATE job_leases SET holder=?, expires_at=? WHERE job=? AND holder=?",
+                          [holder, expires_at, job, old_holder])
+    return cur.rowcount == 1
+
+
+def renew_lease(db: sqlite_utils.Database, job: str, holder: str, expires_at: float) -> bool:
+    """Push our lease's expiry on; False when it is no longer ours."""
+    cur = db.conn.execute("UPDATE job_leases SET expires_at=? WHERE job=? AND holder=?", [expires_at, job, holder])
+    return cur.rowcount == 1
+
+
+def database_file(db: sqlite_utils.Database) -> str | None:
+    """The main database's file ('' or None in memory)."""
+    for row in db.conn.execute("PRAGMA database_list"):
+        if row[1] == "main":
+            return row[2] or None
+    return None
+
+
+def close_interrupted_runs(db: sqlite_utils.Database, job: str, holder: str, detail: str) -> int:
+    """Close the job's runs left 'running' by earlier holders (call while holding the job's lease)."""
+    cur = db.conn.execute("UPDATE job_runs SET status='error', detail=?, finished_at=datetime('now') "
+                          "WHERE job=? AND status='running' AND coalesce(holder, '') <> ?", [detail, job, holder])
+    return cur.rowcount
+
+
+def sending_outbox(db: sqlite_utils.Database) -> list[dict]:
+    """Messages a sender claimed and has not yet marked sent or failed."""
+    return [dict(r) for r in db.conn.execute(
+        "SELECT id, channel, recipient, claimed_by, claimed_at FROM outbox WHERE status='sending' ORDER BY id")]
+
+
+def mark_interrupted(db: sqlite_utils.Database, outbox_id: int, claimed_by: str | None, error: str) -> bool:
+    """Stop a message whose sender died mid-send from going out again by itself (the office decides)."""
+    cur = db.conn.execute("UPDATE outbox SET status='abandoned', last_error=?, claimed_by=NULL "
+                          "WHERE id=? AND status='sending' AND claimed_by IS ?", [error[:1000], outbox_id, claimed_by])
+    return cur.rowcount == 1
+
+
 def release_lease(db: sqlite_utils.Database, job: str, holder: str) -> None:
     db.conn.execute("DELETE FROM job_leases WHERE job=? AND holder=?", [job, holder])
 

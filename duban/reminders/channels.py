@@ -103,15 +103,20 @@ def smtp_config(db: sqlite_utils.Database) -> SmtpConfig | None:
                       password_error=password_error if user else None)
 
 
-def build_email(cfg: SmtpConfig, to: str, subject: str, body: str, sender_name: str = "督办系统") -> EmailMessage:
-    """A plain-text UTF-8 message with a Message-ID, so mail clients thread and show Chinese correctly."""
+def build_email(cfg: SmtpConfig, to: str, subject: str, body: str, sender_name: str = "督办系统",
+                message_id: str | None = None) -> EmailMessage:
+    """A plain-text UTF-8 message with a Message-ID, so mail clients thread and show Chinese correctly.
+
+    A message sent again after an interrupted send carries the Message-ID of the first try (`message_id`,
+    a key without the <@domain> part), so mail clients that see both show it once.
+    """
     msg = EmailMessage()
     msg["Subject"] = subject
     msg["From"] = formataddr((sender_name, cfg.sender)) if "<" not in cfg.sender else cfg.sender
     msg["To"] = to
     msg["Date"] = formatdate(localtime=True)
     domain = cfg.sender.rsplit("@", 1)[-1].strip(">") if "@" in cfg.sender else "duban.local"
-    msg["Message-ID"] = make_msgid(domain=domain)
+    msg["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     msg.set_content(body, charset="utf-8")
     return msg
 
@@ -143,7 +148,7 @@ class EmailSender:
         except (OSError, smtplib.SMTPException) as e:
             raise SendError(f"无法连接邮件服务器 {cfg.host}:{cfg.port}:{e}") from None
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, message_id: str | None = None) -> None:
         if self._broken:
             raise SendError(self._broken)
         if self._smtp is None:
@@ -152,7 +157,7 @@ class EmailSender:
             except SendError as e:
                 self._broken = str(e)
                 raise
-        msg = build_email(self.cfg, to, subject, body)
+        msg = build_email(self.cfg, to, subject, body, message_id=message_id)
         try:
             refused = self._smtp.send_message(msg, from_addr=_bare(self.cfg.sender), to_addrs=[to])
         except smtplib.SMTPRecipientsRefused as e:

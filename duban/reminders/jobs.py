@@ -19,6 +19,7 @@ from duban.reminders.workdays import has_calendar_data, is_workday
 log = logging.getLogger("duban.reminders")
 
 OVERDUE, REMIND, OUTBOX, BACKUP = "overdue", "remind", "outbox", "backup"
+INTERRUPTED_RUN = "中断:运行进程意外退出,未正常结束。"
 
 
 @dataclass
@@ -121,6 +122,9 @@ def run_job(db: sqlite_utils.Database, actor: Actor, job: str, today: dt.date, *
         run_id = None
         if record:
             with transaction(db):
+                # holding the lease, no other run of this job is alive: a run still 'running' was cut off
+                if q.close_interrupted_runs(db, job, holder, INTERRUPTED_RUN):
+                    log.warning("任务 %s 的上一次运行未正常结束,已记为中断。", job)
                 run_id = q.start_run(db, job, today.isoformat(), holder)
         result: object = None
         try:

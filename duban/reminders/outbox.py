@@ -18,6 +18,7 @@ from db.queries import notifications as nq
 from db.queries import reminders as q
 from duban.access import Actor, require_office
 from duban.errors import NotFound
+from duban.reminders import lease
 from duban.reminders.channels import EmailSender, SendError, scrub, send_webhook, smtp_config, stored_hook
 from duban.reminders.workdays import is_workday
 
@@ -27,6 +28,8 @@ MAX_ATTEMPTS = 12
 FIRST_BACKOFF = 60            # seconds; doubles each failure
 MAX_BACKOFF = 6 * 3600
 STALE_SENDING = 15 * 60       # a claim older than this belongs to a sender that died
+INTERRUPTED = ("发送过程中断(发送进程意外退出),邮件服务器可能已收到此消息。为避免重复发送,系统未自动重发;"
+               "请向收件单位核实,确需补发时点“重新发送”(补发的邮件与原邮件编号相同)。")
 
 
 def holder_id() -> str:
@@ -64,11 +67,14 @@ def flush(db: sqlite_utils.Database, today: dt.date, *, now: dt.datetime | None 
     now = now or utcnow()
     holder = holder or holder_id()
     now_s, stale_s = _ts(now), _ts(now - dt.timedelta(seconds=STALE_SENDING))
+    settle_interrupted(db, stale_s)
     email = None
     try:
         for row in q.due_outbox(db, now_s, stale_s):
             if channels and row["channel"] not in channels:
                 continue
+            if row["status"] == "sending" and row["channel"] != "inapp":
+                continue  # an interrupted e-mail or robot message may have gone out: never resent by itself
             if row["channel"] == "inapp":
                 _deliver_inapp(db, row, holder, now_s, stale_s, created_at, read, result)
                 continue
@@ -82,7 +88,7 @@ def flush(db: sqlite_utils.Database, today: dt.date, *, now: dt.datetime | None 
                         if cfg is None:
                             raise SendError("未设置邮件服务器(SMTP),无法发送邮件。")
                         email = EmailSender(cfg)
-                    email.send(row["recipient"], row["subject"], row["body"])
+                    email.send(row["recipient"], row["subject"], row["body"], message_id=message_key(row))
                 else:
                     _send_to_robot(db, row)
             except SendError as e:
@@ -97,6 +103,32 @@ def flush(db: sqlite_utils.Database, today: dt.date, *, now: dt.datetime | None 
         if email is not None:
             email.close()
     return result
+
+
+def message_key(row: dict) -> str:
+    """The message's own key, the same on every try: its Message-ID, so a resent copy is recognisably the same."""
+    return f"duban.outbox.{row['id']}.{row['created_at'].replace(' ', 'T').replace(':', '')}"
+
+
+def settle_interrupted(db: sqlite_utils.Database, stale_before: str) -> int:
+    """Messages whose sender died between claiming and recording them: stop them, for the office to decide.
+
+    A message is claimed ('sending', committed) before it is handed to the mail server or robot, and marked
+    sent right after. A claim left behind means the sender died in between, perhaps after the server had
+    accepted the message; the server cannot be asked, so resending could deliver it twice. Such a message is
+    not resent by itself; it shows as stopped, with the reason, on the settings page.
+    """
+    settled = 0
+    for row in q.sending_outbox(db):
+        if row["channel"] == "inapp":
+            continue  # written in one transaction with its sent mark: never left half-done
+        if not (lease.holder_gone(row["claimed_by"]) or (row["claimed_at"] or "") < stale_before):
+            continue
+        with transaction(db):
+            if q.mark_interrupted(db, row["id"], row["claimed_by"], INTERRUPTED):
+                settled += 1
+                log.warning("消息 %s(%s)发送中断,未自动重发。", row["id"], row["recipient"])
+    return settled
 
 
 def _deliver_inapp(db, row, holder, now_s, stale_s, created_at, read, result) -> None:

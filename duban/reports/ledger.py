@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from duban.rules import status as rules
+from duban.rules.cells import safe_cell
 from duban.services.textinput import printable
 
 COLUMNS = ["序号", "重点任务", "牵头单位", "责任单位", "完成时限", "进展情况", "状态", "红黄绿灯", "来源"]
@@ -39,7 +40,7 @@ def row_height(values: list) -> float:
 def put(ws, row: int, column: int, value):
     """Write one cell as it reads: text stays text (a leading = is never a formula), without control characters."""
     if isinstance(value, str):
-        text = printable(value)
+        text = safe_cell(printable(value))
         cell = ws.cell(row=row, column=column, value=text)
         cell.data_type = "s"
         return cell

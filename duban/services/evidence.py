@@ -103,7 +103,7 @@ def store(checked: CheckedFile) -> Path:
     path = path_for(checked.sha256)
     if path.exists() and path.stat().st_size == checked.size:
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     try:
         with os.fdopen(fd, "wb") as f:

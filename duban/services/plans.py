@@ -5,6 +5,8 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import threading
+import unicodedata
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -109,12 +111,43 @@ class ImportCheck:
 
 
 def source_hash(source: bytes | str) -> str:
-    """sha256 of the file's bytes (a 64-hex string is taken as an already computed hash)."""
+    """The identity of a plan file: sha256 of its text as read (a 64-hex string is taken as an already computed hash).
+
+    The same document saved in another encoding (GBK, UTF-16) or with other line endings reads as the same
+    text, so it is the same plan; bytes that cannot be read as a document are identified by the bytes.
+    """
     if isinstance(source, str):
         if len(source) == 64 and all(c in "0123456789abcdef" for c in source.lower()):
             return source.lower()
         source = source.encode("utf-8")
-    return hashlib.sha256(source).hexdigest()
+    data = bytes(source)
+    byte_hash = hashlib.sha256(data).hexdigest()
+    with _TEXT_HASHES_LOCK:
+        known = _TEXT_HASHES.get(byte_hash)
+    if known is None:
+        known = _text_hash(data, byte_hash)
+        with _TEXT_HASHES_LOCK:
+            while len(_TEXT_HASHES) >= 32:
+                _TEXT_HASHES.pop(next(iter(_TEXT_HASHES)))
+            _TEXT_HASHES[byte_hash] = known
+    return known
+
+
+# the import page asks for the same upload's identity on every rerun: remembered by the bytes' hash
+_TEXT_HASHES: dict[str, str] = {}
+_TEXT_HASHES_LOCK = threading.Lock()
+
+
+def _text_hash(data: bytes, byte_hash: str) -> str:
+    from duban.extract.errors import ExtractionError
+    from duban.extract.reader import read_bytes
+
+    try:
+        text = read_bytes(data, "")
+    except (ExtractionError, ValueError):
+        return byte_hash
+    lines = (line.rstrip() for line in unicodedata.normalize("NFC", text).split("\n"))
+    return hashlib.sha256(("text:" + "\n".join(line for line in lines if line)).encode("utf-8")).hexdigest()
 
 
 def display_title(extraction: dict) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 
 from duban.errors import InputError
+from duban.rules.cells import safe_cell
 
 # C0 controls except tab and line feed, DEL, lone surrogates and the two non-characters XML refuses
 _UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_FORMULA_START = ("=", "+", "@")
 
 
 def printable(text: object) -> str:
@@ -28,10 +28,8 @@ def clean(text: object, what: str, limit: int, *, required: bool = False) -> str
 
 
 def not_formula(value: object) -> object:
-    """A spreadsheet cell value that a spreadsheet will never run: text starting with = + @ gets a leading '."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A spreadsheet cell value that a spreadsheet will never run (the rule lives in duban.rules.cells)."""
+    return safe_cell(value)
 
 
 def as_id(value: object, what: str = "编号") -> int:
