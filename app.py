@@ -27,6 +27,7 @@ PAGES = [
     ("pages/inbox.py", "消息", ":material/notifications:", {"office", "leader", "liaison"}),
     ("pages/import_plan.py", "导入", ":material/upload_file:", {"office"}),
     ("pages/reminders.py", "提醒设置", ":material/settings:", {"office"}),
+    ("pages/holidays.py", "节假日", ":material/calendar_month:", {"office"}),
     ("pages/accounts.py", "账号", ":material/manage_accounts:", {"office"}),
 ]
 

@@ -122,3 +122,17 @@ def test_score_is_never_below_zero():
     rule = assessment.Rule()
     worst = assessment.score(rule, 0.0, 0.0, 50, 5000, 20)
     assert worst["score"] == 0 and worst["overdue_penalty"] == rule.overdue_cap and worst["returned_penalty"] == 15
+
+
+def test_a_unit_with_nothing_due_is_listed_apart_not_ranked_first(db, world):
+    """In a window where only some units have anything due, the rest get no score and no rank."""
+    result = assessment.evaluate(db, SYSTEM, "2025-05-01", "2025-06-30", TODAY)
+    rows = result["rows"]
+    apart = [r for r in rows if r["nothing_due"]]
+    ranked = [r for r in rows if not r["nothing_due"]]
+    assert apart and ranked
+    assert all(r["rank"] is None and r["score"] is None and r["note"] == "本期无到期事项" for r in apart)
+    assert [r["rank"] for r in ranked] == list(range(1, len(ranked) + 1))
+    assert rows[: len(ranked)] == ranked          # the ranked units come first
+    csv_rows = list(csv.reader(io.StringIO(assessment.to_csv(result).decode("utf-8-sig"))))
+    assert csv_rows[-1][0] == "" and csv_rows[-1][-1] == "本期无到期事项"

@@ -16,9 +16,11 @@ from db.queries import audit
 from db.queries import meetings as mq
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError
+from duban.rules.rates import on_time_rate, percent
 from duban.services.textinput import not_formula, printable
 
 SETTING_KEY = "assessment_rule"
+NOTHING_DUE = "本期无到期事项"
 REPORT_LEAD_MONTHS = 3
 MAX_WEIGHT = 1000
 
@@ -170,19 +172,23 @@ def evaluate(db: sqlite_utils.Database, actor: Actor, start, end, today: dt.date
             per[dept_id]["returned"] = n
     rows = []
     for row in per.values():
-        completion = row["on_time"] / row["lead_due"] if row["lead_due"] else None
-        reporting = row["reported"] / row["report_due"] if row["report_due"] else None
-        row.update(completion_rate=None if completion is None else round(completion * 100, 1),
-                   report_rate=None if reporting is None else round(reporting * 100, 1),
+        completion = on_time_rate(row["on_time"], row["lead_due"])
+        reporting = on_time_rate(row["reported"], row["report_due"])
+        row.update(completion_rate=percent(completion), report_rate=percent(reporting),
                    **score(rule, completion, reporting, row["overdue_items"], row["overdue_days"], row["returned"]))
+        # a unit with nothing due in the period has earned no score: it is listed apart, not ranked first
+        row["nothing_due"] = not (row["report_due"] or row["lead_due"] or row["overdue_days"] or row["returned"])
+        if row["nothing_due"]:
+            row["score"] = None
+        row["note"] = NOTHING_DUE if row["nothing_due"] else ""
         rows.append(row)
-    # departments are ranked against the others of their own jurisdiction
-    rows.sort(key=lambda r: (r["jurisdiction"] or "", -r["score"], r["department_id"]))
+    # departments are ranked against the others of their own jurisdiction; those with nothing due come last
+    rows.sort(key=lambda r: (r["jurisdiction"] or "", r["nothing_due"], -(r["score"] or 0), r["department_id"]))
     place, rank = None, 0
     for row in rows:
         rank = rank + 1 if row["jurisdiction"] == place else 1
         place = row["jurisdiction"]
-        row["rank"] = rank
+        row["rank"] = None if row["nothing_due"] else rank
     return {"start": start_d.isoformat(), "end": end_d.isoformat(), "as_of": as_of_iso, "rule": asdict(rule),
             "rule_text": rule.text(), "max_score": rule.max_score(), "rows": rows}
 
@@ -191,7 +197,8 @@ EXPORT_COLUMNS = [("rank", "名次"), ("jurisdiction", "地区"), ("department",
                   ("base", "基础分"), ("completion_rate", "按时完成率(%)"), ("completion_points", "完成得分"),
                   ("report_rate", "按时填报率(%)"), ("report_points", "填报得分"), ("lead_due", "到期牵头事项"),
                   ("on_time", "按时销号"), ("overdue_items", "逾期事项"), ("overdue_days", "逾期天数"),
-                  ("overdue_penalty", "逾期扣分"), ("returned", "退回报告"), ("returned_penalty", "退回扣分")]
+                  ("overdue_penalty", "逾期扣分"), ("returned", "退回报告"), ("returned_penalty", "退回扣分"),
+                  ("note", "说明")]
 
 
 def to_csv(result: dict) -> bytes:
