@@ -90,8 +90,8 @@ with tabs[0]:
     runs = jobs.recent_runs(db, 10)
     if runs:
         st.caption("最近运行")
-        st.dataframe(pd.DataFrame([{"任务": {"overdue": "逾期检查", "remind": "提醒发送"}.get(r["job"], r["job"]),
-                                    "日期": r["day"], "结果": r["status"], "说明": r["detail"],
+        st.dataframe(pd.DataFrame([{"任务": jobs.JOB_LABELS.get(r["job"], r["job"]), "日期": r["day"],
+                                    "结果": jobs.RUN_STATUS_LABELS.get(r["status"], r["status"]), "说明": r["detail"],
                                     "开始": inbox.local_time(r["started_at"])} for r in runs]),
                      hide_index=True, width="stretch")
 

@@ -19,6 +19,8 @@ from duban.reminders.workdays import has_calendar_data, is_workday, load_office_
 log = logging.getLogger("duban.reminders")
 
 OVERDUE, REMIND, OUTBOX = "overdue", "remind", "outbox"
+JOB_LABELS = {OVERDUE: "逾期检查", REMIND: "提醒发送", OUTBOX: "重发失败消息"}
+RUN_STATUS_LABELS = {"ok": "完成", "skipped": "非工作日,未发送", "error": "出错", "running": "运行中", "interrupted": "中断"}
 
 
 @dataclass
