@@ -57,7 +57,7 @@ def show_task(task_id: int) -> None:
         st.markdown(w.light_badge(t.get("light")))
     with c[3].container(border=True):
         st.caption("下一期限")
-        st.markdown(f"**{w.cn_date(t.get('next_due'), '无')}**" + (" :red[(有逾期期次)]" if t.get("overdue") else ""))
+        st.markdown(f"**{w.cn_date(t.get('upcoming_due'), '无')}**" + (" :red[(有逾期期次)]" if t.get("overdue") else ""))
 
     st.markdown("#### 任务原文")
     if t.get("body"):
@@ -219,7 +219,7 @@ table = pd.DataFrame([{
     "状态": r["status"],
     "进度": r.get("progress") or 0,
     "灯色": w.LIGHT_MARKS.get(r.get("light"), r.get("light") or ""),
-    "下一期限": w.cn_date(r.get("next_due"), ""),
+    "下一期限": w.cn_date(r.get("upcoming_due"), ""),
     "逾期": "逾期" if r.get("overdue") else "",
     "配合单位": "、".join(r.get("co") or []),
 } for r in rows])
