@@ -224,7 +224,8 @@ table = pd.DataFrame([{
     "配合单位": "、".join(r.get("co") or []),
 } for r in rows])
 state = st.dataframe(
-    w.light_styler(table, alert_columns=("逾期",)), hide_index=True, width="stretch", key="task_table",
+    w.light_styler(table, alert_columns=("逾期",)), hide_index=True, width="stretch",
+    key=f"task_table_{st.session_state.get('tl_picks', 0)}",
     height=min(35 * (len(rows) + 1) + 3, 720), on_select="rerun", selection_mode="single-row",
     column_config={
         "编号": st.column_config.TextColumn(width="small"),
@@ -239,5 +240,7 @@ state = st.dataframe(
     })
 picked = (state or {}).get("selection", {}).get("rows", []) if state else []
 if picked and picked[0] < len(rows):
+    # a fresh table next time: the row picked now must not send the user back here on the way back
+    st.session_state["tl_picks"] = st.session_state.get("tl_picks", 0) + 1
     st.query_params["task"] = str(rows[picked[0]]["id"])
     st.rerun()
