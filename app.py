@@ -106,5 +106,6 @@ else:
         if st.button("退出登录", key="logout"):
             session.logout()
             st.rerun()
-    pg = st.navigation(pages)
+    # every page listed: Streamlit would otherwise fold the list behind an English "View more"
+    pg = st.navigation(pages, expanded=True)
 pg.run()

@@ -32,11 +32,11 @@ for y in cov["years"]:
 st.subheader("录入通知")
 text = st.text_area("通知全文", key="holiday_text", height=220,
                     placeholder="国务院办公厅关于2027年部分节假日安排的通知\n一、元旦:1月1日至3日放假调休,共3天。……")
-year = st.number_input("年份(通知标题中没有年份时填写)", min_value=0, max_value=2100, value=0, step=1,
-                       key="holiday_year", help="0 表示从通知标题中读取")
+year = st.selectbox("年份", [None, today.year, today.year + 1, today.year + 2], key="holiday_year",
+                    format_func=lambda y: "按通知标题" if y is None else f"{y} 年")
 if st.button("读取通知", key="holiday_read"):
     try:
-        st.session_state["holiday_reading"] = holidays.read(text, int(year) or None)
+        st.session_state["holiday_reading"] = holidays.read(text, year)
     except DubanError as e:
         st.session_state.pop("holiday_reading", None)
         st.error(str(e))

@@ -62,12 +62,13 @@ def test_scores_follow_the_rule_written_on_the_page(db, world):
     assert (mz["overdue_items"], mz["overdue_days"], mz["returned"]) == (1, 41, 1)
     assert mz["overdue_penalty"] == 2 * 1 + 41 // 30 == 3
     assert mz["score"] == 30 + 0 + 15 - 3 - 5 == 37
-    # co-responsible units: nothing led, so full completion marks; reporting as they did
-    assert rows[world["cz"]]["completion_rate"] is None and rows[world["cz"]]["score"] == 30 + 40 + 0
-    assert rows[world["wj"]]["report_rate"] == 100.0 and rows[world["wj"]]["score"] == 100
-    assert rows[world["qx"]]["score"] == 70
+    # co-responsible units: nothing led, so they are judged by their reporting alone (its weight 30 + 40)
+    assert rows[world["cz"]]["completion_rate"] is None and rows[world["cz"]]["score"] == 30 + 0
+    assert rows[world["wj"]]["report_rate"] == 100.0 and rows[world["wj"]]["score"] == 30 + 70
+    assert rows[world["qx"]]["score"] == 30
     assert [r["rank"] for r in result["rows"]] == [1, 2, 3, 4]
-    assert result["rows"][-1]["department_id"] == world["mz"]
+    # the busiest unit, which reported half its items, is not ranked below units that reported nothing
+    assert [r["department_id"] for r in result["rows"]][:2] == [world["wj"], world["mz"]]
     assert "按时完成率 × 40" in result["rule_text"] and "每份被退回的报告扣 5 分" in result["rule_text"]
 
 

@@ -44,7 +44,8 @@ class Rule:
                 f"{_n(self.report_weight)} − 逾期扣分 − 退回扣分,最低 0 分。"
                 f"按时完成率:考核期内到期、由本单位牵头的期限事项中,在期限内经审核销号的比例;"
                 f"按时填报率:考核期内到期、本单位承担(牵头或配合)的期限事项中,本单位在到期日前"
-                f"{REPORT_LEAD_MONTHS}个月内报送了进展的比例(无到期事项时按满分计);"
+                f"{REPORT_LEAD_MONTHS}个月内报送了进展的比例;两项中某一项考核期内没有到期事项的,该项不计,"
+                f"其权重并入另一项;两项都没有到期事项的单位列为“{NOTHING_DUE}”,不参加排名;"
                 f"逾期扣分:考核截止时仍逾期未完成的牵头事项每项扣 {_n(self.overdue_item_penalty)} 分,考核期内逾期天数合计每满 "
                 f"{self.overdue_days_per_point} 天再扣 1 分,合计不超过 {_n(self.overdue_cap)} 分;"
                 f"退回扣分:考核期内每份被退回的报告扣 {_n(self.returned_penalty)} 分,不超过 {_n(self.returned_cap)} 分。")
@@ -113,9 +114,17 @@ def _day(value, what: str) -> dt.date:
 
 def score(rule: Rule, completion_rate: float | None, report_rate: float | None, overdue_items: int,
           overdue_days: int, returned: int) -> dict:
-    """One department's score and its parts (rates in 0..1; None means nothing fell due: full marks)."""
-    completion = rule.completion_weight * (1.0 if completion_rate is None else completion_rate)
-    reporting = rule.report_weight * (1.0 if report_rate is None else report_rate)
+    """One department's score and its parts (rates in 0..1; None means nothing fell due for that part, whose
+    weight then goes to the other part, so a unit is never given marks for work it did not have)."""
+    weights = rule.completion_weight + rule.report_weight
+    if completion_rate is None and report_rate is None:
+        completion, reporting = rule.completion_weight, rule.report_weight
+    elif completion_rate is None:
+        completion, reporting = 0.0, weights * report_rate
+    elif report_rate is None:
+        completion, reporting = weights * completion_rate, 0.0
+    else:
+        completion, reporting = rule.completion_weight * completion_rate, rule.report_weight * report_rate
     overdue = min(rule.overdue_cap, rule.overdue_item_penalty * overdue_items
                   + overdue_days // max(1, int(rule.overdue_days_per_point)))
     returns = min(rule.returned_cap, rule.returned_penalty * returned)
