@@ -223,19 +223,26 @@ table = pd.DataFrame([{
     "逾期": "逾期" if r.get("overdue") else "",
     "配合单位": "、".join(r.get("co") or []),
 } for r in rows])
+# the columns that fit a 1,280 px screen come first; the office may show the others
+optional = ["编号", "进度", "配合单位"]
+one_place = len({r.get("jurisdiction") for r in rows}) == 1
+shown = st.multiselect("显示更多列", optional, key="tl_more_cols", placeholder="显示更多列:编号、进度、配合单位",
+                       label_visibility="collapsed")
+columns = [c for c in table.columns if (c not in optional or c in shown) and not (c == "地区" and one_place)]
 state = st.dataframe(
-    w.light_styler(table, alert_columns=("逾期",)), hide_index=True, width="stretch",
+    w.light_styler(table, alert_columns=("逾期",)), hide_index=True, width="stretch", column_order=columns,
     key=f"task_table_{st.session_state.get('tl_picks', 0)}",
     height=min(35 * (len(rows) + 1) + 3, 720), on_select="rerun", selection_mode="single-row",
     column_config={
-        "编号": st.column_config.TextColumn(width="small"),
-        "任务": st.column_config.TextColumn(width=300),
-        "地区": st.column_config.TextColumn(width="small"),
+        "编号": st.column_config.TextColumn(width=60),
+        "任务": st.column_config.TextColumn(width=250),
+        "地区": st.column_config.TextColumn(width=75),
+        "牵头单位": st.column_config.TextColumn(width=110),
         "状态": st.column_config.TextColumn(width=110),
-        "下一期限": st.column_config.TextColumn(width=135),
+        "下一期限": st.column_config.TextColumn(width=115),
         "进度": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%", width="small"),
-        "灯色": st.column_config.TextColumn(width="small"),
-        "逾期": st.column_config.TextColumn(width="small"),
+        "灯色": st.column_config.TextColumn(width=70),
+        "逾期": st.column_config.TextColumn(width=55),
         "配合单位": st.column_config.TextColumn(width="large"),
     })
 picked = (state or {}).get("selection", {}).get("rows", []) if state else []

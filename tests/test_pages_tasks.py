@@ -144,3 +144,13 @@ def test_a_bad_or_unknown_task_number_is_told_in_chinese(world, db):
     at = open_page(db, "bangong", task="9999")
     assert not at.exception
     assert any("不存在" in e.value for e in at.error)
+
+
+def test_the_list_fits_a_1280_screen_and_more_columns_can_be_shown(demo):
+    at = open_page(demo, "bangong")
+    table = next(d for d in at.dataframe if (d.key or "").startswith("task_table"))
+    assert list(table.proto.column_order) == ["任务", "地区", "牵头单位", "状态", "灯色", "下一期限", "逾期"]
+    at.multiselect(key="tl_more_cols").set_value(["配合单位"]).run()
+    assert not at.exception
+    table = next(d for d in at.dataframe if (d.key or "").startswith("task_table"))
+    assert list(table.proto.column_order)[-1] == "配合单位"
