@@ -63,7 +63,8 @@ for year in (today.year, today.year + 1):
 if waiting:
     st.warning(f"有 {waiting} 条消息发送失败,详见“发送记录”,系统会按间隔自动重试。", icon=":material/error:")
 
-tabs = st.tabs(["今日提醒", "提醒规则", "邮件", "群机器人", "发送记录", "催办单", "其他设置"])
+# keyed, so the tab the office is on stays open after an action reruns the page
+tabs = st.tabs(["今日提醒", "提醒规则", "邮件", "群机器人", "发送记录", "催办单", "其他设置"], key="remind_tab", on_change="rerun")
 
 # ---- today ----------------------------------------------------------------------------------------
 with tabs[0]:
