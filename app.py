@@ -27,7 +27,9 @@ PAGES = [
     ("pages/inbox.py", "消息", ":material/notifications:", {"office", "leader", "liaison"}),
     ("pages/import_plan.py", "导入", ":material/upload_file:", {"office"}),
     ("pages/reminders.py", "提醒设置", ":material/settings:", {"office"}),
+    ("pages/holidays.py", "节假日", ":material/calendar_month:", {"office"}),
     ("pages/accounts.py", "账号", ":material/manage_accounts:", {"office"}),
+    ("pages/liaison_import.py", "批量联络员", ":material/group_add:", {"office"}),
 ]
 
 st.set_page_config(page_title="督办", page_icon=":material/task_alt:", layout="wide")
@@ -108,5 +110,6 @@ else:
         if st.button("退出登录", key="logout"):
             session.logout()
             st.rerun()
-    pg = st.navigation(pages)
+    # every page listed: Streamlit would otherwise fold the list behind an English "View more"
+    pg = st.navigation(pages, expanded=True)
 pg.run()

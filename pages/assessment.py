@@ -77,7 +77,8 @@ def pct(v: float | None) -> str:
 
 
 table = pd.DataFrame([{
-    "名次": r["rank"], "地区": r["jurisdiction"] or "", "单位": r["department"], "得分": r["score"],
+    "名次": r["note"] if r["rank"] is None else str(r["rank"]), "地区": r["jurisdiction"] or "", "单位": r["department"],
+    "得分": r["score"],
     "按时完成率": pct(r["completion_rate"]), "完成得分": r["completion_points"],
     "按时填报率": pct(r["report_rate"]), "填报得分": r["report_points"],
     "逾期事项": r["overdue_items"], "逾期天数": r["overdue_days"], "逾期扣分": r["overdue_penalty"],
@@ -108,7 +109,8 @@ if rows:
         f"得 **{r['report_points']:g}** 分\n"
         f"- 逾期:仍逾期 {r['overdue_items']} 项,考核期内逾期 {r['overdue_days']} 天,扣 **{r['overdue_penalty']:g}** 分\n"
         f"- 退回:被退回报告 {r['returned']} 份,扣 **{r['returned_penalty']:g}** 分\n"
-        f"- 合计:**{r['score']:g}** 分(第 {r['rank']} 名)")
+        + (f"- 合计:**{r['score']:g}** 分(第 {r['rank']} 名)" if r["rank"] is not None
+           else f"- {r['note']},不参加排名"))
     if st.button("生成该单位年度履职情况报告草稿", key="assess_duty"):
         try:
             st.session_state["assess_duty_file"] = (duty_report.file_name(db, dept_id, end.year),

@@ -7,6 +7,7 @@ import streamlit as st
 
 from duban import clock
 from duban.errors import DubanError
+from duban.reminders.inbox import local_time
 from duban.rules.indicators import CATEGORIES, COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
 from duban.services import indicators as ind
 from ui.session import get_db, require_actor
@@ -182,7 +183,7 @@ if item["history"]:
     dataframe(pd.DataFrame([{
         "年份": h["year"], "实际值": h["value"], "数据来源": h["source_note"] or "",
         "填报单位": h["reporter"], "填报人": h["display_name"] or h["username"] or ("演示数据" if h["is_demo"] else "—"),
-        "填报时间": h["created_at"], "说明": "已被更正" if h["superseded"] else "",
+        "填报时间": local_time(h["created_at"]), "说明": "已被更正" if h["superseded"] else "",
     } for h in item["history"]]), hide_index=True, key="ind_history")
 
 # --- report an actual value -----------------------------------------------------------------------------------

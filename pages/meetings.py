@@ -38,7 +38,8 @@ plan_labels = {p["id"]: f"{p['jurisdiction'] or ''} · {p['title']}" for p in pl
 all_departments = meetings.list_departments(db)
 dept_labels = {d["id"]: dept_label(d) for d in all_departments}
 
-tab_list, tab_pack, tab_hand, tab_duty = st.tabs(["会议安排", "会议材料", "交办任务", "履职报告"])
+tab_list, tab_pack, tab_hand, tab_duty = st.tabs(["会议安排", "会议材料", "交办任务", "履职报告"], key="meeting_tab",
+                                                 on_change="rerun")
 
 # ------------------------------------------------------------------ meetings
 with tab_list:

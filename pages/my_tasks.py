@@ -56,7 +56,8 @@ table = pd.DataFrame([{
     "任务": r["title"],
     **({"本单位": r["department_name"]} if len(departments) > 1 else {}),
     "角色": r["role_name"],
-    "下一期限": w.cn_date(r["next_due"]),
+    "逾期期限": w.cn_date(r["next_due"]) if r.get("overdue") else "",
+    "下一期限": w.cn_date(r.get("upcoming_due")),
     "时限": w.LIGHT_MARKS.get(r["light"], r["light"]),
     "牵头单位申报": r["claim_text"],
     "办公室核验": r["verified"],
@@ -112,7 +113,7 @@ with f2.container(border=True):
     st.markdown(f"**{w.plain_markdown(row['verified'])}**")
 with f3.container(border=True):
     st.caption("时限")
-    st.markdown(f"{w.light_badge(row['light'])} 下一期限 {w.cn_date(row['next_due'])}")
+    st.markdown(f"{w.light_badge(row['light'])} 下一期限 {w.cn_date(row.get('upcoming_due'))}")
 
 if row["returned_reason"]:
     with st.container(border=True):

@@ -12,7 +12,7 @@ from duban.errors import AccessDenied, DubanError
 from duban.reminders import channels, inbox, jobs, outbox, settings
 from duban.reminders import rules as rules_mod
 from duban.reminders.digest import day_label
-from duban.reminders.workdays import is_workday
+from duban.reminders.workdays import has_calendar_data, is_workday, load_office_calendar
 from duban.reports import ics, notice
 from ui.session import get_db, require_actor
 from ui.text import plain
@@ -48,6 +48,7 @@ def attempt(fn, ok_text: str | None = None):
     return result
 
 
+load_office_calendar(db)
 counts = outbox.counts(db, actor)
 waiting = counts.get("failed", 0) + counts.get("abandoned", 0)
 m = st.columns(4)
@@ -56,10 +57,16 @@ m[0].metric("今天", f"{today.month}月{today.day}日" + ("" if is_workday(toda
 m[1].metric("已发送", counts.get("sent", 0))
 m[2].metric("待发送", counts.get("pending", 0) + counts.get("sending", 0))
 m[3].metric("发送失败", waiting)
+for year in (today.year, today.year + 1):
+    if not has_calendar_data(dt.date(year, 12, 31)):
+        st.warning(f"节假日数据不含 {year} 年:该年暂按周一至周五计算工作日。公布安排后请在“节假日”页录入。",
+                   icon=":material/calendar_month:")
+        st.page_link("pages/holidays.py", label="录入节假日安排", icon=":material/calendar_month:")
 if waiting:
     st.warning(f"有 {waiting} 条消息发送失败,详见“发送记录”,系统会按间隔自动重试。", icon=":material/error:")
 
-tabs = st.tabs(["今日提醒", "提醒规则", "邮件", "群机器人", "发送记录", "催办单", "其他设置"])
+# keyed, so the tab the office is on stays open after an action reruns the page
+tabs = st.tabs(["今日提醒", "提醒规则", "邮件", "群机器人", "发送记录", "催办单", "其他设置"], key="remind_tab", on_change="rerun")
 
 # ---- today ----------------------------------------------------------------------------------------
 with tabs[0]:
@@ -86,8 +93,8 @@ with tabs[0]:
     runs = jobs.recent_runs(db, 10)
     if runs:
         st.caption("最近运行")
-        dataframe(pd.DataFrame([{"任务": {"overdue": "逾期检查", "remind": "提醒发送"}.get(r["job"], r["job"]),
-                                    "日期": r["day"], "结果": r["status"], "说明": r["detail"],
+        dataframe(pd.DataFrame([{"任务": jobs.JOB_LABELS.get(r["job"], r["job"]), "日期": r["day"],
+                                    "结果": jobs.RUN_STATUS_LABELS.get(r["status"], r["status"]), "说明": r["detail"],
                                     "开始": inbox.local_time(r["started_at"])} for r in runs]),
                      hide_index=True, width="stretch")
 

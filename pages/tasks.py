@@ -57,7 +57,7 @@ def show_task(task_id: int) -> None:
         st.markdown(w.light_badge(t.get("light")))
     with c[3].container(border=True):
         st.caption("下一期限")
-        st.markdown(f"**{w.cn_date(t.get('next_due'), '无')}**" + (" :red[(有逾期期次)]" if t.get("overdue") else ""))
+        st.markdown(f"**{w.cn_date(t.get('upcoming_due'), '无')}**" + (" :red[(有逾期期次)]" if t.get("overdue") else ""))
 
     st.markdown("#### 任务原文")
     if t.get("body"):
@@ -219,25 +219,35 @@ table = pd.DataFrame([{
     "状态": r["status"],
     "进度": r.get("progress") or 0,
     "灯色": w.LIGHT_MARKS.get(r.get("light"), r.get("light") or ""),
-    "下一期限": w.cn_date(r.get("next_due"), ""),
+    "下一期限": w.cn_date(r.get("upcoming_due"), ""),
     "逾期": "逾期" if r.get("overdue") else "",
     "配合单位": "、".join(r.get("co") or []),
 } for r in rows])
+# the columns that fit a 1,280 px screen come first; the office may show the others
+optional = ["编号", "进度", "配合单位"]
+one_place = len({r.get("jurisdiction") for r in rows}) == 1
+shown = st.multiselect("显示更多列", optional, key="tl_more_cols", placeholder="显示更多列:编号、进度、配合单位",
+                       label_visibility="collapsed")
+columns = [c for c in table.columns if (c not in optional or c in shown) and not (c == "地区" and one_place)]
 state = w.dataframe(
-    w.light_styler(table, alert_columns=("逾期",)), hide_index=True, width="stretch", key="task_table",
+    w.light_styler(table, alert_columns=("逾期",)), hide_index=True, width="stretch", column_order=columns,
+    key=f"task_table_{st.session_state.get('tl_picks', 0)}",
     height=min(35 * (len(rows) + 1) + 3, 720), on_select="rerun", selection_mode="single-row",
     column_config={
-        "编号": st.column_config.TextColumn(width="small"),
-        "任务": st.column_config.TextColumn(width=300),
-        "地区": st.column_config.TextColumn(width="small"),
+        "编号": st.column_config.TextColumn(width=60),
+        "任务": st.column_config.TextColumn(width=250),
+        "地区": st.column_config.TextColumn(width=75),
+        "牵头单位": st.column_config.TextColumn(width=110),
         "状态": st.column_config.TextColumn(width=110),
-        "下一期限": st.column_config.TextColumn(width=135),
+        "下一期限": st.column_config.TextColumn(width=115),
         "进度": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%", width="small"),
-        "灯色": st.column_config.TextColumn(width="small"),
-        "逾期": st.column_config.TextColumn(width="small"),
+        "灯色": st.column_config.TextColumn(width=70),
+        "逾期": st.column_config.TextColumn(width=55),
         "配合单位": st.column_config.TextColumn(width="large"),
     })
 picked = (state or {}).get("selection", {}).get("rows", []) if state else []
 if picked and picked[0] < len(rows):
+    # a fresh table next time: the row picked now must not send the user back here on the way back
+    st.session_state["tl_picks"] = st.session_state.get("tl_picks", 0) + 1
     st.query_params["task"] = str(rows[picked[0]]["id"])
     st.rerun()

@@ -62,12 +62,13 @@ def test_scores_follow_the_rule_written_on_the_page(db, world):
     assert (mz["overdue_items"], mz["overdue_days"], mz["returned"]) == (1, 41, 1)
     assert mz["overdue_penalty"] == 2 * 1 + 41 // 30 == 3
     assert mz["score"] == 30 + 0 + 15 - 3 - 5 == 37
-    # co-responsible units: nothing led, so full completion marks; reporting as they did
-    assert rows[world["cz"]]["completion_rate"] is None and rows[world["cz"]]["score"] == 30 + 40 + 0
-    assert rows[world["wj"]]["report_rate"] == 100.0 and rows[world["wj"]]["score"] == 100
-    assert rows[world["qx"]]["score"] == 70
+    # co-responsible units: nothing led, so they are judged by their reporting alone (its weight 30 + 40)
+    assert rows[world["cz"]]["completion_rate"] is None and rows[world["cz"]]["score"] == 30 + 0
+    assert rows[world["wj"]]["report_rate"] == 100.0 and rows[world["wj"]]["score"] == 30 + 70
+    assert rows[world["qx"]]["score"] == 30
     assert [r["rank"] for r in result["rows"]] == [1, 2, 3, 4]
-    assert result["rows"][-1]["department_id"] == world["mz"]
+    # the busiest unit, which reported half its items, is not ranked below units that reported nothing
+    assert [r["department_id"] for r in result["rows"]][:2] == [world["wj"], world["mz"]]
     assert "按时完成率 × 40" in result["rule_text"] and "每份被退回的报告扣 5 分" in result["rule_text"]
 
 
@@ -122,3 +123,17 @@ def test_score_is_never_below_zero():
     rule = assessment.Rule()
     worst = assessment.score(rule, 0.0, 0.0, 50, 5000, 20)
     assert worst["score"] == 0 and worst["overdue_penalty"] == rule.overdue_cap and worst["returned_penalty"] == 15
+
+
+def test_a_unit_with_nothing_due_is_listed_apart_not_ranked_first(db, world):
+    """In a window where only some units have anything due, the rest get no score and no rank."""
+    result = assessment.evaluate(db, SYSTEM, "2025-05-01", "2025-06-30", TODAY)
+    rows = result["rows"]
+    apart = [r for r in rows if r["nothing_due"]]
+    ranked = [r for r in rows if not r["nothing_due"]]
+    assert apart and ranked
+    assert all(r["rank"] is None and r["score"] is None and r["note"] == "本期无到期事项" for r in apart)
+    assert [r["rank"] for r in ranked] == list(range(1, len(ranked) + 1))
+    assert rows[: len(ranked)] == ranked          # the ranked units come first
+    csv_rows = list(csv.reader(io.StringIO(assessment.to_csv(result).decode("utf-8-sig"))))
+    assert csv_rows[-1][0] == "" and csv_rows[-1][-1] == "本期无到期事项"

@@ -50,3 +50,18 @@ def test_a_bookmarked_address_logs_in_and_opens_that_page(demo_db, demo_db_path)
         expect(page.get_by_role("link", name="我的任务")).to_be_visible()
         expect(page.get_by_text("Page not found")).to_have_count(0)
     expect.set_options(timeout=5_000)
+
+
+def test_the_open_tab_stays_open_after_an_action(demo_db_path):
+    """提醒设置 › 催办单: generating a notice reruns the page, and the office is still on that tab."""
+    from playwright.sync_api import expect
+
+    from tests.support import login_in_browser
+
+    with running_app(demo_db_path, env={"DUBAN_TODAY": DEMO_TODAY.isoformat()}) as url, browser_page() as page:
+        login_in_browser(page, url, "bangong", PASSWORD)
+        page.get_by_role("link", name="提醒设置", exact=True).first.click()
+        page.get_by_role("tab", name="催办单").click()
+        page.get_by_role("button", name="生成并编号").click()
+        expect(page.get_by_role("button", name="下载", exact=False).first).to_be_visible(timeout=90_000)
+        expect(page.get_by_role("tab", name="催办单")).to_have_attribute("aria-selected", "true")

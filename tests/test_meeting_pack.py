@@ -14,6 +14,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from duban.access import SYSTEM
+from duban.reports import meeting_pack
 from duban.services import meetings
 from duban.services.users import actor_for
 from tests.conftest import DEMO_TODAY, ROOT
@@ -351,3 +352,46 @@ def test_cli_meeting_pack_refuses_a_wrong_suffix_in_chinese(demo_db_path, tmp_pa
          "--out", str(tmp_path / "pack.txt")], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "输出文件应以 .docx 结尾" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- figures that agree
+
+def test_a_units_on_time_rate_is_the_same_in_the_unit_table_and_in_the_scores(demo_db, pack):
+    doc = Document(io.BytesIO(pack.docx))
+    units = {r["单位"]: r["本年按时完成率"] for r in docx_table(doc, "单位", "牵头任务")}
+    scores = {r["单位"]: r["按时完成率"] for r in docx_table(doc, "名次", "单位")}
+    shared = set(units) & set(scores)
+    assert len(shared) > 5
+    assert {u: units[u] for u in shared} == {u: scores[u] for u in shared}
+
+
+def test_units_with_nothing_due_are_listed_apart_and_never_ranked_first(demo_db, pack):
+    doc = Document(io.BytesIO(pack.docx))
+    rows = docx_table(doc, "名次", "单位")
+    ranks = [r["名次"] for r in rows]
+    apart = [r for r in rows if r["名次"] == "本期无到期事项"]
+    assert apart, "the demo has units with nothing due this year"
+    assert all(r["得分"] == "—" for r in apart)
+    assert ranks[0] != "本期无到期事项"
+
+
+def _overdue_leads(db, without_reports: bool) -> list[tuple[int, int]]:
+    cond = " AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.task_id=t.id)" if without_reports else ""
+    return db.conn.execute(
+        "SELECT t.id, u.department_id FROM tasks t JOIN task_units u ON u.task_id=t.id AND u.role='lead' "
+        "WHERE t.removed=0 AND t.status!='已销号' AND EXISTS (SELECT 1 FROM instances i WHERE i.task_id=t.id "
+        "AND i.state='open' AND i.due < ?)" + cond + " ORDER BY t.id", [TODAY]).fetchall()
+
+
+def test_a_returned_report_is_marked_and_the_latest_accepted_progress_is_shown(demo_db):
+    """An overdue task whose newest report was returned shows its last report that was not returned."""
+    add = ("INSERT INTO reports (task_id, department_id, progress_text, claimed_status, review_state, reported_on) "
+           "VALUES (?,?,?,?,?,?)")
+    (task_a, dept_a), (task_b, dept_b) = _overdue_leads(demo_db, without_reports=True)[:2]
+    demo_db.conn.execute(add, [task_a, dept_a, "已采纳的进展甲", "推进中", "已采纳", "2026-11-10"])
+    demo_db.conn.execute(add, [task_a, dept_a, "被退回的进展乙", "推进中", "已退回", "2026-11-20"])
+    demo_db.conn.execute(add, [task_b, dept_b, "只有一份被退回的进展丙", "推进中", "已退回", "2026-11-20"])
+    data = meeting_pack.collect(demo_db, SYSTEM, DEMO_TODAY)
+    shown = {o["task_id"]: o["report"] for o in data["overdue"]}
+    assert "已采纳的进展甲" in shown[task_a] and "被退回的进展乙" not in shown[task_a]
+    assert "进展丙" in shown[task_b] and shown[task_b].endswith("(已退回)")

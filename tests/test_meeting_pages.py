@@ -40,7 +40,7 @@ def test_office_sees_proposals_meetings_and_who_has_reported(demo_db):
     shown = texts(at)
     assert "郑州市2026年下半年领导小组例会" in shown and "原则上每半年召开一次" in shown
     listed = table(at, "类型")
-    assert list(listed["名称"]) == ["郑州市2026年第4季度联席会议", "郑州市2026年第3季度联席会议"]
+    assert list(listed["名称"]) == ["郑州市2026年第4季度联席会议(12月31日)", "郑州市2026年第3季度联席会议(9月25日)"]
     units = table(at, "是否已报送")
     members = demo_db.conn.execute("SELECT count(*) FROM meeting_units mu JOIN meetings m ON m.id=mu.meeting_id "
                                    "WHERE m.date > ?", [DEMO_TODAY.isoformat()]).fetchone()[0]
@@ -137,7 +137,11 @@ def test_assessment_page_shows_the_rule_and_the_scores(demo_db):
     depts = demo_db.conn.execute("SELECT count(DISTINCT u.department_id) FROM task_units u JOIN tasks t "
                                  "ON t.id=u.task_id WHERE t.removed=0").fetchone()[0]
     assert len(scores) == depts
-    assert scores["得分"].between(0, 100).all()
+    ranked = scores[scores["名次"] != "本期无到期事项"]
+    assert ranked["得分"].between(0, 100).all()
+    # units with nothing due are listed apart, after the ranked ones, with no score
+    apart = scores[scores["名次"] == "本期无到期事项"]
+    assert apart["得分"].isna().all()
     assert "调整计分规则" not in [e.label for e in at.expander]
     labels = [d.proto.label for d in at.get("download_button")]
     assert "导出 Excel" in labels and "导出 CSV" in labels
@@ -159,4 +163,6 @@ def test_assessment_for_a_locked_period_and_a_place(demo_db):
     assert "考核期 2026年1月1日 至 2026年9月25日" in texts(at)
     ok(at.selectbox(key="assess_place").set_value("郑州市").run())
     scores = table(at, "得分")
-    assert set(scores["地区"]) == {"郑州市"} and list(scores["名次"]) == list(range(1, len(scores) + 1))
+    ranked = [r for r in scores["名次"] if r != "本期无到期事项"]
+    assert set(scores["地区"]) == {"郑州市"} and ranked == [str(n) for n in range(1, len(ranked) + 1)]
+    assert list(scores["名次"])[len(ranked):] == ["本期无到期事项"] * (len(scores) - len(ranked))

@@ -33,7 +33,9 @@ def test_a_liaison_sees_its_tasks_with_role_deadline_light_and_facts(db, world):
     # the overdue task comes first
     assert list(table["任务"]) == ["开展养老机构安全检查", "建设社区嵌入式养老服务设施"]
     assert list(table["角色"]) == ["牵头", "牵头"]
-    assert list(table["下一期限"]) == ["2025年12月31日", "2026年12月31日"]
+    # the overdue date is shown as such; 下一期限 is the next open deadline from today on
+    assert list(table["逾期期限"]) == ["2025年12月31日", ""]
+    assert list(table["下一期限"]) == ["2026年12月31日", "2026年12月31日"]
     assert list(table["时限"]) == ["● 红灯", "● 黄灯"]
     assert list(table["牵头单位申报"]) == ["尚未报告", "尚未报告"]
     assert list(table["办公室核验"]) == ["未核销", "未核销"]

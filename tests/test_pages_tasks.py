@@ -36,7 +36,7 @@ def frames(at) -> dict[str, object]:
 
 
 def listed(at) -> list[str]:
-    tables = [d for d in at.dataframe if d.key == "task_table"]
+    tables = [d for d in at.dataframe if (d.key or "").startswith("task_table")]
     return list(tables[0].value["任务"]) if tables else []
 
 
@@ -64,7 +64,7 @@ def test_the_address_filters_the_list_like_the_overview_counts(demo):
     assert len(listed(at)) == len(expected)
     assert at.selectbox(key="tl_plan").value == plan
     assert at.selectbox(key="tl_light").value == "红"
-    table = [d for d in at.dataframe if d.key == "task_table"][0].value
+    table = [d for d in at.dataframe if (d.key or "").startswith("task_table")][0].value
     assert set(table["灯色"]) == {"● 红灯"} and set(table["地区"]) == {"随州市"}
 
 
@@ -80,11 +80,17 @@ def test_a_link_from_the_overview_with_a_due_window_shows_its_condition(world, d
 
 def test_picking_a_row_opens_the_task_in_full(world, db):
     at = open_page(db, "bangong")
-    at.session_state["task_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.session_state["task_table_0"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert not at.exception
     assert at.title[0].value == "1 建设社区嵌入式养老服务设施"
     assert at.query_params["task"] == str(world.shared)
+
+    # on the way back (返回任务列表, the sidebar or the browser's Back) the list shows, not the task again
+    del at.query_params["task"]
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "任务" and len(listed(at)) == 4
 
 
 def test_a_task_shows_its_text_units_deadlines_and_history(world, db):
@@ -138,3 +144,13 @@ def test_a_bad_or_unknown_task_number_is_told_in_chinese(world, db):
     at = open_page(db, "bangong", task="9999")
     assert not at.exception
     assert any("不存在" in e.value for e in at.error)
+
+
+def test_the_list_fits_a_1280_screen_and_more_columns_can_be_shown(demo):
+    at = open_page(demo, "bangong")
+    table = next(d for d in at.dataframe if (d.key or "").startswith("task_table"))
+    assert list(table.proto.column_order) == ["任务", "地区", "牵头单位", "状态", "灯色", "下一期限", "逾期"]
+    at.multiselect(key="tl_more_cols").set_value(["配合单位"]).run()
+    assert not at.exception
+    table = next(d for d in at.dataframe if (d.key or "").startswith("task_table"))
+    assert list(table.proto.column_order)[-1] == "配合单位"

@@ -140,3 +140,17 @@ def test_the_office_adds_a_robot_on_the_page_a_malformed_address_is_refused_and_
     assert not at.exception
     assert "已添加机器人" in texts(at) and "https://oapi.dingtalk.com/robot/send?…" in texts(at)
     assert token not in str(at._tree) and token not in str(rq.webhooks(demo_db))
+
+
+def test_recent_job_runs_are_described_in_chinese(demo_db):
+    import datetime as dt
+
+    from duban.access import SYSTEM
+    from duban.reminders import jobs
+
+    jobs.run_job(demo_db, SYSTEM, jobs.OVERDUE, dt.date(2026, 11, 23))
+    at = app_as(demo_db, "bangong", "pages/reminders.py")
+    assert not at.exception
+    runs = next(d.value for d in at.dataframe if "结果" in d.value.columns)
+    assert "逾期检查" in set(runs["任务"]) and "完成" in set(runs["结果"])
+    assert not {"ok", "skipped", "error", "running"} & set(runs["结果"])

@@ -137,3 +137,16 @@ def test_filters_accept_ids_as_text(demo_db):
     plan_id = tasks.list_tasks(demo_db, office, TODAY)[0]["plan_id"]
     assert tasks.list_tasks(demo_db, office, TODAY, plan_id=str(plan_id)) == \
         tasks.list_tasks(demo_db, office, TODAY, plan_id=plan_id)
+
+
+def test_the_next_deadline_shown_is_never_in_the_past(demo_db):
+    from duban.access import SYSTEM
+    from duban.services import tasks as task_service
+    from tests.conftest import DEMO_TODAY
+
+    rows = task_service.list_tasks(demo_db, SYSTEM, DEMO_TODAY)
+    overdue = [r for r in rows if r["overdue"]]
+    assert overdue and all(r["next_due"] < DEMO_TODAY.isoformat() for r in overdue)
+    assert all(r["upcoming_due"] is None or r["upcoming_due"] >= DEMO_TODAY.isoformat() for r in rows)
+    one = task_service.get_task(demo_db, SYSTEM, overdue[0]["id"], DEMO_TODAY)
+    assert one["upcoming_due"] == overdue[0]["upcoming_due"]

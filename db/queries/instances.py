@@ -26,14 +26,15 @@ def get(db: sqlite_utils.Database, instance_id: int) -> dict | None:
 
 
 def summary(db: sqlite_utils.Database, today: str, visible_departments: Iterable[int] | None = None) -> dict[int, tuple]:
-    """Per task: (next open due, last finished due, open instances past due), read from one index."""
+    """Per task: (earliest open due, last finished due, open instances past due, next open due from today on),
+    read from one index."""
     sql = ("SELECT task_id, min(CASE WHEN state='open' THEN due END), max(CASE WHEN state!='open' THEN due END), "
-           "sum(state='open' AND due<?) FROM instances")
-    args: list = [today]
+           "sum(state='open' AND due<?), min(CASE WHEN state='open' AND due>=? THEN due END) FROM instances")
+    args: list = [today, today]
     if visible_departments is not None:
         sql += " WHERE " + of_departments("task_id", visible_departments, args)
     sql += " GROUP BY task_id"
-    return {r[0]: (r[1], r[2], r[3]) for r in db.conn.execute(sql, args)}
+    return {r[0]: (r[1], r[2], r[3], r[4]) for r in db.conn.execute(sql, args)}
 
 
 def set_state(db: sqlite_utils.Database, instance_id: int, state: str, closed_at: str | None = None) -> None:

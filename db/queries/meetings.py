@@ -302,7 +302,7 @@ def scope_instances(db: sqlite_utils.Database, plan_id: int | None) -> list[dict
 
 
 def scope_latest_reports(db: sqlite_utils.Database, plan_id: int | None, window: tuple[str, list]) -> list[dict]:
-    """The newest report of each (task, department) in the window."""
+    """The newest report of each (task, department) in the window that was not returned (退回), else the newest."""
     cond, params = _scope(plan_id)
     wcond, wparams = window
     return _rows(db, f"""
@@ -310,7 +310,8 @@ def scope_latest_reports(db: sqlite_utils.Database, plan_id: int | None, window:
                r.coordination_need, r.coordination_from, r.review_state,
                coalesce(r.reported_on, substr(r.created_at, 1, 10)) AS reported_on
         FROM reports r WHERE r.id IN (
-            SELECT max(r.id) FROM reports r JOIN tasks t ON t.id = r.task_id
+            SELECT coalesce(max(CASE WHEN r.review_state <> '已退回' THEN r.id END), max(r.id))
+            FROM reports r JOIN tasks t ON t.id = r.task_id
             WHERE {cond} AND {wcond} GROUP BY r.task_id, r.department_id)
         ORDER BY r.task_id, r.id""", params + wparams)
 

@@ -14,12 +14,14 @@ from duban.errors import DubanError
 from duban.reminders import digest, lease, outbox
 from duban.reminders import rules as rules_mod
 from duban.reminders.channels import scrub
-from duban.reminders.workdays import has_calendar_data, is_workday
+from duban.reminders.workdays import has_calendar_data, is_workday, load_office_calendar
 
 log = logging.getLogger("duban.reminders")
 
 OVERDUE, REMIND, OUTBOX, BACKUP = "overdue", "remind", "outbox", "backup"
 INTERRUPTED_RUN = "中断:运行进程意外退出,未正常结束。"
+JOB_LABELS = {OVERDUE: "逾期检查", REMIND: "提醒发送", OUTBOX: "重发失败消息", BACKUP: "数据备份"}
+RUN_STATUS_LABELS = {"ok": "完成", "skipped": "非工作日,未发送", "error": "出错", "running": "运行中", "interrupted": "中断"}
 
 
 @dataclass
@@ -54,6 +56,7 @@ def overdue_scan(db: sqlite_utils.Database, today: dt.date) -> list[int]:
 def remind(db: sqlite_utils.Database, today: dt.date, *, dry_run: bool = False, now: dt.datetime | None = None,
            holder: str | None = None) -> RemindResult:
     """Today's reminders: decide the digests (once per recipient), then send everything due in the outbox."""
+    load_office_calendar(db)
     if not has_calendar_data(today):
         log.warning("节假日数据不含 %s 年,按周一至周五为工作日计算。", today.year)
     result = RemindResult(today=today, workday=is_workday(today))

@@ -20,7 +20,7 @@ from duban.access import Actor, require_office
 from duban.errors import NotFound
 from duban.reminders import lease
 from duban.reminders.channels import EmailSender, SendError, scrub, send_webhook, smtp_config, stored_hook
-from duban.reminders.workdays import is_workday
+from duban.reminders.workdays import is_workday, load_office_calendar
 
 log = logging.getLogger("duban.reminders")
 
@@ -62,6 +62,7 @@ def flush(db: sqlite_utils.Database, today: dt.date, *, now: dt.datetime | None 
           holder: str | None = None) -> FlushResult:
     """Send every message that is due (nothing on a non-working day). `now` defaults to the clock (UTC)."""
     result = FlushResult()
+    load_office_calendar(db)
     if not is_workday(today):
         return result
     now = now or utcnow()

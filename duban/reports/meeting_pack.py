@@ -20,6 +20,8 @@ from duban.access import Actor, require_office
 from duban.rules import status as rules
 from duban.rules.instances import describe
 from duban.rules.names import written_name
+from duban.rules.rates import on_time_rate, percent
+from duban.services.reports import RETURNED
 from duban.services.textinput import printable
 
 EXCERPT = 80
@@ -33,8 +35,9 @@ def _excerpt(text: str | None, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _rate(num: int, den: int) -> float | None:
-    return round(num / den * 100, 1) if den else None
+def _returned_mark(report: dict) -> str:
+    """A returned report is never passed off as progress: the pack says it was returned."""
+    return "(已退回)" if report.get("review_state") == RETURNED else ""
 
 
 def rate_text(rate: float | None) -> str:
@@ -147,8 +150,8 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
             progress = (f"[{r['reported_on']}] {_excerpt(r['progress_text'], 200)}"
                         + (f"(进度{r['percent']}%)" if r.get("percent") is not None
                            and f"{r['percent']}%" not in (r["progress_text"] or "") else "")) if r else "暂无报送"
-            if r and r.get("review_state") == "已退回":
-                progress += "(已退回)"
+            if r:
+                progress += _returned_mark(r)
             ledger.append({"seq": n, "task_id": t["id"], "title": (f"{t['number']}. " if t.get("number") else "") + t["title"],
                            "lead": lead, "unit": u["name"], "role": "牵头" if u["role"] == "lead" else "配合",
                            "deadline": when, "progress": progress, "status": t["status"], "light": t["light"],
@@ -161,7 +164,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
             overdue.append({"task_id": t["id"], "title": t["title"], "jurisdiction": t.get("jurisdiction"), "lead": lead,
                             "phrase": phrase or "规划期末", "due": late["due"] if late else t["next_due"],
                             "days": (today - dt.date.fromisoformat(late["due"])).days if late else None,
-                            "report": _excerpt(newest["progress_text"]) if newest else "暂无报送",
+                            "report": (_excerpt(newest["progress_text"]) + _returned_mark(newest)) if newest else "暂无报送",
                             "report_date": newest["reported_on"] if newest else None,
                             "report_unit": next((u["name"] for u in t["departments"]
                                                  if newest and u["department_id"] == newest["department_id"]), None)})
@@ -191,17 +194,19 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
                               "units": "、".join(u["name"] for u in t["departments"]), "due": min((i["due"] for i in insts), default=None),
                               "status": t["status"], "light": t["light"]})
 
-    summary["on_time_rate"] = _rate(summary["on_time"], summary["due"])
+    summary["on_time_rate"] = percent(on_time_rate(summary["on_time"], summary["due"]))
     dept_rows = sorted(depts.values(), key=lambda d: (d["jurisdiction"] or "", -d["led"], -d["shared"], d["id"]))
+    plan = q.plan(db, plan_id) if plan_id is not None else None
+    # the assessment in the pack covers the year so far; each unit's 按时完成率 in section 二 is the same figure
+    start = dt.date(today.year, 1, 1).isoformat()
+    scores = _assessment(db, actor, start, iso, today, plan_id)
+    rate_of = {r["department_id"]: r["completion_rate"] for r in scores["rows"]}
     for d in dept_rows:
-        d["on_time_rate"] = _rate(d["on_time"], d["due"])
+        d["on_time_rate"] = rate_of.get(d["id"])
     overdue.sort(key=lambda o: (o["due"] or "", o["task_id"]))
     upcoming.sort(key=lambda u: (u["due"], u["task_id"]))
     coordination.sort(key=lambda c: (c["date"] or "", c["task_id"]), reverse=True)
 
-    plan = q.plan(db, plan_id) if plan_id is not None else None
-    # the assessment in the pack covers the year so far
-    start = dt.date(today.year, 1, 1).isoformat()
     return {
         "today": iso,
         "plan_id": plan_id,
@@ -218,7 +223,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
         "upcoming": upcoming,
         "upcoming_end": upcoming_end,
         "decisions": decisions,
-        "assessment": _assessment(db, actor, start, iso, today, plan_id),
+        "assessment": scores,
         "ledger": ledger,
     }
 
@@ -256,8 +261,9 @@ def _assessment(db: sqlite_utils.Database, actor: Actor, start: str, end: str, t
 
     result = assessment.evaluate(db, actor, start, end, today, plan_id=plan_id)
     return {"start": result["start"], "end": result["end"], "rule_text": result["rule_text"],
-            "rows": [{k: r[k] for k in ("department", "jurisdiction", "score", "completion_rate", "report_rate",
-                                         "overdue_items", "overdue_days", "returned")} for r in result["rows"]]}
+            "rows": [{k: r[k] for k in ("department_id", "department", "jurisdiction", "rank", "note", "score",
+                                         "completion_rate", "report_rate", "overdue_items", "overdue_days", "returned")}
+                     for r in result["rows"]]}
 
 
 # ---------------------------------------------------------------- Word
@@ -412,7 +418,7 @@ def render_docx(data: dict) -> bytes:
     rows = [[d["name"] if not _multi(data) else written_name(d['jurisdiction'], d['name']), d["led"], d["shared"],
              d["closed"], d["overdue"], rate_text(d["on_time_rate"]), d["last_report"] or "暂无报送"]
             for d in data["departments"]]
-    _table(doc, ["单位", "牵头任务", "配合任务", "已销号", "逾期", "按时完成率", "最近报送"], rows,
+    _table(doc, ["单位", "牵头任务", "配合任务", "已销号", "逾期", "本年按时完成率", "最近报送"], rows,
            [4.6, 1.6, 1.6, 1.5, 1.3, 2.2, 2.6])
 
     _heading(doc, "三、逾期未完成事项")
@@ -463,9 +469,11 @@ def render_docx(data: dict) -> bytes:
     a = data["assessment"]
     _heading(doc, f"八、成员单位考核得分({a['start']} 至 {a['end']})")
     _para(doc, "计分规则:" + a["rule_text"], size=12)
-    rows = [[i, (r["jurisdiction"] or "") + r["department"] if _multi(data) else r["department"], r["score"],
+    rows = [[r["note"] if r["rank"] is None else r["rank"],
+             (r["jurisdiction"] or "") + r["department"] if _multi(data) else r["department"],
+             "—" if r["score"] is None else r["score"],
              rate_text(r["completion_rate"]), rate_text(r["report_rate"]), r["overdue_items"], r["overdue_days"],
-             r["returned"]] for i, r in enumerate(a["rows"], 1)]
+             r["returned"]] for r in a["rows"]]
     _table(doc, ["名次", "单位", "得分", "按时完成率", "按时填报率", "逾期事项", "逾期天数", "退回报告"], rows,
            [1.1, 4.4, 1.5, 2.1, 2.1, 1.6, 1.6, 1.6])
 

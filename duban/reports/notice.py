@@ -19,7 +19,7 @@ from db.queries import audit
 from db.queries import reminders as q
 from duban.access import SYSTEM, Actor, require_department, require_office
 from duban.errors import InputError, NotFound
-from duban.reminders.workdays import add_workdays
+from duban.reminders.workdays import add_workdays, load_office_calendar
 from duban.rules.names import written_name
 from duban.rules.status import DEFAULT_BEHIND_TOLERANCE, DEFAULT_WARN_DAYS
 from duban.services.textinput import printable
@@ -134,6 +134,7 @@ def create_notice(db: sqlite_utils.Database, actor: Actor, department_id: int, t
         raise InputError(f"{dept['name']}目前没有逾期、滞后或临近到期的事项,无需发单。")
     worst = items[0]["level"]
     word, title = WORDS[worst]
+    load_office_calendar(db)
     reply_by = add_workdays(today, _int_setting(db, "notice_reply_days", DEFAULT_REPLY_DAYS))
     office = q.setting(db, "office_name") or "领导小组办公室"
     unit = written_name(dept.get("jurisdiction"), dept["name"])

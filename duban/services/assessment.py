@@ -16,9 +16,11 @@ from db.queries import audit
 from db.queries import meetings as mq
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError
+from duban.rules.rates import on_time_rate, percent
 from duban.services.textinput import not_formula, printable
 
 SETTING_KEY = "assessment_rule"
+NOTHING_DUE = "本期无到期事项"
 REPORT_LEAD_MONTHS = 3
 MAX_WEIGHT = 1000
 
@@ -42,7 +44,8 @@ class Rule:
                 f"{_n(self.report_weight)} − 逾期扣分 − 退回扣分,最低 0 分。"
                 f"按时完成率:考核期内到期、由本单位牵头的期限事项中,在期限内经审核销号的比例;"
                 f"按时填报率:考核期内到期、本单位承担(牵头或配合)的期限事项中,本单位在到期日前"
-                f"{REPORT_LEAD_MONTHS}个月内报送了进展的比例(无到期事项时按满分计);"
+                f"{REPORT_LEAD_MONTHS}个月内报送了进展的比例;两项中某一项考核期内没有到期事项的,该项不计,"
+                f"其权重并入另一项;两项都没有到期事项的单位列为“{NOTHING_DUE}”,不参加排名;"
                 f"逾期扣分:考核截止时仍逾期未完成的牵头事项每项扣 {_n(self.overdue_item_penalty)} 分,考核期内逾期天数合计每满 "
                 f"{self.overdue_days_per_point} 天再扣 1 分,合计不超过 {_n(self.overdue_cap)} 分;"
                 f"退回扣分:考核期内每份被退回的报告扣 {_n(self.returned_penalty)} 分,不超过 {_n(self.returned_cap)} 分。")
@@ -111,9 +114,17 @@ def _day(value, what: str) -> dt.date:
 
 def score(rule: Rule, completion_rate: float | None, report_rate: float | None, overdue_items: int,
           overdue_days: int, returned: int) -> dict:
-    """One department's score and its parts (rates in 0..1; None means nothing fell due: full marks)."""
-    completion = rule.completion_weight * (1.0 if completion_rate is None else completion_rate)
-    reporting = rule.report_weight * (1.0 if report_rate is None else report_rate)
+    """One department's score and its parts (rates in 0..1; None means nothing fell due for that part, whose
+    weight then goes to the other part, so a unit is never given marks for work it did not have)."""
+    weights = rule.completion_weight + rule.report_weight
+    if completion_rate is None and report_rate is None:
+        completion, reporting = rule.completion_weight, rule.report_weight
+    elif completion_rate is None:
+        completion, reporting = 0.0, weights * report_rate
+    elif report_rate is None:
+        completion, reporting = weights * completion_rate, 0.0
+    else:
+        completion, reporting = rule.completion_weight * completion_rate, rule.report_weight * report_rate
     overdue = min(rule.overdue_cap, rule.overdue_item_penalty * overdue_items
                   + overdue_days // max(1, int(rule.overdue_days_per_point)))
     returns = min(rule.returned_cap, rule.returned_penalty * returned)
@@ -170,19 +181,23 @@ def evaluate(db: sqlite_utils.Database, actor: Actor, start, end, today: dt.date
             per[dept_id]["returned"] = n
     rows = []
     for row in per.values():
-        completion = row["on_time"] / row["lead_due"] if row["lead_due"] else None
-        reporting = row["reported"] / row["report_due"] if row["report_due"] else None
-        row.update(completion_rate=None if completion is None else round(completion * 100, 1),
-                   report_rate=None if reporting is None else round(reporting * 100, 1),
+        completion = on_time_rate(row["on_time"], row["lead_due"])
+        reporting = on_time_rate(row["reported"], row["report_due"])
+        row.update(completion_rate=percent(completion), report_rate=percent(reporting),
                    **score(rule, completion, reporting, row["overdue_items"], row["overdue_days"], row["returned"]))
+        # a unit with nothing due in the period has earned no score: it is listed apart, not ranked first
+        row["nothing_due"] = not (row["report_due"] or row["lead_due"] or row["overdue_days"] or row["returned"])
+        if row["nothing_due"]:
+            row["score"] = None
+        row["note"] = NOTHING_DUE if row["nothing_due"] else ""
         rows.append(row)
-    # departments are ranked against the others of their own jurisdiction
-    rows.sort(key=lambda r: (r["jurisdiction"] or "", -r["score"], r["department_id"]))
+    # departments are ranked against the others of their own jurisdiction; those with nothing due come last
+    rows.sort(key=lambda r: (r["jurisdiction"] or "", r["nothing_due"], -(r["score"] or 0), r["department_id"]))
     place, rank = None, 0
     for row in rows:
         rank = rank + 1 if row["jurisdiction"] == place else 1
         place = row["jurisdiction"]
-        row["rank"] = rank
+        row["rank"] = None if row["nothing_due"] else rank
     return {"start": start_d.isoformat(), "end": end_d.isoformat(), "as_of": as_of_iso, "rule": asdict(rule),
             "rule_text": rule.text(), "max_score": rule.max_score(), "rows": rows}
 
@@ -191,7 +206,8 @@ EXPORT_COLUMNS = [("rank", "名次"), ("jurisdiction", "地区"), ("department",
                   ("base", "基础分"), ("completion_rate", "按时完成率(%)"), ("completion_points", "完成得分"),
                   ("report_rate", "按时填报率(%)"), ("report_points", "填报得分"), ("lead_due", "到期牵头事项"),
                   ("on_time", "按时销号"), ("overdue_items", "逾期事项"), ("overdue_days", "逾期天数"),
-                  ("overdue_penalty", "逾期扣分"), ("returned", "退回报告"), ("returned_penalty", "退回扣分")]
+                  ("overdue_penalty", "逾期扣分"), ("returned", "退回报告"), ("returned_penalty", "退回扣分"),
+                  ("note", "说明")]
 
 
 def to_csv(result: dict) -> bytes:

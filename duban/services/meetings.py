@@ -184,6 +184,11 @@ def _occurrences(deadline: dict, today: dt.date) -> list[tuple[dt.date, str]]:
     return expand_instances(spec, dt.date(today.year - 1, 1, 1), dt.date(today.year + 2, 12, 31))
 
 
+def meeting_title(jurisdiction: str | None, period_label: str, name: str, day: dt.date) -> str:
+    """A meeting's name carries its date, so two meetings of one period never share a name."""
+    return f"{jurisdiction or ''}{period_label}{name}({day.month}月{day.day}日)"
+
+
 def propose_meetings(db: sqlite_utils.Database, plan_id: int, today: dt.date, *,
                      actor: Actor = SYSTEM) -> list[dict]:
     """The next meeting each of a plan's recurring meeting deadlines calls for (联席会议 一季度一次,
@@ -207,7 +212,7 @@ def propose_meetings(db: sqlite_utils.Database, plan_id: int, today: dt.date, *,
             continue
         name = kind if kind != "其他" else ("全体成员会议" if "全体成员会议" in sentence else "工作会议")
         out.append({"plan_id": plan["id"], "plan_title": plan["title"], "deadline_id": d["id"], "task_id": d["task_id"],
-                    "kind": kind, "title": f"{plan['jurisdiction'] or ''}{label}{name}", "date": due.isoformat(),
+                    "kind": kind, "title": meeting_title(plan["jurisdiction"], label, name, due), "date": due.isoformat(),
                     "period_label": label, "phrase": d["phrase"], "sentence": sentence.strip(), "freq": d["freq"]})
     return out
 
@@ -530,7 +535,7 @@ def seed_demo(db: sqlite_utils.Database, today: dt.date) -> None:
     past = _weekday_before(today - dt.timedelta(days=58))
     past_label = (f"{past.year}年第{(past.month - 1) // 3 + 1}季度" if quarterly else proposal["period_label"])
     past_id = create_meeting(db, SYSTEM, proposal["kind"], past, [plan["id"]],
-                             title=f"{plan['jurisdiction'] or ''}{past_label}{proposal['kind']}",
+                             title=meeting_title(plan["jurisdiction"], past_label, proposal["kind"], past),
                              deadline_id=proposal["deadline_id"] if quarterly else None,
                              period_label=past_label if quarterly else None, remind_days=10,
                              notes="演示数据:已召开的会议。", is_demo=True)

@@ -154,12 +154,12 @@ def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include
     summary = inst_q.summary(db, today.isoformat(), visible)
     juris_names: dict[int, str] | None = None
     out = []
-    none = (None, None, 0)
+    none = (None, None, 0, None)
     for (task_id, plan_id, plan_title, period_start, jurisdiction_id, jurisdiction, seq, number, title, status,
          progress, source, source_note, meeting_id, ongoing, removed, created_at) in task_rows:
-        next_due, last_done, overdue_count = summary.get(task_id, none)
+        next_due, last_done, overdue_count, upcoming_due = summary.get(task_id, none)
         if status == rules.CLOSED:
-            next_due, overdue_count = None, 0
+            next_due, overdue_count, upcoming_due = None, 0, None
         units = units_of.get(task_id, ())
         if jurisdiction_id is None and units:
             if juris_names is None:
@@ -174,7 +174,7 @@ def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include
             "lead": [u[2] for u in units if u[1] == "lead"], "co": [u[2] for u in units if u[1] == "co"],
             "units": [u[2] for u in units],
             "departments": [{"department_id": u[0], "name": u[2], "role": u[1]} for u in units],
-            "next_due": next_due, "overdue": bool(overdue_count), "overdue_count": overdue_count or 0,
+            "next_due": next_due, "upcoming_due": upcoming_due, "overdue": bool(overdue_count), "overdue_count": overdue_count or 0,
             "light": _light(next_due, last_done, status, progress, period_start or created_at, today, warn),
         })
     return out
@@ -225,6 +225,7 @@ def get_task(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.da
     open_dues = [i["due"] for i in instances if i["state"] == "open"] if row["status"] != rules.CLOSED else []
     done_dues = [i["due"] for i in instances if i["state"] != "open"]
     row["next_due"] = min(open_dues) if open_dues else None
+    row["upcoming_due"] = min((d for d in open_dues if d >= today.isoformat()), default=None)
     row["light"] = light_of(row["next_due"], max(done_dues) if done_dues else None, row, today, warn_days(db))
     row["overdue"] = any(i["overdue"] for i in instances)
     return row
