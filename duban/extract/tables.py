@@ -8,9 +8,11 @@ import re
 from dataclasses import dataclass, field
 
 from duban.extract.headings import detect
+from duban.extract.normalize import half, squeeze
+from duban.extract.units import is_unit_like, split_names
+from duban.extract.vocabulary import TABLE_FIRST_HEADER_CELLS, TABLE_NOTE_STARTS, TOTAL_ROW_WORDS
 
 _CAPTION = re.compile(r"^\s*(?:附)?表\s*[\d一二三四五六七八九十]+(?:[-.、:．\s]|$)")
-_HEADER_WORD = re.compile(r"^(?:序号|编号|指标名称|指标|年度|年份|重点任务|工作任务|主要任务)$")
 _ATTACHMENT = re.compile(r"^\s*(?:附件|附表)\s*[\d一二三四五六七八九十]*\s*[:：]?\s*$")
 
 
@@ -180,8 +182,14 @@ def _cell_table(lines, i) -> TextTable | None:
     if _CAPTION.match(norm):
         caption = lines[i][0].strip()
         k = i + 1
-    elif not _HEADER_WORD.match(norm):
+    elif not _header_word(norm):
         return None
+    serial = _serial_start(lines, k)
+    if serial is not None:
+        found = _serial_table(lines, serial)
+        if found:
+            rows, end = found
+            return TextTable(_caption_above(lines, serial) or caption, rows, i, end)
     cells: list[tuple[str, int]] = []
     while k < len(lines):
         o, n = lines[k]
@@ -206,3 +214,202 @@ def _cell_table(lines, i) -> TextTable | None:
     if caption is None:
         caption = _caption_before(lines, i)
     return TextTable(caption, rows, i, last_line + 1)
+
+
+def _header_word(text: str) -> bool:
+    return squeeze(text) in TABLE_FIRST_HEADER_CELLS
+
+
+# ---- tables copied one cell per line whose rows open with a serial number (1, 2, 3 …) ------------
+
+_SERIAL_HEADER = ("序号", "编号", "序")
+
+
+def _serial_start(lines, k: int) -> int | None:
+    """The header's first line (序号) when the table opens with a few title lines and then 序号."""
+    for j in range(k, min(k + 4, len(lines))):
+        text = squeeze(lines[j][1])
+        if text in _SERIAL_HEADER:
+            return j
+        if text and (len(text) > 60 or _CAPTION.match(text) and j > k):
+            return None
+    return None
+
+
+def _caption_above(lines, start: int) -> str | None:
+    """The table's title: the nearest short line above the header that is not a bare 附表N or a note."""
+    for j in range(start - 1, max(start - 4, -1), -1):
+        text = lines[j][0].strip()
+        norm = lines[j][1].strip()
+        if not text:
+            continue
+        if _ATTACHMENT.match(norm) or re.fullmatch(r"(?:附)?表\s*[\d一二三四五六七八九十]+", norm):
+            return None
+        if "表" in norm and len(norm) <= 60 and not norm.endswith("。"):
+            return text
+    return None
+
+
+def _stop_line(orig: str, norm: str) -> bool:
+    text = norm.strip()
+    if _CAPTION.match(text) or _ATTACHMENT.match(text) or text.startswith(TABLE_NOTE_STARTS):
+        return True
+    if "|" in text or "\t" in orig:
+        return True
+    label = detect(norm, orig)
+    return label is not None and label.style in ("cn_comma", "chapter") and len(text) > 6
+
+
+def _is_total(text: str) -> bool:
+    return squeeze(half(text)) in TOTAL_ROW_WORDS
+
+
+def _serial_table(lines, start: int) -> tuple[list[list[str]], int] | None:
+    """Rows of a one-cell-per-line table, cut at its serial numbers; merged cells (written once for
+    several rows) are filled from the row above, a cell broken over two lines is joined again, and a
+    label between rows that fits no column becomes a section row."""
+    cells: list[tuple[str, int]] = []
+    k = start
+    while k < len(lines):
+        o, n = lines[k]
+        if n.strip():
+            if k > start and _stop_line(o, n):
+                break
+            cells.append((o.strip(), k))
+        k += 1
+    texts = [t for t, _ in cells]
+    if "1" not in texts[1:]:
+        return None
+    first = texts.index("1", 1)
+    if first < 2:
+        return None
+    pre = first
+    bounds: list[tuple[int, int]] = []
+    pos, n = first, 1
+    while pos < len(texts) and texts[pos] == str(n):
+        cands = [q for q in range(pos + 2, min(len(texts), pos + pre + 4)) if texts[q] == str(n + 1)]
+        if cands:
+            exact = [q for q in cands if q - pos == pre]
+            shorter = [q for q in cands if q - pos < pre]
+            q = exact[0] if exact else (shorter[-1] if shorter else cands[0])
+        else:
+            q = pos + 1
+            while q < len(texts) and q - pos < pre and not _is_total(texts[q]):
+                q += 1
+        bounds.append((pos, q))
+        pos, n = q, n + 1
+    if len(bounds) < 2:
+        return None
+    total: list[str] = []
+    if pos < len(texts) and _is_total(texts[pos]):
+        q = pos + 1
+        while q < len(texts) and q - pos < pre and _numeric(texts[q]):
+            q += 1
+        total = texts[pos:q]
+        pos = q
+    end = cells[pos - 1][1] + 1
+    raw = [texts[a:b] for a, b in bounds]
+    lengths = [len(r) for r in raw]
+    repeated = [w for w in set(lengths) if lengths.count(w) >= 2]
+    width = max(repeated) if repeated else max(lengths)
+    width = min(width, pre) if pre >= 2 else width
+    header = texts[:width]
+    out: list[list[str]] = [header]
+    if pre > width:
+        out.append(["".join(texts[width:pre])])
+    raw = [_join_broken(r, width) for r in raw]
+    profile = _profiles([r for r in raw if len(r) == width], width)
+    above: list[str] = [""] * width
+    for r in raw:
+        if len(r) == width:
+            row, section = r, None
+        else:
+            row, section = _align(r, width, profile)
+        row = [c if c or k == 0 else above[k] for k, c in enumerate(row)]
+        out.append(row)
+        above = row
+        if section:
+            out.append([section])
+            above = [""] * width
+    if total:
+        aligned, _ = _align(total, width, profile, first_free=True)
+        out.append(aligned)
+    return out, end
+
+
+def _kind(text: str) -> str:
+    t = half(text).strip()
+    if _numeric(t):
+        return "num"
+    names = split_names(t)
+    if names and all(is_unit_like(x) for x in names):
+        return "unit"
+    return "short" if len(t) <= 16 else "long"
+
+
+def _profiles(rows: list[list[str]], width: int) -> list[dict[str, float]]:
+    out = []
+    for k in range(width):
+        kinds = [_kind(r[k]) for r in rows if r[k].strip()]
+        out.append({x: (kinds.count(x) + 0.1) / (len(kinds) + 0.4) for x in ("num", "unit", "short", "long")})
+    return out
+
+
+def _align(cells: list[str], width: int, profile, first_free: bool = False) -> tuple[list[str], str | None]:
+    """Place a short row's cells in the columns they fit best, keeping their order (the serial stays first)."""
+    fixed = 0 if first_free else 1
+    rest = cells[fixed:]
+    best: tuple[float, list[int]] = (-1.0, [])
+
+    def fits(items: list[str]) -> tuple[float, list[int]]:
+        m, cols = len(items), list(range(fixed, width))
+        if m > len(cols):
+            return -1.0, []
+        # dynamic programming over (cell, column), columns strictly increasing
+        score = [[-1e9] * (len(cols) + 1) for _ in range(m + 1)]
+        back = [[0] * (len(cols) + 1) for _ in range(m + 1)]
+        for j in range(len(cols) + 1):
+            score[0][j] = 0.0
+        for a in range(1, m + 1):
+            for j in range(a, len(cols) + 1):
+                take = score[a - 1][j - 1] + profile[cols[j - 1]][_kind(items[a - 1])]
+                skip = score[a][j - 1]
+                if take >= skip:
+                    score[a][j], back[a][j] = take, 1
+                else:
+                    score[a][j], back[a][j] = skip, 0
+        placed, a, j = [], m, len(cols)
+        while a > 0:
+            if back[a][j]:
+                placed.append(cols[j - 1])
+                a -= 1
+            j -= 1
+        return score[m][len(cols)], placed[::-1]
+
+    best = fits(rest)
+    section = None
+    if len(rest) >= 2 and _kind(rest[-1]) == "short" and not first_free:
+        fit = profile[best[1][-1]][_kind(rest[-1])] if best[1] else 0.0
+        if fit < 0.15:
+            section, rest = rest[-1], rest[:-1]
+            best = fits(rest)
+    row = [""] * width
+    if not first_free:
+        row[0] = cells[0]
+    for cell, col in zip(rest, best[1], strict=False):
+        row[col] = cell
+    if first_free and rest and not row[0] and best[1] and best[1][0] > 0 and _is_total(rest[0]):
+        row[best[1][0]] = rest[0]
+    return row, section
+
+
+def _join_broken(row: list[str], width: int) -> list[str]:
+    """A row with more cells than the header: join the shortest continuation onto the cell before it."""
+    row = list(row)
+    while len(row) > width:
+        pairs = [k for k in range(2, len(row)) if not _numeric(row[k]) and not _numeric(row[k - 1])]
+        if not pairs:
+            break
+        k = min(pairs, key=lambda j: (len(row[j]), not is_unit_like(row[j - 1] + row[j])))
+        row[k - 1:k + 1] = [row[k - 1] + row[k]]
+    return row
