@@ -37,6 +37,10 @@ def category_named(text: str | None) -> str | None:
                 if word.startswith(place) and len(word) > len(place) + 1:
                     word = word[len(place):]
                     break
+            else:  # a place's own name: 石门市产业方面 -> 产业
+                named = re.match(r"^[\u4e00-\u9fff]{2,4}[省市县区州旗盟](?=[\u4e00-\u9fff]{2})", word)
+                if named:
+                    word = word[named.end():]
             if 2 <= len(word) <= 8:
                 return word
     return None

@@ -9,10 +9,17 @@ from dataclasses import dataclass, field
 
 from duban.extract.headings import detect
 from duban.extract.normalize import half, squeeze
-from duban.extract.units import is_unit_like, split_names
-from duban.extract.vocabulary import TABLE_FIRST_HEADER_CELLS, TABLE_NOTE_STARTS, TOTAL_ROW_WORDS
+from duban.extract.units import is_unit_like, level_prefix, split_names
+from duban.extract.vocabulary import (
+    CAPTION_WORDS,
+    TABLE_FIRST_HEADER_CELLS,
+    TABLE_NOTE_STARTS,
+    TABLE_UNIT_ENDS,
+    TOTAL_ROW_WORDS,
+)
 
 _CAPTION = re.compile(r"^\s*(?:附)?表\s*[\d一二三四五六七八九十]+(?:[-.、:．\s]|$)")
+_RULE = re.compile(r":?-{3,}:?")
 _ATTACHMENT = re.compile(r"^\s*(?:附件|附表)\s*[\d一二三四五六七八九十]*\s*[:：]?\s*$")
 
 
@@ -77,8 +84,8 @@ def _pipe_table(lines, i) -> TextTable | None:
             j += 1
             continue
         cells = _cells(lines[j][0], framed)
-        if any(cells):
-            rows.append(cells)
+        if any(cells) and not all(_RULE.fullmatch(c.strip()) for c in cells if c.strip()):
+            rows.append(cells)  # a markdown rule row (|---|:--:|) draws the header's line, not a row
         j += 1
     if sum(1 for r in rows if len([c for c in r if c]) >= 2) < 2:
         return None
@@ -237,17 +244,21 @@ def _serial_start(lines, k: int) -> int | None:
 
 
 def _caption_above(lines, start: int) -> str | None:
-    """The table's title: the nearest short line above the header that is not a bare 附表N or a note."""
+    """The table's title: among the short lines between a bare 附表N (or three lines up) and the
+    header, the first naming a table (表, 指标, 清单 …), else the first of them."""
+    found: list[str] = []
     for j in range(start - 1, max(start - 4, -1), -1):
         text = lines[j][0].strip()
         norm = lines[j][1].strip()
         if not text:
             continue
         if _ATTACHMENT.match(norm) or re.fullmatch(r"(?:附)?表\s*[\d一二三四五六七八九十]+", norm):
-            return None
-        if "表" in norm and len(norm) <= 60 and not norm.endswith("。"):
-            return text
-    return None
+            break
+        if len(norm) > 60 or norm.endswith("。") or "|" in norm:
+            break
+        found.insert(0, text)
+    named = [t for t in found if any(w in t for w in CAPTION_WORDS)]
+    return (named or found or [None])[0]
 
 
 def _stop_line(orig: str, norm: str) -> bool:
@@ -287,11 +298,10 @@ def _serial_table(lines, start: int) -> tuple[list[list[str]], int] | None:
     bounds: list[tuple[int, int]] = []
     pos, n = first, 1
     while pos < len(texts) and texts[pos] == str(n):
-        cands = [q for q in range(pos + 2, min(len(texts), pos + pre + 4)) if texts[q] == str(n + 1)]
-        if cands:
-            exact = [q for q in cands if q - pos == pre]
-            shorter = [q for q in cands if q - pos < pre]
-            q = exact[0] if exact else (shorter[-1] if shorter else cands[0])
+        stop = next((q for q in range(pos + 1, len(texts)) if _is_total(texts[q])), len(texts))
+        cands = [q for q in range(pos + 2, min(stop, pos + pre + 4)) if texts[q] == str(n + 1)]
+        if cands:  # a figure equal to the next serial is no row start: take the row closest to the header's width
+            q = min(cands, key=lambda c: (abs(c - pos - pre), c))
         else:
             q = pos + 1
             while q < len(texts) and q - pos < pre and not _is_total(texts[q]):
@@ -319,9 +329,12 @@ def _serial_table(lines, start: int) -> tuple[list[list[str]], int] | None:
         out.append(["".join(texts[width:pre])])
     raw = [_join_broken(r, width) for r in raw]
     profile = _profiles([r for r in raw if len(r) == width], width)
+    glued = [len(r) == width and _glued_label(r, profile) for r in raw]
+    if any(glued):
+        profile = _profiles([r for r, g in zip(raw, glued, strict=True) if len(r) == width and not g], width)
     above: list[str] = [""] * width
     for r in raw:
-        if len(r) == width:
+        if len(r) == width and not _glued_label(r, profile):
             row, section = r, None
         else:
             row, section = _align(r, width, profile)
@@ -337,12 +350,19 @@ def _serial_table(lines, start: int) -> tuple[list[list[str]], int] | None:
     return out, end
 
 
+def _unit_cell(text: str) -> bool:
+    """A cell listing units: every name ends like a unit and carries a level, 各, or a unit's own ending."""
+    names = split_names(half(text).strip())
+    return bool(names) and all(
+        (x.startswith("各") and len(x) <= 12) or is_unit_like(x) and (level_prefix(x) or x.endswith(TABLE_UNIT_ENDS))
+        for x in names)
+
+
 def _kind(text: str) -> str:
     t = half(text).strip()
     if _numeric(t):
         return "num"
-    names = split_names(t)
-    if names and all(is_unit_like(x) for x in names):
+    if _unit_cell(t):
         return "unit"
     return "short" if len(t) <= 16 else "long"
 
@@ -353,6 +373,15 @@ def _profiles(rows: list[list[str]], width: int) -> list[dict[str, float]]:
         kinds = [_kind(r[k]) for r in rows if r[k].strip()]
         out.append({x: (kinds.count(x) + 0.1) / (len(kinds) + 0.4) for x in ("num", "unit", "short", "long")})
     return out
+
+
+def _glued_label(row: list[str], profile) -> bool:
+    """A full-width row whose last cell is a short label in a column of another kind (units): the
+    section label of the rows below, written after the last cell of this one."""
+    last = profile[len(row) - 1]
+    kind = _kind(row[-1])
+    dominant = max(last, key=last.get)
+    return kind == "short" and dominant != "short" and last[kind] < 0.35
 
 
 def _align(cells: list[str], width: int, profile, first_free: bool = False) -> tuple[list[str], str | None]:
@@ -372,7 +401,8 @@ def _align(cells: list[str], width: int, profile, first_free: bool = False) -> t
             score[0][j] = 0.0
         for a in range(1, m + 1):
             for j in range(a, len(cols) + 1):
-                take = score[a - 1][j - 1] + profile[cols[j - 1]][_kind(items[a - 1])]
+                # on a tie the later column wins: merged cells are the grouping columns on the left
+                take = score[a - 1][j - 1] + profile[cols[j - 1]][_kind(items[a - 1])] + 0.02 * j
                 skip = score[a][j - 1]
                 if take >= skip:
                     score[a][j], back[a][j] = take, 1
@@ -390,7 +420,7 @@ def _align(cells: list[str], width: int, profile, first_free: bool = False) -> t
     section = None
     if len(rest) >= 2 and _kind(rest[-1]) == "short" and not first_free:
         fit = profile[best[1][-1]][_kind(rest[-1])] if best[1] else 0.0
-        if fit < 0.15:
+        if fit < 0.35:
             section, rest = rest[-1], rest[:-1]
             best = fits(rest)
     row = [""] * width

@@ -35,12 +35,18 @@ INDICATOR_COLUMN_WORDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 # A line that opens a table copied one cell per line (the first header cell).
 TABLE_FIRST_HEADER_CELLS = ("序号", "编号", "指标名称", "指标", "年度", "年份", "重点任务", "工作任务", "主要任务", "类别")
+# Words that mark a line above a table as its caption (rather than a note such as "打*的为具体项目").
+CAPTION_WORDS = ("表", "指标", "清单", "一览", "目录", "台账")
 # Words that make a table of figures a table of targets (caption or header): allocation and plan tables.
 TARGET_TABLE_WORDS = ("指标", "目标", "计划", "任务", "分配", "分解", "预期", "规划")
 # A row label that sums the rows above (the name becomes column header + this word, the number null).
 TOTAL_ROW_WORDS = ("合计", "汇总", "总计", "小计", "累计", "总量", "全市合计", "全省合计", "全区合计", "全县合计")
 # Lines that end a table copied one cell per line.
 TABLE_NOTE_STARTS = ("注:", "注:", "备注:", "说明:", "资料来源", "数据来源")
+# Endings that make a cell of a table copied one cell per line read as a unit list (with 各 or a level
+# prefix any unit ending does): 申通地铁集团, 中国铁路上海局.
+TABLE_UNIT_ENDS = ("局", "委", "办", "厅", "政府", "集团", "公司", "管委会", "中心", "办公室", "部", "委员会", "支队", "分行",
+                   "支行", "联合会", "院")
 # Cells that mean "no value".
 EMPTY_CELLS = ("", "—", "——", "-", "--", "/", "无", "—-", "－", "－－", "\\", "…", "———")
 # A caption or heading naming its category: "全市养老方面具体指标" -> 养老 (the word before the marker).
@@ -63,13 +69,13 @@ TARGET_POST_QUALIFIERS = ("以上", "以下", "左右", "以内", "及以上", "
 COMMITMENT_WORDS = ("确保", "力争", "争取", "努力")
 # Magnitudes and measures a target's number is written with.
 MAGNITUDES = ("万亿", "千亿", "百亿", "亿", "千万", "百万", "万", "千", "百")
-MEASURES = ("千瓦时", "千瓦", "兆瓦", "吉瓦", "瓦", "平方公里", "平方米", "公顷", "亩", "公里", "千米", "米", "吨", "标准煤",
+MEASURES = ("千瓦时", "千瓦", "兆瓦", "吉瓦", "瓦", "平方公里", "平方米", "公顷", "亩", "公里", "千米", "米", "吨标准煤", "吨", "标准煤",
             "元", "美元", "%", "‰", "个百分点", "个", "张", "所", "家", "人次", "人", "名", "户", "处", "座", "项", "次", "岁",
             "床", "间", "分钟", "小时", "天", "套", "辆", "批", "条", "台", "部", "件", "支", "场", "届", "类", "种", "块", "栋",
             "立方米", "标箱", "艘", "架", "班", "倍")
 # Verbs between a subject and its target ("…达到70%", "…稳定在11亿千瓦左右").
 TARGET_VERBS = ("达到", "达", "提高到", "提升到", "提高至", "提升至", "增加到", "增加至", "增长到", "增至", "保持在", "稳定在",
-                "控制在", "实现", "突破")
+                "控制在", "实现", "突破", "下降到", "下降至", "降低到", "降低至", "降至", "减少到", "减少至", "压减到", "压减至")
 # Verbs before a counted object ("推出100项…赛事", "形成50个以上…案例"): the object is the indicator's name.
 OBJECT_VERBS = ("新建成", "建成", "建设", "新建", "建有", "建立", "培育", "打造", "创建", "设立", "新增", "培养", "引进",
                 "改造", "推出", "形成", "开发", "举办", "认定", "遴选", "扶持", "创办", "建")
