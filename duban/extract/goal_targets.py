@@ -15,13 +15,17 @@ from duban.extract.vocabulary import (
     JOINT_EACH_WORDS,
     JOINT_RESPECTIVE_WORDS,
     MAGNITUDES,
+    MEASURED_NAME_ENDS,
     MEASURES,
+    NAME_LEADING_WORDS,
+    NAME_TRAILING_WORDS,
     NOT_GOAL_HEADING_WORDS,
     OBJECT_VERBS,
     TARGET_POST_QUALIFIERS,
     TARGET_PRE_QUALIFIERS,
     TARGET_VERBS,
     TASK_HEADING_WORDS,
+    VAGUE_OPENERS,
 )
 
 
@@ -60,14 +64,14 @@ _P_ALL = re.compile(r"^(?P<a>.+?)覆盖(?P<val>所有|全部)(?P<b>.+)$")
 _P_EACH = re.compile(r"^(?P<subj>每个|每一个|各)(?P<x>[^,]+?)(?P<adv>均|都)(?P<verb>建有|建成|设有|配备|配有)(?P<obj>.+)$")
 _SUBJECT_VERB = re.compile(r"^(?P<subj>全[市县区旗]|各[市县区旗乡镇][^,]{0,4}?|[市县区]主城区|每个[^,]{1,4}?)"
                            r"(?:新建成|建成|建设|新建|建有|培育|打造|创建|设立|新增|培养|引进)(?=\S)")
-_VAGUE = re.compile(r"^(?:积极|努力)?(?:逐步|逐年|稳步|不断|持续|力求)")
-_LEADING = re.compile(r"^(?:其中|另有|另外|并且|且|并|同时|还|以及|此外|全面|计划|力争|确保|争取|预计|进一步|要|实现)+")
-_TRAILING = re.compile(r"(?:共计|合计|总计|累计|总体|整体|将|要|均|都|为|共|约|的|达|确保|力争|争取)+$")
+_VAGUE = re.compile(rf"^(?:积极|努力)?(?:{_alt(VAGUE_OPENERS)})")
+_LEADING = re.compile(rf"^(?:{_alt(NAME_LEADING_WORDS)})+")
+_TRAILING = re.compile(rf"(?:{_alt(NAME_TRAILING_WORDS)})+$")
 _TIME_HEAD = re.compile(
     r"^(?:展望|远景)?(?:(?:力争|争取|确保)?(?:到|至))?(?:(?P<y>(?:19|20)\d{2})\s*年(?:年)?(?:底|末)?(?:前|之前|时)?|"
     r"[“\"]?(?P<plan>十[三四五]五)[”\"]?(?:期间|期末|时期|末期|末))")
 _CATEGORY_HEAD = re.compile(r"^[—\-\s]*[\u4e00-\u9fff]{2,10}方面")
-_LIST_SUFFIX = re.compile(r"(率|数|比|比例|占比|量|面|规模|人数|覆盖率)$")
+_LIST_SUFFIX = re.compile(rf"(?:{_alt(MEASURED_NAME_ENDS)})$")
 _PLAN_YEAR = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 
 

@@ -150,21 +150,22 @@ def table_indicators(table: TextTable, period: dict) -> list[dict]:
     caption = _clean_caption(table.caption)
     start_year = int(period["start"][:4]) if period.get("start") else None
     end_year = int(period["end"][:4]) if period.get("end") else None
-    for h, header in enumerate(rows[:4]):
-        if len({c.strip() for c in header if c.strip()}) < 2:
-            continue
+    headers = [h for h, row in enumerate(rows[:6]) if len({c.strip() for c in row if c.strip()}) >= 2]
+    for h in headers:  # title rows above the header are passed over
+        header = rows[h]
         roles = [_role(c) for c in header]
         if _is_indicator_header(roles, header, caption):
-            body = rows[h:]
             if roles[0] == "year_rows":
-                return _year_row_table(body, caption, end_year)
-            found = _column_table(body, roles, caption, table.caption, start_year, end_year)
+                return _year_row_table(rows[h:], caption, end_year)
+            found = _column_table(rows[h:], roles, caption, table.caption, start_year, end_year)
             if found:
                 return found
-        if any(w in squeeze(half(c)) for c in header for w in _TASK_TABLE_WORDS):
-            return []
-        return _figure_table(rows[h:], roles, caption, table.caption, end_year)
-    return []
+    if not headers:
+        return []
+    header = rows[headers[0]]
+    if any(w in squeeze(half(c)) for c in header for w in _TASK_TABLE_WORDS):
+        return []
+    return _figure_table(rows[headers[0]:], [_role(c) for c in header], caption, table.caption, end_year)
 
 
 def _year_row_table(rows, caption, end_year) -> list[dict]:

@@ -12,6 +12,7 @@ from duban.extract.normalize import half, squeeze
 from duban.extract.units import is_unit_like, level_prefix, split_names
 from duban.extract.vocabulary import (
     CAPTION_WORDS,
+    SERIAL_HEADER_CELLS,
     TABLE_FIRST_HEADER_CELLS,
     TABLE_NOTE_STARTS,
     TABLE_UNIT_ENDS,
@@ -229,7 +230,7 @@ def _header_word(text: str) -> bool:
 
 # ---- tables copied one cell per line whose rows open with a serial number (1, 2, 3 …) ------------
 
-_SERIAL_HEADER = ("序号", "编号", "序")
+_SERIAL_HEADER = SERIAL_HEADER_CELLS
 
 
 def _serial_start(lines, k: int) -> int | None:
@@ -271,6 +272,15 @@ def _stop_line(orig: str, norm: str) -> bool:
     return label is not None and label.style in ("cn_comma", "chapter") and len(text) > 6
 
 
+def _after_table(text: str) -> bool:
+    """A line after a table's last row: a numbered heading or a paragraph of running text."""
+    norm = half(text).strip()
+    label = detect(norm, text)
+    if label is not None and label.style in ("cn_comma", "cn_paren", "chapter"):
+        return True
+    return len(norm) >= 80 and norm.endswith("。")
+
+
 def _is_total(text: str) -> bool:
     return squeeze(half(text)) in TOTAL_ROW_WORDS
 
@@ -303,8 +313,8 @@ def _serial_table(lines, start: int) -> tuple[list[list[str]], int] | None:
         if cands:  # a figure equal to the next serial is no row start: take the row closest to the header's width
             q = min(cands, key=lambda c: (abs(c - pos - pre), c))
         else:
-            q = pos + 1
-            while q < len(texts) and q - pos < pre and not _is_total(texts[q]):
+            q = pos + 1  # the last row: up to the header's width, a total row, or the text after the table
+            while q < len(texts) and q - pos < pre and not _is_total(texts[q]) and not _after_table(cells[q][0]):
                 q += 1
         bounds.append((pos, q))
         pos, n = q, n + 1

@@ -40,8 +40,24 @@ def _header_index(rows: list[list[str]]) -> tuple[int, dict[str, list[int]]] | N
             continue
         roles = _roles(row)
         if "task" in roles and ("lead" in roles or "resp" in roles) and not any("指标" in c for c in row):
+            while k + 1 < len(rows) and _second_header(rows[k + 1]):
+                # a two-level header ("责任单位" over "牵头单位 | 配合单位"): the lower row names the columns
+                k += 1
+                lower = _roles(rows[k])
+                for role in list(roles):
+                    roles[role] = [c for c in roles[role] if not any(c in v for v in lower.values())]
+                    if not roles[role]:
+                        del roles[role]
+                for role, cols in lower.items():
+                    roles[role] = sorted(set(roles.get(role, []) + cols))
             return k, roles
     return None
+
+
+def _second_header(row: list[str]) -> bool:
+    roles = _roles(row)
+    named = sum(len(v) for r, v in roles.items() if r in ("lead", "co", "resp", "time", "task"))
+    return named >= 2 and not any(re.fullmatch(r"\d{1,3}", half(c).strip(" .、")) for c in row)
 
 
 def _section_row(row: list[str], width: int) -> str | None:

@@ -50,7 +50,7 @@ TABLE_UNIT_ENDS = ("局", "委", "办", "厅", "政府", "集团", "公司", "�
 # Cells that mean "no value".
 EMPTY_CELLS = ("", "—", "——", "-", "--", "/", "无", "—-", "－", "－－", "\\", "…", "———")
 # A caption or heading naming its category: "全市养老方面具体指标" -> 养老 (the word before the marker).
-CATEGORY_MARKERS = ("方面", "领域")
+CATEGORY_MARKERS = ("方面",)
 # Place words a category is written after ("全市养老方面"): not part of the category.
 CATEGORY_PLACE_PREFIXES = ("全省", "全市", "全县", "全区", "全旗", "全州", "本市", "本县", "本区", "我市", "我县", "我区")
 
@@ -82,3 +82,14 @@ OBJECT_VERBS = ("新建成", "建成", "建设", "新建", "建有", "建立", "
 # Words that mark a joint statement over several subjects: "种植、收获机械化率均达到45%", "分别达到65%和55%".
 JOINT_EACH_WORDS = ("均", "都", "全部")
 JOINT_RESPECTIVE_WORDS = ("分别",)
+# Words trimmed off a target's name: leading connectives and trailing adverbs ("其中…", "…总体").
+NAME_LEADING_WORDS = ("其中", "另有", "另外", "并且", "且", "并", "同时", "还", "以及", "此外", "全面", "计划", "力争", "确保",
+                      "争取", "预计", "进一步", "要", "实现")
+NAME_TRAILING_WORDS = ("共计", "合计", "总计", "累计", "总体", "整体", "将", "要", "均", "都", "为", "共", "约", "的", "达",
+                       "确保", "力争", "争取")
+# A clause opening with these and no figure is a trend, not a target.
+VAGUE_OPENERS = ("逐步", "逐年", "稳步", "不断", "持续", "力求")
+# Ends of a measured name ("…覆盖率", "…人数"): a list of such names is a list of indicators.
+MEASURED_NAME_ENDS = ("率", "数", "比", "比例", "占比", "量", "面", "规模", "人数", "覆盖率")
+# Header cells of the serial-number column that opens each row of a table copied one cell per line.
+SERIAL_HEADER_CELLS = ("序号", "编号", "序")
