@@ -101,3 +101,21 @@ def test_category_column_as_written_with_merged_cells():
     ])
     assert [(i["category"], i["name"]) for i in found] == [
         ("人才培养", "技能人才总量（万人）"), ("人才培养", "高技能人才占比"), ("人才引进", "年引进博士（名）")]
+
+
+def test_one_cell_per_line_with_section_rows_and_numbering_restarting_under_each():
+    found = indicators([
+        "附表1",
+        "云岭市民生主要指标",
+        "序号", "指标名称", "2023年", "2026年目标", "属性",
+        "一、教育",
+        "1", "普惠性幼儿园覆盖率", "85%", "≥90%", "约束性",
+        "2", "义务教育巩固率", "——", "98%", "预期性",
+        "二、卫生",
+        "1", "每千人口执业医师数（人）", "2.9", "3.2", "预期性",
+    ])
+    assert [(i["category"], i["number"], i["name"], i["baseline"], i["baseline_year"], i["target"], i["target_year"])
+            for i in found] == [
+        ("教育", "1", "普惠性幼儿园覆盖率", "85%", 2023, "≥90%", 2026),
+        ("教育", "2", "义务教育巩固率", None, 2023, "98%", 2026),
+        ("卫生", "1", "每千人口执业医师数（人）", "2.9", 2023, "3.2", 2026)]

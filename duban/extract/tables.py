@@ -269,7 +269,7 @@ def _stop_line(orig: str, norm: str) -> bool:
     if "|" in text or "\t" in orig:
         return True
     label = detect(norm, orig)
-    return label is not None and label.style in ("cn_comma", "chapter") and len(text) > 6
+    return label is not None and label.style in ("cn_comma", "chapter") and len(text) > 12
 
 
 def _after_table(text: str) -> bool:
@@ -310,8 +310,12 @@ def _serial_table(lines, start: int) -> tuple[list[list[str]], int] | None:
     while pos < len(texts) and texts[pos] == str(n):
         stop = next((q for q in range(pos + 1, len(texts)) if _is_total(texts[q])), len(texts))
         cands = [q for q in range(pos + 2, min(stop, pos + pre + 4)) if texts[q] == str(n + 1)]
+        restart = [q for q in range(pos + pre, min(stop, pos + pre + 3)) if texts[q] == "1"
+                   and _kind(texts[q - 1]) == "short" and not _numeric(texts[q - 1])]
         if cands:  # a figure equal to the next serial is no row start: take the row closest to the header's width
             q = min(cands, key=lambda c: (abs(c - pos - pre), c))
+        elif restart:  # a section label, and the numbering starts again under it
+            q, n = restart[0], 0
         else:
             q = pos + 1  # the last row: up to the header's width, a total row, or the text after the table
             while q < len(texts) and q - pos < pre and not _is_total(texts[q]) and not _after_table(cells[q][0]):
@@ -337,13 +341,18 @@ def _serial_table(lines, start: int) -> tuple[list[list[str]], int] | None:
     out: list[list[str]] = [header]
     if pre > width:
         out.append(["".join(texts[width:pre])])
-    raw = [_join_broken(r, width) for r in raw]
+    raw = [r if len(r) == width + 1 and _section_label(r[-1]) else _join_broken(r, width) for r in raw]
     profile = _profiles([r for r in raw if len(r) == width], width)
     glued = [len(r) == width and _glued_label(r, profile) for r in raw]
     if any(glued):
         profile = _profiles([r for r, g in zip(raw, glued, strict=True) if len(r) == width and not g], width)
     above: list[str] = [""] * width
     for r in raw:
+        if len(r) > width and _section_label(r[-1]):
+            out.extend(_rows_of(r[:-1], width, profile, above))
+            above = [""] * width
+            out.append([r[-1]])
+            continue
         if len(r) == width and not _glued_label(r, profile):
             row, section = r, None
         else:
@@ -383,6 +392,19 @@ def _profiles(rows: list[list[str]], width: int) -> list[dict[str, float]]:
         kinds = [_kind(r[k]) for r in rows if r[k].strip()]
         out.append({x: (kinds.count(x) + 0.1) / (len(kinds) + 0.4) for x in ("num", "unit", "short", "long")})
     return out
+
+
+def _section_label(text: str) -> bool:
+    """A numbered short label ("二、托育服务"): a section row, never part of a cell."""
+    norm = half(text).strip()
+    label = detect(norm, text)
+    return label is not None and label.style in ("cn_comma", "cn_paren") and len(norm) <= 20
+
+
+def _rows_of(row: list[str], width: int, profile, above: list[str]) -> list[list[str]]:
+    if len(row) < width:
+        row = _align(row, width, profile)[0]
+    return [[c if c or k == 0 else above[k] for k, c in enumerate(row)]]
 
 
 def _glued_label(row: list[str], profile) -> bool:
