@@ -16,6 +16,7 @@ from duban.extract.vocabulary import (
     TABLE_FIRST_HEADER_CELLS,
     TABLE_NOTE_STARTS,
     TABLE_UNIT_ENDS,
+    TASK_COLUMN_WORDS,
     TOTAL_ROW_WORDS,
 )
 
@@ -211,7 +212,7 @@ def _cell_table(lines, i) -> TextTable | None:
     texts = [t for t, _ in cells]
     ncols = _best_width(texts)
     if not ncols:
-        return None
+        return _plain_task_table(lines, i, cells, caption)
     rows = [texts[:ncols]]
     last_line = cells[ncols - 1][1]
     pos = ncols
@@ -222,6 +223,37 @@ def _cell_table(lines, i) -> TextTable | None:
     if caption is None:
         caption = _caption_before(lines, i)
     return TextTable(caption, rows, i, last_line + 1)
+
+
+def _column_role(text: str) -> str | None:
+    t = squeeze(half(text))
+    for role, words in TASK_COLUMN_WORDS:
+        if (t in words) if role == "number" else any(w in t for w in words):
+            return role
+    return None
+
+
+def _plain_task_table(lines, i, cells: list[tuple[str, int]], caption) -> TextTable | None:
+    """A task table copied one cell per line without serial numbers: its width is the run of header
+    cells naming task columns; rows follow while the unit column holds units."""
+    roles = []
+    for text, _ in cells:
+        role = _column_role(text)
+        if role is None or len(text) > 12:
+            break
+        roles.append(role)
+    width = len(roles)
+    unit_cols = [k for k, r in enumerate(roles) if r in ("lead", "resp")]
+    if width < 2 or "task" not in roles or not unit_cols:
+        return None
+    texts = [t for t, _ in cells]
+    rows, pos = [texts[:width]], width
+    while pos + width <= len(texts) and _unit_cell(texts[pos + unit_cols[0]]):
+        rows.append(texts[pos:pos + width])
+        pos += width
+    if len(rows) < 2:
+        return None
+    return TextTable(caption or _caption_before(lines, i), rows, i, cells[pos - 1][1] + 1)
 
 
 def _header_word(text: str) -> bool:
