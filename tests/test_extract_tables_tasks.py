@@ -171,3 +171,14 @@ def test_table_one_cell_per_line_without_serial_numbers():
     assert [(t[2], t[4], t[5]) for t in tasks_of(text)] == [
         ("建设城市数据平台", ["市大数据局"], ["2025-12-31"]),
         ("完善数字人才政策", ["市人社局", "市教育局"], ["2026-06-30"])]
+
+
+def test_tab_separated_rows_with_blank_lines_between():
+    text = "\n".join([
+        "重点任务清单", "",
+        "序号\t重点任务\t牵头单位\t配合单位\t完成时限", "",
+        "1\t建设城市数据平台\t市大数据局\t市财政局\t2025年底前", "",
+        "2\t完善数字人才政策\t市人社局\t市教育局\t2026年底前",
+    ])
+    assert [(t[1], t[2], t[4]) for t in tasks_of(text)] == [
+        ("1", "建设城市数据平台", ["市大数据局", "市财政局"]), ("2", "完善数字人才政策", ["市人社局", "市教育局"])]

@@ -111,11 +111,17 @@ def _bridge(lines, j, rows) -> bool:
 def _tab_table(lines, i) -> TextTable | None:
     orig = lines[i][0]
     if orig.count("\t") >= 2 and not orig.startswith("\t"):
-        j, rows = i, []
-        while j < len(lines) and lines[j][0].count("\t") >= 1 and lines[j][0].strip():
+        j, rows, end = i, [], i
+        while j < len(lines):
+            if not lines[j][0].strip():  # blank lines between rows (text pasted from a word processor)
+                j += 1
+                continue
+            if lines[j][0].count("\t") < 1:
+                break
             rows.append([c.strip() for c in lines[j][0].split("\t")])
             j += 1
-        return TextTable(_caption_before(lines, i), rows, i, j) if len(rows) >= 2 else None
+            end = j
+        return TextTable(_caption_before(lines, i), rows, i, end) if len(rows) >= 2 else None
     if not orig.startswith("\t") or not orig.strip():
         return None
     rows: list[list[str]] = []
