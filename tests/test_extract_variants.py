@@ -65,9 +65,10 @@ def test_reference_date_overrides_the_publication_date():
 def test_goal_section_targets(jingchuan):
     found = [(i["name"], i["target"], i["target_year"], i["category"]) for i in jingchuan["indicators"]]
     assert found == [
-        ("全市养老机构护理型床位占比", "55%以上", 2025, "养老"),
-        ("每千人口拥有3岁以下婴幼儿托位数", "4.5个", 2025, "托育"),
-        ("普惠托位占比", "不低于60%", 2025, "托育"),
+        # the goal section names no categories of its own, so none is given
+        ("全市养老机构护理型床位占比", "55%以上", 2025, None),
+        ("每千人口拥有3岁以下婴幼儿托位数", "4.5个", 2025, None),
+        ("普惠托位占比", "不低于60%", 2025, None),
     ]
 
 
@@ -118,9 +119,10 @@ def test_county_plan_in_gb18030_with_deeper_numbering():
     table = [i for i in plan["indicators"] if i["table"]]
     assert [(i["name"], i["baseline"], i["baseline_year"], i["target"], i["target_year"], i["nature"], i["category"])
             for i in table] == [
-        ("养老服务床位数（张）", "860", 2020, "1200", 2025, "预期性", "养老"),
-        ("护理型床位占比", "38%", 2020, "≥55%", 2025, "约束性", "养老"),
-        ("每千人口托位数（个）", "1.1", 2020, "4.5", 2025, "预期性", "托育"),
+        # the category column as written; its empty cell was merged with the one above
+        ("养老服务床位数（张）", "860", 2020, "1200", 2025, "预期性", "养老服务"),
+        ("护理型床位占比", "38%", 2020, "≥55%", 2025, "约束性", "养老服务"),
+        ("每千人口托位数（个）", "1.1", 2020, "4.5", 2025, "预期性", "托育服务"),
     ]
 
 
@@ -237,7 +239,8 @@ def test_indicator_table_with_category_and_unit_columns():
 def test_goal_subsections_give_their_category_and_year():
     plan = extract_file(FIXTURES / "goal_subsections.txt")
     assert [(i["category"], i["name"], i["target"], i["target_year"]) for i in plan["indicators"]] == [
-        ("养老", "全县养老机构护理型床位占比", "55%", 2025), ("托育", "全县每千人口拥有3岁以下婴幼儿托位数", "4.5个", 2025)]
+        ("养老服务", "全县养老机构护理型床位占比", "55%", 2025),
+        ("托育服务", "全县每千人口拥有3岁以下婴幼儿托位数", "4.5个", 2025)]
 
 
 def test_task_table_group_rows_without_units_become_the_path():
@@ -259,9 +262,9 @@ def test_table_copied_from_a_web_page_one_cell_per_line():
     plan = extract_file(FIXTURES / "one_cell_per_line_table.txt")
     assert [(i["table"], i["category"], i["name"], i["baseline"], i["baseline_year"], i["target"], i["target_year"])
             for i in plan["indicators"]] == [
-        ("“十四五”养老托育主要指标", "养老", "养老机构数", "109", 2020, "133", 2025),
-        ("“十四五”养老托育主要指标", "养老", "护理型床位占比", "45.5%", 2020, "≥60%", 2025),
-        ("“十四五”养老托育主要指标", "托育", "每千人口托位数", "1.2", 2020, "4.5", 2025)]
+        ("“十四五”养老托育主要指标", None, "养老机构数", "109", 2020, "133", 2025),
+        ("“十四五”养老托育主要指标", None, "护理型床位占比", "45.5%", 2020, "≥60%", 2025),
+        ("“十四五”养老托育主要指标", None, "每千人口托位数", "1.2", 2020, "4.5", 2025)]
     assert [t["title"] for t in plan["tasks"]] == ["建设中心"]
 
 

@@ -9,26 +9,59 @@ from duban.extract.headings import detect, strip_end_punct
 from duban.extract.normalize import half, squeeze
 from duban.extract.tables import TextTable
 from duban.extract.units import split_names
+from duban.extract.vocabulary import (
+    CATEGORY_MARKERS,
+    CATEGORY_PLACE_PREFIXES,
+    EMPTY_CELLS,
+    INDICATOR_COLUMN_WORDS,
+    TARGET_TABLE_WORDS,
+    TASK_COLUMN_WORDS,
+    TOTAL_ROW_WORDS,
+)
 
-_EMPTY = {"", "—", "——", "-", "--", "/", "无", "—-", "－", "－－", "\\", "…"}
-_CHILDCARE = re.compile(r"托育|托位|婴幼儿|幼儿|新生儿|儿童|托幼|孕产")
-_ELDERLY = re.compile(r"养老|老年|老人|高龄|失能|护理|床位|寿命|特困|社会工作|参保")
+_EMPTY = set(EMPTY_CELLS)
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．])\s*")
+
+
+# ---- categories: only what the document itself names ------------------------------------------
+
+def category_named(text: str | None) -> str | None:
+    """The category a caption, heading or sentence names with 方面: "全市养老方面具体指标" -> 养老."""
+    if not text:
+        return None
+    for marker in CATEGORY_MARKERS:
+        m = re.search(rf"([\u4e00-\u9fff]+){marker}", text)
+        if m:
+            word = m.group(1)
+            for place in CATEGORY_PLACE_PREFIXES:
+                if word.startswith(place) and len(word) > len(place) + 1:
+                    word = word[len(place):]
+                    break
+            else:  # a place's own name: 石门市产业方面 -> 产业
+                named = re.match(r"^[\u4e00-\u9fff]{2,4}[省市县区州旗盟](?=[\u4e00-\u9fff]{2})", word)
+                if named:
+                    word = word[named.end():]
+            if 2 <= len(word) <= 8:
+                return word
+    return None
+
+
+def section_name(text: str) -> str | None:
+    """A section row's or sub-heading's label as written, without its number: "一、养老" -> 养老."""
+    label = _NUMBERING.sub("", text.strip())
+    label = strip_end_punct(label)
+    return category_named(label) or (label if 1 <= len(label) <= 20 else None)
 
 
 # ---- tables -----------------------------------------------------------------------------
 
-# a header cell's role: the first rule whose pattern matches (the whole cell, or anywhere in it) names it
-_ROLES = (
-    (re.fullmatch, r"序号|编号|序", "number"),
-    (re.fullmatch, r"年度|年份|年", "year_rows"),
-    (re.search, r"性质|属性", "nature"),
-    (re.search, r"责任单位|牵头单位|责任部门|牵头部门|责任主体", "responsible"),
-    (re.fullmatch, r"(?:计量)?单位", "measure"),
-    (re.fullmatch, r"类别|领域|分类|类型", "category"),
-    (re.search, r"(?:19|20)\d{2}", "year"),
-    (re.search, r"现有|现状|基期|基数|基准|现值|完成值|实际", "baseline"),
-    (re.search, r"目标|规划值|预期值|计划值|期末", "target"),
-    (re.search, r"指标|名称|项目|内容", "name"),
+# a header cell's role: the first rule whose words match (the whole cell, or anywhere in it) names it
+_ROLES = tuple(
+    (re.fullmatch if how == "whole" else re.search, "|".join(re.escape(w) for w in words), role)
+    for how, words, role in INDICATOR_COLUMN_WORDS[:6]
+) + ((re.search, r"(?:19|20)\d{2}", "year"),) + tuple(
+    (re.fullmatch if how == "whole" else re.search, "|".join(re.escape(w) for w in words), role)
+    for how, words, role in INDICATOR_COLUMN_WORDS[6:]
 )
 
 
@@ -42,31 +75,14 @@ def _value(cell: str) -> str | None:
     return None if squeeze(half(text)) in _EMPTY else text
 
 
-def category_of(text: str) -> str | None:
-    """养老 or 托育 by the words a name uses, None when it uses neither."""
-    if _CHILDCARE.search(text):
-        return "托育"
-    if _ELDERLY.search(text):
-        return "养老"
-    return None
-
-
-def only_category(text: str | None) -> str | None:
-    """养老 or 托育 when a heading or caption names exactly one of them."""
-    if not text:
-        return None
-    has_e, has_c = "养老" in text, "托育" in text
-    if has_e != has_c:
-        return "养老" if has_e else "托育"
-    return None
-
-
-def _caption_year(caption: str | None) -> int | None:
+def _caption_year(caption: str | None, period_alone: bool = False) -> int | None:
+    """The target year a caption or header names: its one year, or the end of the plan period it names
+    (for a plain table of figures the period's name alone is enough: a 十四五 allocation)."""
     if not caption:
         return None
     plans = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
     for name, year in plans.items():
-        if name in caption and re.search(r"期末|末期|期间|时期|目标", caption):
+        if name in caption and (period_alone or re.search(r"期末|末期|期间|时期|目标", caption)):
             return year
     years = re.findall(r"(?:19|20)\d{2}", caption)
     return int(years[-1]) if len(set(years)) == 1 else None
@@ -113,34 +129,54 @@ def make_indicator(table, category, number, name, baseline, baseline_year, targe
     return out
 
 
+def _is_indicator_header(roles: list[str], header: list[str], caption: str | None) -> bool:
+    return ("name" in roles and any("指标" in c for c in header)) or "year_rows" in roles[:1] or (
+        caption is not None and "指标" in caption and "name" in roles)
+
+
+_TASK_TABLE_WORDS = tuple(w for role, words in TASK_COLUMN_WORDS if role in ("lead", "co", "time", "leader")
+                          for w in words)
+
+
 def table_indicators(table: TextTable, period: dict) -> list[dict]:
-    """Indicators from one table, or [] when it is not an indicator table."""
+    """Indicators from one table, or [] when it is not an indicator table.
+
+    The header may sit under title rows. A table with baseline/target or year columns is read by
+    column; a table of figures whose caption or header speaks of targets or allocations (分配, 计划,
+    任务 …) gives one indicator per row and figure column, named row label + column header."""
     rows = [r for r in table.rows if any(c.strip() for c in r)]
     if len(rows) < 2:
         return []
-    header = rows[0]
-    roles = [_role(c) for c in header]
     caption = _clean_caption(table.caption)
-    is_indicator = ("name" in roles and any("指标" in c for c in header)) or "year_rows" in roles[:1] or (
-        caption is not None and "指标" in caption and "name" in roles)
-    if not is_indicator or "lead" in roles:
-        return []
     start_year = int(period["start"][:4]) if period.get("start") else None
     end_year = int(period["end"][:4]) if period.get("end") else None
-    if roles[0] == "year_rows":
-        return _year_row_table(rows, caption, end_year)
-    return _column_table(rows, roles, caption, table.caption, start_year, end_year)
+    headers = [h for h, row in enumerate(rows[:6]) if len({c.strip() for c in row if c.strip()}) >= 2]
+    for h in headers:  # title rows above the header are passed over
+        header = rows[h]
+        roles = [_role(c) for c in header]
+        if _is_indicator_header(roles, header, caption):
+            if roles[0] == "year_rows":
+                return _year_row_table(rows[h:], caption, end_year)
+            found = _column_table(rows[h:], roles, caption, table.caption, start_year, end_year)
+            if found:
+                return found
+    if not headers:
+        return []
+    header = rows[headers[0]]
+    if any(w in squeeze(half(c)) for c in header for w in _TASK_TABLE_WORDS):
+        return []
+    return _figure_table(rows[headers[0]:], [_role(c) for c in header], caption, table.caption, end_year)
 
 
 def _year_row_table(rows, caption, end_year) -> list[dict]:
     header = rows[0]
     out = []
     years = []
-    table_cat = only_category(caption)
+    table_cat = category_named(caption)
     for row in rows[1:]:
         first = squeeze(half(row[0])) if row else ""
         m = re.fullmatch(r"((?:19|20)\d{2})年?", first)
-        total = re.fullmatch(r"合计|总计|小计|累计", first)
+        total = first in TOTAL_ROW_WORDS
         if not m and not total:
             continue
         if m:
@@ -150,8 +186,8 @@ def _year_row_table(rows, caption, end_year) -> list[dict]:
             name = header[k].strip()
             if not name:
                 continue
-            out.append(make_indicator(caption, only_category(name) or table_cat or category_of(name), None,
-                                  name + ("合计" if total else ""), None, None, _value(row[k]), year))
+            out.append(make_indicator(caption, category_named(name) or table_cat, None,
+                                      name + (first if total else ""), None, None, _value(row[k]), year))
     return out
 
 
@@ -180,16 +216,18 @@ def _column_table(rows, roles, caption, raw_caption, start_year, end_year) -> li
     name_col = roles.index("name") if "name" in roles else next(
         (k for k, r in enumerate(roles) if r not in ("number",)), 0)
     value_cols = sorted(k for k, _ in baselines + targets)
-    table_cat = only_category(caption)
+    table_cat = category_named(caption)
     section_cat = None
+    column_cat = None
     out = []
     for row in rows[1:]:
         cells = [c.strip() for c in row]
         filled = [c for c in cells if c]
         if not filled:
             continue
-        if len(filled) == 1 and len(cells) <= 2 or (len(filled) == 1 and cells[0]):
-            section_cat = category_of(filled[0]) if only_category(filled[0]) is None else only_category(filled[0])
+        if len(filled) == 1 and len(cells) <= 2 or (len(filled) == 1 and cells[0]) or (
+                len(set(filled)) == 1 and len(filled) == len(cells) >= 3):
+            section_cat = section_name(filled[0])
             continue
         number = None
         if "number" not in roles and len(cells) == len(header) + 1 and re.fullmatch(r"\d{1,3}", cells[0]):
@@ -210,21 +248,68 @@ def _column_table(rows, roles, caption, raw_caption, start_year, end_year) -> li
         if "responsible" in roles and roles.index("responsible") < len(cells):
             responsible = split_names(half(cells[roles.index("responsible")]))
         measure = _value(cells[roles.index("measure")]) if "measure" in roles and roles.index("measure") < len(cells) else None
-        category = section_cat or table_cat or category_of(name)
         if "category" in roles and roles.index("category") < len(cells):
-            column_cat = cells[roles.index("category")]
-            if column_cat:
-                section_cat = only_category(column_cat) or category_of(column_cat) or section_cat
-            category = section_cat or category
+            written = cells[roles.index("category")]
+            if written:  # an empty cell was merged with the one above
+                column_cat = section_name(written)
+        category = column_cat or section_cat or table_cat
         for k, year in targets:
             out.append(make_indicator(caption, category, number, name, baseline, baseline_year, _value(cells[k]), year,
-                                  nature, responsible, measure))
-    default = _majority([i["category"] for i in out])
-    for i in out:
-        i["category"] = i["category"] or default
+                                      nature, responsible, measure))
     return out
 
 
-def _majority(values: list) -> str | None:
-    values = [v for v in values if v]
-    return max(set(values), key=values.count) if values else "养老"
+def _figure(text: str) -> bool:
+    t = squeeze(half(text))
+    return bool(re.fullmatch(r"[≥≤><≧≦约]?\d+(?:\.\d+)?(?:[-~～—至]\d+(?:\.\d+)?)?[%‰]?(?:万|亿)?[\u4e00-\u9fff]{0,2}", t))
+
+
+def _figure_table(rows, roles, caption, raw_caption, end_year) -> list[dict]:
+    """A table of target figures without baseline/target columns (an allocation by sector or district)."""
+    header = [c.strip() for c in rows[0]]
+    words = (raw_caption or "") + "".join(header)
+    if not any(w in words for w in TARGET_TABLE_WORDS):
+        return []
+    body = [[c.strip() for c in r] for r in rows[1:] if any(c.strip() for c in r)]
+    width = len(header)
+    skip = {k for k, r in enumerate(roles) if r in ("number", "responsible", "measure", "nature", "category")}
+    figures, labels = [], []
+    for k in range(width):
+        if k in skip or not header[k]:
+            continue
+        cells = [r[k] for r in body if k < len(r) and r[k] and squeeze(half(r[k])) not in TOTAL_ROW_WORDS]
+        if not cells:
+            continue
+        share = sum(_figure(c) for c in cells) / len(cells)
+        (figures if share >= 0.8 else labels if share <= 0.2 else []).append(k)
+    if not figures or not labels:
+        return []
+    label_col = labels[0]
+    table_year = _caption_year(raw_caption, True) or end_year
+    number_col = roles.index("number") if "number" in roles else None
+    resp_col = roles.index("responsible") if "responsible" in roles else None
+    table_cat = category_named(caption)
+    section = None
+    out = []
+    for row in body:
+        row = row + [""] * (width - len(row))
+        filled = [c for c in row if c]
+        if len(set(filled)) == 1 and (len(filled) == 1 or len(filled) == len(row)):
+            section = section_name(filled[0])
+            continue
+        total = next((c for c in row if squeeze(half(c)) in TOTAL_ROW_WORDS), None)
+        label = row[label_col]
+        if not label and not total:
+            continue
+        number = None if total else (row[number_col] or None) if number_col is not None else None
+        responsible = split_names(half(row[resp_col])) if resp_col is not None and row[resp_col] else []
+        for k in figures:
+            value = _value(row[k])
+            if value is None:
+                continue
+            column = header[k]
+            name = column + total if total else label + column
+            year = _caption_year(column, True) or table_year
+            out.append(make_indicator(caption, section or table_cat, number, name, None, None, value, year,
+                                      None, responsible))
+    return out
