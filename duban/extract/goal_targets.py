@@ -21,6 +21,7 @@ from duban.extract.vocabulary import (
     NAME_TRAILING_WORDS,
     NOT_GOAL_HEADING_WORDS,
     OBJECT_VERBS,
+    PLAN_END,
     TARGET_POST_QUALIFIERS,
     TARGET_PRE_QUALIFIERS,
     TARGET_VERBS,
@@ -69,10 +70,9 @@ _LEADING = re.compile(rf"^(?:{_alt(NAME_LEADING_WORDS)})+")
 _TRAILING = re.compile(rf"(?:{_alt(NAME_TRAILING_WORDS)})+$")
 _TIME_HEAD = re.compile(
     r"^(?:展望|远景)?(?:(?:力争|争取|确保)?(?:到|至))?(?:(?P<y>(?:19|20)\d{2})\s*年(?:年)?(?:底|末)?(?:前|之前|时)?|"
-    r"[“\"]?(?P<plan>十[三四五]五)[”\"]?(?:期间|期末|时期|末期|末))")
+    rf"[“\"]?(?P<plan>{_alt(PLAN_END)})[”\"]?(?:期间|期末|时期|末期|末))")
 _CATEGORY_HEAD = re.compile(r"^[—\-\s]*[\u4e00-\u9fff]{2,10}方面")
 _LIST_SUFFIX = re.compile(rf"(?:{_alt(MEASURED_NAME_ENDS)})$")
-_PLAN_YEAR = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 
 
 def _is_goal(path: list[str]) -> bool:
@@ -317,7 +317,7 @@ def goal_targets(root: Node) -> list[dict]:
                     continue
                 tm = _TIME_HEAD.match(n)
                 if tm:
-                    year = int(tm.group("y")) if tm.group("y") else _PLAN_YEAR[tm.group("plan")]
+                    year = int(tm.group("y")) if tm.group("y") else PLAN_END[tm.group("plan")]
                     o, n, q = o[tm.end():], n[tm.end():], q[tm.end():]
                 n = re.sub(r"\([^()]*\)$", lambda m: " " * len(m.group(0)), n)
                 if not n.strip() or not re.search(r"\d|全覆盖|所有|全部|均建有|均建成", n):

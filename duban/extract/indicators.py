@@ -14,6 +14,7 @@ from duban.extract.vocabulary import (
     CATEGORY_PLACE_PREFIXES,
     EMPTY_CELLS,
     INDICATOR_COLUMN_WORDS,
+    PLAN_END,
     TARGET_TABLE_WORDS,
     TASK_COLUMN_WORDS,
     TOTAL_ROW_WORDS,
@@ -80,8 +81,7 @@ def _caption_year(caption: str | None, period_alone: bool = False) -> int | None
     (for a plain table of figures the period's name alone is enough: a 十四五 allocation)."""
     if not caption:
         return None
-    plans = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
-    for name, year in plans.items():
+    for name, year in PLAN_END.items():
         if name in caption and (period_alone or re.search(r"期末|末期|期间|时期|目标", caption)):
             return year
     years = re.findall(r"(?:19|20)\d{2}", caption)
