@@ -171,7 +171,9 @@ except DubanError as e:
 with review_box:
     view.review_section(review.review_tasks(db, corrected or original))
 
-if problem:
+if problem and by_hand and not st.session_state["imp_now_tasks"]:
+    st.info("在任务表中填写或粘贴任务,并填好规划标题、地区和规划期后即可保存。")
+elif problem:
     st.error(problem)
 elif check.kind in ("unchanged", "old_version"):
     st.info(check.message)
