@@ -112,7 +112,7 @@ jurisdiction = c[1].text_input("地区", value=original.get("jurisdiction") or "
                                placeholder="例如 随州市")
 for _code, label, detail in review.plan_reasons(original):
     st.warning(f"{label}:{detail}" if detail else label, icon=":material/help:")
-c = st.columns([2, 2, 1, 1, 1])
+c = st.columns([1.2, 1.2, 1, 1, 1])
 issuer = c[0].text_input("发文机关", value=original.get("issuer") or "", key="imp_issuer")
 doc_number = c[1].text_input("文号", value=original.get("doc_number") or "", key="imp_doc_number")
 limits = dict(min_value=dt.date(1990, 1, 1), max_value=dt.date(2060, 12, 31), format="YYYY-MM-DD")

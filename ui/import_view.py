@@ -18,7 +18,7 @@ KIND_CHOICES = ["一次性", *FREQ_NAMES.values()]
 NATURES = ["约束性", "预期性"]
 TASK_COLUMNS = ["序号", "编号", "任务名称", "牵头单位", "配合单位", "需核对", "原文", "_key"]
 DEADLINE_COLUMNS = ["任务序号", "原文表述", "类型", "日期", "月", "日"]
-ROW_HEIGHT = 60  # two lines of a task's title or units wrap inside the cell
+ROW_HEIGHT = 68  # above 4rem the grid wraps a cell: a task's title or units read in up to three lines
 
 
 def read_with_progress(data: bytes, name: str, today: dt.date) -> dict:
@@ -105,10 +105,10 @@ TASK_CONFIG = {
     "_key": None,
     "序号": st.column_config.NumberColumn(min_value=1, step=1, width=56),
     "编号": st.column_config.TextColumn(width=64),
-    "任务名称": st.column_config.TextColumn(width=300, required=True),
-    "牵头单位": st.column_config.TextColumn(width=170),
-    "配合单位": st.column_config.TextColumn(width=240),
-    "需核对": st.column_config.TextColumn(width=170, help="系统提示可能需要核对的原因"),
+    "任务名称": st.column_config.TextColumn(width=230, required=True),
+    "牵头单位": st.column_config.TextColumn(width=120),
+    "配合单位": st.column_config.TextColumn(width=170),
+    "需核对": st.column_config.TextColumn(width=150, help="系统提示可能需要核对的原因,详见上方核对清单"),
     "原文": st.column_config.TextColumn("原文(节选)", width=420),
 }
 DEADLINE_CONFIG = {
@@ -137,7 +137,7 @@ def review_section(reviews: list[review.TaskReview]) -> None:
     counts = review.reason_counts(reviews)
     flagged = sum(1 for r in reviews if r.reasons)
     st.markdown(f"**需核对:{flagged} / {len(reviews)} 项任务**" + (
-        "(" + ",".join(f"{k} {v}" for k, v in counts.items()) + ")" if counts else ",系统没有发现需要特别核对的地方。"))
+        " · " + " · ".join(f"{k} {v} 项" for k, v in counts.items()) if counts else ",系统没有发现需要特别核对的地方。"))
     a, b = st.columns([3, 1])
     wanted = a.multiselect("按原因筛选", list(counts), key="imp_reason_filter", placeholder="全部任务")
     first = b.toggle("需核对的排在前面", value=True, key="imp_reason_first")
@@ -147,11 +147,11 @@ def review_section(reviews: list[review.TaskReview]) -> None:
     st.dataframe(pd.DataFrame([{"序号": r.seq, "任务名称": r.title, "需核对": "、".join(r.labels) or "—",
                                 "说明": r.details} for r in shown], columns=["序号", "任务名称", "需核对", "说明"]),
                  key="imp_review", hide_index=True, width="stretch", row_height=ROW_HEIGHT,
-                 height=min(ROW_HEIGHT * len(shown) + 40, 360),
+                 height=min(ROW_HEIGHT * len(shown) + 38, 380),
                  column_config={"序号": st.column_config.NumberColumn(width=56),
-                                "任务名称": st.column_config.TextColumn(width=320),
-                                "需核对": st.column_config.TextColumn(width=200),
-                                "说明": st.column_config.TextColumn(width=520)})
+                                "任务名称": st.column_config.TextColumn(width=220),
+                                "需核对": st.column_config.TextColumn(width=170),
+                                "说明": st.column_config.TextColumn(width=370)})
 
 
 def _save_contact(db, actor, options: dict) -> None:

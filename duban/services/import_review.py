@@ -58,7 +58,7 @@ def _directory_flags(db: sqlite_utils.Database, jurisdiction: str | None, units:
     if new:
         out.append(_flag("unit_new", "、".join(new)))
     if new_here:
-        out.append(_flag("unit_new_here", f"{jurisdiction or '本地区'}目录中没有:" + "、".join(new_here)))
+        out.append(_flag("unit_new_here", "、".join(new_here)))
     return out
 
 
