@@ -285,3 +285,26 @@ def test_the_import_page_is_for_the_office_only(demo):
     assert not at.exception
     with pytest.raises(ValueError):
         at.switch_page(PAGE)
+
+
+def test_reading_shows_progress_when_the_reader_reports_it(office_db, monkeypatch):
+    import ui.import_view as view
+    from duban.extract import extract_bytes
+
+    calls = []
+
+    def reader(data, filename, reference_date=None, progress=None):
+        for page in (1, 2, 3):
+            progress(page, 3)
+            calls.append(page)
+        return extract_bytes(data, filename, reference_date=reference_date)
+
+    monkeypatch.setattr(view, "extract_bytes", reader)
+    at = upload(office_db, ZHENGZHOU.name, ZHENGZHOU.read_bytes())
+    assert calls == [1, 2, 3], "the page hands the reader a progress callback"
+    assert len(editor(at, "imp_tasks")) > 0
+    # a reader without the keyword is called without it
+    monkeypatch.setattr(view, "extract_bytes", lambda data, filename, reference_date=None: extract_bytes(
+        data, filename, reference_date=reference_date))
+    at = upload(office_db, ZHENGZHOU.name, ZHENGZHOU.read_bytes())
+    assert len(editor(at, "imp_tasks")) > 0
