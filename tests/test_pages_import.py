@@ -212,7 +212,7 @@ def test_each_task_shows_why_it_may_need_a_look_and_can_be_filtered_by_it(office
     at.multiselect(key="imp_reason_filter").set_value(["牵头单位为推定"]).run()
     shown = review_table(at)
     assert sorted(shown["序号"]) == sorted(guessed["序号"])
-    assert all("牵头单位为推定" in r for r in tasks[tasks["序号"].isin(shown["序号"])]["需核对"])
+    assert all("牵头推定" in r for r in tasks[tasks["序号"].isin(shown["序号"])]["需核对"])
 
 
 def test_saving_unedited_stores_the_same_departments_as_the_command_line(office_db, tmp_path):

@@ -56,7 +56,7 @@ def task_rows(tasks: list[dict], reviews: list[review.TaskReview], first_key: in
         lead = list(t.get("lead") or [])
         rows.append({"序号": t.get("seq") or i + 1, "编号": t.get("number") or "", "任务名称": t.get("title") or "",
                      "牵头单位": "、".join(lead), "配合单位": "、".join(u for u in t.get("units") or [] if u not in lead),
-                     "需核对": "、".join(reviews[i].labels) if i < len(reviews) else "",
+                     "需核对": "、".join(reviews[i].short_labels) if i < len(reviews) else "",
                      "原文": (t.get("text") or "")[:300], "_key": None if first_key is None else first_key + i})
     return rows
 
@@ -103,17 +103,17 @@ def indicator_frame(ex: dict) -> pd.DataFrame:
 
 TASK_CONFIG = {
     "_key": None,
-    "序号": st.column_config.NumberColumn(min_value=1, step=1, width=56),
+    "序号": st.column_config.NumberColumn(min_value=1, step=1, width=64),
     "编号": st.column_config.TextColumn(width=64),
-    "任务名称": st.column_config.TextColumn(width=230, required=True),
+    "任务名称": st.column_config.TextColumn(width=222, required=True),
     "牵头单位": st.column_config.TextColumn(width=120),
     "配合单位": st.column_config.TextColumn(width=170),
-    "需核对": st.column_config.TextColumn(width=150, help="系统提示可能需要核对的原因,详见上方核对清单"),
+    "需核对": st.column_config.TextColumn(width=150, help="系统提示可能需要核对的原因,详见上方清单"),
     "原文": st.column_config.TextColumn("原文(节选)", width=420),
 }
 DEADLINE_CONFIG = {
-    "任务序号": st.column_config.NumberColumn(min_value=1, step=1, width=80, required=True),
-    "原文表述": st.column_config.TextColumn(width=420),
+    "任务序号": st.column_config.NumberColumn(min_value=1, step=1, width=90, required=True),
+    "原文表述": st.column_config.TextColumn(width=320),
     "类型": st.column_config.SelectboxColumn(options=KIND_CHOICES, width=100, required=True),
     "日期": st.column_config.DateColumn(format="YYYY-MM-DD", width=130),
     "月": st.column_config.NumberColumn(min_value=1, max_value=12, step=1, width=70),
@@ -122,11 +122,14 @@ DEADLINE_CONFIG = {
 INDICATOR_CONFIG = {
     "_key": None,
     "类别": st.column_config.TextColumn(width=90, help="可填写任意类别,如 养老、托育、教育"),
-    "指标名称": st.column_config.TextColumn(width=300),
-    "基期年份": st.column_config.NumberColumn(min_value=1990, max_value=2100, step=1, format="%d", width=80),
-    "目标年份": st.column_config.NumberColumn(min_value=1990, max_value=2100, step=1, format="%d", width=80),
-    "属性": st.column_config.SelectboxColumn(options=NATURES, width=90),
-    "责任单位": st.column_config.TextColumn(width=220),
+    "编号": st.column_config.TextColumn(width=56),
+    "指标名称": st.column_config.TextColumn(width=220),
+    "基期值": st.column_config.TextColumn(width=80),
+    "基期年份": st.column_config.NumberColumn(min_value=1990, max_value=2100, step=1, format="%d", width=92),
+    "目标值": st.column_config.TextColumn(width=100),
+    "目标年份": st.column_config.NumberColumn(min_value=1990, max_value=2100, step=1, format="%d", width=92),
+    "属性": st.column_config.SelectboxColumn(options=NATURES, width=80),
+    "责任单位": st.column_config.TextColumn(width=160),
 }
 
 

@@ -22,6 +22,10 @@ REASONS = {
     "unit_odd": "单位名称存疑",
 }
 
+# the same reasons in a word or two, for a narrow table column
+SHORT = {"lead_guessed": "牵头推定", "unit_new": "新单位", "unit_new_here": "本地区新单位", "time_unread": "时间未识别",
+         "prefix_restored": "补全前缀", "place_guessed": "地区推定", "unit_odd": "单位存疑"}
+
 
 @dataclass
 class TaskReview:
@@ -35,6 +39,10 @@ class TaskReview:
     @property
     def labels(self) -> list[str]:
         return list(dict.fromkeys(label for _, label, _ in self.reasons))
+
+    @property
+    def short_labels(self) -> list[str]:
+        return list(dict.fromkeys(SHORT.get(code, label) for code, label, _ in self.reasons))
 
     @property
     def details(self) -> str:
