@@ -308,3 +308,19 @@ def test_reading_shows_progress_when_the_reader_reports_it(office_db, monkeypatc
         data, filename, reference_date=reference_date))
     at = upload(office_db, ZHENGZHOU.name, ZHENGZHOU.read_bytes())
     assert len(editor(at, "imp_tasks")) > 0
+
+
+def test_the_checklist_links_open_the_page_that_fixes_it_on_the_right_record(demo):
+    plan_id = demo.conn.execute("SELECT max(id) FROM plans").fetchone()[0]
+    unit = demo.conn.execute("SELECT max(id) FROM departments").fetchone()[0]
+    at = app_as(demo, "bangong", None)
+    at.query_params["plan"] = str(plan_id)
+    at.switch_page("pages/cycles.py").run()
+    assert not at.exception
+    assert at.selectbox(key="cycle_plan").value == plan_id
+    at = app_as(demo, "bangong", None)
+    at.query_params["department"] = str(unit)
+    at.switch_page("pages/accounts.py").run()
+    assert not at.exception
+    assert at.multiselect(key="new_departments").value == [unit]
+    assert at.selectbox(key="new_role").value == "liaison"
