@@ -39,9 +39,12 @@ with add_tab:
     with st.form("account_add", clear_on_submit=False):
         a, b = st.columns(2)
         username = a.text_input("用户名", key="new_username")
-        role = b.selectbox("角色", list(ROLE_LABELS), format_func=ROLE_LABELS.get, key="new_role")
+        asked = w.id_param(st.query_params.get("department"))  # the 导入 page links here for a unit without one
+        role = b.selectbox("角色", list(ROLE_LABELS), format_func=ROLE_LABELS.get, key="new_role",
+                           index=list(ROLE_LABELS).index("liaison") if asked in labels else 0)
         depts = st.multiselect("所属部门(部门联络员必选,可多选)", list(labels), format_func=labels.get,
-                               key="new_departments", placeholder="输入地区或部门名称查找")
+                               key="new_departments", placeholder="输入地区或部门名称查找",
+                               default=[asked] if asked in labels else None)
         c, d = st.columns(2)
         display = c.text_input("姓名(可选)", key="new_display")
         email = d.text_input("电子邮箱(可选,用于接收提醒)", key="new_email")

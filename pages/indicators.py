@@ -8,7 +8,7 @@ import streamlit as st
 from duban import clock
 from duban.errors import DubanError
 from duban.reminders.inbox import local_time
-from duban.rules.indicators import CATEGORIES, COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
+from duban.rules.indicators import COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
 from duban.services import indicators as ind
 from ui.session import get_db, require_actor
 from ui.widgets import dataframe, plain_markdown
@@ -220,8 +220,8 @@ if actor.is_office:
         with st.form(f"ind_fix_form_{k}"):
             name = st.text_input("指标名称", value=raw["name"], key=f"ind_fix_name_{k}")
             g1, g2, g3 = st.columns(3)
-            cat = g1.selectbox("类别", ["", *CATEGORIES], index=index_of(["", *CATEGORIES], raw["category"]),
-                               key=f"ind_fix_category_{k}")
+            cat = g1.text_input("类别", value=raw["category"] or "", key=f"ind_fix_category_{k}",
+                                placeholder="可填写任意类别,如 养老、托育、教育")
             nat = g2.selectbox("性质", ["", *NATURES], index=index_of(["", *NATURES], raw["nature"]),
                                format_func=lambda v: v or "未标注", key=f"ind_fix_nature_{k}")
             mu = g3.text_input("计量单位", value=raw["measure_unit"] or "", key=f"ind_fix_unit_{k}")

@@ -313,7 +313,7 @@ def test_office_corrects_an_indicator_and_the_audit_keeps_before_and_after(gold)
 
 @pytest.mark.parametrize("fields, message", [
     ({"nature": "强制性"}, "指标性质"),
-    ({"category": "教育"}, "类别"),
+    ({"category": "老年教育、托育服务与医养结合统筹推进类重点指标"}, "类别过长"),
     ({"name": "  "}, "名称"),
     ({"target_year": "二〇二五"}, "年份"),
     ({"baseline_year": 2030}, "不能晚于"),
@@ -326,6 +326,14 @@ def test_bad_corrections_are_refused_and_nothing_changes(gold, fields, message):
     with pytest.raises(InputError, match=message):
         ind.correct_indicator(gold, office, iid, target="70%", **fields)
     assert tuple(gold.conn.execute("SELECT * FROM indicators WHERE id=?", [iid]).fetchone()) == tuple(before)
+
+
+def test_the_office_may_name_any_category_and_the_filter_offers_it(gold):
+    office = actor(gold, "bangong")
+    iid = indicator_id(gold, "随州市", "护理型养老床位占比")
+    assert ind.correct_indicator(gold, office, iid, category=" 医养结合 ") == {"category": "医养结合"}
+    assert "医养结合" in ind.filter_options(gold, office)["categories"]
+    assert [r["id"] for r in ind.list_indicators(gold, office, TODAY, category="医养结合")] == [iid]
 
 
 def test_liaison_cannot_correct(gold):

@@ -121,6 +121,18 @@ def plans(db: sqlite_utils.Database, jurisdiction_ids: Iterable[int] | None = No
         f"WHERE EXISTS (SELECT 1 FROM indicators i WHERE i.plan_id = p.id) {where} ORDER BY p.id", params)]
 
 
+def categories(db: sqlite_utils.Database, jurisdiction_ids: Iterable[int] | None = None) -> list[str]:
+    """The categories the plans' indicators carry (the office may name any), most used first."""
+    where, params = "", []
+    if jurisdiction_ids is not None:
+        clause, params = _in("p.jurisdiction_id", jurisdiction_ids)
+        where = "AND " + clause
+    return [r[0] for r in db.conn.execute(
+        "SELECT i.category FROM indicators i JOIN plans p ON p.id = i.plan_id "
+        f"WHERE coalesce(i.category, '') != '' {where} GROUP BY i.category ORDER BY count(*) DESC, i.category",
+        params)]
+
+
 def responsible_departments(db: sqlite_utils.Database, jurisdiction_ids: Iterable[int] | None = None) -> list[dict]:
     """Departments that answer for at least one indicator."""
     where, params = "d.id IN (SELECT department_id FROM indicator_units)", []

@@ -12,7 +12,6 @@ LIGHT_COLOURS_ALL = {RED: "#d93025", YELLOW: "#f2a900", GREEN: "#1e8e3e", GREY: 
 
 BINDING, EXPECTED = "约束性", "预期性"
 NATURES = [BINDING, EXPECTED]
-CATEGORIES = ["养老", "托育"]
 
 TEXT = "文字"
 COMPARISONS = ["≥", "≤", ">", "<", "=", TEXT]

@@ -15,6 +15,7 @@ from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import indicators as rules
 from duban.rules.indicators import GREY, parse_value
 from duban.rules.status import GREEN, RED, YELLOW
+from duban.services.textinput import printable
 
 LIGHT_ORDER = {RED: 0, YELLOW: 1, GREY: 2, GREEN: 3}
 COURSES = {"off": "偏离(滞后或未达标)", "on": "正常(已达标或进度正常)", "pending": "待填报 / 待评估"}
@@ -27,6 +28,7 @@ KEPT_ON_REVISION = "修订规划时保留指标修正"
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_VALUE_CHARS = 40
 MAX_NOTE_CHARS = 500
+MAX_CATEGORY_CHARS = 20
 
 
 def plan_label(row: dict) -> str:
@@ -179,7 +181,8 @@ def filter_options(db: sqlite_utils.Database, actor: Actor) -> dict:
     plans = [{"id": p["id"], "label": f"{p['jurisdiction'] or ''} · {plan_label(p)}"} for p in q.plans(db, visible)]
     units = [{"id": d["id"], "label": f"{d['jurisdiction'] or ''} {d['name']}".strip()}
              for d in q.responsible_departments(db, visible)]
-    return {"plans": plans, "units": units, "categories": rules.CATEGORIES, "natures": [*rules.NATURES, NO_NATURE]}
+    return {"plans": plans, "units": units, "categories": q.categories(db, visible),
+            "natures": [*rules.NATURES, NO_NATURE]}
 
 
 def _year(value, label: str, today: dt.date | None = None) -> int | None:
@@ -277,8 +280,10 @@ def _clean_fields(row: dict, fields: dict) -> dict:
             value = None if parse_value(value).is_none else value
         elif key == "name" and not value:
             raise InputError("指标名称不能为空。")
-        elif key == "category" and value is not None and value not in rules.CATEGORIES:
-            raise InputError(f"类别应为 {' / '.join(rules.CATEGORIES)}。")
+        elif key == "category" and value is not None:
+            value = printable(value).strip() or None  # any category the office names, e.g. 教育
+            if value is not None and len(value) > MAX_CATEGORY_CHARS:
+                raise InputError(f"类别过长(最多 {MAX_CATEGORY_CHARS} 个字)。")
         elif key == "nature" and value is not None and value not in rules.NATURES:
             raise InputError(f"指标性质应为 {' / '.join(rules.NATURES)} 或留空。")
         elif key == "comparison" and rules.normalise_comparison(value) not in (None, *rules.COMPARISONS):

@@ -24,6 +24,7 @@ from duban.rules import indicators as ind_rules
 from duban.rules.instances import describe, expand_instances
 from duban.services import departments as dept_s
 from duban.services import indicators as ind_s
+from duban.services.import_input import normalise_units
 from duban.services.tasks import normalise_deadline
 
 ROLE_NAMES = {"lead": "牵头", "co": "配合"}
@@ -191,13 +192,10 @@ def validate(extraction: dict) -> dict:
         t["title"] = str(t.get("title") or "").strip()
         if not t["title"]:
             raise InputError(f"第 {i} 项任务缺少名称。")
-        units = [str(u).strip() for u in (t.get("units") or []) if str(u).strip()]
+        lead, units = normalise_units([str(u) for u in (t.get("lead") or [])],
+                                      [str(u) for u in (t.get("units") or [])], ex["jurisdiction"])
         if not units:
             raise InputError(f"任务“{t['title']}”没有责任单位。")
-        lead = [str(u).strip() for u in (t.get("lead") or []) if str(u).strip()]
-        for name in lead:
-            if name not in units:
-                units.insert(0, name)
         t["units"], t["lead"] = units, lead or units[:1]
         t["lead_explicit"] = bool(t.get("lead_explicit", bool(lead)))
         t["seq"] = int(t.get("seq") or i)
@@ -225,10 +223,19 @@ def validate(extraction: dict) -> dict:
     return ex
 
 
+def _deadline_date(d: dict) -> tuple:
+    """What makes two deadlines the same date in the tracker (the phrase does not)."""
+    return (d.get("kind"), d.get("due"), d.get("freq"), d.get("month"), d.get("day"))
+
+
 def _stored_deadlines(task: dict) -> list[dict]:
-    """The deadline rows a task keeps: its own, else one marking 持续推进 or the plan's end."""
+    """The deadline rows a task keeps: one per distinct date (a text naming 2022年底前 twice is one deadline),
+    else one marking 持续推进 or the plan's end."""
     if task["deadlines"]:
-        return task["deadlines"]
+        first: dict[tuple, dict] = {}
+        for d in task["deadlines"]:
+            first.setdefault(_deadline_date(d), d)
+        return list(first.values())
     if task.get("ongoing"):
         text = task.get("text") or ""
         phrase = next((p for p in ("长期坚持", "持续推进", "常态化") if p in text), None)
@@ -244,15 +251,10 @@ def check_import(db: sqlite_utils.Database, actor: Actor, extraction: dict, sour
     """Say whether a file is new, already imported, or a revision of a stored plan (with its diff); writes nothing."""
     require_office(actor)
     ex = validate(extraction)
-    digest = source_hash(source)
     title = display_title(ex)
-    same = q.by_hash(db, digest)
-    if same:
-        return ImportCheck("unchanged", same["id"], same["title"], f"《{same['title']}》已导入过(文件内容相同),未作任何更改。")
-    old = q.version_by_hash(db, digest)
-    if old:
-        return ImportCheck("old_version", old["plan_id"], old["title"],
-                           f"该文件是《{old['title']}》的较早版本(第 {old['version']} 版),未作任何更改。")
+    stored = already_stored(db, actor, source)
+    if stored is not None:
+        return stored
     jid = q.jurisdiction_by_name(db, ex["jurisdiction"])
     stored = q.same_document(db, jid, ex.get("title")) if jid is not None else None
     if stored:
@@ -261,6 +263,20 @@ def check_import(db: sqlite_utils.Database, actor: Actor, extraction: dict, sour
                            diff)
     return ImportCheck("new", None, title, f"将导入新规划《{title}》:{len(ex['tasks'])} 项任务,"
                                             f"{len(ex['indicators'])} 个指标。")
+
+
+def already_stored(db: sqlite_utils.Database, actor: Actor, source: bytes | str) -> ImportCheck | None:
+    """The stored plan this very file is (the current or an earlier version), whatever could be read from it."""
+    require_office(actor)
+    digest = source_hash(source)
+    same = q.by_hash(db, digest)
+    if same:
+        return ImportCheck("unchanged", same["id"], same["title"], f"《{same['title']}》已导入过(文件内容相同),未作任何更改。")
+    old = q.version_by_hash(db, digest)
+    if old:
+        return ImportCheck("old_version", old["plan_id"], old["title"],
+                           f"该文件是《{old['title']}》的较早版本(第 {old['version']} 版),未作任何更改。")
+    return None
 
 
 def import_plan(db: sqlite_utils.Database, actor: Actor, extraction: dict, source_name: str,

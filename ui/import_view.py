@@ -1,0 +1,205 @@
+"""The 导入 page's pieces: reading a file with progress, the review tables, and what a saved plan still needs."""
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+
+import pandas as pd
+import streamlit as st
+
+from duban.errors import DubanError
+from duban.extract import extract_bytes
+from duban.services import departments as dept_s
+from duban.services import import_review as review
+from duban.services.import_input import FREQ_NAMES
+from ui.text import plain
+from ui.widgets import dataframe
+
+ACCOUNTS_PAGE, CYCLES_PAGE = "pages/accounts.py", "pages/cycles.py"
+KIND_CHOICES = ["一次性", *FREQ_NAMES.values()]
+NATURES = ["约束性", "预期性"]
+TASK_COLUMNS = ["序号", "编号", "任务名称", "牵头单位", "配合单位", "需核对", "原文", "_key"]
+DEADLINE_COLUMNS = ["任务序号", "原文表述", "类型", "日期", "月", "日"]
+ROW_HEIGHT = 68  # above 4rem the grid wraps a cell: a task's title or units read in up to three lines
+
+
+def read_with_progress(data: bytes, name: str, today: dt.date) -> dict:
+    """The extractor's reading of an upload, with a progress bar while a scanned PDF is read page by page."""
+    with st.status("正在识别文件……", expanded=False) as status:
+        kwargs = {}
+        if "progress" in inspect.signature(extract_bytes).parameters:
+            bar = st.progress(0.0, text="正在识别……")
+
+            def progress(done: int, total: int) -> None:
+                bar.progress(min(done / total, 1.0) if total else 0.0, text=f"正在识别第 {done} / {total} 页")
+
+            kwargs["progress"] = progress
+        try:
+            extraction = extract_bytes(data, name, reference_date=today, **kwargs)
+        except DubanError:
+            status.update(label="未能从文件中识别出任务", state="error")
+            raise
+        status.update(label=f"识别完成:{len(extraction['tasks'])} 项任务", state="complete")
+    return extraction
+
+
+def as_date(value) -> dt.date | None:
+    """An ISO text as a date for a date box (None when absent or not a date)."""
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def task_rows(tasks: list[dict], reviews: list[review.TaskReview], first_key: int | None = 0) -> list[dict]:
+    """Rows of the task table; `_key` is the task's index in the extraction (None for rows typed in)."""
+    rows = []
+    for i, t in enumerate(tasks):
+        lead = list(t.get("lead") or [])
+        rows.append({"序号": t.get("seq") or i + 1, "编号": t.get("number") or "", "任务名称": t.get("title") or "",
+                     "牵头单位": "、".join(lead), "配合单位": "、".join(u for u in t.get("units") or [] if u not in lead),
+                     "需核对": "、".join(reviews[i].short_labels) if i < len(reviews) else "",
+                     "原文": (t.get("text") or "")[:300], "_key": None if first_key is None else first_key + i})
+    return rows
+
+
+def deadline_rows(tasks: list[dict]) -> list[dict]:
+    """Rows of the deadline table, one per deadline the extractor read."""
+    rows = []
+    for i, t in enumerate(tasks):
+        for d in t.get("deadlines") or []:
+            recurring = d.get("kind") == "recurring"
+            rows.append({"任务序号": t.get("seq") or i + 1, "原文表述": d.get("phrase") or "",
+                         "类型": FREQ_NAMES.get(d.get("freq") or "yearly") if recurring else "一次性",
+                         "日期": None if recurring else as_date(d.get("due")),
+                         "月": d.get("month") if recurring else None, "日": d.get("day") if recurring else None})
+    return rows
+
+
+def task_frame(rows: list[dict]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=TASK_COLUMNS)
+    table["_key"] = pd.array(table["_key"], dtype="Int64")
+    return table
+
+
+def deadline_frame(rows: list[dict]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=DEADLINE_COLUMNS)
+    table["日期"] = table["日期"].astype("object")
+    for col in ("月", "日"):
+        table[col] = pd.array(table[col], dtype="Int64")
+    return table
+
+
+def indicator_frame(ex: dict) -> pd.DataFrame:
+    rows = [{"类别": ind.get("category") or "", "编号": ind.get("number") or "", "指标名称": ind.get("name") or "",
+             "基期值": ind.get("baseline") or "", "基期年份": ind.get("baseline_year"),
+             "目标值": ind.get("target") or "", "目标年份": ind.get("target_year"), "属性": ind.get("nature"),
+             "责任单位": "、".join(ind.get("responsible") or []), "_key": i}
+            for i, ind in enumerate(ex.get("indicators") or [])]
+    table = pd.DataFrame(rows, columns=["类别", "编号", "指标名称", "基期值", "基期年份", "目标值", "目标年份", "属性",
+                                        "责任单位", "_key"])
+    for col in ("基期年份", "目标年份"):
+        table[col] = pd.array(table[col], dtype="Int64")
+    return table
+
+
+TASK_CONFIG = {
+    "_key": None,
+    "序号": st.column_config.NumberColumn(min_value=1, step=1, width=64),
+    "编号": st.column_config.TextColumn(width=64),
+    "任务名称": st.column_config.TextColumn(width=222, required=True),
+    "牵头单位": st.column_config.TextColumn(width=120),
+    "配合单位": st.column_config.TextColumn(width=170),
+    "需核对": st.column_config.TextColumn(width=150, help="系统提示可能需要核对的原因,详见上方清单"),
+    "原文": st.column_config.TextColumn("原文(节选)", width=420),
+}
+DEADLINE_CONFIG = {
+    "任务序号": st.column_config.NumberColumn(min_value=1, step=1, width=90, required=True),
+    "原文表述": st.column_config.TextColumn(width=320),
+    "类型": st.column_config.SelectboxColumn(options=KIND_CHOICES, width=100, required=True),
+    "日期": st.column_config.DateColumn(format="YYYY-MM-DD", width=130),
+    "月": st.column_config.NumberColumn(min_value=1, max_value=12, step=1, width=70),
+    "日": st.column_config.NumberColumn(min_value=1, max_value=31, step=1, width=70),
+}
+INDICATOR_CONFIG = {
+    "_key": None,
+    "类别": st.column_config.TextColumn(width=90, help="可填写任意类别,如 养老、托育、教育"),
+    "编号": st.column_config.TextColumn(width=56),
+    "指标名称": st.column_config.TextColumn(width=220),
+    "基期值": st.column_config.TextColumn(width=80),
+    "基期年份": st.column_config.NumberColumn(min_value=1990, max_value=2100, step=1, format="%d", width=92),
+    "目标值": st.column_config.TextColumn(width=100),
+    "目标年份": st.column_config.NumberColumn(min_value=1990, max_value=2100, step=1, format="%d", width=92),
+    "属性": st.column_config.SelectboxColumn(options=NATURES, width=80),
+    "责任单位": st.column_config.TextColumn(width=160),
+}
+
+
+def review_section(reviews: list[review.TaskReview]) -> None:
+    """Every task with its reasons to look, filterable by reason; the table sorts by any column."""
+    if not reviews:
+        return
+    counts = review.reason_counts(reviews)
+    flagged = sum(1 for r in reviews if r.reasons)
+    st.markdown(f"**需核对:{flagged} / {len(reviews)} 项任务**" + (
+        " · " + " · ".join(f"{k} {v} 项" for k, v in counts.items()) if counts else ",系统没有发现需要特别核对的地方。"))
+    a, b = st.columns([3, 1])
+    wanted = a.multiselect("按原因筛选", list(counts), key="imp_reason_filter", placeholder="全部任务")
+    first = b.toggle("需核对的排在前面", value=True, key="imp_reason_first")
+    shown = [r for r in reviews if not wanted or set(wanted) & set(r.labels)]
+    if first:
+        shown = sorted(shown, key=lambda r: (not r.reasons, r.seq))
+    dataframe(pd.DataFrame([{"序号": r.seq, "任务名称": r.title, "需核对": "、".join(r.labels) or "—",
+                                "说明": r.details} for r in shown], columns=["序号", "任务名称", "需核对", "说明"]),
+                 key="imp_review", hide_index=True, width="stretch", row_height=ROW_HEIGHT,
+                 height=min(ROW_HEIGHT * len(shown) + 38, 380),
+                 column_config={"序号": st.column_config.NumberColumn(width=56),
+                                "任务名称": st.column_config.TextColumn(width=220),
+                                "需核对": st.column_config.TextColumn(width=170),
+                                "说明": st.column_config.TextColumn(width=370)})
+
+
+def _save_contact(db, actor, options: dict) -> None:
+    s = st.session_state
+    try:
+        dept_s.set_liaison(db, actor, s["imp_contact_unit"], s.get("imp_contact_name"), s.get("imp_contact_phone"),
+                           s.get("imp_contact_email"))
+        s["imp_contact_flash"] = ("ok", f"已保存“{options[s['imp_contact_unit']]}”的联络方式。")
+    except DubanError as e:
+        s["imp_contact_flash"] = ("error", str(e))
+
+
+def checklist_section(db, actor, plan_id: int) -> None:
+    """What the plan still needs before its units are reminded and report, each with the way to fix it."""
+    cl = review.plan_checklist(db, actor, plan_id)
+    st.subheader("该规划还需完成")
+    if kind_text := st.session_state.pop("imp_contact_flash", None):
+        (st.success if kind_text[0] == "ok" else st.error)(plain(kind_text[1]))
+    if cl.done:
+        st.success("责任单位都有联络员账号和联系方式,也已设置填报周期。", icon=":material/task_alt:")
+        return
+
+    def names(units: list[dict]) -> str:
+        shown = "、".join(u["name"] for u in units[:8])
+        return plain(shown + (f" 等 {len(units)} 个" if len(units) > 8 else ""))
+
+    with st.container(border=True):
+        if cl.no_account:
+            st.markdown(f":orange[●] **{len(cl.no_account)} 个责任单位还没有联络员账号**:{names(cl.no_account)}")
+            st.page_link(ACCOUNTS_PAGE, label="去“账号”页新建联络员账号", icon=":material/person_add:",
+                         query_params={"department": str(cl.no_account[0]["department_id"])})
+        if cl.no_contact:
+            st.markdown(f":orange[●] **{len(cl.no_contact)} 个责任单位没有联系方式**(联络员邮箱或电话),"
+                        f"收不到提醒:{names(cl.no_contact)}")
+            options = {u["department_id"]: u["name"] for u in cl.no_contact}
+            with st.popover("登记联络方式", icon=":material/contact_phone:"):
+                st.selectbox("单位", list(options), format_func=options.get, key="imp_contact_unit")
+                st.text_input("联络员姓名", key="imp_contact_name")
+                st.text_input("电话", key="imp_contact_phone")
+                st.text_input("电子邮箱", key="imp_contact_email")
+                st.button("保存", key="imp_contact_save", type="primary", on_click=_save_contact,
+                          args=(db, actor, options))
+        if not cl.has_cycle:
+            st.markdown(":orange[●] **尚未设置填报周期**:没有任务到期时,责任单位也应按周期报送进展。")
+            st.page_link(CYCLES_PAGE, label="去“填报周期”页设置", icon=":material/event_repeat:",
+                         query_params={"plan": str(plan_id)})
