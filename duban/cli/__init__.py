@@ -20,6 +20,7 @@ COMMANDS = [
     "duban.cli.indicators_cmd",
     "duban.cli.backup_cmd",
     "duban.cli.bench_cmd",
+    "duban.cli.serve_cmd",
 ]
 
 
