@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import random
 import signal
 import statistics
 import subprocess
@@ -106,7 +107,7 @@ def _login_widgets(run: Run, username: str, password: str) -> list:
 
 
 async def _session(base: str, username: str, role: str, password: str, views: int, start: asyncio.Event,
-                   logged_in: list) -> Outcome:
+                   logged_in: list, think: float, rng: random.Random) -> Outcome:
     from websockets.asyncio.client import connect
 
     out = Outcome()
@@ -127,6 +128,8 @@ async def _session(base: str, username: str, role: str, password: str, views: in
                 run = await _script_run(ws, _back_msg(home.pages[titles[n % len(titles)]]))
                 out.views.append(time.perf_counter() - began)
                 out.errors += run.exceptions
+                if think:
+                    await asyncio.sleep(rng.uniform(0.5, 1.5) * think)  # a person reads the page
     except Exception as e:  # every failure a user would notice counts as an error
         out.errors.append(f"{type(e).__name__}: {e}"[:200])
         logged_in.append(None)
@@ -141,11 +144,14 @@ def _route_cookie(base: str) -> str:
     return "; ".join(cookies)
 
 
-async def drive(base: str, accounts: list[tuple[str, str]], password: str, sessions: int, views: int) -> dict:
-    """`sessions` sessions at once (accounts taken in turn), each `views` page views after all have logged in."""
+async def drive(base: str, accounts: list[tuple[str, str]], password: str, sessions: int, views: int,
+                think: float = 0.0) -> dict:
+    """`sessions` sessions at once (accounts taken in turn), each `views` page views after all have logged in,
+    one right after the other (think=0) or after a pause of about `think` seconds."""
     start, logged_in = asyncio.Event(), []
-    tasks = [asyncio.create_task(_session(base, *accounts[i % len(accounts)], password, views, start, logged_in))
-             for i in range(sessions)]
+    rng = random.Random(2026)
+    tasks = [asyncio.create_task(_session(base, *accounts[i % len(accounts)], password, views, start, logged_in,
+                                          think, rng)) for i in range(sessions)]
     login_began = time.perf_counter()
     while len(logged_in) < sessions and time.perf_counter() - login_began < 600:
         await asyncio.sleep(0.05)
@@ -157,7 +163,7 @@ async def drive(base: str, accounts: list[tuple[str, str]], password: str, sessi
     times = sorted(t for o in outcomes for t in o.views)
     errors = [e for o in outcomes for e in o.errors]
     return {
-        "sessions": sessions, "views": len(times), "errors": len(errors), "first_errors": errors[:3],
+        "sessions": sessions, "think_s": think, "views": len(times), "errors": len(errors), "first_errors": errors[:3],
         "login_all_s": round(login_s, 2), "wall_s": round(wall, 2),
         "p50_s": round(statistics.median(times), 3) if times else None,
         "p95_s": round(times[min(len(times) - 1, int(len(times) * 0.95))], 3) if times else None,
@@ -196,14 +202,16 @@ def demo_accounts() -> tuple[list[tuple[str, str]], str]:
     return accounts, data["password"]
 
 
-def measure(db_path: Path, workers: int, sessions: int = 50, views: int = 6, env: dict | None = None) -> dict:
-    """Load figures for `workers` workers behind the proxy on the demo database at db_path."""
+def measure(db_path: Path, workers: int, sessions: int = 50, views: int = 6, env: dict | None = None,
+            thinks: tuple[float, ...] = (0.0,)) -> list[dict]:
+    """Load figures for `workers` workers behind the proxy on the demo database at db_path, one per think time."""
     accounts, password = demo_accounts()
     with serving(db_path, workers, env) as base:
         drive_result = asyncio.run(drive(base, accounts, password, 4, 1))  # warm every worker's imports and caches
         if drive_result["errors"]:
             raise RuntimeError(f"预热失败:{drive_result['first_errors']}")
-        return {"workers": workers, **asyncio.run(drive(base, accounts, password, sessions, views))}
+        return [{"workers": workers, **asyncio.run(drive(base, accounts, password, sessions, views, think))}
+                for think in thinks]
 
 
 def make_demo_db(path: Path, today) -> None:
@@ -224,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sessions", type=int, default=50)
     p.add_argument("--views", type=int, default=6)
     p.add_argument("--today", default="2026-11-22")
+    p.add_argument("--think", type=float, nargs="+", default=[0.0], help="每次浏览后的停顿(秒),可给多个")
     args = p.parse_args(argv)
     import datetime as dt
 
@@ -231,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     if not path.exists():
         make_demo_db(path, dt.date.fromisoformat(args.today))
     for n in args.workers:
-        print(json.dumps(measure(path, n, args.sessions, args.views, {"DUBAN_TODAY": args.today}),
-                         ensure_ascii=False), flush=True)
+        for row in measure(path, n, args.sessions, args.views, {"DUBAN_TODAY": args.today}, tuple(args.think)):
+            print(json.dumps(row, ensure_ascii=False), flush=True)
     return 0
 
 
