@@ -161,3 +161,23 @@ def test_a_browser_logs_in_through_the_proxy_and_keeps_working_after_a_reload(de
         assert [p for p in problems if "websocket" in p.lower()] == []
         _stop_and_check_all_gone(proc, run_dir)
     expect.set_options(timeout=5_000)
+
+
+@needs_nginx
+def test_the_load_driver_logs_sessions_in_through_the_proxy_and_counts_their_page_views(demo_db_path):
+    from benchmarks import load
+
+    [result] = load.measure(demo_db_path, workers=1, sessions=3, views=2, env={"DUBAN_TODAY": DEMO_TODAY.isoformat()})
+    assert result["errors"] == 0, result["first_errors"]
+    assert result["views"] == 6 and result["p95_s"] >= result["p50_s"] > 0
+
+
+@needs_nginx
+def test_a_failed_login_counts_as_an_error_in_the_load(demo_db_path):
+    import asyncio
+
+    from benchmarks import load
+
+    with load.serving(demo_db_path, 1, {"DUBAN_TODAY": DEMO_TODAY.isoformat()}) as base:
+        result = asyncio.run(load.drive(base, [("bangong", "office")], "wrong-password", 1, 2))
+    assert result["errors"] == 1 and result["views"] == 0
