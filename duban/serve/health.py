@@ -9,6 +9,11 @@ from pathlib import Path
 WORKERS_FILE = "workers.json"
 
 
+def run_dir_for(db_path: str | os.PathLike) -> Path:
+    """The runtime folder serve uses beside a database: data/run for data/duban.db."""
+    return Path(db_path).resolve().parent / "run"
+
+
 def probe(host: str, port: int, path: str = "/_stcore/health", timeout: float = 2.0) -> dict:
     """GET one health address: {"ok": bool, "detail": the answer or the error}."""
     try:

@@ -107,11 +107,6 @@ class ServeOptions:
     worker_ports: tuple[int, ...] = ()
 
 
-def run_dir_for(db_path: Path) -> Path:
-    """The runtime folder beside the database: data/run for data/duban.db."""
-    return db_path.resolve().parent / "run"
-
-
 class Supervisor:
     """Starts, watches and stops the workers, nginx and the schedule of one `serve`."""
 
