@@ -4,13 +4,13 @@ from __future__ import annotations
 import importlib
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from duban import clock
 from duban.errors import DubanError
-from duban.rules.status import LIGHT_COLOURS, LIGHTS, STATUSES
-from duban.services import overview
+from duban.rules.status import LIGHTS, STATUSES
+from duban.services import cache, overview
+from ui import charts
 from ui import widgets as w
 from ui.session import get_db, require_actor
 
@@ -19,9 +19,6 @@ INDICATORS_PAGE = "pages/indicators.py"
 MAX_DEPARTMENT_BARS = 15
 MAX_PLAN_BARS = 15
 MAX_PLAN_ROWS = 12  # more plans than this: a table instead of a row of links each
-MONTH_COLOURS = {"done": "#8ab4f8", "overdue": LIGHT_COLOURS["红"], "pending": "#5f6368"}
-MONTH_BAR_MS = 26 * 24 * 3600 * 1000  # a bar a month wide, less a gap
-MONTH_NAMES = {"done": "已完成", "overdue": "已逾期", "pending": "待完成"}
 
 actor = require_actor()
 db = get_db()
@@ -31,6 +28,7 @@ options = overview.filter_options(db, actor)
 filters = w.filter_sidebar(db, actor, "ov", options=options)
 ignored = w.ignored_filters(filters, ("jurisdiction", "plan", "department", "light"))
 w.sync_query_params(filters)
+version, chart_key = cache.data_version(db), repr((actor.user_id, today, sorted(filters.items())))
 try:
     data = overview.overview(db, actor, today, **filters)
 except DubanError as e:
@@ -67,14 +65,6 @@ def open_task_on_select(state, rows: list[dict]) -> None:
     picked = (state or {}).get("selection", {}).get("rows", []) if state else []
     if picked and picked[0] < len(rows):
         st.switch_page(TASKS_PAGE, query_params={"task": str(rows[picked[0]]["task_id"])})
-
-
-def stack_bars(fig, height: int) -> None:
-    """Task counts stacked in horizontal bars, the longest list read top down."""
-    fig.update_layout(barmode="stack", height=height, margin=dict(l=10, r=10, t=30, b=10),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, traceorder="normal"),
-                      yaxis=dict(autorange="reversed"),
-                      xaxis_title="任务数")
 
 
 def clicked_bar(fig, key: str) -> list | None:
@@ -115,14 +105,7 @@ for p in plans:
     p["full_label"] = f"{p['jurisdiction']} · {p['label']}" if p["jurisdiction"] else p["label"]
 charted = plans if len(plans) <= MAX_PLAN_BARS else sorted(plans, key=lambda p: (-p["红"], -p["total"]))[:MAX_PLAN_BARS]
 short = [p["full_label"] if len(p["full_label"]) <= 26 else p["full_label"][:25] + "…" for p in charted]
-fig = go.Figure()
-for light in LIGHTS:
-    fig.add_bar(y=short, x=[p[light] for p in charted], name=f"{light}灯", orientation="h",
-                marker_color=LIGHT_COLOURS[light], customdata=[[p["plan_id"], light] for p in charted],
-                hovertext=[p["full_label"] for p in charted],
-                hovertemplate="%{hovertext}<br>" + f"{light}灯" + ":%{x} 项<extra></extra>")
-stack_bars(fig, 80 + 40 * len(charted))
-bar = clicked_bar(fig, "ov_plan_chart")
+bar = clicked_bar(charts.plan_lights(version, chart_key, charted, short), "ov_plan_chart")
 if bar and bar[0]:
     plan_id, light = bar[:2]
     st.switch_page(TASKS_PAGE, query_params=w.link_params(
@@ -156,13 +139,7 @@ if any(not p["plan_id"] for p in plans):
 st.subheader("各部门牵头与配合任务")
 deps = sorted(data["by_department"], key=lambda d: (-d["lead"], -d["co"], d["label"]))
 top = deps[:MAX_DEPARTMENT_BARS]
-fig = go.Figure()
-for role, colour in (("lead", "#1a73e8"), ("co", "#a1c2fa")):
-    fig.add_bar(y=[d["label"] for d in top], x=[d[role] for d in top], name=w.ROLE_NAMES[role], orientation="h",
-                marker_color=colour, customdata=[[d["department_id"], role] for d in top],
-                hovertemplate="%{y}<br>" + w.ROLE_NAMES[role] + ":%{x} 项<extra></extra>")
-stack_bars(fig, 60 + 30 * len(top))
-bar = clicked_bar(fig, "ov_department_chart")
+bar = clicked_bar(charts.department_roles(version, chart_key, top), "ov_department_chart")
 if bar:
     department_id, role = bar[:2]
     st.switch_page(TASKS_PAGE, query_params=w.link_params(filters, department=department_id, role=role))
@@ -181,21 +158,7 @@ with st.expander(f"全部责任部门({len(deps)} 个)· 点选一行查看该�
 # ---- deadlines by month
 st.subheader("期限分布(按月)")
 months = data["by_month"]
-fig = go.Figure()
-xs = [f"{m['month']}-15" for m in months]
-for kind in ("done", "overdue", "pending"):
-    fig.add_bar(x=xs, y=[m[kind] for m in months], name=MONTH_NAMES[kind], marker_color=MONTH_COLOURS[kind],
-                width=[MONTH_BAR_MS] * len(months),
-                customdata=[[m["month"]] for m in months],
-                hovertext=[w.cn_month(m["month"]) for m in months],
-                hovertemplate="%{hovertext}<br>" + MONTH_NAMES[kind] + ":%{y} 个期次<extra></extra>")
-fig.add_shape(type="line", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1, yref="paper",
-              line=dict(color="#202124", dash="dot", width=1))
-fig.add_annotation(x=today.isoformat(), y=1, yref="paper", text="今天", showarrow=False, yanchor="bottom")
-fig.update_layout(barmode="stack", height=340, margin=dict(l=10, r=10, t=30, b=10),
-                  legend=dict(orientation="h", y=-0.2, traceorder="normal"), yaxis_title="期次数",
-                  xaxis=dict(type="date", tickformat="%Y年%-m月", hoverformat="%Y年%-m月"))
-bar = clicked_bar(fig, "ov_month_chart")
+bar = clicked_bar(charts.deadlines_by_month(version, chart_key, today, months), "ov_month_chart")
 if bar:
     st.switch_page(TASKS_PAGE, query_params=w.link_params(filters, month=bar[0]))
 st.caption("点击柱形可查看当月有期限的任务。")

@@ -22,6 +22,7 @@ COMMANDS = [
     "duban.cli.status_cmd",
     "duban.cli.bundle_cmd",
     "duban.cli.bench_cmd",
+    "duban.cli.serve_cmd",
 ]
 
 

@@ -20,12 +20,33 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="性能基准:100 个规划 / 1 万项任务 / 100 万条填报(--small 为快速小规模)")
     p.add_argument("--small", action="store_true", help="小规模快速运行(10 个规划 / 1000 项任务 / 2 万条填报)")
     p.add_argument("--keep", metavar="FILE", help="把模拟数据库保存到此文件(已存在则直接复用)")
+    p.add_argument("--load", action=argparse.BooleanOptionalAction, default=None,
+                   help="演示规模的页面运行时间和经 nginx 的并发负载测试(完整运行默认进行,--small 默认不进行)")
     add_today_option(p)
     p.set_defaults(handler=cmd_bench)
 
 
 def _emit(row: dict) -> None:
     print(json.dumps(row, ensure_ascii=False), flush=True)
+
+
+def _demo_size(path: Path, today: dt.date) -> None:
+    """Page runs at demo size, then 50 sessions through `serve` with 2 workers and with 1 (see benchmarks/load.py)."""
+    from benchmarks import load
+    from benchmarks.measure import demo_page_runs
+
+    load.make_demo_db(path, today)
+    for row in demo_page_runs(path, today):
+        _emit(row)
+    for workers in (2, 1):
+        for r in load.measure(path, workers, sessions=50, views=6, env={"DUBAN_TODAY": today.isoformat()}):
+            prefix = f"load_{workers}w"
+            _emit({"name": f"{prefix}_p50_s", "value": r["p50_s"], "unit": "s"})
+            _emit({"name": f"{prefix}_p95_s", "value": r["p95_s"], "unit": "s"})
+            _emit({"name": f"{prefix}_max_s", "value": r["max_s"], "unit": "s"})
+            _emit({"name": f"{prefix}_errors", "value": r["errors"], "unit": "errors",
+                   "detail": f"{r['sessions']} 个会话各 {r['views'] // max(1, r['sessions'])} 次页面浏览,"
+                             f"共 {r['views']} 次,用时 {r['wall_s']} 秒" + (f";{r['first_errors']}" if r["errors"] else "")})
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -48,6 +69,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         for row in measure(path, today):
             _emit(row)
+        if args.load if args.load is not None else not args.small:
+            _demo_size(Path(tmp) / "demo.db", today)
     try:
         from benchmarks import docx_read, extract_speed
     except ImportError:

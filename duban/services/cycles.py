@@ -14,6 +14,7 @@ from db.queries import audit
 from db.queries import cycles as q
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
+from duban.services import cache
 
 KINDS = {"monthly": "每月", "quarterly": "每季度", "meeting": "每次联席会议前"}
 FIRST_WINDOW_DAYS = 90  # before a cycle's first meeting date, reports this far back count
@@ -273,6 +274,10 @@ def missing_reports(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> 
 
 def due_for(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[dict]:
     """The current cycle periods the actor's departments have not reported for yet (for 我的任务)."""
+    return cache.remember(db, ("due_for", cache.actor_key(actor), today), lambda: _due_for(db, actor, today))
+
+
+def _due_for(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[dict]:
     plans = {p["id"]: p for p in q.plans(db)}
     return [{"department_id": m.department_id, "plan_id": m.plan_id, "plan_title": plans.get(m.plan_id, {}).get("title"),
              "rule": m.cycle.label, "due": m.period_due}

@@ -15,6 +15,7 @@ from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import indicators as rules
 from duban.rules.indicators import GREY, parse_value
 from duban.rules.status import GREEN, RED, YELLOW
+from duban.services import cache
 from duban.services.textinput import printable
 
 LIGHT_ORDER = {RED: 0, YELLOW: 1, GREY: 2, GREEN: 3}
@@ -130,8 +131,10 @@ def list_indicators(db: sqlite_utils.Database, actor: Actor, today: dt.date, *, 
 
 def off_course(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: int | None = None) -> list[dict]:
     """Indicators behind their path or past their target year unmet, binding (红) first; for 总览 and the meeting pack."""
-    rows = list_indicators(db, actor, today, plan_id=plan_id, course="off")
-    return sorted(rows, key=lambda r: (LIGHT_ORDER[r["light"]], r["plan_id"], r["id"]))
+    def compute() -> list[dict]:
+        rows = list_indicators(db, actor, today, plan_id=plan_id, course="off")
+        return sorted(rows, key=lambda r: (LIGHT_ORDER[r["light"]], r["plan_id"], r["id"]))
+    return cache.remember(db, ("off_course", cache.actor_key(actor), today, plan_id), compute)
 
 
 def summary(rows: list[dict]) -> dict[str, int]:

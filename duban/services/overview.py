@@ -10,7 +10,7 @@ from db.queries import overview as q
 from duban.access import Actor
 from duban.errors import InputError
 from duban.rules import status as rules
-from duban.services import tasks
+from duban.services import cache, tasks
 
 UPCOMING_DAYS = (30, 90)
 LIST_LIMIT = 200
@@ -78,6 +78,10 @@ def department_label(row: dict) -> str:
 
 def filter_options(db: sqlite_utils.Database, actor: Actor) -> dict:
     """The plans, jurisdictions and departments the filters offer this actor."""
+    return cache.remember(db, ("filter_options", cache.actor_key(actor)), lambda: _filter_options(db, actor))
+
+
+def _filter_options(db: sqlite_utils.Database, actor: Actor) -> dict:
     visible = None if actor.sees_all else frozenset(actor.department_ids)
     plans = q.plans(db, visible)
     departments = q.departments_with_tasks(db, visible)
@@ -102,7 +106,12 @@ def _item(row: dict, today: dt.date) -> dict:
 def overview(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters: Any) -> dict:
     """Every figure of the dashboard for the tasks this actor may see, narrowed by the filters
     (plan, jurisdiction, department, role, light, status, due, month)."""
-    f = task_filter(actor, **filters)
+    f = task_filter(actor, **filters)  # bad input is refused before anything is looked up
+    key = ("overview", cache.actor_key(actor), today, repr(sorted(filters.items())))
+    return cache.remember(db, key, lambda: _overview(db, f, today))
+
+
+def _overview(db: sqlite_utils.Database, f: q.TaskFilter, today: dt.date) -> dict:
     params = _params(db, today)
     windows = {str(d): (today + dt.timedelta(days=d)).isoformat() for d in UPCOMING_DAYS}
     rows = q.aggregates(db, f, params, windows)

@@ -1,0 +1,1 @@
+"""Several app processes behind nginx: the proxy's configuration, the supervisor, and reading their health."""
