@@ -46,7 +46,7 @@ with add_tab:
         display = c.text_input("姓名(可选)", key="new_display")
         email = d.text_input("电子邮箱(可选,用于接收提醒)", key="new_email")
         e, f = st.columns(2)
-        pw = e.text_input("初始密码(至少 8 位)", type="password", key="new_password")
+        pw = e.text_input("初始密码(至少 10 位)", type="password", key="new_password")
         pw2 = f.text_input("确认密码", type="password", key="new_password2")
         if st.form_submit_button("创建账号", key="new_submit", type="primary"):
             if pw != pw2:
@@ -63,7 +63,7 @@ with reset_tab:
     with st.form("account_reset"):
         who = st.selectbox("账号", names, key="reset_username")
         a, b = st.columns(2)
-        pw = a.text_input("新密码(至少 8 位)", type="password", key="reset_password")
+        pw = a.text_input("新密码(至少 10 位)", type="password", key="reset_password")
         pw2 = b.text_input("确认新密码", type="password", key="reset_password2")
         if st.form_submit_button("重置密码", key="reset_submit"):
             if pw != pw2:
