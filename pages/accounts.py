@@ -26,7 +26,8 @@ except DubanError as e:
 st.dataframe(pd.DataFrame([{
     "用户名": u["username"], "姓名": u["display_name"] or "", "角色": u["role_label"],
     "所属部门": u["departments"] or ("全部(只读)" if u["role"] == "leader" else "全部"),
-    "状态": "启用" if u["active"] else "已停用", "邮箱": u["email"] or "",
+    "状态": ("启用" if u["active"] else "已停用") + ("(已锁定)" if u.get("locked_at") else ""),
+    "邮箱": u["email"] or "",
 } for u in accounts]), hide_index=True, width="stretch", key="accounts_table")
 st.caption(f"共 {len(accounts)} 个账号。密码经加密保存,任何人(包括办公室)都看不到原密码。")
 
@@ -81,6 +82,17 @@ with state_tab:
     who = st.selectbox("账号", [n for n in names if n != actor.username], key="state_username",
                        format_func=lambda n: n + ("" if status[n] else "(已停用)"))
     st.caption("停用后该账号不能再登录,已提交的报告和历史记录保留。")
+    locked = [u["username"] for u in accounts if u.get("locked_at")]
+    if locked:
+        st.warning(f"因多次输入错误密码而锁定的账号:{'、'.join(locked)}。确认是本人后可解除锁定。", icon=":material/lock:")
+        who_locked = st.selectbox("解除锁定的账号", locked, key="unlock_username")
+        if st.button("解除锁定", key="unlock_submit"):
+            try:
+                users.unlock(db, actor, who_locked)
+                st.session_state["accounts_flash"] = [("ok", f"已解除账号 {who_locked} 的锁定。")]
+                st.rerun()
+            except DubanError as err:
+                st.error(str(err))
     if who:
         label = "停用账号" if status[who] else "重新启用"
         if status[who]:
