@@ -128,12 +128,17 @@ elif users.must_change_password(db, actor.user_id):
             st.rerun()
 else:
     mine = [f for f, _, _, roles in present if actor.role in roles]
+    # the role's start page is served at "/" (Streamlit reserves its pathname without answering it), so it is
+    # also registered, hidden, under its own address: a link such as my_tasks?task=3 opens it
     pages = [
-        st.Page(str(HERE / f), title=t, icon=i, url_path=Path(f).stem, default=f == mine[0])
+        st.Page(str(HERE / f), title=t, icon=i, url_path=Path(f).stem + "_start", default=True)
+        if f == mine[0] else
+        st.Page(str(HERE / f), title=t, icon=i, url_path=Path(f).stem)
         if f in mine else
         st.Page(no_access_page(t), title=t, url_path=Path(f).stem, visibility="hidden")
         for f, t, i, roles in present
-    ]
+    ] + [st.Page(str(HERE / mine[0]), title=next(t for f, t, _, _ in present if f == mine[0]),
+                 url_path=Path(mine[0]).stem, visibility="hidden")]
     demo_account = users.is_demo_account(db, actor.user_id)
     if demo_account:
         st.caption(":orange-badge[:material/science: 演示账号] 此账号仅供体验,请勿录入真实工作数据。")
