@@ -141,7 +141,7 @@ else:
                  url_path=Path(mine[0]).stem, visibility="hidden")]
     demo_account = users.is_demo_account(db, actor.user_id)
     if demo_account:
-        st.caption(":orange-badge[:material/science: 演示账号] 此账号仅供体验,请勿录入真实工作数据。")
+        st.markdown(":orange-badge[:material/science: 演示账号] :gray[此账号仅供体验,请勿录入真实工作数据。]")
     if flash := st.session_state.pop("password_flash", None):
         st.success(flash)
     with st.sidebar:

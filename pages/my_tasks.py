@@ -11,7 +11,7 @@ from duban.errors import DubanError, SessionEnded
 from duban.rules.status import NEEDS_COORDINATION
 from duban.services import cycles, evidence, reports, tasks
 from ui import widgets as w
-from ui.session import get_db, keep_unsent, require_actor, restore_unsent
+from ui.session import get_db, keep_unsent, require_actor, restore_unsent, served_briefly
 
 STATE_MARKS = {"待审核": ":orange[待审核]", "已采纳": ":green[已采纳]", "已退回": ":red[已退回]", "已更正": ":gray[已更正]"}
 
@@ -218,6 +218,7 @@ for h in history:
             st.text(f"审核意见:{h['review_note']}")
         for e in h["evidence"]:
             st.download_button(f"下载 {e['filename']}({e['size'] / 1024:.0f} KB)",
-                               data=lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
+                               data=served_briefly(lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
+                                                   e["mime"], e["filename"]),
                                file_name=e["filename"], mime=e["mime"], key=f"evidence_{h['id']}_{e['id']}",
                                on_click="ignore", icon=":material/download:")

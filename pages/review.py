@@ -7,7 +7,7 @@ from duban import clock
 from duban.errors import DubanError, SessionEnded
 from duban.services import evidence, review
 from ui import widgets as w
-from ui.session import get_db, keep_unsent, require_actor
+from ui.session import get_db, keep_unsent, require_actor, served_briefly
 
 ALL = "全部地区"
 
@@ -78,7 +78,8 @@ for r in shown:
             st.text(f"需协调:{r['coordination_need']}(需{r['coordination_from'] or '有关单位'}协调)")
         for e in r["evidence"]:
             st.download_button(f"{e['filename']}({e['size'] / 1024:.0f} KB)",
-                               data=lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
+                               data=served_briefly(lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
+                                                   e["mime"], e["filename"]),
                                file_name=e["filename"], mime=e["mime"], key=f"evidence_{r['id']}_{e['id']}",
                                on_click="ignore", icon=":material/attach_file:")
         if not r["evidence"]:

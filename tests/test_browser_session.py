@@ -2,6 +2,7 @@
 every tab, an evidence address stops answering after logout, a disabled account's pending report is not stored."""
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 
@@ -85,8 +86,33 @@ def test_an_evidence_address_is_refused_after_logout(db, db_path, monkeypatch):
         media = download.value.url
         assert "/media/" in media
         assert open(download.value.path(), "rb").read() == PDF
+        assert _status(media) == 200  # while logged in, the address answers
         page.get_by_role("button", name="退出登录").click()
         expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible()
+        assert _status(media) == 404
+
+
+def test_an_evidence_address_stops_answering_after_the_browser_closed(db, db_path, monkeypatch):
+    from playwright.sync_api import expect
+
+    world = build(db)
+    reports.file_report(db, actor(db, "zz-minzheng"), world.shared, "附验收单", 100, "已完成", TODAY,
+                        evidence=[("验收单.pdf", PDF)])
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    monkeypatch.setenv("DUBAN_TODAY", TODAY.isoformat())
+    with running_app(db_path, env={"DUBAN_EVIDENCE_LINK_SECONDS": "2"}) as url:
+        with browser_page() as page:
+            login_in_browser(page, url, "bangong", PASSWORD)
+            page.get_by_role("link", name="审核").click()
+            expect(page.get_by_text("附验收单")).to_be_visible()
+            with page.expect_download() as download:
+                page.get_by_role("button", name="验收单.pdf").click()
+            media = download.value.url
+            assert open(download.value.path(), "rb").read() == PDF
+        # the browser is closed without logging out; the copied address soon answers nothing
+        deadline = time.monotonic() + 60
+        while _status(media) == 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
         assert _status(media) == 404
 
 
@@ -102,7 +128,8 @@ def test_a_disabled_accounts_pending_report_is_not_stored_and_its_text_is_kept(d
         page.get_by_label("进展情况").fill(text)
         users.set_active(db, SYSTEM, "zz-minzheng", False)  # the office disables the account meanwhile
         page.get_by_role("button", name="提交报告").click()
-        expect(page.get_by_text("账号已被停用或锁定")).to_be_visible()
-        expect(page.get_by_text(text)).to_be_visible()
         expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible()
+        expect(page.get_by_text("账号已被停用或锁定")).to_be_visible()
+        # the login page shows what was typed, so it can be copied
+        expect(page.locator(".st-key-unsent_box").get_by_text(text)).to_be_visible()
     assert db.conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 0

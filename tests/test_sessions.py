@@ -215,7 +215,7 @@ def test_a_demo_account_must_choose_its_password_first_and_is_marked(demo_db):
     at.run()
     assert not at.exception
     assert at.title[0].value != "修改密码"
-    assert any("演示账号" in c.value for c in at.caption)
+    assert any("演示账号" in m.value for m in at.markdown)
     assert not users.must_change_password(demo_db, actor(demo_db, "zz-minzheng").user_id)
     assert users.authenticate(demo_db, "zz-minzheng", "Mein-eigenes-9") is not None
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import runpy
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -121,6 +124,38 @@ def _drop_served_files() -> None:
         manager.remove_orphaned_files()
         manager.remove_orphaned_files()
     except Exception:  # no runtime (a test harness): nothing is served
+        pass
+
+
+def evidence_link_seconds() -> float:
+    """How long the address of a downloaded evidence file answers: $DUBAN_EVIDENCE_LINK_SECONDS, else 30 s."""
+    try:
+        return max(1.0, float(os.environ.get("DUBAN_EVIDENCE_LINK_SECONDS") or 30))
+    except ValueError:
+        return 30.0
+
+
+def served_briefly(fetch: Callable[[], bytes], mime: str, filename: str) -> Callable[[], bytes]:
+    """The data callable of an evidence download button: the file is read (and the login checked) only when
+    the button is clicked, and the /media address Streamlit serves it under stops answering shortly after,
+    so a copied address opens nothing later, whether or not the user logged out or closed the browser."""
+    def produce() -> bytes:
+        data = fetch()
+        timer = threading.Timer(evidence_link_seconds(), _forget_served, args=(data, mime, filename))
+        timer.daemon = True
+        timer.start()
+        return data
+    return produce
+
+
+def _forget_served(data: bytes, mime: str, filename: str) -> None:
+    try:
+        from streamlit import runtime
+        from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+
+        storage = runtime.get_instance().media_file_mgr._storage
+        storage.delete_file(_calculate_file_id(data, mime, filename))
+    except Exception:  # no runtime any more (server stopping): nothing is served
         pass
 
 
