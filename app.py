@@ -39,15 +39,22 @@ try:
 except DubanError as e:  # e.g. a database left by a newer version of the program: say so, change nothing
     st.error(str(e))
     st.stop()
-setup.ensure_ready_once(db)
+# a database never initialised gets the five seed plans; the demo history and accounts only when asked for
+setup.ensure_ready_once(db, demo=setup.demo_requested())
 # the overdue scan and reminders run in the background, one scheduler per server process
 st.cache_resource(show_spinner=False)(scheduler.start_in_app)(str(database_path().resolve()))
 
 
 def login_page() -> None:
     st.title("督办 · 登录")
+    if st.session_state.get("cookie_spent"):
+        session.sync_cookie(None)  # logged out or ended: the browser forgets the token too
     if reason := st.session_state.pop("logout_reason", None):
         st.info(reason)
+    if kept := st.session_state.get("unsent"):
+        with st.container(border=True, key="unsent_box"):
+            st.caption("以下内容未提交,也未保存。重新登录后将自动填回原表单;也可先复制保存:")
+            st.text(kept["text"])
     if setup.has_no_users(db):
         st.subheader("创建办公室管理员")
         st.caption("系统中还没有任何账号。请先创建第一个办公室管理员账号。")
@@ -61,7 +68,7 @@ def login_page() -> None:
                 else:
                     try:
                         users.create_user(db, None, name, pw, "office")
-                        session.login(users.authenticate(db, name, pw))
+                        session.login(users.log_in(db, name, pw, session.client_address()))
                         st.rerun()
                     except DubanError as e:
                         st.error(str(e))
@@ -70,12 +77,32 @@ def login_page() -> None:
         name = st.text_input("用户名", key="login_username")
         pw = st.text_input("密码", type="password", key="login_password")
         if st.form_submit_button("登录"):
-            actor = users.authenticate(db, name, pw)
-            if actor is None:
-                st.error("用户名或密码不正确。")
+            try:
+                actor = users.log_in(db, name, pw, session.client_address())
+            except users.LoginRefused as e:
+                st.error(str(e))
             else:
                 session.login(actor)
                 st.rerun()
+
+
+def change_password_page() -> None:
+    """A demo account (or one the office marked) chooses its own password before anything else."""
+    st.title("修改密码")
+    st.warning("这是演示账号,其密码是公开的。请先设置您自己的密码,然后才能使用系统。", icon=":material/key:")
+    with st.form("first_password"):
+        pw = st.text_input(f"新密码(至少 {users.MIN_PASSWORD} 位,不能包含用户名)", type="password", key="first_pw")
+        pw2 = st.text_input("确认新密码", type="password", key="first_pw2")
+        if st.form_submit_button("保存新密码", type="primary", key="first_pw_submit"):
+            if pw != pw2:
+                st.error("两次输入的密码不一致。")
+            else:
+                try:
+                    users.change_password(db, actor, actor.username, pw)
+                    st.session_state["password_flash"] = "已设置新密码。"
+                    st.rerun()
+                except DubanError as e:
+                    st.error(str(e))
 
 
 def no_access_page(title: str):
@@ -95,16 +122,37 @@ if actor is None:
     # every page address shows the login form and, after logging in, opens that page with its query parameters
     pg = st.navigation([st.Page(login_page, title="登录", icon=":material/login:", default=True)] + [
         st.Page(login_page, title="登录", url_path=Path(f).stem, visibility="hidden") for f, _, _, _ in present])
+elif users.must_change_password(db, actor.user_id):
+    # every page address shows the password form until the account has its own password
+    pg = st.navigation([st.Page(change_password_page, title="修改密码", icon=":material/key:", default=True)] + [
+        st.Page(change_password_page, title="修改密码", url_path=Path(f).stem, visibility="hidden")
+        for f, _, _, _ in present])
+    with st.sidebar:
+        session.sync_cookie(st.session_state.get(session.TOKEN_KEY))
+        if st.button("退出登录", key="logout"):
+            session.logout()
+            st.rerun()
 else:
     mine = [f for f, _, _, roles in present if actor.role in roles]
+    # the role's start page is served at "/" (Streamlit reserves its pathname without answering it), so it is
+    # also registered, hidden, under its own address: a link such as my_tasks?task=3 opens it
     pages = [
-        st.Page(str(HERE / f), title=t, icon=i, url_path=Path(f).stem, default=f == mine[0])
+        st.Page(str(HERE / f), title=t, icon=i, url_path=Path(f).stem + "_start", default=True)
+        if f == mine[0] else
+        st.Page(str(HERE / f), title=t, icon=i, url_path=Path(f).stem)
         if f in mine else
         st.Page(no_access_page(t), title=t, url_path=Path(f).stem, visibility="hidden")
         for f, t, i, roles in present
-    ]
+    ] + [st.Page(str(HERE / mine[0]), title=next(t for f, t, _, _ in present if f == mine[0]),
+                 url_path=Path(mine[0]).stem, visibility="hidden")]
+    demo_account = users.is_demo_account(db, actor.user_id)
+    if demo_account:
+        st.markdown(":orange-badge[:material/science: 演示账号] :gray[此账号仅供体验,请勿录入真实工作数据。]")
+    if flash := st.session_state.pop("password_flash", None):
+        st.success(flash)
     with st.sidebar:
-        st.caption(f"{widgets.plain_markdown(actor.username)}({ROLE_LABELS.get(actor.role, actor.role)})")
+        session.sync_cookie(st.session_state.get(session.TOKEN_KEY))
+        st.caption(f"{widgets.plain_markdown(actor.username)}({ROLE_LABELS.get(actor.role, actor.role)})" + (" · 演示账号" if demo_account else ""))
         if unread := inbox.unread_count(db, actor):
             st.markdown(f":material/notifications: 未读消息 :red-badge[{unread}]")
         if st.button("退出登录", key="logout"):

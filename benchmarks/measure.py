@@ -96,11 +96,15 @@ def page_run_ms(db_path: Path, username: str, today: dt.date, page_file: str = "
             logging.getLogger(name).setLevel(logging.ERROR)
     os.environ["DUBAN_DB"] = str(db_path)
     os.environ["DUBAN_TODAY"] = today.isoformat()
+    from duban.services import sessions, users
+
     db = connect(db_path)
     user_id = db.conn.execute("SELECT id FROM users WHERE username=?", [username]).fetchone()[0]
+    token, _ = sessions.start(db, users.actor_for(db, user_id))  # logged in as the login form does
+    db.conn.execute("UPDATE users SET must_change_password = 0 WHERE id = ?", [user_id])
     db.conn.close()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    at.session_state["user_id"] = user_id
+    at.session_state["session_token"] = token
     at.run()
     at.switch_page(f"pages/{page_file}").run()
     if at.exception:

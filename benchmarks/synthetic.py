@@ -22,7 +22,7 @@ DEPT_NAMES = ["民政局", "卫健委", "发展改革委", "财政局", "教育�
               "医保局", "商务局", "妇联", "残联", "文旅局", "税务局", "工信局", "金融局", "公安局", "司法局",
               "国资委", "应急局", "体育局", "科技局", "总工会", "团委", "工商联", "农业农村局", "交通运输局",
               "生态环境局", "水利局"]
-OFFICE_USER, OFFICE_PASSWORD = "bangong", "duban2026"
+OFFICE_USER, OFFICE_PASSWORD = "bangong", "Bench-office-2026"
 
 
 def _weighted(rng: random.Random, table: list[tuple[str, int]]) -> str:

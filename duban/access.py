@@ -14,6 +14,8 @@ class Actor:
     username: str
     role: str  # office | liaison | leader | system
     department_ids: frozenset[int] = field(default_factory=frozenset)
+    # the server-side login this actor acts through; every audited write and file read checks it is still live
+    session_id: int | None = None
 
     @property
     def sees_all(self) -> bool:

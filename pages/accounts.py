@@ -26,7 +26,8 @@ except DubanError as e:
 w.dataframe(pd.DataFrame([{
     "用户名": u["username"], "姓名": u["display_name"] or "", "角色": u["role_label"],
     "所属部门": u["departments"] or ("全部(只读)" if u["role"] == "leader" else "全部"),
-    "状态": "启用" if u["active"] else "已停用", "邮箱": u["email"] or "",
+    "状态": ("启用" if u["active"] else "已停用") + ("(已锁定)" if u.get("locked_at") else ""),
+    "邮箱": u["email"] or "",
 } for u in accounts]), hide_index=True, width="stretch", key="accounts_table")
 st.caption(f"共 {len(accounts)} 个账号。密码经加密保存,任何人(包括办公室)都看不到原密码。")
 
@@ -49,7 +50,7 @@ with add_tab:
         display = c.text_input("姓名(可选)", key="new_display")
         email = d.text_input("电子邮箱(可选,用于接收提醒)", key="new_email")
         e, f = st.columns(2)
-        pw = e.text_input("初始密码(至少 8 位)", type="password", key="new_password")
+        pw = e.text_input("初始密码(至少 10 位)", type="password", key="new_password")
         pw2 = f.text_input("确认密码", type="password", key="new_password2")
         if st.form_submit_button("创建账号", key="new_submit", type="primary"):
             if pw != pw2:
@@ -66,7 +67,7 @@ with reset_tab:
     with st.form("account_reset"):
         who = st.selectbox("账号", names, key="reset_username")
         a, b = st.columns(2)
-        pw = a.text_input("新密码(至少 8 位)", type="password", key="reset_password")
+        pw = a.text_input("新密码(至少 10 位)", type="password", key="reset_password")
         pw2 = b.text_input("确认新密码", type="password", key="reset_password2")
         if st.form_submit_button("重置密码", key="reset_submit"):
             if pw != pw2:
@@ -84,6 +85,17 @@ with state_tab:
     who = st.selectbox("账号", [n for n in names if n != actor.username], key="state_username",
                        format_func=lambda n: n + ("" if status[n] else "(已停用)"))
     st.caption("停用后该账号不能再登录,已提交的报告和历史记录保留。")
+    locked = [u["username"] for u in accounts if u.get("locked_at")]
+    if locked:
+        st.warning(f"因多次输入错误密码而锁定的账号:{'、'.join(locked)}。确认是本人后可解除锁定。", icon=":material/lock:")
+        who_locked = st.selectbox("解除锁定的账号", locked, key="unlock_username")
+        if st.button("解除锁定", key="unlock_submit"):
+            try:
+                users.unlock(db, actor, who_locked)
+                st.session_state["accounts_flash"] = [("ok", f"已解除账号 {who_locked} 的锁定。")]
+                st.rerun()
+            except DubanError as err:
+                st.error(str(err))
     if who:
         label = "停用账号" if status[who] else "重新启用"
         if status[who]:

@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from duban import clock
-from duban.errors import DubanError
+from duban.errors import DubanError, SessionEnded
 from duban.rules.status import NEEDS_COORDINATION
 from duban.services import cycles, evidence, reports, tasks
 from ui import widgets as w
-from ui.session import get_db, require_actor
+from ui.session import get_db, keep_unsent, require_actor, restore_unsent, served_briefly
 
 STATE_MARKS = {"待审核": ":orange[待审核]", "已采纳": ":green[已采纳]", "已退回": ":red[已退回]", "已更正": ":gray[已更正]"}
 
@@ -134,6 +134,9 @@ else:
 own_depts = [m["department_id"] for m in mine]
 own_latest = next((h for h in history if h["department_id"] in own_depts), None)
 n = st.session_state.setdefault("report_upload_n", 0)
+UNSENT_KEYS = ("report_text", "report_status", "report_need", "report_from")
+if restore_unsent("my_tasks", actor.username):
+    st.info("已填回上次未能提交的内容(附件需重新选择),请检查后提交。")
 
 
 def _submit() -> None:
@@ -147,6 +150,10 @@ def _submit() -> None:
             coordination_from=s.get("report_from"), evidence=[(f.name, f.getvalue()) for f in files],
             department_id=s.get("report_department", own_depts[0]),
             supersedes_id=own_latest["id"] if (own_latest and s.get("report_correct")) else None)
+    except SessionEnded as e:  # the login ended since the page was drawn: nothing stored, the typing kept
+        keep_unsent(e, "my_tasks", actor.username, {k: s.get(k) for k in UNSENT_KEYS if s.get(k) is not None},
+                    "\n".join(str(s.get(k)) for k in ("report_text", "report_need", "report_from") if s.get(k)))
+        return
     except DubanError as e:
         s["my_tasks_flash"] = [("error", f"未提交:{e}")]
         return
@@ -212,6 +219,7 @@ for h in history:
             st.text(f"审核意见:{h['review_note']}")
         for e in h["evidence"]:
             st.download_button(f"下载 {w.plain_markdown(e['filename'])}({e['size'] / 1024:.0f} KB)",
-                               data=lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
+                               data=served_briefly(lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
+                                                   e["mime"], e["filename"]),
                                file_name=e["filename"], mime=e["mime"], key=f"evidence_{h['id']}_{e['id']}",
                                on_click="ignore", icon=":material/download:")

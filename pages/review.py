@@ -4,10 +4,10 @@ from __future__ import annotations
 import streamlit as st
 
 from duban import clock
-from duban.errors import DubanError
+from duban.errors import DubanError, SessionEnded
 from duban.services import evidence, review
 from ui import widgets as w
-from ui.session import get_db, require_actor
+from ui.session import get_db, keep_unsent, require_actor, served_briefly
 
 ALL = "全部地区"
 
@@ -38,6 +38,8 @@ def _accept(report_id: int) -> None:
     try:
         status = review.accept(db, actor, report_id, today, st.session_state.get(f"note_{report_id}"))
         st.session_state["review_flash"] = [("ok", f"已采纳第 {report_id} 号报告,任务当前状态:{status}。")]
+    except SessionEnded as e:  # the login ended since the page was drawn: nothing stored
+        keep_unsent(e, "review", actor.username, {}, st.session_state.get(f"note_{report_id}") or "")
     except DubanError as e:
         st.session_state["review_flash"] = [("error", f"第 {report_id} 号报告未能采纳:{e}")]
 
@@ -46,6 +48,8 @@ def _return(report_id: int) -> None:
     try:
         review.return_report(db, actor, report_id, st.session_state.get(f"reason_{report_id}", ""), today)
         st.session_state["review_flash"] = [("ok", f"已退回第 {report_id} 号报告,退回原因已通知该单位。")]
+    except SessionEnded as e:
+        keep_unsent(e, "review", actor.username, {}, st.session_state.get(f"reason_{report_id}") or "")
     except DubanError as e:
         st.session_state["review_flash"] = [("error", f"第 {report_id} 号报告未能退回:{e}")]
 
@@ -74,7 +78,8 @@ for r in shown:
             st.text(f"需协调:{r['coordination_need']}(需{r['coordination_from'] or '有关单位'}协调)")
         for e in r["evidence"]:
             st.download_button(f"{w.plain_markdown(e['filename'])}({e['size'] / 1024:.0f} KB)",
-                               data=lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
+                               data=served_briefly(lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
+                                                   e["mime"], e["filename"]),
                                file_name=e["filename"], mime=e["mime"], key=f"evidence_{r['id']}_{e['id']}",
                                on_click="ignore", icon=":material/attach_file:")
         if not r["evidence"]:

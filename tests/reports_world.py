@@ -9,7 +9,7 @@ from duban import security
 from duban.access import SYSTEM
 from duban.services import users
 
-PASSWORD = "duban2026"
+PASSWORD = "Duban-2026-ok"
 TODAY = dt.date(2026, 11, 22)
 
 
@@ -54,7 +54,7 @@ def _task(db, plan, seq, title, units, dues):
 
 
 def build(db, with_users: bool = True) -> World:
-    """Insert the world's rows (and its five accounts, all with password duban2026); the app will not seed it."""
+    """Insert the world's rows (and its five accounts, all with password PASSWORD); the app will not seed it."""
     db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('initialised', '1')")
     zz = _exec(db, "INSERT INTO jurisdictions (name) VALUES ('郑州市')")
     bt = _exec(db, "INSERT INTO jurisdictions (name) VALUES ('包头市')")

@@ -53,13 +53,23 @@ def app_as(db, username: str | None, page: str | None = None, timeout: float = 6
 
     at = AppTest.from_file(APP, default_timeout=timeout)
     if username is not None:
-        row = db.conn.execute("SELECT id FROM users WHERE username=?", [username]).fetchone()
-        assert row, f"no user {username}"
-        at.session_state["user_id"] = row[0]
+        login_token(at, db, username)
     at.run()
     if page:
         at.switch_page(page).run()
     return at
+
+
+def login_token(at, db, username: str) -> str:
+    """Log `username` in on the server, as the login form does, and give the AppTest session its token."""
+    from duban.services import sessions, users
+
+    row = db.conn.execute("SELECT id FROM users WHERE username=?", [username]).fetchone()
+    assert row, f"no user {username}"
+    token, _ = sessions.start(db, users.actor_for(db, row[0]))
+    at.session_state["session_token"] = token
+    at.session_state["cookie_spent"] = True
+    return token
 
 
 def free_port() -> int:

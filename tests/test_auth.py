@@ -7,7 +7,7 @@ from db import connect
 from duban.access import SYSTEM
 from duban.errors import AccessDenied, InputError
 from duban.services import users
-from tests.reports_world import build
+from tests.reports_world import PASSWORD, build
 
 SECRET = "Kennwort-清晰-7781"
 
@@ -60,7 +60,7 @@ def test_only_the_first_account_needs_no_actor_and_it_must_be_the_office(db):
 
 def test_a_user_may_change_only_their_own_password(db):
     build(db)
-    liaison = users.authenticate(db, "zz-minzheng", "duban2026")
+    liaison = users.authenticate(db, "zz-minzheng", PASSWORD)
     users.change_password(db, liaison, "zz-minzheng", "a-new-password")
     assert users.authenticate(db, "zz-minzheng", "a-new-password") is not None
     with pytest.raises(AccessDenied):
@@ -69,7 +69,7 @@ def test_a_user_may_change_only_their_own_password(db):
 
 def test_the_office_cannot_lock_itself_out(db):
     build(db)
-    office = users.authenticate(db, "bangong", "duban2026")
+    office = users.authenticate(db, "bangong", PASSWORD)
     with pytest.raises(InputError, match="不能停用自己"):
         users.set_active(db, office, "bangong", False)
 
@@ -78,7 +78,7 @@ def test_the_idle_timeout_comes_from_the_environment_else_the_setting_else_30(db
     build(db)
     monkeypatch.delenv("DUBAN_SESSION_MINUTES", raising=False)
     assert users.session_minutes(db) == 30
-    office = users.authenticate(db, "bangong", "duban2026")
+    office = users.authenticate(db, "bangong", PASSWORD)
     users.set_session_minutes(db, office, 45)
     assert users.session_minutes(db) == 45
     monkeypatch.setenv("DUBAN_SESSION_MINUTES", "5")
@@ -86,7 +86,7 @@ def test_the_idle_timeout_comes_from_the_environment_else_the_setting_else_30(db
     with pytest.raises(InputError):
         users.set_session_minutes(db, office, 0)
     with pytest.raises(AccessDenied):
-        users.set_session_minutes(db, users.authenticate(db, "lingdao", "duban2026"), 10)
+        users.set_session_minutes(db, users.authenticate(db, "lingdao", PASSWORD), 10)
 
 
 def test_the_setting_survives_reopening(db, db_path, monkeypatch):

@@ -37,8 +37,15 @@ def test_init_without_demo_then_plans(db_path):
     assert again.returncode == 0 and "未作更改" in again.stdout
 
 
-def test_init_with_demo_lists_the_accounts(db_path):
+def test_init_by_default_loads_no_demo_and_no_account(db_path):
     result = run(db_path, "init", "--today", "2026-11-22")
+    assert result.returncode == 0, result.stderr
+    assert "未载入演示数据" in result.stdout and "duban2026" not in result.stdout
+    assert count(db_path, "users") == 0 and count(db_path, "reports") == 0
+
+
+def test_init_with_demo_lists_the_accounts(db_path):
+    result = run(db_path, "init", "--demo", "--today", "2026-11-22")
     assert result.returncode == 0, result.stderr
     assert "bangong" in result.stdout and "duban2026" in result.stdout
     assert count(db_path, "reports") > 50

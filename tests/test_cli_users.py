@@ -78,7 +78,7 @@ def test_mismatched_getpass_answers_change_nothing(db, world, monkeypatch, capsy
     (["user", "add", "zz", "--role", "liaison", "--dept", "郑州市/不存在局", "--password-stdin"], "long-enough\n", "找不到部门"),
     (["user", "add", "zz", "--role", "liaison", "--dept", "市民政局", "--password-stdin"], "long-enough\n", "多个地区"),
     (["user", "add", "zz", "--role", "liaison", "--dept", "999", "--password-stdin"], "long-enough\n", "没有编号"),
-    (["user", "add", "boss", "--role", "office", "--password-stdin"], "short\n", "至少需要 8 个字符"),
+    (["user", "add", "boss", "--role", "office", "--password-stdin"], "short\n", "至少需要 10 个字符"),
     (["user", "add", "zz", "--role", "liaison", "--dept", "郑州市/市民政局", "--password-stdin"], "long-enough\n",
      "第一个账号必须是办公室管理员"),
     (["user", "passwd", "nobody", "--password-stdin"], "long-enough\n", "没有用户名为“nobody”的账号"),

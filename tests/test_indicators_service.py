@@ -19,7 +19,7 @@ from duban.services import users
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = Path("/work/shared/gold")
 TODAY = dt.date(2026, 11, 22)
-PASSWORD = "duban2026"
+PASSWORD = "Duban-2026-ok"
 
 
 def _department(db, jurisdiction_id: int, name: str) -> int:

@@ -22,7 +22,7 @@ def office_db(db, monkeypatch):
     """An initialised database with no plans and one office account."""
     monkeypatch.setenv("DUBAN_TODAY", DEMO_TODAY.isoformat())
     db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('initialised', '1')")
-    users.create_user(db, None, "bangong", "duban2026", "office")
+    users.create_user(db, None, "bangong", "Duban-2026-ok", "office")
     return db
 
 

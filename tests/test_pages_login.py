@@ -75,27 +75,64 @@ def test_a_disabled_account_cannot_log_in_and_an_open_session_ends(db, world):
     assert not _logged_in(_login("zz-weijian", PASSWORD))
 
 
+def _idle_for(db, username, seconds):
+    """Make the user's live login look idle for `seconds` (its idle clock as the server keeps it)."""
+    since = time.time() - seconds
+    db.conn.execute("UPDATE sessions SET last_seen = ?, idle_until = ? + (idle_until - last_seen) "
+                    "WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username=?)",
+                    [since, since, username])
+
+
 def test_an_idle_session_ends_after_the_configured_minutes(db, world, monkeypatch):
     monkeypatch.delenv("DUBAN_SESSION_MINUTES", raising=False)
     users.set_session_minutes(db, SYSTEM, 20)
     at = _login("zz-minzheng", PASSWORD)
-    at.session_state["last_active"] = time.time() - 19 * 60
+    _idle_for(db, "zz-minzheng", 19 * 60)
     _run_frame(at)
     assert _logged_in(at)
-    at.session_state["last_active"] = time.time() - 21 * 60
+    _idle_for(db, "zz-minzheng", 21 * 60)
     _run_frame(at)
-    assert "user_id" not in at.session_state
+    assert "session_token" not in at.session_state
     assert not _logged_in(at) and [b.label for b in at.button] == ["登录"]
-    assert any("长时间未操作" in i.value for i in at.info)
     assert any("长时间未操作" in i.value for i in at.info)
 
 
 def test_the_environment_overrides_the_idle_setting(db, world, monkeypatch):
     monkeypatch.setenv("DUBAN_SESSION_MINUTES", "2")
     at = _login("bangong", PASSWORD)
-    at.session_state["last_active"] = time.time() - 3 * 60
+    row = db.conn.execute("SELECT idle_until - last_seen FROM sessions WHERE revoked_at IS NULL").fetchone()
+    assert row[0] == 120
+    _idle_for(db, "bangong", 3 * 60)
     _run_frame(at)
     assert not _logged_in(at)
+
+
+def test_a_login_ends_after_its_absolute_lifetime_however_busy(db, world, monkeypatch):
+    monkeypatch.setenv("DUBAN_SESSION_MAX_HOURS", "12")
+    at = _login("bangong", PASSWORD)
+    created, expires = db.conn.execute("SELECT created_at, expires_at FROM sessions").fetchone()
+    assert expires - created == 12 * 3600
+    _run_frame(at)
+    assert _logged_in(at)
+    db.conn.execute("UPDATE sessions SET expires_at = ?", [time.time() - 1])
+    _run_frame(at)
+    assert not _logged_in(at)
+    assert any("登录时间已到上限" in i.value for i in at.info)
+
+
+def test_logout_revokes_the_login_on_the_server_for_every_tab(db, world):
+    first = _login("zz-minzheng", PASSWORD)
+    token = first.session_state["session_token"]
+    second = AppTest.from_file(APP, default_timeout=60)  # another tab holding the same login (its cookie)
+    second.session_state["session_token"] = token
+    _run_frame(second)
+    assert _logged_in(second)
+    next(b for b in first.sidebar.button if b.key == "logout").click()
+    _run_frame(first)
+    assert not _logged_in(first)
+    assert db.conn.execute("SELECT revoked_why FROM sessions").fetchone()[0] == "logout"
+    _run_frame(second)
+    assert not _logged_in(second)
 
 
 def test_on_an_empty_database_the_first_page_creates_the_office_administrator(db, db_path):
@@ -131,5 +168,5 @@ def test_the_first_administrator_form_checks_its_input(db):
     next(b for b in at.button if b.label == "创建并登录").click()
     at.run()
     assert not at.exception
-    assert any("至少需要 8 个字符" in e.value for e in at.error)
+    assert any("至少需要 10 个字符" in e.value for e in at.error)
     assert db.conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0

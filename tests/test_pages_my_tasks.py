@@ -53,10 +53,10 @@ def test_the_co_department_sees_the_shared_task_as_co(db, world):
 def test_another_departments_task_cannot_be_opened_by_link(db, world):
     from streamlit.testing.v1 import AppTest
 
-    from tests.support import APP
+    from tests.support import APP, login_token
 
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["user_id"] = actor(db, "zz-minzheng").user_id
+    login_token(at, db, "zz-minzheng")
     at.query_params["task"] = str(world.only_b)
     at.run()
     assert not at.exception
@@ -68,10 +68,10 @@ def test_another_departments_task_cannot_be_opened_by_link(db, world):
 def test_a_link_to_ones_own_task_opens_it(db, world):
     from streamlit.testing.v1 import AppTest
 
-    from tests.support import APP
+    from tests.support import APP, login_token
 
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["user_id"] = actor(db, "zz-minzheng").user_id
+    login_token(at, db, "zz-minzheng")
     at.query_params["task"] = str(world.recurring)
     at.run()
     assert not at.exception and not at.error

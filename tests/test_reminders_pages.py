@@ -115,9 +115,10 @@ def test_the_office_makes_a_numbered_notice_from_the_page(demo_db):
 def test_only_the_office_sees_the_reminder_settings(demo_db, username):
     from streamlit.testing.v1 import AppTest
 
-    uid = demo_db.conn.execute("SELECT id FROM users WHERE username=?", [username]).fetchone()[0]
+    from tests.support import login_token
+
     at = AppTest.from_file(str(ROOT / "pages" / "reminders.py"), default_timeout=60)
-    at.session_state["user_id"] = uid
+    login_token(at, demo_db, username)
     at.run()
     assert not at.exception
     assert "只有办公室人员" in texts(at)

@@ -1,8 +1,21 @@
-"""The database and the logged-in user for one browser session."""
+"""The database and the logged-in user for one browser session.
+
+A login is a row of the server's `sessions` table (duban.services.sessions). The browser holds its random token
+in Streamlit's session state (this tab) and in the cookie `duban_session` (a refresh, a new tab, a link from a
+reminder mail). Streamlit 1.67 lets a script read the cookies of the page's request (`st.context.cookies`) but
+not answer with a Set-Cookie header, so the cookie is written by a line of JavaScript (`st.html` with
+`unsafe_allow_javascript`): it is SameSite=Lax and Secure over https, but not HttpOnly. The token alone opens
+nothing once its row is revoked (logout), idle past the limit, older than the absolute lifetime, or its account
+disabled, and every write checks that row again inside its own transaction.
+"""
 from __future__ import annotations
 
+import ipaddress
+import json
+import os
 import runpy
-import time
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -11,9 +24,12 @@ import streamlit as st
 from db import connect
 from db.connection import database_path
 from duban.access import Actor
-from duban.services import users
+from duban.errors import SessionEnded
+from duban.services import sessions, users
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+COOKIE = "duban_session"
+TOKEN_KEY = "session_token"
 
 
 @st.cache_resource(show_spinner="正在打开数据库…")
@@ -31,33 +47,127 @@ def idle_limit_seconds() -> int:
     return int(users.session_minutes(get_db()) * 60)
 
 
+def client_address() -> str | None:
+    """The browser's address: the connection's, or, behind a proxy on this machine, what the proxy forwarded."""
+    direct = getattr(st.context, "ip_address", None)
+    if isinstance(direct, str) and direct:
+        return direct
+    try:
+        headers = st.context.headers
+        forwarded = [headers.get("X-Real-IP"), (headers.get("X-Forwarded-For") or "").split(",")[-1]]
+    except Exception:  # no browser request behind this run (some test harnesses)
+        return None
+    for value in forwarded:
+        value = value.strip() if isinstance(value, str) else ""
+        try:
+            return str(ipaddress.ip_address(value))
+        except ValueError:
+            continue
+    return None
+
+
+def _cookie_token() -> str | None:
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser request behind this run (some test harnesses)
+        return None
+    return value if isinstance(value, str) and value else None
+
+
 def current_actor() -> Actor | None:
-    """The logged-in user, re-read from the database on every run; None after logout or inactivity."""
-    user_id = st.session_state.get("user_id")
-    if user_id is None:
+    """The logged-in user, checked against the server's session row on every run; None once it has ended."""
+    state = st.session_state
+    token = state.get(TOKEN_KEY)
+    if token is None and not state.get("cookie_spent"):
+        token = _cookie_token()
+    if token is None:
         return None
-    last = st.session_state.get("last_active", 0)
-    if last and time.time() - last > idle_limit_seconds():
-        logout(reason="长时间未操作,已自动退出,请重新登录。")
+    try:
+        actor = sessions.resume(get_db(), token)
+    except SessionEnded as ended:
+        if state.get(TOKEN_KEY):  # this tab was logged in: say why it no longer is
+            state.setdefault("logout_reason", ended.notice)
+        state.pop(TOKEN_KEY, None)
+        state["cookie_spent"] = True  # this tab's request cookie is stale: do not try it again
         return None
-    actor = users.actor_for(get_db(), int(user_id))
-    if actor is None:
-        logout()
-        return None
-    st.session_state["last_active"] = time.time()
+    state[TOKEN_KEY] = token
     return actor
 
 
-def login(actor: Actor) -> None:
-    st.session_state["user_id"] = actor.user_id
-    st.session_state["last_active"] = time.time()
+def login(actor: Actor) -> Actor:
+    """Start a server-side login for an authenticated actor and keep its token in this tab."""
+    token, bound = sessions.start(get_db(), actor, client_address())
+    st.session_state[TOKEN_KEY] = token
+    st.session_state["cookie_spent"] = True  # from now on this tab uses its own token, not the request's cookie
+    return bound
 
 
 def logout(reason: str | None = None) -> None:
-    for key in ("user_id", "last_active"):
-        st.session_state.pop(key, None)
+    """End the login on the server (every tab holding it is logged out), forget it here, drop served files."""
+    sessions.end(get_db(), st.session_state.pop(TOKEN_KEY, None))
+    st.session_state["cookie_spent"] = True
     if reason:
         st.session_state["logout_reason"] = reason
+    _drop_served_files()
+
+
+def _drop_served_files() -> None:
+    """Forget the evidence files this server has handed out, so their /media addresses stop answering.
+
+    Streamlit keeps a downloaded file until two clean-ups have found it unused; two clean-ups here make the
+    addresses of every file no page shows any more answer 404 at once."""
+    try:
+        from streamlit import runtime
+
+        manager = runtime.get_instance().media_file_mgr
+        manager.clear_session_refs()
+        manager.remove_orphaned_files()
+        manager.remove_orphaned_files()
+    except Exception:  # no runtime (a test harness): nothing is served
+        pass
+
+
+def evidence_link_seconds() -> float:
+    """How long the address of a downloaded evidence file answers: $DUBAN_EVIDENCE_LINK_SECONDS, else 30 s."""
+    try:
+        return max(1.0, float(os.environ.get("DUBAN_EVIDENCE_LINK_SECONDS") or 30))
+    except ValueError:
+        return 30.0
+
+
+def served_briefly(fetch: Callable[[], bytes], mime: str, filename: str) -> Callable[[], bytes]:
+    """The data callable of an evidence download button: the file is read (and the login checked) only when
+    the button is clicked, and the /media address Streamlit serves it under stops answering shortly after,
+    so a copied address opens nothing later, whether or not the user logged out or closed the browser."""
+    def produce() -> bytes:
+        data = fetch()
+        timer = threading.Timer(evidence_link_seconds(), _forget_served, args=(data, mime, filename))
+        timer.daemon = True
+        timer.start()
+        return data
+    return produce
+
+
+def _forget_served(data: bytes, mime: str, filename: str) -> None:
+    try:
+        from streamlit import runtime
+        from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+
+        storage = runtime.get_instance().media_file_mgr._storage
+        storage.delete_file(_calculate_file_id(data, mime, filename))
+    except Exception:  # no runtime any more (server stopping): nothing is served
+        pass
+
+
+def sync_cookie(token: str | None) -> None:
+    """Write this tab's login token to the cookie (or delete the cookie when logged out)."""
+    if token:
+        max_age = int(sessions.max_hours() * 3600)
+        value = f"{COOKIE}={token}; path=/; max-age={max_age}; SameSite=Lax"
+    else:
+        value = f"{COOKIE}=; path=/; max-age=0; SameSite=Lax"
+    st.html(f"<script>document.cookie = {json.dumps(value)} + "
+            f"(location.protocol === 'https:' ? '; Secure' : '');</script>", unsafe_allow_javascript=True)
 
 
 def _outside_frame() -> bool:
@@ -80,3 +190,23 @@ def require_actor() -> Actor:
         st.warning("请先登录。")
         st.stop()
     return actor
+
+
+def keep_unsent(error: SessionEnded, page: str, owner: str, fields: dict, text: str) -> None:
+    """A write refused because its login ended: remember what was typed (the login page shows it, and the
+    page fills its form with it again after the next login) and say why nothing was stored."""
+    st.session_state.pop(TOKEN_KEY, None)
+    st.session_state["cookie_spent"] = True
+    st.session_state["logout_reason"] = error.notice
+    st.session_state["unsent"] = {"page": page, "owner": owner, "fields": fields, "text": text}
+
+
+def restore_unsent(page: str, owner: str) -> bool:
+    """Put the typed values kept by keep_unsent back into this page's widgets (call before drawing them)."""
+    kept = st.session_state.get("unsent")
+    if not kept or kept.get("page") != page or kept.get("owner") != owner:
+        return False
+    del st.session_state["unsent"]
+    for key, value in kept["fields"].items():
+        st.session_state[key] = value
+    return True

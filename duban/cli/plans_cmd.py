@@ -21,8 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_today_option(p)
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("init", help="初始化数据库:导入 seed/ 中的五个规划,默认同时载入演示数据")
-    p.add_argument("--no-demo", action="store_true", help="不载入演示数据(正式使用)")
+    p = sub.add_parser("init", help="初始化数据库:导入 seed/ 中的五个规划;加 --demo 时同时载入演示数据")
+    p.add_argument("--demo", action="store_true", help="同时载入演示数据和演示账号(仅供体验,首次登录须改密码)")
+    p.add_argument("--no-demo", action="store_true", help="不载入演示数据(默认;保留以兼容旧脚本)")
     add_db_option(p)
     add_today_option(p)
     p.set_defaults(handler=cmd_init)
@@ -92,7 +93,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     db = open_db(args)
-    result = seeding.init(db, demo=not args.no_demo, today=clock.today(args.today))
+    result = seeding.init(db, demo=args.demo and not args.no_demo, today=clock.today(args.today))
     if result["already"]:
         print("数据库已经初始化过,未作更改。")
         return 0
@@ -101,7 +102,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if result["demo"]:
         accounts = seeding.demo_accounts()
         names = "、".join(a["username"] for a in accounts["accounts"])
-        print(f"已载入演示数据。演示账号:{names}(密码均为 {accounts['password']})。")
+        print(f"已载入演示数据。演示账号:{names}(密码均为 {accounts['password']},首次登录须修改密码)。")
     else:
         print("未载入演示数据。首次打开应用时请创建办公室管理员账号。")
     for failure in result.get("failed") or []:

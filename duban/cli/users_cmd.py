@@ -1,4 +1,4 @@
-"""`python -m duban user add|passwd|list|disable|enable`: accounts for administrators and scripts."""
+"""`python -m duban user add|passwd|list|disable|enable|unlock`: accounts for administrators and scripts."""
 from __future__ import annotations
 
 import argparse
@@ -48,7 +48,9 @@ def _list(args: argparse.Namespace) -> int:
     db = open_db(args)
     return print_listing(
         users.list_users(db, SYSTEM), "还没有任何账号。", ("用户名", "角色", "状态", "部门"),
-        lambda u: (u["username"], u["role_label"], "启用" if u["active"] else "已停用", u["departments"] or ""))
+        lambda u: (u["username"], u["role_label"],
+                   ("启用" if u["active"] else "已停用") + ("(已锁定)" if u.get("locked_at") else ""),
+                   u["departments"] or ""))
 
 
 def _set_active(active: bool):
@@ -59,8 +61,14 @@ def _set_active(active: bool):
     return handler
 
 
+def _unlock(args: argparse.Namespace) -> int:
+    users.unlock(open_db(args), SYSTEM, args.name)
+    print(f"已解除账号 {args.name} 的锁定,可以重新登录。")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("user", help="账号管理:新建账号、修改密码、列出账号、停用/启用")
+    parser = subparsers.add_parser("user", help="账号管理:新建账号、修改密码、列出账号、停用/启用、解除锁定")
     sub = parser.add_subparsers(dest="user_command", metavar="操作", required=True)
 
     add = sub.add_parser("add", help="新建账号")
@@ -90,3 +98,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p.add_argument("name", help="用户名")
         add_db_option(p)
         p.set_defaults(handler=_set_active(active))
+
+    unlock = sub.add_parser("unlock", help="解除因多次密码错误而锁定的账号")
+    unlock.add_argument("name", help="用户名")
+    add_db_option(unlock)
+    unlock.set_defaults(handler=_unlock)

@@ -130,8 +130,10 @@ def files_of(db: sqlite_utils.Database, report_ids: list[int]) -> dict[int, list
 
 def read(db: sqlite_utils.Database, actor: Actor, evidence_id: int) -> tuple[str, str, bytes]:
     """(filename, mime, bytes) of one file, for someone who may see the task the report is on."""
+    from db.queries.audit import require_live_session
     from duban.services.reports import require_task_access
 
+    require_live_session(db, actor)  # a download clicked after logout or from a disabled account is refused
     row = q.item(db, evidence_id)
     if row is None:
         raise NotFound("佐证材料不存在。")

@@ -8,12 +8,12 @@ from db.queries import users as user_q
 _ready: set[str] = set()
 
 
-def ensure_ready_once(db: sqlite_utils.Database) -> None:
+def ensure_ready_once(db: sqlite_utils.Database, demo: bool = False) -> None:
     """Seed an empty database once per process (the first start of the app)."""
     key = _db_key(db)
     if key in _ready:
         return
-    ensure_ready(db)
+    ensure_ready(db, demo)
     _ready.add(key)
 
 
@@ -22,14 +22,24 @@ def _db_key(db: sqlite_utils.Database) -> str:
     return row[2] or str(id(db))
 
 
-def ensure_ready(db: sqlite_utils.Database) -> None:
-    """On a database never initialised, import the seed plans and the demo history."""
+def demo_requested(argv: list[str] | None = None) -> bool:
+    """True when the demo was asked for: $DUBAN_DEMO=1 or `streamlit run app.py -- --demo`."""
+    import os
+    import sys
+
+    return os.environ.get("DUBAN_DEMO", "").strip() in ("1", "true", "yes") or "--demo" in (argv or sys.argv[1:])
+
+
+def ensure_ready(db: sqlite_utils.Database, demo: bool = False) -> None:
+    """On a database never initialised, import the seed plans, and the demo history only when asked for.
+
+    Without the demo the database has no account, and the first page creates the office administrator."""
     if get_meta(db, "initialised"):
         return
-    init(db, demo=True)
+    init(db, demo=demo)
 
 
-def init(db: sqlite_utils.Database, demo: bool = True, today=None) -> None:
+def init(db: sqlite_utils.Database, demo: bool = False, today=None) -> None:
     """Import the seed plans; with demo, also the demo departments' liaisons, accounts and history."""
     from duban.services import seeding
 

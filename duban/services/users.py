@@ -3,18 +3,28 @@ from __future__ import annotations
 
 import os
 import re
+import time
+from pathlib import Path
 
 import sqlite_utils
 
 from db import transaction
 from db.queries import audit
+from db.queries import sessions as session_q
 from db.queries import users as q
 from duban.access import ROLE_LABELS, Actor, require_office
-from duban.errors import InputError
+from duban.errors import DubanError, InputError
 from duban.security import hash_password, verify_password
 from duban.services.textinput import clean
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "common_passwords.txt"
+# throttling: failures after an account's (or an address's) last success within the window count
+THROTTLE_WINDOW = 3600.0
+ACCOUNT_FREE_TRIES = 5      # then 1, 2, 4, … seconds between tries
+ACCOUNT_LOCK_AFTER = 10     # then the account is locked until the office lifts the lock
+ADDRESS_FREE_TRIES = 20     # one address trying many accounts: growing delays, no lock (offices share addresses)
+MAX_DELAY = 300.0
 MAX_PASSWORD = 256
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DEFAULT_SESSION_MINUTES = 30
@@ -40,16 +50,94 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Act
     if not row:
         verify_password(_DUMMY_HASH, password or "")
         return None
-    if not verify_password(row["password_hash"], password or "") or not row["active"]:
+    if not verify_password(row["password_hash"], password or "") or not row["active"] or row.get("locked_at"):
         return None
     return actor_for(db, row["id"])
 
 
-def _check_password(password: str) -> None:
+class LoginRefused(DubanError):
+    """A login attempt refused: wrong password, too many tries, or a locked account (one message each)."""
+
+
+WRONG = "用户名或密码不正确。"
+LOCKED = "该账号因多次输入错误密码已被锁定,请联系办公室解锁。"
+
+
+def _delay(failures: int, free: int) -> float:
+    return 0.0 if failures < free else min(MAX_DELAY, 2.0 ** (failures - free))
+
+
+def log_in(db: sqlite_utils.Database, username: str, password: str, address: str | None = None,
+           now: float | None = None) -> Actor:
+    """Check a login attempt against the password and the throttles; the Actor, or LoginRefused saying why.
+
+    Failed tries after an account's last success slow it down (1, 2, 4 … s after the fifth) and lock it after
+    the tenth; failed tries from one client address slow that address down after the twentieth. A refused
+    early try is not checked at all, so guessing costs the attacker time, not the server hashes.
+    """
+    now = time.time() if now is None else now
+    name = (username or "").strip()[:64]
+    since = now - THROTTLE_WINDOW
+    row = q.by_username(db, name)
+    n_user, last_user = session_q.failures_since_success(db, "username", name, since)
+    if (row and row.get("locked_at")) or n_user >= ACCOUNT_LOCK_AFTER:
+        raise LoginRefused(LOCKED)
+    waits = [last_user + _delay(n_user, ACCOUNT_FREE_TRIES) - now if n_user >= ACCOUNT_FREE_TRIES else 0.0]
+    if address:
+        n_addr, last_addr = session_q.failures_since_success(db, "address", address, since)
+        if n_addr >= ADDRESS_FREE_TRIES:
+            waits.append(last_addr + _delay(n_addr, ADDRESS_FREE_TRIES) - now)
+    wait = max(waits)
+    if wait > 0:
+        raise LoginRefused(f"登录尝试过于频繁,请 {int(wait) + 1} 秒后再试。")
+    actor = authenticate(db, name, password)
+    with transaction(db):
+        session_q.record_attempt(db, name, address, now, actor is not None)
+        if actor is None and row and n_user + 1 >= ACCOUNT_LOCK_AFTER and row["active"]:
+            session_q.set_locked(db, row["id"], True)
+            audit.record(db, None, "锁定账号", "user", row["id"],
+                         {"username": name, "failures": n_user + 1, "address": address})
+    if actor is None:
+        raise LoginRefused(LOCKED if n_user + 1 >= ACCOUNT_LOCK_AFTER else WRONG)
+    return actor
+
+
+def unlock(db: sqlite_utils.Database, actor: Actor, username: str) -> None:
+    """Lift a lock set by too many wrong passwords (and forgive the failed tries); office only."""
+    require_office(actor)
+    with transaction(db):
+        row = _account(db, username)
+        session_q.set_locked(db, row["id"], False)
+        session_q.record_attempt(db, row["username"], None, time.time(), True)
+        audit.record(db, actor, "解除锁定", "user", row["id"], {"username": row["username"]})
+
+
+def must_change_password(db: sqlite_utils.Database, user_id: int) -> bool:
+    """True for an account that must choose its own password before using the app (demo accounts)."""
+    row = q.by_id(db, user_id)
+    return bool(row and row.get("must_change_password"))
+
+
+def is_demo_account(db: sqlite_utils.Database, user_id: int) -> bool:
+    row = q.by_id(db, user_id)
+    return bool(row and row.get("is_demo"))
+
+
+def _common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
+
+
+def _check_password(password: str, username: str | None = None) -> None:
+    """Refuse a password that is short, common, or contains the user name."""
     if len(password or "") < MIN_PASSWORD:
         raise InputError(f"密码至少需要 {MIN_PASSWORD} 个字符。")
     if len(password) > MAX_PASSWORD:
         raise InputError(f"密码不能超过 {MAX_PASSWORD} 个字符。")
+    if password.lower() in _common_passwords() or len(set(password)) <= 2:
+        raise InputError("该密码过于常见、容易被猜中,请换一个。")
+    if username and len(username.strip()) >= 3 and username.strip().lower() in password.lower():
+        raise InputError("密码不能包含用户名。")
 
 
 def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, password: str, role: str,
@@ -61,7 +149,10 @@ def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, p
         raise InputError("用户名不能为空。")
     if role not in ROLE_LABELS:
         raise InputError(f"角色应为 office(办公室)、liaison(部门联络员)或 leader(领导),而不是 {role!r}。")
-    _check_password(password)
+    if not is_demo:  # demo accounts keep their published password and must change it at first login
+        _check_password(password, username)
+    elif not password:
+        raise InputError("密码不能为空。")
     if role == "liaison" and not department_ids:
         raise InputError("部门联络员账号至少要关联一个部门。")
     if role != "liaison" and department_ids:
@@ -87,6 +178,8 @@ def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, p
             raise InputError(f"用户名“{username}”已存在。")
         user_id = q.insert(db, username, hash_password(password), role, display_name, email, is_demo)
         q.set_departments(db, user_id, list(department_ids or []))
+        if is_demo:
+            session_q.set_must_change(db, user_id, True)
         audit.record(db, actor, "创建账号", "user", user_id,
                      {"username": username, "role": role, "departments": list(department_ids or [])})
     return user_id
@@ -101,13 +194,18 @@ def _account(db: sqlite_utils.Database, username: str) -> dict:
 
 
 def change_password(db: sqlite_utils.Database, actor: Actor, username: str, password: str) -> None:
-    """Set a new password: the office for anyone, a user for themself."""
-    _check_password(password)
+    """Set a new password: the office for anyone, a user for themself; the account's other logins end."""
+    _check_password(password, username)
     with transaction(db):
         row = _account(db, username)
         if actor.user_id != row["id"]:
             require_office(actor)
+        elif actor.session_id is not None and verify_password(row["password_hash"], password):
+            raise InputError("新密码不能与当前密码相同。")
         q.set_password_hash(db, row["id"], hash_password(password))
+        session_q.set_must_change(db, row["id"], False)
+        session_q.revoke_user(db, row["id"], time.time(), "password",
+                              keep=actor.session_id if actor.user_id == row["id"] else None)
         audit.record(db, actor, "修改密码", "user", row["id"], {"username": username})
 
 
@@ -119,6 +217,8 @@ def set_active(db: sqlite_utils.Database, actor: Actor, username: str, active: b
         if not active and row["id"] == actor.user_id:
             raise InputError("不能停用自己正在使用的账号。")
         q.set_active(db, row["id"], active)
+        if not active:
+            session_q.revoke_user(db, row["id"], time.time(), "disabled")
         audit.record(db, actor, "启用账号" if active else "停用账号", "user", row["id"], {"username": username})
 
 
