@@ -44,6 +44,7 @@ def test_a_sheet_creates_every_units_liaison_who_can_then_log_in(demo_db):
     assert [c["账号"] for c in created] == ["13800000001", "13900000002"]
     actor = users.authenticate(demo_db, "13800000001", created[0]["初始密码"])
     assert actor is not None and actor.role == "liaison"
+    assert users.must_change_password(demo_db, actor.user_id)      # the liaison sets their own at first login
     name, phone = demo_db.conn.execute("SELECT liaison_name, liaison_phone FROM departments WHERE id=?",
                                        [rows[0].department_id]).fetchone()
     assert (name, phone) == ("张三", "13800000001")

@@ -127,7 +127,7 @@ def create_accounts(db: sqlite_utils.Database, actor: Actor, rows: list[SheetRow
         for r in rows:
             password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
             users.create_user(db, actor, r.username, password, "liaison", [r.department_id], display_name=r.name,
-                              email=r.email or None)
+                              email=r.email or None, must_change=True)
             departments.set_liaison(db, actor, r.department_id, r.name, r.phone, r.email or None)
             created.append({"单位": r.unit, "姓名": r.name, "账号": r.username, "初始密码": password})
     return created

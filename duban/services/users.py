@@ -142,8 +142,11 @@ def _check_password(password: str, username: str | None = None) -> None:
 
 def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, password: str, role: str,
                 department_ids: list[int] | None = None, display_name: str | None = None,
-                email: str | None = None, is_demo: bool = False) -> int:
-    """Create an account; the first account of an empty database needs no actor and must be the office."""
+                email: str | None = None, is_demo: bool = False, must_change: bool = False) -> int:
+    """Create an account; the first account of an empty database needs no actor and must be the office.
+
+    `must_change`: the password was handed out by the office, so its owner sets their own at first login.
+    """
     username = (username or "").strip()
     if not username:
         raise InputError("用户名不能为空。")
@@ -178,7 +181,7 @@ def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, p
             raise InputError(f"用户名“{username}”已存在。")
         user_id = q.insert(db, username, hash_password(password), role, display_name, email, is_demo)
         q.set_departments(db, user_id, list(department_ids or []))
-        if is_demo:
+        if is_demo or must_change:
             session_q.set_must_change(db, user_id, True)
         audit.record(db, actor, "创建账号", "user", user_id,
                      {"username": username, "role": role, "departments": list(department_ids or [])})
