@@ -221,6 +221,8 @@ def make_demo_db(path: Path, today) -> None:
 
     db = connect(path)
     setup.init(db, demo=True, today=today)
+    # the simulated people have already chosen their passwords: measure pages, not the first-login form
+    db.conn.execute("UPDATE users SET must_change_password = 0")
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
 

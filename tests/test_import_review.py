@@ -111,9 +111,9 @@ def test_after_an_import_the_checklist_names_what_is_missing_until_it_is_done(db
     assert [u["name"] for u in cl.no_contact] == ["市民政局", "市财政局", "市乡村振兴局"]
     assert not cl.has_cycle and not cl.done
     ids = {u["name"]: u["department_id"] for u in cl.no_account}
-    users.create_user(db, None, "bangong", "duban2026", "office")
-    users.create_user(db, SYSTEM, "lc-minzheng", "duban2026", "liaison", [ids["市民政局"]], None, "mz@linchuan.cn")
-    users.create_user(db, SYSTEM, "lc-caizheng", "duban2026", "liaison", [ids["市财政局"]])
+    users.create_user(db, None, "bangong", "Duban-2026-ok", "office")
+    users.create_user(db, SYSTEM, "lc-minzheng", "Duban-2026-ok", "liaison", [ids["市民政局"]], None, "mz@linchuan.cn")
+    users.create_user(db, SYSTEM, "lc-caizheng", "Duban-2026-ok", "liaison", [ids["市财政局"]])
     dept_s.set_liaison(db, SYSTEM, ids["市乡村振兴局"], "李华", "0795-1234567", None)
     cl = review.plan_checklist(db, SYSTEM, plan_id)
     assert [u["name"] for u in cl.no_account] == ["市乡村振兴局"]
