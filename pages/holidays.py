@@ -5,21 +5,15 @@ import pandas as pd
 import streamlit as st
 
 from duban import clock
-from duban.access import require_office
-from duban.errors import AccessDenied, DubanError
+from duban.errors import DubanError
 from duban.services import holidays
-from ui.session import get_db, require_actor
+from ui.session import get_db, require_office_actor
 from ui.text import plain
 from ui.widgets import dataframe
 
-actor = require_actor()
+actor = require_office_actor()
 db = get_db()
 today = clock.today()
-try:
-    require_office(actor)
-except AccessDenied as e:
-    st.error(plain(str(e)))
-    st.stop()
 
 st.title("节假日安排")
 st.caption("提醒只在工作日发送。系统自带的节假日数据每年更新一次;新一年的安排公布后,"

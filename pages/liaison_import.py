@@ -4,20 +4,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from duban.access import require_office
-from duban.errors import AccessDenied, DubanError
+from duban.errors import DubanError
 from duban.services import departments, liaison_accounts
-from ui.session import get_db, require_actor
+from ui.session import get_db, require_office_actor
 from ui.text import plain
 from ui.widgets import dataframe
 
-actor = require_actor()
+actor = require_office_actor()
 db = get_db()
-try:
-    require_office(actor)
-except AccessDenied as e:
-    st.error(plain(str(e)))
-    st.stop()
 
 st.title("批量创建联络员账号")
 st.caption("按模板填写“单位、姓名、手机、邮箱”,上传后先核对,确认后一次创建。联络员用手机号登录,"

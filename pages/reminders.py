@@ -7,25 +7,19 @@ import pandas as pd
 import streamlit as st
 
 from duban import clock
-from duban.access import require_office
-from duban.errors import AccessDenied, DubanError
+from duban.errors import DubanError
 from duban.reminders import channels, inbox, jobs, outbox, settings
 from duban.reminders import rules as rules_mod
 from duban.reminders.digest import day_label
 from duban.reminders.workdays import has_calendar_data, is_workday, load_office_calendar
 from duban.reports import ics, notice
-from ui.session import get_db, require_actor
+from ui.session import get_db, require_office_actor
 from ui.text import plain
 from ui.widgets import dataframe
 
-actor = require_actor()
+actor = require_office_actor()
 db = get_db()
 today = clock.today()
-try:
-    require_office(actor)
-except AccessDenied as e:
-    st.error(plain(str(e)))
-    st.stop()
 
 st.title("提醒设置")
 for kind, text in st.session_state.pop("remind_flash", []):

@@ -179,6 +179,20 @@ def _outside_frame() -> bool:
     return bool(getattr(PagesManager, "uses_pages_directory", False))
 
 
+def require_office_actor() -> Actor:
+    """The logged-in office user; any other role is told so in Chinese and the page stops."""
+    from duban.access import require_office
+    from duban.errors import AccessDenied
+
+    actor = require_actor()
+    try:
+        require_office(actor)
+    except AccessDenied as e:
+        st.error(str(e))
+        st.stop()
+    return actor
+
+
 def require_actor() -> Actor:
     """The logged-in user; stops the page when there is none (the frame shows the login form)."""
     if _outside_frame():
