@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import statistics
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from duban.extract.errors import ExtractionError
@@ -25,8 +27,8 @@ PAGE_TIMEOUT_S = 120
 MAX_OCR_PAGES = 300
 
 _CJK = r"\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’《》〈〉—…·"
-_GAP_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9A-Za-z(\[%])")
-_GAP_BEFORE_CJK = re.compile(rf"(?<=[0-9A-Za-z)\]%.,;:])[ \t]+(?=[{_CJK}])")
+_GAP_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9A-Za-z(\[%,.;:!?)\]])")
+_GAP_BEFORE_CJK = re.compile(rf"(?<=[0-9A-Za-z()\[\]%.,;:])[ \t]+(?=[{_CJK}])")
 
 
 def missing_tools() -> list[str]:
@@ -34,9 +36,19 @@ def missing_tools() -> list[str]:
     return [name for name in ("pdftoppm", "tesseract") if shutil.which(name) is None]
 
 
+@dataclass
+class OcrPage:
+    """One page read by OCR: its paragraphs, and whether its first line carries on the previous page's paragraph."""
+
+    text: str
+    continues: bool
+
+
 def ocr_pages(pdf: bytes, pages: list[int], progress: Progress | None = None,
-              dpi: int = DPI, timeout: float = PAGE_TIMEOUT_S) -> dict[int, str]:
+              dpi: int | None = None, timeout: float | None = None) -> dict[int, OcrPage]:
     """Read the given 1-based pages of a PDF by OCR, reporting progress(done, total) after each page."""
+    dpi = DPI if dpi is None else dpi
+    timeout = PAGE_TIMEOUT_S if timeout is None else timeout
     missing = missing_tools()
     if missing:
         raise ExtractionError(
@@ -45,7 +57,7 @@ def ocr_pages(pdf: bytes, pages: list[int], progress: Progress | None = None,
     if len(pages) > MAX_OCR_PAGES:
         raise ExtractionError(f"扫描件共 {len(pages)} 页需要文字识别,超过 {MAX_OCR_PAGES} 页的上限,请拆分后再导入。")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # OpenMP threads only spin against each other on a busy machine
-    out: dict[int, str] = {}
+    out: dict[int, OcrPage] = {}
     with tempfile.TemporaryDirectory(prefix="duban-ocr-") as tmp:
         source = Path(tmp) / "scan.pdf"
         source.write_bytes(pdf)
@@ -61,18 +73,85 @@ def ocr_pages(pdf: bytes, pages: list[int], progress: Progress | None = None,
             if render.returncode != 0 or not png.exists():
                 raise ExtractionError(f"扫描件第 {number} 页无法渲染为图片,PDF 可能已损坏。")
             result = run_limited(
-                ["tesseract", str(png), "-", "-l", LANGUAGE, "--psm", PAGE_SEGMENTATION], timeout, env=env,
+                ["tesseract", str(png), "-", "-l", LANGUAGE, "--psm", PAGE_SEGMENTATION, "tsv"], timeout, env=env,
                 on_timeout=f"文字识别超时:第 {number} 页在 {timeout:.0f} 秒内没有识别完成。")
             if result.returncode != 0:
                 message = result.stderr.decode("utf-8", "replace")
                 if "Failed loading language" in message or "Error opening data file" in message:
                     raise ExtractionError("文字识别缺少中文识别数据,请管理员安装 tesseract-ocr-chi-sim。")
                 raise ExtractionError(f"扫描件第 {number} 页文字识别失败。")
-            out[number] = clean_ocr(result.stdout.decode("utf-8", "replace"))
+            out[number] = page_paragraphs(result.stdout.decode("utf-8", "replace"))
             png.unlink()
             if progress:
                 progress(done, len(pages))
     return out
+
+
+@dataclass
+class _Line:
+    text: str
+    left: int
+    right: int
+    height: int
+
+
+def page_paragraphs(tsv: str) -> OcrPage:
+    """Tesseract's word boxes -> paragraphs: a line starts a paragraph when it is indented, follows a line that
+    stops short of the right margin, or opens with a heading label; otherwise it carries on the line above."""
+    lines = _tsv_lines(tsv)
+    if not lines:
+        return OcrPage("", False)
+    height = statistics.median(ln.height for ln in lines)
+    lefts = sorted(ln.left for ln in lines)
+    margin_left = lefts[len(lefts) // 5]  # most lines start at the margin; a low percentile ignores stray marks
+    margin_right = sorted(ln.right for ln in lines)[-max(1, len(lines) // 5)]
+    paragraphs: list[str] = []
+    continues = False
+    previous: _Line | None = None
+    for line in lines:
+        indented = line.left > margin_left + 1.2 * height
+        starts = indented or LABEL_START.match(line.text) is not None
+        if previous is None:
+            continues = not starts
+            paragraphs.append(line.text)
+        elif starts or previous.right < margin_right - 1.5 * height:
+            paragraphs.append(line.text)
+        else:
+            paragraphs[-1] = clean_ocr(paragraphs[-1] + " " + line.text)
+        previous = line
+    return OcrPage("\n".join(paragraphs), continues)
+
+
+LABEL_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.,,]|[((][一二三四五六七八九十\d]+[))]|\d{1,2}[.．、,，]|第[一二三四五六七八九十\d]+[章节条]|附件|——|一一)")
+
+
+def _tsv_lines(tsv: str) -> list[_Line]:
+    words: dict[tuple[str, str, str], list[tuple[int, int, int, str]]] = {}
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        try:
+            left, width, height = int(cols[6]), int(cols[8]), int(cols[9])
+        except ValueError:
+            continue
+        words.setdefault((cols[2], cols[3], cols[4]), []).append((left, width, height, cols[11].strip()))
+    lines = []
+    for key in sorted(words, key=lambda k: tuple(int(x) for x in k)):
+        ws = words[key]
+        text = clean_ocr(" ".join(w[3] for w in ws))
+        if text:
+            lines.append(_Line(_fix_label(text), min(w[0] for w in ws), max(w[0] + w[1] for w in ws),
+                               max(1, int(statistics.median(w[2] for w in ws)))))
+    return lines
+
+
+_MISREAD_LABEL = re.compile(r"^(\d{1,2})[,，](?=[\u4e00-\u9fff])")
+
+
+def _fix_label(line: str) -> str:
+    """A list number's full stop that OCR read as a comma ("1，提升…" for "1.提升…")."""
+    return _MISREAD_LABEL.sub(r"\1.", line)
 
 
 def clean_ocr(text: str) -> str:

@@ -27,8 +27,9 @@ def soffice_command() -> str | None:
     return None
 
 
-def convert(data: bytes, suffix: str, target: str, timeout: float = CONVERT_TIMEOUT_S) -> bytes:
+def convert(data: bytes, suffix: str, target: str, timeout: float | None = None) -> bytes:
     """Convert a document's bytes (named with `suffix`, e.g. ".doc") to `target` ("docx", "xlsx", "pdf")."""
+    timeout = CONVERT_TIMEOUT_S if timeout is None else timeout
     command = soffice_command()
     if command is None:
         raise ExtractionError(

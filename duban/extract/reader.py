@@ -242,12 +242,24 @@ def _pdf_text(data: bytes, progress: Progress | None = None) -> str:
         raise
     except Exception as e:  # pypdf raises many kinds on a damaged file
         raise ExtractionError("PDF 文件已损坏或不完整,无法读取。") from e
-    if scanned:
-        for number, text in ocr_pages(data, scanned, progress).items():
-            pages[number - 1] = text
-    if sum(len("".join(p.split())) for p in pages) < 20:
-        raise ExtractionError("PDF 中没有可读取的文字(既没有文字层,也没有识别出文字),请提供 Word/文本版本。")
-    return _reflow("\n".join(pages))
+    if not scanned:
+        if sum(len("".join(p.split())) for p in pages) < 20:
+            raise ExtractionError("PDF 中没有文字层,也没有可识别的扫描图像,无法读取文字;请提供 Word/文本版本。")
+        return _reflow("\n".join(pages))
+    read = ocr_pages(data, scanned, progress)
+    chunks: list[str] = []
+    for number, layer in enumerate(pages, start=1):
+        page = read.get(number)
+        if page is None:
+            chunks.append(_reflow(layer))
+        elif page.continues and chunks and chunks[-1] and page.text:
+            chunks[-1] += page.text  # the paragraph runs on from the previous page
+        else:
+            chunks.append(page.text)
+    text = "\n".join(c for c in chunks if c)
+    if len("".join(text.split())) < 20:
+        raise ExtractionError("扫描件 PDF 经文字识别(OCR)后仍没有可读取的文字,请提供更清晰的扫描件或 Word/文本版本。")
+    return text
 
 
 _SCANNED_PAGE_CHARS = 10

@@ -1,6 +1,7 @@
 """Spreadsheets (.xlsx, .csv) -> text lines: each sheet's name as a caption, then its rows as pipe rows.
 
-A merged cell's value is repeated in every cell it covers (as the Word and HTML readers do), fully
+A merged cell's value is repeated in every row it covers and given once per row (as the Word and HTML
+readers give it, so a merged category row stays one cell and a merged lead cell reaches each task), fully
 empty rows and columns are dropped, and every other cell stays where it is, title rows included.
 """
 from __future__ import annotations
@@ -30,15 +31,14 @@ def xlsx_text(data: bytes) -> str:
             continue
         if (sheet.max_row or 0) * (sheet.max_column or 0) > MAX_CELLS:
             raise ExtractionError(f"工作表“{sheet.title}”过大(超过 {MAX_CELLS} 个单元格),无法读取。")
-        grid = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        grid: list[list[str | None]] = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         for rng in sheet.merged_cells.ranges:
             value = _cell(sheet.cell(rng.min_row, rng.min_col).value)
             for r in range(rng.min_row - 1, min(rng.max_row, len(grid))):
                 row = grid[r]
-                for c in range(rng.min_col - 1, rng.max_col):
-                    if c < len(row):
-                        row[c] = value
-        rows = tidy(grid)
+                for c in range(rng.min_col - 1, min(rng.max_col, len(row))):
+                    row[c] = value if c == rng.min_col - 1 else None  # once per row, as Word reads a merged cell
+        rows = [[c for c in r if c is not None] for r in tidy(grid)]
         if rows:
             parts.append(sheet.title)
             parts.extend(pipe_row(r) for r in rows)
@@ -73,8 +73,8 @@ def looks_delimited(text: str) -> bool:
     return counts[0] >= 2 and sum(c == counts[0] for c in counts) >= 0.8 * len(counts)
 
 
-def tidy(grid: list[list[str]]) -> list[list[str]]:
-    """Drop fully empty rows and columns; keep every other cell in its place."""
+def tidy(grid: list[list]) -> list[list]:
+    """Drop fully empty rows and columns; keep every other cell in its place (None marks a merged-over cell)."""
     rows = [r for r in grid if any(c for c in r)]
     if not rows:
         return []
