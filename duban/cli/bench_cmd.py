@@ -49,10 +49,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
         for row in measure(path, today):
             _emit(row)
     try:
-        from benchmarks import extract_speed
+        from benchmarks import extract_speed, reading
     except ImportError:
         return 0
     rows = extract_speed.run()
     for row in rows if isinstance(rows, list) else [rows] if isinstance(rows, dict) else []:
+        _emit(row)
+    for row in reading.run():
         _emit(row)
     return 0
