@@ -163,6 +163,13 @@ def test_odt_and_ods_are_read_through_libreoffice(tmp_path):
     assert "任务 | 牵头单位 | 配合单位 | 完成时限" in read_bytes(ods.read_bytes(), "分工表.ods").splitlines()
 
 
+def test_a_wps_file_saved_in_words_format_is_read(tmp_path):
+    (tmp_path / "方案.txt").write_text("\n".join(PLAN), encoding="utf-8")
+    doc = soffice(tmp_path / "方案.txt", "doc", tmp_path)
+    plan = extract_bytes(doc.read_bytes(), "方案.wps")
+    assert [t["units"] for t in plan["tasks"]] == [["区民政局", "区商务委"], ["区市场监管局"]]
+
+
 def _fake_tool(folder: Path, name: str, script: str) -> None:
     path = folder / name
     path.write_text("#!/bin/sh\n" + script + "\n")

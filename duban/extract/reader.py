@@ -79,9 +79,9 @@ def read_bytes(data: bytes, filename: str, *, progress: Progress | None = None) 
     elif kind == "ofd":
         text = _reflow(ofd_text(data))
     elif kind in ("doc", "wps", "rtf", "odt"):
-        text = docx_text(_converted(data, "." + kind, "docx"))
+        text = docx_text(_converted(data, _office_suffix(data, kind), "docx"))
     elif kind in ("xls", "et", "ods"):
-        text = xlsx_text(_converted(data, "." + kind, "xlsx"))
+        text = xlsx_text(_converted(data, _office_suffix(data, kind), "xlsx"))
     elif kind == "html":
         text = _html_text(data)
     elif kind == "csv":
@@ -92,6 +92,16 @@ def read_bytes(data: bytes, filename: str, *, progress: Progress | None = None) 
     if not text.strip():
         raise ExtractionError("文件中没有可读取的文字。")
     return text
+
+
+def _office_suffix(data: bytes, kind: str) -> str:
+    """WPS Office saves .wps/.et in Word's and Excel's binary formats: LibreOffice is told what the streams are."""
+    if data[:8] == _OLE2 and kind in ("wps", "et"):
+        if "WordDocument".encode("utf-16-le") in data:
+            return ".doc"
+        if "Workbook".encode("utf-16-le") in data:
+            return ".xls"
+    return "." + kind
 
 
 def _converted(data: bytes, suffix: str, target: str) -> bytes:

@@ -60,19 +60,6 @@ def csv_text(text: str) -> str:
     return "\n".join(pipe_row(r) for r in tidy(grid))
 
 
-def looks_delimited(text: str) -> bool:
-    """Whether a text file is a table (CSV/TSV) rather than prose: most lines split into the same cell count."""
-    lines = [ln for ln in text[:20000].splitlines() if ln.strip()][:50]
-    if len(lines) < 2:
-        return False
-    try:
-        dialect = csv.Sniffer().sniff("\n".join(lines), delimiters=",\t;|")
-    except csv.Error:
-        return False
-    counts = [len(r) for r in csv.reader(io.StringIO("\n".join(lines)), dialect)]
-    return counts[0] >= 2 and sum(c == counts[0] for c in counts) >= 0.8 * len(counts)
-
-
 def tidy(grid: list[list]) -> list[list]:
     """Drop fully empty rows and columns; keep every other cell in its place (None marks a merged-over cell)."""
     rows = [r for r in grid if any(c for c in r)]
