@@ -38,10 +38,12 @@ def missing_tools() -> list[str]:
 
 @dataclass
 class OcrPage:
-    """One page read by OCR: its paragraphs, and whether its first line carries on the previous page's paragraph."""
+    """One page read by OCR: its paragraphs, whether its first line looks like a paragraph's carrying on, and whether
+    its last line runs to the right margin (so the paragraph may go on over the page)."""
 
     text: str
     continues: bool
+    ends_full: bool = False
 
 
 def ocr_pages(pdf: bytes, pages: list[int], progress: Progress | None = None,
@@ -119,10 +121,10 @@ def page_paragraphs(tsv: str) -> OcrPage:
         else:
             paragraphs[-1] = clean_ocr(paragraphs[-1] + " " + line.text)
         previous = line
-    return OcrPage("\n".join(paragraphs), continues)
+    return OcrPage("\n".join(paragraphs), continues, previous.right >= margin_right - 1.5 * height)
 
 
-LABEL_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.,,]|[((][一二三四五六七八九十\d]+[))]|\d{1,2}[.．、,，]|第[一二三四五六七八九十\d]+[章节条]|附件|——|一一)")
+LABEL_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.,,]|[((][一二三四五六七八九十\d]+[))]|\d{1,2}[.．、,，](?!\d)|第[一二三四五六七八九十\d]+[章节条]|附件|——|一一)")
 
 
 def _tsv_lines(tsv: str) -> list[_Line]:

@@ -258,14 +258,18 @@ def _pdf_text(data: bytes, progress: Progress | None = None) -> str:
         return _reflow("\n".join(pages))
     read = ocr_pages(data, scanned, progress)
     chunks: list[str] = []
+    runs_on = False
     for number, layer in enumerate(pages, start=1):
         page = read.get(number)
         if page is None:
             chunks.append(_reflow(layer))
-        elif page.continues and chunks and chunks[-1] and page.text:
+            runs_on = False
+            continue
+        if runs_on and page.continues and chunks and chunks[-1] and page.text:
             chunks[-1] += page.text  # the paragraph runs on from the previous page
         else:
             chunks.append(page.text)
+        runs_on = page.ends_full
     text = "\n".join(c for c in chunks if c)
     if len("".join(text.split())) < 20:
         raise ExtractionError("扫描件 PDF 经文字识别(OCR)后仍没有可读取的文字,请提供更清晰的扫描件或 Word/文本版本。")
