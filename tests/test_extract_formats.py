@@ -236,3 +236,28 @@ def test_ocr_blanks_between_chinese_characters_are_removed():
 def test_every_accepted_extension_is_offered_once():
     assert len(set(ACCEPTED_EXTENSIONS)) == len(ACCEPTED_EXTENSIONS)
     assert {"doc", "wps", "xlsx", "xls", "et", "csv", "ofd", "pdf"} <= set(ACCEPTED_EXTENSIONS)
+
+
+def _tsv(lines: list[tuple[int, int, str]]) -> str:
+    """Tesseract's TSV for lines of (left, right, text), one word per line, 40 px high."""
+    rows = ["level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"]
+    for i, (left, right, text) in enumerate(lines, start=1):
+        rows.append(f"5\t1\t1\t1\t{i}\t1\t{left}\t{i * 60}\t{right - left}\t40\t95\t{text}")
+    return "\n".join(rows)
+
+
+def test_scanned_lines_are_joined_into_paragraphs_where_the_page_wrapped_them():
+    page = ocr.page_paragraphs(_tsv([
+        (160, 1500, "人口老龄化程度加剧,城镇人均用地不低于"),  # carries on the previous page's paragraph
+        (160, 900, "0.1平方米。"),                              # a decimal, not a list number
+        (160, 1500, "2.完善食品安全抽检制度,每季度公布"),
+        (160, 1500, "结果,并向社会公开。(责任单位:区市场"),
+        (160, 700, "监管局)"),
+        (240, 1500, "建立长者食堂运营补贴制度"),                 # indented: a new paragraph
+    ]))
+    assert page.text.splitlines() == [
+        "人口老龄化程度加剧,城镇人均用地不低于0.1平方米。",
+        "2.完善食品安全抽检制度,每季度公布结果,并向社会公开。(责任单位:区市场监管局)",
+        "建立长者食堂运营补贴制度",
+    ]
+    assert page.continues and page.ends_full
