@@ -250,7 +250,7 @@ def test_scanned_lines_are_joined_into_paragraphs_where_the_page_wrapped_them():
     page = ocr.page_paragraphs(_tsv([
         (160, 1500, "人口老龄化程度加剧,城镇人均用地不低于"),  # carries on the previous page's paragraph
         (160, 900, "0.1平方米。"),                              # a decimal, not a list number
-        (160, 1500, "2.完善食品安全抽检制度,每季度公布"),
+        (160, 1500, "2 .完善食品安全抽检制度,每季度公布"),
         (160, 1500, "结果,并向社会公开。(责任单位:区市场"),
         (160, 700, "监管局)"),
         (240, 1500, "建立长者食堂运营补贴制度"),                 # indented: a new paragraph

@@ -148,11 +148,11 @@ def _tsv_lines(tsv: str) -> list[_Line]:
     return lines
 
 
-_MISREAD_LABEL = re.compile(r"^(\d{1,2})[,，](?=[\u4e00-\u9fff])")
+_MISREAD_LABEL = re.compile(r"^(\d{1,2})\s*[.．,，]\s*(?=[\u4e00-\u9fff])")
 
 
 def _fix_label(line: str) -> str:
-    """A list number's full stop that OCR read as a comma ("1，提升…" for "1.提升…")."""
+    """A list number's full stop that OCR read as a comma or set apart ("1，提升…", "2 .增强…" for "1.提升…")."""
     return _MISREAD_LABEL.sub(r"\1.", line)
 
 
