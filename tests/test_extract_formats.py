@@ -261,3 +261,14 @@ def test_scanned_lines_are_joined_into_paragraphs_where_the_page_wrapped_them():
         "建立长者食堂运营补贴制度",
     ]
     assert page.continues and page.ends_full
+
+
+def test_a_task_ends_at_its_responsibility_parenthetical_and_a_misread_bracket_is_mended():
+    page = ocr.page_paragraphs(_tsv([
+        (160, 1500, "完善社区食堂补贴办法,每年评估一次。《区民政局负责)"),
+        (160, 1500, "加强食品安全抽检,每季度公布抽检结果,并向社会"),
+        (160, 700, "公开。(区市场监管局牵头)"),
+    ]))
+    assert page.text.splitlines() == ["完善社区食堂补贴办法,每年评估一次。(区民政局负责)",
+                                      "加强食品安全抽检,每季度公布抽检结果,并向社会公开。(区市场监管局牵头)"]
+    assert ocr.clean_ocr("依据《社区食堂管理办法》执行") == "依据《社区食堂管理办法》执行"

@@ -116,13 +116,16 @@ def page_paragraphs(tsv: str) -> OcrPage:
         if previous is None:
             continues = not starts
             paragraphs.append(line.text)
-        elif starts or previous.right < margin_right - 1.5 * height:
+        elif starts or previous.right < margin_right - 1.5 * height or _CLOSES_TASK.search(previous.text):
             paragraphs.append(line.text)
         else:
             paragraphs[-1] = clean_ocr(paragraphs[-1] + " " + line.text)
         previous = line
     return OcrPage("\n".join(paragraphs), continues, previous.right >= margin_right - 1.5 * height)
 
+
+_CLOSES_TASK = re.compile(r"(?:负责|牵头)[))]$|[((《]\s*(?:责任|牵头|配合)单位[^()()]*[))]$")
+"""A line ending in a responsibility parenthetical ends its task's paragraph, even at the right margin."""
 
 LABEL_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.,,]|[((][一二三四五六七八九十\d]+[))]|\d{1,2}[.．、,，](?!\d)|第[一二三四五六七八九十\d]+[章节条]|附件|——|一一)")
 
@@ -156,11 +159,16 @@ def _fix_label(line: str) -> str:
     return _MISREAD_LABEL.sub(r"\1.", line)
 
 
+_MISREAD_OPEN = re.compile(r"《(?=[^《》()()]{1,80}[))])")
+"""An opening parenthesis OCR read as 《 : the bracket is closed by ) and not by 》."""
+
+
 def clean_ocr(text: str) -> str:
     """Remove the blanks OCR puts between Chinese characters (and between them and digits); drop empty lines."""
     lines = []
     for line in text.replace("\f", "\n").splitlines():
         line = _GAP_BEFORE_CJK.sub("", _GAP_AFTER_CJK.sub("", line.strip()))
+        line = _MISREAD_OPEN.sub("(", line)
         if line:
             lines.append(line)
     return "\n".join(lines)
