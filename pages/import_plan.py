@@ -8,7 +8,7 @@ import streamlit as st
 
 from duban import clock
 from duban.errors import DubanError
-from duban.extract import ExtractionError
+from duban.extract import ACCEPTED_EXTENSIONS, ExtractionError
 from duban.services import import_input as entry
 from duban.services import import_review as review
 from duban.services import plans
@@ -17,7 +17,7 @@ from ui import widgets as w
 from ui.session import get_db, require_actor
 
 TASKS_PAGE = "pages/tasks.py"
-FILE_TYPES = ["txt", "docx", "pdf", "html", "htm"]
+FILE_TYPES = list(ACCEPTED_EXTENSIONS)
 STATE_KEYS = ("imp_digest", "imp_name", "imp_extraction", "imp_base_tasks", "imp_base_deadlines", "imp_now_tasks",
               "imp_now_deadlines", "imp_tasks", "imp_deadlines", "imp_indicators", "imp_title", "imp_jurisdiction",
               "imp_issuer", "imp_doc_number", "imp_published", "imp_start", "imp_end", "imp_paste", "imp_paste_error",
@@ -28,7 +28,7 @@ db = get_db()
 today = clock.today()
 
 st.title("导入规划")
-st.caption("上传规划文件(.txt / .docx / .pdf / .html),系统识别出重点任务、责任单位、期限和指标后,"
+st.caption("上传规划文件(Word、WPS、PDF(含扫描件)、OFD、Excel、网页或文本),系统识别出重点任务、责任单位、期限和指标后,"
            "请逐项核对、修改,确认无误后再保存。点击“确认导入”之前,不会写入任何数据。")
 
 
@@ -57,7 +57,7 @@ def add_pasted() -> None:
 
 # ---- the file
 # a new key after each saved import empties the upload box
-w.chinese_file_uploader("也可将文件拖放到此处 · 支持 TXT、DOCX、PDF、HTML,"
+w.chinese_file_uploader("也可将文件拖放到此处 · 支持 DOC/DOCX/WPS、PDF(含扫描件)、OFD、XLS/XLSX/ET/CSV、HTML、TXT,"
                         f"单个文件不超过 {st.get_option('server.maxUploadSize')} MB")
 upload = st.file_uploader("选择规划文件", type=FILE_TYPES, key=f"imp_file_{st.session_state.setdefault('imp_round', 0)}")
 if upload is None:

@@ -72,12 +72,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.load if args.load is not None else not args.small:
             _demo_size(Path(tmp) / "demo.db", today)
     try:
-        from benchmarks import docx_read, extract_speed
+        from benchmarks import docx_read, extract_speed, reading
     except ImportError:
         return 0
     for row in docx_read.run():  # a long Word file against the same text as .txt (target <= 3 s)
         _emit(row)
     rows = extract_speed.run()
     for row in rows if isinstance(rows, list) else [rows] if isinstance(rows, dict) else []:
+        _emit(row)
+    for row in reading.run():
         _emit(row)
     return 0

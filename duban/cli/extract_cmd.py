@@ -13,7 +13,10 @@ from duban.errors import InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("extract", help="从规划文件(.txt/.docx/.pdf/.html)提取任务、责任单位、时限和指标,输出 JSON")
+    from duban.extract.reader import ACCEPTED_EXTENSIONS
+
+    formats = "/".join("." + e for e in ACCEPTED_EXTENSIONS)
+    p = sub.add_parser("extract", help=f"从规划文件({formats};扫描件 PDF 自动文字识别)提取任务、责任单位、时限和指标,输出 JSON")
     p.add_argument("path", help="规划文件路径")
     p.add_argument("--out", metavar="FILE", help="写入的 JSON 文件(默认输出到标准输出)")
     p.add_argument("--reference-date", metavar="YYYY-MM-DD", help="解析“今年年底前”等相对时间所依据的日期(YYYY-MM-DD),默认取文件的发布日期")

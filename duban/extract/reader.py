@@ -1,4 +1,4 @@
-"""File bytes -> plain text lines, whatever the format (.txt, .docx, .pdf, .html).
+"""File bytes -> plain text lines, whatever form a plan arrives in (see ACCEPTED_EXTENSIONS).
 
 Tables become one line per row with cells joined by " | ", the form the table parsers read.
 """
@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 from duban.extract.errors import ExtractionError
+from duban.extract.limits import check_zip
 from duban.extract.normalize import clean_source
+from duban.extract.ocr import Progress, ocr_pages
+from duban.extract.ofd import is_ofd, ofd_text
+from duban.extract.office import convert
+from duban.extract.sheets import csv_text, xlsx_text
 from duban.extract.word import cell_text, docx_text, pipe_row
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -17,7 +23,27 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]*\s*(?:第\s*)?\d{1,4}\s*(?:页)?\s*[-—–]*\s*$")
 
 
-def read_path(path: str | Path) -> str:
+ACCEPTED_EXTENSIONS: tuple[str, ...] = (
+    "txt", "docx", "doc", "wps", "rtf", "odt", "pdf", "ofd", "html", "htm", "xlsx", "xls", "et", "ods", "csv",
+)
+"""The file types an office may hand in (without the dot): the import page and the CLI offer exactly these."""
+
+_FORMATS_HINT = "请提供 .txt、.docx、.doc、.wps、.pdf、.ofd、.html、.xlsx、.xls 或 .csv 文件"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODF_MIMETYPES = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+}
+_DAMAGED = {
+    ".docx": "Word 文件已损坏或不完整,无法读取。",
+    ".xlsx": "Excel 文件已损坏或不完整,无法读取。",
+    ".ofd": "OFD 文件已损坏或不完整,无法读取。",
+    ".odt": "ODT 文件已损坏或不完整,无法读取。",
+    ".ods": "ODS 文件已损坏或不完整,无法读取。",
+}
+
+
+def read_path(path: str | Path, *, progress: Progress | None = None) -> str:
     """Read a file from disk, refusing what is missing, a folder or too large before loading it."""
     p = Path(path)
     if not p.exists():
@@ -31,28 +57,57 @@ def read_path(path: str | Path) -> str:
         data = p.read_bytes()
     except OSError as e:
         raise ExtractionError(f"无法读取文件:{p}({e.strerror or '读取失败'})") from e
-    return read_bytes(data, p.name)
+    return read_bytes(data, p.name, progress=progress)
 
 
-def read_bytes(data: bytes, filename: str) -> str:
-    """Turn a document's bytes into text; the format is sniffed from the content, then the name."""
+def read_bytes(data: bytes, filename: str, *, progress: Progress | None = None) -> str:
+    """Turn a document's bytes into text; the format is sniffed from the content, then the name.
+
+    `progress(done, total)` is called page by page while a scanned PDF is read by OCR (the slow case).
+    """
     if len(data) > MAX_BYTES:
         raise ExtractionError(_too_large(len(data)))
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ExtractionError("文件为空,没有可读取的内容。")
     kind = _sniff(data, filename)
     if kind == "pdf":
-        text = _pdf_text(data)
+        text = _pdf_text(data, progress)
     elif kind == "docx":
         text = docx_text(data)
+    elif kind == "xlsx":
+        text = xlsx_text(data)
+    elif kind == "ofd":
+        text = _reflow(ofd_text(data))
+    elif kind in ("doc", "wps", "rtf", "odt"):
+        text = docx_text(_converted(data, _office_suffix(data, kind), "docx"))
+    elif kind in ("xls", "et", "ods"):
+        text = xlsx_text(_converted(data, _office_suffix(data, kind), "xlsx"))
     elif kind == "html":
         text = _html_text(data)
+    elif kind == "csv":
+        text = csv_text(_decode_text(data))
     else:
         text = _decode_text(data)
     text = clean_source(text)
     if not text.strip():
         raise ExtractionError("文件中没有可读取的文字。")
     return text
+
+
+def _office_suffix(data: bytes, kind: str) -> str:
+    """WPS Office saves .wps/.et in Word's and Excel's binary formats: LibreOffice is told what the streams are."""
+    if data[:8] == _OLE2 and kind in ("wps", "et"):
+        if "WordDocument".encode("utf-16-le") in data:
+            return ".doc"
+        if "Workbook".encode("utf-16-le") in data:
+            return ".xls"
+    return "." + kind
+
+
+def _converted(data: bytes, suffix: str, target: str) -> bytes:
+    out = convert(data, suffix, target)
+    check_zip(out, damaged=f"LibreOffice 转换 {suffix} 文件的结果无法读取。")
+    return out
 
 
 def _too_large(size: int) -> str:
@@ -65,21 +120,51 @@ def _sniff(data: bytes, filename: str) -> str:
     if data[:5] == b"%PDF-":
         return "pdf"
     if data[:4] == b"PK\x03\x04":
-        return "docx"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ExtractionError("这是旧版 Word/Excel(.doc/.xls)文件,请在 Word 中另存为 .docx 后再导入。")
+        return _sniff_zip(data, ext)
+    if data[:8] == _OLE2:
+        return _sniff_ole(data, ext)
     if data[:5] == b"{\\rtf":
-        raise ExtractionError("不支持 RTF 格式的文件,请在 Word 中另存为 .docx 后再导入。")
+        return "rtf"
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or ext in (".html", ".htm", ".xhtml"):
         return "html"
-    if ext == ".pdf":
-        raise ExtractionError("PDF 文件已损坏或不完整,无法读取。")
-    if ext == ".docx":
-        raise ExtractionError("Word 文件已损坏或不完整,无法读取。")
-    if ext == ".doc":
-        raise ExtractionError("不支持旧版 Word(.doc)文件,请另存为 .docx 后再导入。")
+    if ext in _DAMAGED or ext in (".pdf", ".xls", ".et"):
+        name = {".pdf": "PDF", ".xls": "Excel", ".et": "WPS 表格"}.get(ext, "")
+        raise ExtractionError(_DAMAGED.get(ext) or f"{name} 文件已损坏或不完整,无法读取。")
+    if ext in (".doc", ".wps"):
+        return ext[1:]  # an old WPS or Word format LibreOffice may still read
     _refuse_known_binary(data)
+    if ext in (".csv", ".tsv"):
+        return "csv"
     return "text"
+
+
+def _sniff_zip(data: bytes, ext: str) -> str:
+    names = check_zip(data, damaged=_DAMAGED.get(ext, "文件已损坏或不完整(压缩包无法打开),无法读取。"))
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if is_ofd(names):
+        return "ofd"
+    if "mimetype" in names:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            mimetype = z.read("mimetype")[:100].decode("ascii", "replace").strip()
+        if mimetype in _ODF_MIMETYPES:
+            return _ODF_MIMETYPES[mimetype]
+    if ext == ".xlsx":
+        raise ExtractionError("这是一个压缩文件,不是 Excel(.xlsx)工作簿。")
+    return "docx"  # the Word reader refuses other zips in words the office knows
+
+
+def _sniff_ole(data: bytes, ext: str) -> str:
+    """An OLE2 compound file: Word/WPS text or an Excel/WPS sheet, told by the name, else by its streams."""
+    if ext in (".doc", ".wps", ".xls", ".et"):
+        return ext[1:]
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    if any(s.encode("utf-16-le") in data for s in ("Workbook", "Book")):
+        return "xls"
+    raise ExtractionError("无法识别这个 Office 旧版文件的类型,请另存为 .docx 或 .xlsx 后再导入。")
 
 
 def _refuse_known_binary(data: bytes) -> None:
@@ -87,7 +172,7 @@ def _refuse_known_binary(data: bytes) -> None:
 
     kind = filetype.guess(data[:8192])
     if kind is not None and not kind.mime.startswith("text/"):
-        raise ExtractionError(f"这不是文本文件(看起来是 {kind.extension} 格式),请提供 .txt、.docx、.pdf 或 .html 文件。")
+        raise ExtractionError(f"这不是文本文件(看起来是 {kind.extension} 格式),{_FORMATS_HINT}。")
 
 
 # ---- plain text -------------------------------------------------------------------------
@@ -143,13 +228,14 @@ def _plausible_chinese(text: str) -> bool:
 def _check_text(text: str) -> str:
     sample = text[:20000]
     if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
-        raise ExtractionError("这不是文本文件(含有大量不可显示的字符),请提供 .txt、.docx、.pdf 或 .html 文件。")
+        raise ExtractionError(f"这不是文本文件(含有大量不可显示的字符),{_FORMATS_HINT}。")
     return text
 
 
 # ---- PDF --------------------------------------------------------------------------------
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_text(data: bytes, progress: Progress | None = None) -> str:
+    """The text layer page by page; pages that carry only an image (a scan) are read by OCR."""
     import logging
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -160,13 +246,46 @@ def _pdf_text(data: bytes) -> str:
         if reader.is_encrypted and not reader.decrypt(""):
             raise ExtractionError("PDF 文件已加密,请先解除密码保护。")
         pages = [page.extract_text() or "" for page in reader.pages]
+        scanned = [i + 1 for i, page in enumerate(reader.pages)
+                   if len("".join(pages[i].split())) < _SCANNED_PAGE_CHARS and _has_images(page)]
     except ExtractionError:
         raise
     except Exception as e:  # pypdf raises many kinds on a damaged file
         raise ExtractionError("PDF 文件已损坏或不完整,无法读取。") from e
-    if sum(len(p.split()) and len("".join(p.split())) for p in pages) < 20:
-        raise ExtractionError("PDF 中没有文字层(可能是扫描件或图片),请先做文字识别(OCR)或提供 Word/文本版本。")
-    return _reflow("\n".join(pages))
+    if not scanned:
+        if sum(len("".join(p.split())) for p in pages) < 20:
+            raise ExtractionError("PDF 中没有文字层,也没有可识别的扫描图像,无法读取文字;请提供 Word/文本版本。")
+        return _reflow("\n".join(pages))
+    read = ocr_pages(data, scanned, progress)
+    chunks: list[str] = []
+    runs_on = False
+    for number, layer in enumerate(pages, start=1):
+        page = read.get(number)
+        if page is None:
+            chunks.append(_reflow(layer))
+            runs_on = False
+            continue
+        if runs_on and page.continues and chunks and chunks[-1] and page.text:
+            chunks[-1] += page.text  # the paragraph runs on from the previous page
+        else:
+            chunks.append(page.text)
+        runs_on = page.ends_full
+    text = "\n".join(c for c in chunks if c)
+    if len("".join(text.split())) < 20:
+        raise ExtractionError("扫描件 PDF 经文字识别(OCR)后仍没有可读取的文字,请提供更清晰的扫描件或 Word/文本版本。")
+    return text
+
+
+_SCANNED_PAGE_CHARS = 10
+
+
+def _has_images(page) -> bool:
+    try:
+        resources = page.get("/Resources") or {}
+        resources = resources.get_object() if hasattr(resources, "get_object") else resources
+        return bool(resources.get("/XObject"))
+    except Exception:  # a damaged resource dictionary: treat the page as text only
+        return False
 
 
 _BREAK_AFTER = "。;;::!!??)）”\"|"
