@@ -57,7 +57,7 @@ def add_pasted() -> None:
 
 # ---- the file
 # a new key after each saved import empties the upload box
-w.chinese_file_uploader("也可将文件拖放到此处 · 支持 DOC/DOCX/WPS、PDF(含扫描件)、OFD、XLS/XLSX/ET/CSV、HTML、TXT,"
+w.chinese_file_uploader("也可将文件拖放到此处 · Word、WPS、PDF、OFD、Excel、网页、文本,"
                         f"单个文件不超过 {st.get_option('server.maxUploadSize')} MB")
 upload = st.file_uploader("选择规划文件", type=FILE_TYPES, key=f"imp_file_{st.session_state.setdefault('imp_round', 0)}")
 if upload is None:

@@ -308,3 +308,12 @@ def test_a_corrected_indicator_the_revision_drops_is_kept_and_said_so(db):
     plans.import_plan(db, SYSTEM, v2, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
     names = {r[0]: r[1] for r in db.conn.execute("SELECT id, name FROM indicators WHERE plan_id=?", [plan_id])}
     assert names[iid] == "养老机构护理型床位占比" and "每千名老年人拥有养老床位数" in names.values()
+
+
+def test_an_untitled_plan_is_named_after_its_file_when_the_name_is_in_words():
+    assert plans.display_title({"title": None, "source": "临川市一老一小实施方案.docx", "jurisdiction": "临川市"}) \
+        == "临川市一老一小实施方案"
+    assert plans.display_title({"title": "", "source": "000_1133f5b9.txt", "jurisdiction": "临川市"}) \
+        == "临川市规划(未注明标题)"
+    assert plans.display_title({"title": "临川市养老服务规划", "source": "x.txt", "jurisdiction": "临川市"}) \
+        == "临川市养老服务规划"

@@ -8,6 +8,7 @@ import json
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlite_utils
 
@@ -152,8 +153,15 @@ def _text_hash(data: bytes, byte_hash: str) -> str:
 
 
 def display_title(extraction: dict) -> str:
-    """The plan's title, or a stand-in naming its jurisdiction when the document carries none."""
-    return (extraction.get("title") or "").strip() or f"{extraction.get('jurisdiction')}规划(未注明标题)"
+    """The plan's title; for a document that carries none, its file's name when that is written in words
+    (offices name files after the plan: 钦州市一老一小实施方案.docx), else a stand-in naming its place."""
+    title = (extraction.get("title") or "").strip()
+    if title:
+        return title
+    stem = Path(str(extraction.get("source") or "")).stem.strip()
+    if sum("\u4e00" <= c <= "\u9fff" for c in stem) >= 4:
+        return stem
+    return f"{extraction.get('jurisdiction') or ''}规划(未注明标题)"
 
 
 # ---------------------------------------------------------------- validation
