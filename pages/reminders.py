@@ -13,6 +13,7 @@ from duban.reminders import rules as rules_mod
 from duban.reminders.digest import day_label
 from duban.reminders.workdays import has_calendar_data, is_workday, load_office_calendar
 from duban.reports import ics, notice
+from duban.rules.names import JOB_LABELS, RUN_STATUS_LABELS
 from ui.session import get_db, require_office_actor
 from ui.text import plain
 from ui.widgets import dataframe
@@ -87,8 +88,8 @@ with tabs[0]:
     runs = jobs.recent_runs(db, 10)
     if runs:
         st.caption("最近运行")
-        dataframe(pd.DataFrame([{"任务": jobs.JOB_LABELS.get(r["job"], r["job"]), "日期": r["day"],
-                                    "结果": jobs.RUN_STATUS_LABELS.get(r["status"], r["status"]), "说明": r["detail"],
+        dataframe(pd.DataFrame([{"任务": JOB_LABELS.get(r["job"], r["job"]), "日期": r["day"],
+                                    "结果": RUN_STATUS_LABELS.get(r["status"], r["status"]), "说明": r["detail"],
                                     "开始": inbox.local_time(r["started_at"])} for r in runs]),
                      hide_index=True, width="stretch")
 

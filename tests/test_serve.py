@@ -114,6 +114,10 @@ def test_a_worker_that_dies_is_started_again_and_stop_ends_everything(demo_db_pa
                 break
             time.sleep(0.5)
         assert w["restarts"] == 1 and w["ok"] and w["pid"] != first["pid"] and w["port"] == first["port"]
+        # `duban status` shows the office's IT the same, from the runtime folder beside the database
+        shown = subprocess.run([sys.executable, "-m", "duban", "status", "--db", str(demo_db_path)], cwd=ROOT,
+                               capture_output=True, text=True, timeout=60).stdout
+        assert f"工作进程 端口 {w['port']}:正常,已重启 1 次" in shown and "多进程服务:代理" in shown
         _stop_and_check_all_gone(proc, run_dir)
 
 

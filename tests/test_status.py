@@ -34,13 +34,15 @@ def test_status_names_the_last_backup_job_runs_and_queued_messages(db_path, tmp_
     text = _status(db_path).stdout
     archive = next((tmp_path / "backups").glob("duban-*.tar.gz"))
     assert "最近备份:" in text and archive.name in text
-    assert "定时任务 每日备份:" in text and "成功" in text
+    assert "定时任务 每日备份:" in text and "完成" in text
+    assert "多进程服务(serve):未运行" in text
     assert "待发消息:1 条(其中发送失败待重试 1 条)" in text
     assert "节假日数据(chinesecalendar):" in text and "数据库:" in text
     data = json.loads(_status(db_path, "--json").stdout)
     assert data["last_backup"]["file"] == str(archive)
     assert data["queued_messages"] == {"failed": 1}
     assert TODAY.year in data["calendar_years"]
+    assert data["serve"] is None
 
 
 def test_status_of_a_missing_database_says_how_to_start(tmp_path):

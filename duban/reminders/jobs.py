@@ -20,8 +20,6 @@ log = logging.getLogger("duban.reminders")
 
 OVERDUE, REMIND, OUTBOX, BACKUP = "overdue", "remind", "outbox", "backup"
 INTERRUPTED_RUN = "中断:运行进程意外退出,未正常结束。"
-JOB_LABELS = {OVERDUE: "逾期检查", REMIND: "提醒发送", OUTBOX: "重发失败消息", BACKUP: "数据备份"}
-RUN_STATUS_LABELS = {"ok": "完成", "skipped": "非工作日,未发送", "error": "出错", "running": "运行中", "interrupted": "中断"}
 
 
 @dataclass

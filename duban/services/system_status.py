@@ -7,9 +7,9 @@ from pathlib import Path
 import sqlite_utils
 
 from db.queries import system as q
+from duban.rules.names import JOB_LABELS, RUN_STATUS_LABELS
+from duban.serve.health import run_dir_for, worker_health
 from duban.services import backups
-
-JOB_NAMES = {"overdue": "逾期检查", "remind": "提醒发送", "backup": "每日备份", "outbox": "失败重发"}
 
 
 def calendar_years() -> list[int]:
@@ -39,6 +39,7 @@ def gather(db: sqlite_utils.Database, db_file: Path, today: dt.date) -> dict:
         "calendar_years": years,
         "calendar_covers_today": today.year in years,
         "office_holiday_years": q.holiday_years(db),
+        "serve": worker_health(run_dir_for(db_file)),
     }
 
 
@@ -50,8 +51,8 @@ def lines(status: dict) -> list[str]:
                f"最近备份:{last['time']} {last['file']}({last['bytes'] / 1024 / 1024:.1f} MB)")
     if status["jobs"]:
         for run in status["jobs"]:
-            name = JOB_NAMES.get(run["job"], run["job"])
-            state = {"ok": "成功", "error": "出错", "skipped": "跳过", "running": "运行中"}.get(run["status"], run["status"])
+            name = JOB_LABELS.get(run["job"], run["job"])
+            state = RUN_STATUS_LABELS.get(run["status"], run["status"])
             out.append(f"定时任务 {name}:{run['started_at']} {state}{(',' + run['detail']) if run['detail'] else ''}")
     else:
         out.append("定时任务:尚未运行过")
@@ -61,7 +62,16 @@ def lines(status: dict) -> list[str]:
     years = status["calendar_years"]
     cover = f"{years[0]}–{years[-1]} 年" if years else "无"
     out.append(f"节假日数据(chinesecalendar):{cover}" + ("" if status["calendar_covers_today"] else
-               ",不含今年,请升级 chinesecalendar;在此之前按周一至周五为工作日计算"))
+               ",不含今年:请在“节假日”页录入国务院办公厅的当年安排,在此之前按周一至周五为工作日计算"))
     if status["office_holiday_years"]:
         out.append(f"办公室录入的节假日:{'、'.join(str(y) for y in status['office_holiday_years'])} 年")
+    serve = status.get("serve")
+    if serve is None:
+        out.append("多进程服务(serve):未运行")
+    else:
+        proxy = serve["proxy"]
+        out.append(f"多进程服务:代理 {proxy['host']}:{proxy['port']} " + ("正常" if proxy["ok"] else f"无响应({proxy['detail']})"))
+        for w in serve["workers"]:
+            out.append(f"  工作进程 端口 {w['port']}:" + ("正常" if w["ok"] else f"无响应({w['detail']})")
+                       + (f",已重启 {w['restarts']} 次" if w.get("restarts") else ""))
     return out
