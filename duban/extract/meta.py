@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from duban.extract.normalize import half
+from duban.extract.normalize import cn_int, half
 from duban.extract.vocabulary import (
     CN_DIGITS,
     NATIONAL_ISSUERS,
@@ -79,16 +79,6 @@ def _cn_int(s: str) -> int:
         head, _, tail = s.partition("十")
         return (_CN_DIGIT.get(head, 1) if head else 1) * 10 + (_CN_DIGIT.get(tail, 0) if tail else 0)
     return int("".join(str(_CN_DIGIT[c]) for c in s))
-
-
-def cn_count(s: str) -> int:
-    """A count written in digits or Chinese numerals (5, 三, 十)."""
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        return (CN_DIGITS.get(head, 1) if head else 1) * 10 + (CN_DIGITS.get(tail, 0) if tail else 0)
-    return CN_DIGITS.get(s, 0)
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -306,7 +296,7 @@ def plan_period(text: str, published: date | None, target_years: list[int]) -> d
         return {"start": f"{stated.group(1)}-01-01", "end": f"{max(int(stated.group(2)), later)}-12-31"}
     years_from = _YEARS_FROM.search(text[:3000])
     if years_from:  # "2012年起5年内" / "从2024年起用三年时间": the span the plan gives itself
-        first, n = int(years_from.group(1)), cn_count(years_from.group(2))
+        first, n = int(years_from.group(1)), cn_int(years_from.group(2))
         if 0 < n <= 20:
             return {"start": f"{first}-01-01", "end": f"{max(first + n - 1, later)}-12-31"}
     plan_ends = [end for name, end in PLAN_END.items() if name in text]

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from duban.extract.normalize import cn_int
 from duban.extract.vocabulary import (
-    CN_DIGITS,
     COMPLETION_VERBS,
     DURATION_TAILS,
     ISSUE_DAY_WORDS,
@@ -22,7 +22,6 @@ from duban.extract.vocabulary import (
     alternation,
 )
 
-_CN_NUM = CN_DIGITS
 _PLAN_END = PLAN_END
 _PLAN_NAMES = "|".join(PLAN_END)
 _COMPLETION = re.compile(alternation(COMPLETION_VERBS))
@@ -37,16 +36,6 @@ BEFORE = r"(?:前|之前|以前|为止)?"
 _NOT_AFTER_YEAR = re.compile(rf"^(?:{alternation(YEAR_NOT_DEADLINE_AFTER)})")
 _NUM = r"(?:\d{1,3}|[一二三四五六七八九十两]{1,3})"
 _REL_YEARS = alternation(RELATIVE_YEARS)
-
-
-def cn_int(s: str) -> int:
-    """A small number written in digits or Chinese numerals (三, 十二, 二十八)."""
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        return (_CN_NUM.get(head, 1) if head else 1) * 10 + (_CN_NUM.get(tail, 0) if tail else 0)
-    return _CN_NUM.get(s, 0)
 
 
 def month_end(year: int, month: int) -> date:
