@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 from db.connection import database_path
-from duban.cli.common import add_db_option, open_db
-from duban.errors import InputError
+from duban.cli.common import add_db_option, open_existing_db
 from duban.services import backups
 
 
@@ -24,10 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    source = database_path(args.db)
-    if not source.exists():
-        raise InputError(f"数据库文件不存在:{source}")
-    db = open_db(args)
+    _, db = open_existing_db(args)
     try:
         info = backups.create_backup(db, Path(args.out) if args.out else None)
     finally:

@@ -4,10 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from db.connection import database_path
 from duban import clock
-from duban.cli.common import add_db_option, add_today_option, open_db
-from duban.errors import InputError
+from duban.cli.common import add_db_option, add_today_option, open_existing_db
 from duban.services import system_status
 
 
@@ -20,10 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    path = database_path(args.db)
-    if not path.exists():
-        raise InputError(f"数据库文件不存在:{path}(新安装请先执行 python -m duban init)")
-    db = open_db(args)
+    path, db = open_existing_db(args)
     try:
         status = system_status.gather(db, path, clock.today(args.today))
     finally:
