@@ -39,6 +39,12 @@ def require_office(actor: Actor) -> None:
         raise AccessDenied("只有办公室人员可以执行此操作。")
 
 
+def require_overseer(actor: Actor, what: str) -> None:
+    """Refuse anyone but the office and leaders, who oversee every unit (liaisons see their own only)."""
+    if not actor.sees_all:
+        raise AccessDenied(f"只有办公室和领导可以查看{what}。")
+
+
 def require_writer(actor: Actor) -> None:
     """Refuse read-only users (leaders)."""
     if not actor.can_write:

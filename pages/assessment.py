@@ -9,7 +9,9 @@ import streamlit as st
 
 from duban import clock
 from duban.errors import DubanError
-from duban.services import assessment, duty_report, meetings
+from duban.reports import assessment as assessment_sheet
+from duban.reports import duty_report as duty_report_file
+from duban.services import assessment, duty_report, meetings, reporting_periods
 from ui import widgets as w
 from ui.session import get_db, require_actor
 
@@ -40,7 +42,7 @@ if actor.is_office:
                 st.error(w.plain_markdown(str(e)))
 
 st.markdown("#### 考核期")
-periods = [p for p in meetings.list_periods(db, actor) if p["locked_at"]]
+periods = [p for p in reporting_periods.list_periods(db, actor) if p["locked_at"]]
 choices = ["本年度至今"] + [p["label"] for p in periods][::-1] + ["自定义"]
 pick = st.radio("考核期", choices, horizontal=True, key="assess_period", label_visibility="collapsed")
 if pick == "本年度至今":
@@ -91,7 +93,7 @@ else:
 
 d1, d2 = st.columns(2)
 export = dict(result, rows=rows)
-d1.download_button("导出 Excel", data=assessment.to_xlsx(export), file_name=f"考核得分_{result['start']}_{result['end']}.xlsx",
+d1.download_button("导出 Excel", data=assessment_sheet.render_xlsx(export), file_name=f"考核得分_{result['start']}_{result['end']}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="assess_xlsx")
 d2.download_button("导出 CSV", data=assessment.to_csv(export), file_name=f"考核得分_{result['start']}_{result['end']}.csv",
                    mime="text/csv", key="assess_csv")
@@ -114,7 +116,7 @@ if rows:
     if st.button("生成该单位年度履职情况报告草稿", key="assess_duty"):
         try:
             st.session_state["assess_duty_file"] = (duty_report.file_name(db, dept_id, end.year),
-                                                    duty_report.build(db, actor, dept_id, end.year, today))
+                                                    duty_report_file.build(db, actor, dept_id, end.year, today))
         except DubanError as e:
             st.error(w.plain_markdown(str(e)))
     made = st.session_state.get("assess_duty_file")

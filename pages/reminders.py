@@ -14,6 +14,8 @@ from duban.reminders.digest import day_label
 from duban.reminders.workdays import has_calendar_data, is_workday, load_office_calendar
 from duban.reports import ics, notice
 from duban.rules.names import JOB_LABELS, RUN_STATUS_LABELS
+from duban.rules.notice_levels import LEVELS
+from duban.services import notices
 from ui.session import get_db, require_office_actor
 from ui.text import plain
 from ui.widgets import dataframe
@@ -238,7 +240,7 @@ with tabs[4]:
 # ---- notices ------------------------------------------------------------------------------------
 with tabs[5]:
     st.caption("为逾期或进度滞后的单位生成正式的督办单(红)/催办单(黄)/提醒单(蓝),自动编号,写明回复期限。")
-    levels = notice.levels_by_department(db, today, actor=actor)
+    levels = notices.levels_by_department(db, today, actor=actor)
     depts = ics.calendar_departments(db, actor)
     labels = {d["id"]: d["label"] for d in depts}
     # the units with the most red, then yellow items first
@@ -253,17 +255,17 @@ with tabs[5]:
         st.info("还没有单位。")
     else:
         dept_id = st.selectbox("单位", order, format_func=_label, key="notice_dept")
-        items = notice.classify(db, dept_id, today, actor=actor)
+        items = notices.classify(db, dept_id, today, actor=actor)
         if not items:
             st.success("该单位目前没有逾期、滞后或临近到期的事项。")
         else:
             dataframe(pd.DataFrame([{
-                "预警": f"{i['level']}色 · {notice.LEVELS[i['level']]}", "任务": i["title"],
+                "预警": f"{i['level']}色 · {LEVELS[i['level']]}", "任务": i["title"],
                 "责任": "牵头" if i["role"] == "lead" else "配合", "截止": i["due"],
                 "情况": day_label(dt.date.fromisoformat(i["due"]), today), "状态": i["status"],
             } for i in items]), hide_index=True, width="stretch")
             if st.button("生成并编号", key="notice_make", type="primary"):
-                made = attempt(lambda: notice.create_notice(db, actor, dept_id, today))
+                made = attempt(lambda: notice.build(db, actor, dept_id, today))
                 if made:
                     st.session_state["notice_file"] = (made.filename, made.data, made.number, made.title)
                     flash("ok", f"已生成{made.title} {made.number},请于 {made.reply_by} 前回复。")

@@ -6,8 +6,9 @@ import pytest
 
 from duban.errors import AccessDenied, InputError
 from duban.reminders import inbox
-from duban.reports import meeting_pack, notice
-from duban.services import check, meetings, reports, review, tasks
+from duban.reports import meeting_pack as meeting_pack_file
+from duban.services import check, meeting_proposals, meetings, notices, reports, review, stored_packs, tasks
+from duban.services import meeting_pack as meeting_pack_figures
 from duban.services.status import change_status
 from tests.reports_world import TODAY, actor, build
 
@@ -72,24 +73,24 @@ def test_a_status_change_names_an_instance_of_its_own_task_only(db, world):
 def test_only_the_office_collects_the_meeting_packs_figures(db, world):
     for name in ("zz-minzheng", "lingdao"):
         with pytest.raises(AccessDenied):
-            meeting_pack.collect(db, actor(db, name), TODAY)
-    assert meeting_pack.collect(db, actor(db, "bangong"), TODAY)["summary"]["tasks"] == 4
+            meeting_pack_figures.collect(db, actor(db, name), TODAY)
+    assert meeting_pack_figures.collect(db, actor(db, "bangong"), TODAY)["summary"]["tasks"] == 4
 
 
 def test_a_liaison_cannot_see_the_meetings_a_plans_text_calls_for(db, world):
     with pytest.raises(AccessDenied):
-        meetings.propose_meetings(db, world.plan, TODAY, actor=actor(db, "zz-minzheng"))
+        meeting_proposals.propose_meetings(db, world.plan, TODAY, actor=actor(db, "zz-minzheng"))
     with pytest.raises(AccessDenied):
-        meetings.proposals(db, actor(db, "zz-minzheng"), TODAY)
-    assert meetings.propose_meetings(db, world.plan, TODAY, actor=actor(db, "lingdao")) == []
+        meeting_proposals.proposals(db, actor(db, "zz-minzheng"), TODAY)
+    assert meeting_proposals.propose_meetings(db, world.plan, TODAY, actor=actor(db, "lingdao")) == []
 
 
 def test_a_liaison_cannot_read_a_locked_periods_stored_figures(db, world):
     office = actor(db, "bangong")
-    pack = meetings.build_pack(db, office, TODAY)
+    pack = meeting_pack_file.build(db, office, TODAY)
     with pytest.raises(AccessDenied):
-        meetings.period_snapshot(db, actor(db, "zz-minzheng"), pack.period)
-    assert "all" in meetings.period_snapshot(db, actor(db, "lingdao"), pack.period)
+        stored_packs.period_snapshot(db, actor(db, "zz-minzheng"), pack.period)
+    assert "all" in stored_packs.period_snapshot(db, actor(db, "lingdao"), pack.period)
 
 
 # ---------------------------------------------------------------- items to chase, overdue lists
@@ -97,10 +98,10 @@ def test_a_liaison_cannot_read_a_locked_periods_stored_figures(db, world):
 def test_a_liaison_sees_only_its_own_departments_items_to_chase(db, world):
     a = actor(db, "zz-minzheng")
     with pytest.raises(AccessDenied):
-        notice.classify(db, world.b, TODAY, actor=a)
-    assert {i["task_id"] for i in notice.classify(db, world.a, TODAY, actor=a)} <= {world.shared, world.recurring}
-    assert set(notice.levels_by_department(db, TODAY, actor=a)) <= {world.a}
-    assert world.b in notice.levels_by_department(db, TODAY, actor=actor(db, "bangong"))
+        notices.classify(db, world.b, TODAY, actor=a)
+    assert {i["task_id"] for i in notices.classify(db, world.a, TODAY, actor=a)} <= {world.shared, world.recurring}
+    assert set(notices.levels_by_department(db, TODAY, actor=a)) <= {world.a}
+    assert world.b in notices.levels_by_department(db, TODAY, actor=actor(db, "bangong"))
 
 
 def test_a_liaison_lists_only_its_own_overdue_instances(db, world):

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from duban.access import SYSTEM, Actor
 from duban.errors import AccessDenied, InputError
+from duban.reports import assessment as assessment_sheet
 from duban.services import assessment, plans
 from tests.test_import import sample
 
@@ -113,7 +114,7 @@ def test_scores_export_to_csv_and_excel(db, world):
     rows = list(csv.reader(io.StringIO(assessment.to_csv(result).decode("utf-8-sig"))))
     assert rows[0][:4] == ["名次", "地区", "单位", "得分"] and len(rows) == 1 + len(result["rows"])
     assert {r[2] for r in rows[1:]} == {r["department"] for r in result["rows"]}
-    ws = load_workbook(io.BytesIO(assessment.to_xlsx(result))).active
+    ws = load_workbook(io.BytesIO(assessment_sheet.render_xlsx(result))).active
     assert ws["A3"].value == "名次" and ws.max_row == 3 + len(result["rows"])
     assert "计分规则" in ws["A2"].value
     assert float(ws.cell(4 + [r["department_id"] for r in result["rows"]].index(world["mz"]), 4).value) == 37

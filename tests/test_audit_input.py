@@ -12,8 +12,11 @@ from openpyxl import load_workbook
 
 from duban.cli import main as cli_main
 from duban.errors import DubanError
+from duban.reports import assessment as assessment_sheet
+from duban.reports import duty_report as duty_report_file
 from duban.reports import ics, notice
-from duban.services import assessment, duty_report, meetings, reports, review, tasks, users
+from duban.reports import meeting_pack as meeting_pack_file
+from duban.services import assessment, decisions, meetings, reports, review, tasks, users
 from duban.services.status import change_status
 from tests.reports_world import PASSWORD, TODAY, actor, build
 
@@ -80,23 +83,23 @@ def test_control_characters_pasted_into_a_report_do_not_break_the_meeting_pack(d
                               coordination_need=None)
     stored = reports.get_report(db, a, rid)["progress_text"]
     assert stored == "第一行\n第二行完成选址"
-    pack = meetings.build_pack(db, actor(db, "bangong"), TODAY)
+    pack = meeting_pack_file.build(db, actor(db, "bangong"), TODAY)
     ws = load_workbook(io.BytesIO(pack.xlsx)).active
     assert any("第二行完成选址" in str(c.value or "") for row in ws.iter_rows() for c in row)
     Document(io.BytesIO(pack.docx))
-    assert duty_report.build(db, a, world.a, 2026, TODAY)
+    assert duty_report_file.build(db, a, world.a, 2026, TODAY)
 
 
 def test_control_characters_already_stored_still_print(db, world):
     """A task title holding a control character (as an older import could leave one) prints in every document."""
     db.conn.execute("UPDATE tasks SET title=? WHERE id=?", ["开展养老机构\x07安全检查\x1b", world.recurring])
     office = actor(db, "bangong")
-    pack = meetings.build_pack(db, office, TODAY)
+    pack = meeting_pack_file.build(db, office, TODAY)
     doc = Document(io.BytesIO(pack.docx))
     assert "开展养老机构安全检查" in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     load_workbook(io.BytesIO(pack.xlsx))
-    Document(io.BytesIO(duty_report.build(db, office, world.a, 2026, TODAY)))
-    Document(io.BytesIO(notice.create_notice(db, office, world.a, TODAY).data))
+    Document(io.BytesIO(duty_report_file.build(db, office, world.a, 2026, TODAY)))
+    Document(io.BytesIO(notice.build(db, office, world.a, TODAY).data))
     calendar = Calendar.from_ical(ics.department_calendar(db, office, world.a))
     assert "开展养老机构安全检查" in "".join(str(e.get("summary")) for e in calendar.walk("VEVENT"))
 
@@ -106,7 +109,7 @@ def test_a_task_title_starting_with_equals_is_text_in_the_ledger(db, world):
     title = '=HYPERLINK("http://example.com","点击查看")'
     tasks.add_task(db, office, title, [(world.a, "lead")], [{"kind": "once", "due": "2026-12-31"}], "领导批示",
                    today=TODAY)
-    ws = load_workbook(io.BytesIO(meetings.build_pack(db, office, TODAY).xlsx)).active
+    ws = load_workbook(io.BytesIO(meeting_pack_file.build(db, office, TODAY).xlsx)).active
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and title in c.value]
     assert cells and all(c.data_type == "s" and c.value == "'" + title for c in cells)
 
@@ -115,7 +118,7 @@ def test_assessment_exports_never_start_a_cell_with_a_formula(db, world):
     db.conn.execute("UPDATE departments SET name='=1+2' WHERE id=?", [world.a])
     result = assessment.evaluate(db, actor(db, "bangong"), "2026-01-01", "2026-11-22", TODAY)
     assert "'=1+2" in assessment.to_csv(result).decode("utf-8-sig")
-    ws = load_workbook(io.BytesIO(assessment.to_xlsx(result))).active
+    ws = load_workbook(io.BytesIO(assessment_sheet.render_xlsx(result))).active
     assert [(c.data_type, c.value) for row in ws.iter_rows() for c in row
             if isinstance(c.value, str) and "=1+2" in c.value] == [("s", "'=1+2")]
 
@@ -140,7 +143,7 @@ def test_a_hand_task_with_bad_fields_is_refused(db, world):
     refused(db, tasks.add_task, db, office, "任务", [("市民政局", "lead")], due, "领导批示")
     refused(db, tasks.add_task, db, office, "任务", [(world.a, "lead")], [{"kind": "once", "due": "2026-02-30"}],
             "领导批示")
-    refused(db, meetings.add_hand_task, db, office, "领导批示", "任务", [world.a], [], "2026-13-01", TODAY)
+    refused(db, decisions.add_hand_task, db, office, "领导批示", "任务", [world.a], [], "2026-13-01", TODAY)
 
 
 def test_a_meeting_with_bad_fields_is_refused(db, world):
@@ -155,8 +158,8 @@ def test_a_meeting_with_bad_fields_is_refused(db, world):
 def test_a_decision_with_an_impossible_deadline_is_refused(db, world):
     office = actor(db, "bangong")
     mid = meetings.create_meeting(db, office, "联席会议", "2026-11-20", [world.plan])
-    refused(db, meetings.record_decision, db, office, mid, "建立月调度机制", [world.a], [], "2026-02-30", TODAY)
-    refused(db, meetings.record_decision, db, office, mid, "建立月调度机制", ["x"], [], "2026-12-30", TODAY)
+    refused(db, decisions.record_decision, db, office, mid, "建立月调度机制", [world.a], [], "2026-02-30", TODAY)
+    refused(db, decisions.record_decision, db, office, mid, "建立月调度机制", ["x"], [], "2026-12-30", TODAY)
 
 
 def test_a_status_change_with_a_bad_percent_is_refused(db, world):
@@ -178,7 +181,7 @@ def test_ids_that_are_not_numbers_get_a_chinese_message(db, world):
     refused(db, reports.file_report, db, a, "x", "进展", 10, "推进中", TODAY)
     refused(db, reports.file_report, db, a, world.shared, "进展", 10, "推进中", TODAY, instance_id="第一期")
     refused(db, review.accept, db, office, "最新", TODAY)
-    refused(db, meetings.build_pack, db, office, TODAY, plan_id="郑州")
+    refused(db, meeting_pack_file.build, db, office, TODAY, plan_id="郑州")
     refused(db, meetings.get_meeting, db, office, "next")
     refused(db, tasks.get_task, db, a, "99999999999999999999999", TODAY)
     refused(db, tasks.get_task, db, a, -1, TODAY)
@@ -195,7 +198,7 @@ def test_an_assessment_weight_that_is_not_a_sensible_number_is_refused(db, world
 def test_a_duty_report_for_a_bad_year_or_department_says_so(db, world):
     office = actor(db, "bangong")
     for dept, year in ((world.a, "二〇二六"), (world.a, 1999), ("民政局", 2026), (99999, 2026)):
-        refused(db, duty_report.build, db, office, dept, year, TODAY)
+        refused(db, duty_report_file.build, db, office, dept, year, TODAY)
     refused(db, assessment.evaluate, db, office, "2026-02-30", "2026-11-22", TODAY)
 
 

@@ -11,18 +11,22 @@ from duban.access import SYSTEM
 from duban.errors import DubanError, InputError
 from duban.reminders import rules as reminder_rules
 from duban.reminders import settings
+from duban.reports import meeting_pack as meeting_pack_file
 from duban.reports import notice
 from duban.services import (
     assessment,
     check,
     cycles,
+    decisions,
     departments,
     indicators,
     meetings,
     plans,
+    reporting_periods,
     reports,
     review,
     tasks,
+    update_requests,
     users,
 )
 from duban.services.status import change_status
@@ -75,19 +79,19 @@ WRITES = {
     "disable account": (None, lambda db, w, c: users.set_active(db, actor(db, "bangong"), "zz-weijian", False),
                         "停用账号"),
     "session setting": (None, lambda db, w, c: users.set_session_minutes(db, actor(db, "bangong"), 45), "修改设置"),
-    "hand task": (None, lambda db, w, c: meetings.add_hand_task(db, actor(db, "bangong"), "领导批示", "督查托育机构",
+    "hand task": (None, lambda db, w, c: decisions.add_hand_task(db, actor(db, "bangong"), "领导批示", "督查托育机构",
                                                                 [w.a], [w.b], "2026-12-31", TODAY), "新增任务"),
     "meeting": (None, lambda db, w, c: _meeting(db, w, "2026-12-20"), "新建会议"),
-    "decision": (_meeting, lambda db, w, c: meetings.record_decision(db, actor(db, "bangong"), c, "建立月调度机制",
+    "decision": (_meeting, lambda db, w, c: decisions.record_decision(db, actor(db, "bangong"), c, "建立月调度机制",
                                                                      [w.a], [], "2026-12-31", TODAY), "新增任务"),
     "update requests": (lambda db, w: _meeting(db, w, "2026-11-30"),
-                        lambda db, w, c: meetings.send_update_requests(db, TODAY, actor(db, "bangong"), meeting_id=c),
+                        lambda db, w, c: update_requests.send_update_requests(db, TODAY, actor(db, "bangong"), meeting_id=c),
                         "会前通知报送"),
-    "period lock": (None, lambda db, w, c: meetings.lock_period(db, actor(db, "bangong"), TODAY), "锁定报送期"),
-    "meeting pack": (None, lambda db, w, c: meetings.build_pack(db, actor(db, "bangong"), TODAY), "生成会议材料"),
+    "period lock": (None, lambda db, w, c: reporting_periods.lock_period(db, actor(db, "bangong"), TODAY), "锁定报送期"),
+    "meeting pack": (None, lambda db, w, c: meeting_pack_file.build(db, actor(db, "bangong"), TODAY), "生成会议材料"),
     "assessment rule": (None, lambda db, w, c: assessment.save_rule(db, actor(db, "bangong"), base=20),
                         "修改考核规则"),
-    "notice": (None, lambda db, w, c: notice.create_notice(db, actor(db, "bangong"), w.b, TODAY), "生成督办单"),
+    "notice": (None, lambda db, w, c: notice.build(db, actor(db, "bangong"), w.b, TODAY), "生成督办单"),
     "overdue scan": (None, lambda db, w, c: check.overdue_scan(db, TODAY), "逾期检查"),
     "indicator actual": (None, lambda db, w, c: indicators.report_actual(db, actor(db, "zz-weijian"), w.indicator,
                                                                          2025, "3.1个", "2025年统计年报", today=TODAY),
@@ -162,7 +166,7 @@ def test_filing_a_report_opens_the_reporting_period_in_the_same_transaction(db, 
 
 def test_a_decision_task_and_its_audit_row_go_together(db, world):
     mid = _meeting(db, world)
-    tid = meetings.record_decision(db, actor(db, "bangong"), mid, "建立月调度机制", [world.a], [world.b],
+    tid = decisions.record_decision(db, actor(db, "bangong"), mid, "建立月调度机制", [world.a], [world.b],
                                    dt.date(2026, 12, 31), TODAY)
     row = db.conn.execute("SELECT detail FROM audit_log WHERE entity='task' AND entity_id=? AND action='新增任务'",
                           [tid]).fetchone()

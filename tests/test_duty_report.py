@@ -10,7 +10,7 @@ from docx import Document
 
 from duban.access import SYSTEM
 from duban.errors import AccessDenied, NotFound
-from duban.services import duty_report
+from duban.reports import duty_report as duty_report_file
 from duban.services.users import actor_for
 from tests.conftest import DEMO_TODAY, ROOT
 
@@ -22,7 +22,7 @@ def zz_minzheng(db) -> int:
 
 def test_the_draft_states_the_departments_tasks_and_reports_of_the_year(demo_db):
     dept = zz_minzheng(demo_db)
-    doc = Document(io.BytesIO(duty_report.build(demo_db, SYSTEM, dept, 2026, DEMO_TODAY)))
+    doc = Document(io.BytesIO(duty_report_file.build(demo_db, SYSTEM, dept, 2026, DEMO_TODAY)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert doc.paragraphs[0].text == "市民政局2026年度履职情况报告"
     lead, co = demo_db.conn.execute(
@@ -43,12 +43,12 @@ def test_the_draft_states_the_departments_tasks_and_reports_of_the_year(demo_db)
 
 def test_a_liaison_drafts_only_its_own_departments_report(demo_db):
     liaison = actor_for(demo_db, demo_db.conn.execute("SELECT id FROM users WHERE username='zz-minzheng'").fetchone()[0])
-    assert duty_report.build(demo_db, liaison, zz_minzheng(demo_db), 2026, DEMO_TODAY)
+    assert duty_report_file.build(demo_db, liaison, zz_minzheng(demo_db), 2026, DEMO_TODAY)
     other = demo_db.conn.execute("SELECT id FROM departments WHERE name='市卫健委'").fetchone()[0]
     with pytest.raises(AccessDenied):
-        duty_report.build(demo_db, liaison, other, 2026, DEMO_TODAY)
+        duty_report_file.build(demo_db, liaison, other, 2026, DEMO_TODAY)
     with pytest.raises(NotFound):
-        duty_report.build(demo_db, SYSTEM, 99999, 2026, DEMO_TODAY)
+        duty_report_file.build(demo_db, SYSTEM, 99999, 2026, DEMO_TODAY)
 
 
 def test_cli_duty_report_writes_the_draft(demo_db_path, demo_db, tmp_path):

@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 
 from duban.access import SYSTEM
 from duban.reports import meeting_pack
-from duban.services import meetings
+from duban.services import decisions, meetings, reporting_periods
+from duban.services import meeting_pack as meeting_pack_figures
 from duban.services.users import actor_for
 from tests.conftest import DEMO_TODAY, ROOT
 
@@ -76,7 +77,7 @@ def zhengzhou(db) -> int:
 
 @pytest.fixture
 def pack(demo_db):
-    return meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY)
+    return meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY)
 
 
 # ---------------------------------------------------------------- the Word pack
@@ -123,7 +124,7 @@ def test_pack_lists_every_overdue_task_with_its_lead_deadline_and_days(demo_db, 
 
 def test_pack_department_table_counts_lead_and_shared_tasks(demo_db):
     plan_id = zhengzhou(demo_db)
-    pack = meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY, plan_id=plan_id)
+    pack = meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY, plan_id=plan_id)
     doc = Document(io.BytesIO(pack.docx))
     rows = {r["单位"]: r for r in docx_table(doc, "单位", "牵头任务")}
     expected = demo_db.conn.execute(
@@ -209,20 +210,20 @@ def _report_as(db, username: str, today: dt.date, text: str) -> tuple[int, int]:
 
 
 def test_building_the_pack_locks_the_period_and_later_reports_go_to_the_next(demo_db):
-    first = meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY)
+    first = meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY)
     period = demo_db.conn.execute("SELECT * FROM report_periods WHERE label=?", [first.period]).fetchone()
     assert period["locked_at"] and period["end"] == TODAY
     stored = json.loads(period["snapshot"])["all"]
     assert stored["summary"] == first.data["summary"]  # the pack's figures are the period's stored figures
 
-    assert meetings.current_period(demo_db, DEMO_TODAY) != first.period
+    assert reporting_periods.current_period(demo_db, DEMO_TODAY) != first.period
     dept, _ = _report_as(demo_db, "zz-minzheng", DEMO_TODAY, "锁定后报送的进展:已完成第二批站点验收。")
 
-    again = meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY)
+    again = meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY)
     assert again.reused and again.period == first.period and again.data == first.data
     assert again.docx and Document(io.BytesIO(again.docx)).tables
 
-    later = meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY + dt.timedelta(days=1))
+    later = meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY + dt.timedelta(days=1))
     assert later.period != first.period and not later.reused
     name = demo_db.conn.execute("SELECT name FROM departments WHERE id=?", [dept]).fetchone()[0]
     last = {d["id"]: d["last_report"] for d in later.data["departments"]}
@@ -233,7 +234,7 @@ def test_building_the_pack_locks_the_period_and_later_reports_go_to_the_next(dem
 
 
 def test_reports_without_a_period_fall_in_the_period_they_were_filed_in(demo_db):
-    first = meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY)
+    first = meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY)
     from db.queries import meetings as q
 
     locked = q.period(demo_db, first.period)
@@ -247,17 +248,17 @@ def test_reports_without_a_period_fall_in_the_period_they_were_filed_in(demo_db)
 def test_a_pack_for_a_day_before_a_locked_period_is_refused(demo_db):
     from duban.errors import InputError
 
-    meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY)
+    meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY)
     before = demo_db.conn.execute("SELECT count(*) FROM report_periods").fetchone()[0]
     with pytest.raises(InputError):
-        meetings.lock_period(demo_db, SYSTEM, dt.date(2020, 1, 1))
+        reporting_periods.lock_period(demo_db, SYSTEM, dt.date(2020, 1, 1))
     assert demo_db.conn.execute("SELECT count(*) FROM report_periods").fetchone()[0] == before
 
 
 @pytest.mark.parametrize("renderer", ["meeting_pack.render_docx", "ledger.render_xlsx"])
 def test_a_pack_that_fails_to_render_leaves_the_period_open_and_nothing_stored(demo_db, monkeypatch, renderer):
     from duban.errors import DubanError
-    from duban.reports import ledger, meeting_pack
+    from duban.reports import ledger
 
     def broken(data):
         raise RuntimeError("模板损坏")
@@ -267,16 +268,16 @@ def test_a_pack_that_fails_to_render_leaves_the_period_open_and_nothing_stored(d
     periods_before = [dict(r) for r in demo_db.conn.execute("SELECT * FROM report_periods ORDER BY id")]
     audit_before = demo_db.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     with pytest.raises(DubanError, match="报送期未锁定"):
-        meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY)
+        meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY)
     assert [dict(r) for r in demo_db.conn.execute("SELECT * FROM report_periods ORDER BY id")] == periods_before
     assert demo_db.conn.execute("SELECT count(*) FROM report_periods WHERE locked_at IS NOT NULL AND end=?",
                                 [TODAY]).fetchone()[0] == 0
     assert demo_db.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit_before
 
     monkeypatch.undo()  # once rendering works again, the pack is built and the period locked as usual
-    built = meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY)
+    built = meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY)
     assert built.docx and built.xlsx and not built.reused
-    assert meetings.current_period(demo_db, DEMO_TODAY) != built.period
+    assert reporting_periods.current_period(demo_db, DEMO_TODAY) != built.period
 
 
 def test_only_the_office_builds_a_pack(demo_db):
@@ -284,7 +285,7 @@ def test_only_the_office_builds_a_pack(demo_db):
 
     leader = actor_for(demo_db, demo_db.conn.execute("SELECT id FROM users WHERE username='lingdao'").fetchone()[0])
     with pytest.raises(AccessDenied):
-        meetings.build_pack(demo_db, leader, DEMO_TODAY)
+        meeting_pack.build(demo_db, leader, DEMO_TODAY)
     assert demo_db.conn.execute("SELECT count(*) FROM report_periods WHERE end=?", [TODAY]).fetchone()[0] == 0
 
 
@@ -293,13 +294,13 @@ def test_only_the_office_builds_a_pack(demo_db):
 def test_a_decision_becomes_a_task_with_its_units_and_deadline_and_is_in_the_next_pack(demo_db):
     from duban.services.tasks import get_task
 
-    meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY)
+    meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY)
     held = demo_db.conn.execute("SELECT id, title FROM meetings WHERE date < ? ORDER BY date DESC", [TODAY]).fetchone()
     units = [r[0] for r in demo_db.conn.execute(
         "SELECT department_id FROM meeting_units WHERE meeting_id=? ORDER BY department_id LIMIT 3", [held["id"]])]
     due = dt.date(2027, 1, 15)
-    task_id = meetings.record_decision(demo_db, SYSTEM, held["id"], "建立托育机构消防验收会商机制", [units[0]],
-                                       units[1:], due, DEMO_TODAY, body="由牵头单位会同配合单位制定会商办法。")
+    task_id = decisions.record_decision(demo_db, SYSTEM, held["id"], "建立托育机构消防验收会商机制", [units[0]],
+                                        units[1:], due, DEMO_TODAY, body="由牵头单位会同配合单位制定会商办法。")
     task = get_task(demo_db, SYSTEM, task_id, DEMO_TODAY)
     assert task["source"] == "议定事项" and task["meeting_id"] == held["id"]
     assert [(u["department_id"], u["role"]) for u in task["units"]] == [(units[0], "lead"), (units[1], "co"),
@@ -308,10 +309,10 @@ def test_a_decision_becomes_a_task_with_its_units_and_deadline_and_is_in_the_nex
     assert task["deadlines"][0]["phrase"] == "2027年1月15日前"
     assert meetings.get_meeting(demo_db, SYSTEM, held["id"])["decisions"][-1]["id"] == task_id
 
-    nxt = meetings.build_pack(demo_db, SYSTEM, DEMO_TODAY + dt.timedelta(days=3))
+    nxt = meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY + dt.timedelta(days=3))
     doc = Document(io.BytesIO(nxt.docx))
-    decisions = docx_table(doc, "序号", "事项")
-    mine = [d for d in decisions if d["事项"] == "建立托育机构消防验收会商机制"]
+    decided = docx_table(doc, "序号", "事项")
+    mine = [d for d in decided if d["事项"] == "建立托育机构消防验收会商机制"]
     assert mine and mine[0]["完成时限"] == due.isoformat() and held["title"] in mine[0]["来源"]
     upcoming = [u for u in docx_table(doc, "序号", "到期日") if u["任务"] == "建立托育机构消防验收会商机制"]
     assert upcoming and upcoming[0]["到期日"] == due.isoformat()
@@ -391,7 +392,7 @@ def test_a_returned_report_is_marked_and_the_latest_accepted_progress_is_shown(d
     demo_db.conn.execute(add, [task_a, dept_a, "已采纳的进展甲", "推进中", "已采纳", "2026-11-10"])
     demo_db.conn.execute(add, [task_a, dept_a, "被退回的进展乙", "推进中", "已退回", "2026-11-20"])
     demo_db.conn.execute(add, [task_b, dept_b, "只有一份被退回的进展丙", "推进中", "已退回", "2026-11-20"])
-    data = meeting_pack.collect(demo_db, SYSTEM, DEMO_TODAY)
+    data = meeting_pack_figures.collect(demo_db, SYSTEM, DEMO_TODAY)
     shown = {o["task_id"]: o["report"] for o in data["overdue"]}
     assert "已采纳的进展甲" in shown[task_a] and "被退回的进展乙" not in shown[task_a]
     assert "进展丙" in shown[task_b] and shown[task_b].endswith("(已退回)")

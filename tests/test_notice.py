@@ -13,6 +13,7 @@ from docx import Document
 from duban.access import Actor
 from duban.errors import AccessDenied, InputError
 from duban.reports import notice
+from duban.services import notices
 from tests.remind_world import add_task, make_world
 from tests.support import ROOT
 
@@ -40,13 +41,13 @@ def cell_fill(cell) -> str | None:
 
 
 def test_items_are_blue_when_approaching_yellow_when_behind_red_when_overdue(db, world):
-    levels = {i["title"]: i["level"] for i in notice.classify(db, world.a, MON)}
+    levels = {i["title"]: i["level"] for i in notices.classify(db, world.a, MON)}
     assert levels == {"制定养老服务设施布局专项规划": "红", "完善普惠托育服务价格机制": "黄",
                       "建设社区嵌入式养老服务设施": "蓝"}
 
 
 def test_the_notice_is_numbered_addressed_lists_the_items_and_the_reply_date(db, world):
-    made = notice.create_notice(db, office(world), world.a, MON)
+    made = notice.build(db, office(world), world.a, MON)
     assert made.title == "督办单" and made.number == "督办〔2026〕第1号"
     assert made.reply_by == dt.date(2026, 11, 30)
     doc = Document(io.BytesIO(made.data))
@@ -65,21 +66,21 @@ def test_the_notice_is_numbered_addressed_lists_the_items_and_the_reply_date(db,
                                                                notice.SHADES["蓝"]]
     assert "推进老年助餐服务" not in str(rows)
 
-    second = notice.create_notice(db, office(world), world.a, MON)
+    second = notice.build(db, office(world), world.a, MON)
     assert second.number == "督办〔2026〕第2号"
 
 
 def test_a_unit_with_only_approaching_items_gets_a_blue_reminder_notice_with_its_own_numbering(db, world):
-    made = notice.create_notice(db, office(world), world.b, MON)
+    made = notice.build(db, office(world), world.b, MON)
     assert made.title == "提醒单" and made.number == "提醒〔2026〕第1号"
 
 
 def test_no_notice_without_items_and_none_for_liaisons(db, world):
     with pytest.raises(InputError, match="无需发单"):
-        notice.create_notice(db, office(world), world.c, MON)
+        notice.build(db, office(world), world.c, MON)
     liaison = Actor(user_id=world.user_a, username="zz-a", role="liaison", department_ids=frozenset({world.a}))
     with pytest.raises(AccessDenied):
-        notice.create_notice(db, liaison, world.a, MON)
+        notice.build(db, liaison, world.a, MON)
 
 
 def test_cli_writes_the_notice(db, db_path, world, tmp_path):

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from duban.errors import InputError
-from duban.services import reports
+from duban.services import reporting_periods, reports
 from tests.reports_world import PDF, TODAY, actor, build
 
 
@@ -145,11 +145,10 @@ def test_a_report_goes_to_the_next_open_instance_unless_told(db, world):
 
 def test_a_report_belongs_to_the_open_reporting_period_and_after_a_lock_to_the_next(db, world):
     from duban.access import SYSTEM
-    from duban.services import meetings
 
     a = actor(db, "zz-minzheng")
     first = reports.file_report(db, a, world.shared, "锁定前", 20, "推进中", TODAY)
-    locked = meetings.lock_period(db, SYSTEM, TODAY)
+    locked = reporting_periods.lock_period(db, SYSTEM, TODAY)
     second = reports.file_report(db, a, world.shared, "锁定后", 30, "推进中", TODAY)
     periods = dict(db.conn.execute("SELECT id, period FROM reports WHERE id IN (?, ?)", [first, second]).fetchall())
     assert periods[first] == locked["label"]

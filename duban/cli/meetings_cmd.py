@@ -38,13 +38,13 @@ def _target(path: str, suffix: str) -> Path:
 
 
 def meeting_pack(args: argparse.Namespace) -> int:
-    from duban.services import meetings
+    from duban.reports.meeting_pack import build
 
     started = time.perf_counter()
     docx = _target(args.out, ".docx")
     xlsx = _target(args.xlsx, ".xlsx") if args.xlsx else None
     db = open_db(args)
-    pack = meetings.build_pack(db, SYSTEM, clock_today(args.today), plan_id=args.plan)
+    pack = build(db, SYSTEM, clock_today(args.today), plan_id=args.plan)
     docx.write_bytes(pack.docx)
     if xlsx:
         xlsx.write_bytes(pack.xlsx)
@@ -57,11 +57,11 @@ def meeting_pack(args: argparse.Namespace) -> int:
 
 
 def duty_report(args: argparse.Namespace) -> int:
-    from duban.services import duty_report as service
+    from duban.reports.duty_report import build
 
     out = _target(args.out, ".docx")
     db = open_db(args)
-    data = service.build(db, SYSTEM, args.dept, args.year, clock_today(args.today))
+    data = build(db, SYSTEM, args.dept, args.year, clock_today(args.today))
     out.write_bytes(data)
     print(f"已写入 {out}")
     return 0

@@ -100,10 +100,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_notice(args: argparse.Namespace) -> int:
-    from duban.reports.notice import create_notice
+    from duban.reports.notice import build
 
     db = open_db(args)
-    notice = create_notice(db, SYSTEM, args.dept, clock.today(args.today))
+    notice = build(db, SYSTEM, args.dept, clock.today(args.today))
     out = Path(args.out)
     _write(out, notice.data)
     print(f"已生成{notice.title} {notice.number}({notice.department},{len(notice.items)} 项,"

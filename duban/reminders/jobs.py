@@ -78,10 +78,10 @@ def _meeting_requests(db: sqlite_utils.Database, today: dt.date) -> int:
     if not rules_mod.meeting_request_days(db):
         return 0
     try:
-        from duban.services import meetings
+        from duban.services import update_requests
     except ImportError:
         return 0
-    request = getattr(meetings, "send_update_requests", None)
+    request = getattr(update_requests, "send_update_requests", None)
     if request is None:
         return 0
     try:

@@ -14,6 +14,7 @@ from db.queries import evidence as q
 from db.queries import users as user_q
 from duban.access import Actor
 from duban.errors import InputError, NotFound
+from duban.services.task_access import require_task_access
 
 DEFAULT_MAX_MB = 10
 MAX_MB_SETTING = "evidence_max_mb"
@@ -131,7 +132,6 @@ def files_of(db: sqlite_utils.Database, report_ids: list[int]) -> dict[int, list
 def read(db: sqlite_utils.Database, actor: Actor, evidence_id: int) -> tuple[str, str, bytes]:
     """(filename, mime, bytes) of one file, for someone who may see the task the report is on."""
     from db.queries.audit import require_live_session
-    from duban.services.reports import require_task_access
 
     require_live_session(db, actor)  # a download clicked after logout or from a disabled account is refused
     row = q.item(db, evidence_id)

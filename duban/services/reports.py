@@ -7,19 +7,19 @@ instances, 已销号) and whether the task is on time (the light).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import sqlite_utils
 
 from db import transaction
 from db.queries import audit
 from db.queries import reports as q
-from duban.access import Actor, require_department, require_writer
+from duban.access import Actor, require_writer
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.services import evidence as evidence_service
-from duban.services import meetings
+from duban.services.reporting_periods import current_period
 from duban.services.status import change_status
+from duban.services.task_access import TaskScope, require_task_access
 from duban.services.textinput import as_id, printable
 
 CLAIM_DONE = "已完成"
@@ -27,32 +27,6 @@ CLAIMS = [rules.IN_PROGRESS, CLAIM_DONE, rules.NEEDS_COORDINATION]
 PENDING, ACCEPTED, RETURNED, CORRECTED = "待审核", "已采纳", "已退回", "已更正"
 ROLE_NAMES = {"lead": "牵头", "co": "配合"}
 MAX_TEXT = 5000
-
-
-@dataclass(frozen=True)
-class TaskScope:
-    """A task as the access check found it, with the departments answering for it."""
-
-    task: dict
-    units: list[dict]
-
-    @property
-    def department_ids(self) -> set[int]:
-        return {u["department_id"] for u in self.units}
-
-    @property
-    def lead_ids(self) -> set[int]:
-        return {u["department_id"] for u in self.units if u["role"] == "lead"}
-
-
-def require_task_access(db: sqlite_utils.Database, actor: Actor, task_id: int) -> TaskScope:
-    """The task, if the actor may see it: office and leaders see all; a liaison only its departments' tasks."""
-    task = q.task(db, as_id(task_id, "任务编号"))
-    if task is None:
-        raise NotFound("任务不存在。")
-    units = q.task_units(db, task["id"])
-    require_department(actor, {u["department_id"] for u in units})
-    return TaskScope(task, units)
 
 
 def _reporting_department(actor: Actor, scope: TaskScope, department_id: int | None) -> int:
@@ -140,7 +114,7 @@ def file_report(db: sqlite_utils.Database, actor: Actor, task_id: int, progress_
             db, task_id=task["id"], instance_id=chosen["id"] if chosen else None, department_id=dept,
             user_id=actor.user_id, supersedes_id=old["id"] if old else None, progress_text=text, percent=percent,
             claimed_status=claimed_status, coordination_need=need, coordination_from=source,
-            period=meetings.current_period(db, today), reported_on=today.isoformat(), is_demo=is_demo)
+            period=current_period(db, today), reported_on=today.isoformat(), is_demo=is_demo)
         evidence_service.attach(db, report_id, files)
         if old is not None and old["review_state"] == PENDING:
             q.set_review(db, old["id"], CORRECTED, None, stamp(today), f"已由第 {report_id} 号报告更正")

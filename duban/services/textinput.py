@@ -1,6 +1,7 @@
 """Free text users type: kept as written, minus the control characters no page, Word or Excel file can hold."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from duban.errors import InputError
@@ -43,3 +44,13 @@ def as_id(value: object, what: str = "编号") -> int:
     if not 0 < number < 2**63:  # SQLite integers are 64-bit; anything else names no record
         raise InputError(f"{what}不正确:{value!r}")
     return number
+
+
+def as_date(value: object, what: str = "日期") -> dt.date:
+    """A date typed or passed in (a date, or text starting YYYY-MM-DD); anything else is refused by name."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except (TypeError, ValueError):
+        raise InputError(f"{what}格式不正确:{value!r},应为 YYYY-MM-DD。") from None

@@ -1,0 +1,286 @@
+"""The joint-meeting pack's figures (联席会议材料): every count and list the pack and the ledger show, read from
+the database in one pass as JSON-ready data, so a locked period can store them and render them again."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from typing import TypedDict
+
+import sqlite_utils
+
+from db.queries import meetings as q
+from duban.access import Actor, require_office
+from duban.rules import status as rules
+from duban.rules.instances import describe
+from duban.rules.rates import on_time_rate, percent
+from duban.services import assessment
+from duban.services.indicators import off_course
+from duban.services.reports import RETURNED
+from duban.services.tasks import list_tasks
+
+
+class Summary(TypedDict):
+    """The pack's 总体情况 figures."""
+
+    tasks: int
+    closed: int
+    in_progress: int
+    pending_review: int
+    not_started: int
+    overdue: int
+    coordination: int
+    on_time: int
+    due: int
+    red: int
+    yellow: int
+    green: int
+    on_time_rate: float | None
+
+
+class PackFigures(TypedDict):
+    """What a meeting pack says, as stored with its reporting period (plain JSON, so it survives storing)."""
+
+    today: str
+    plan_id: int | None
+    plan_title: str | None
+    jurisdiction: str | None
+    title: str
+    meeting: dict | None
+    period: dict | None
+    summary: Summary
+    departments: list[dict]
+    overdue: list[dict]
+    coordination: list[dict]
+    indicators: list[dict] | None
+    upcoming: list[dict]
+    upcoming_end: str
+    decisions: list[dict]
+    assessment: dict
+    ledger: list[dict]
+
+
+EXCERPT = 80
+UPCOMING_MONTHS = 3
+
+
+def _excerpt(text: str | None, limit: int = EXCERPT) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _returned_mark(report: dict) -> str:
+    """A returned report is never passed off as progress: the pack says it was returned."""
+    return "(已退回)" if report.get("review_state") == RETURNED else ""
+
+
+def _plus_months(day: dt.date, months: int) -> dt.date:
+    m = day.month - 1 + months
+    year, month = day.year + m // 12, m % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def deadline_text(deadlines: list[dict], instances: list[dict]) -> str:
+    """完成时限 as the plan wrote it, with the computed date where there is one."""
+    parts = []
+    for d in deadlines:
+        if d["kind"] == "once":
+            parts.append(f"{d['phrase']}({d['due']})" if d.get("phrase") and d["phrase"] != d["due"] else d["due"])
+        elif d["kind"] == "recurring":
+            parts.append(d.get("phrase") or describe(d))
+        elif d["kind"] == "ongoing":
+            parts.append(d.get("phrase") or "持续推进")
+        else:
+            ends = [i["due"] for i in instances if i["deadline_id"] == d["id"]] or [i["due"] for i in instances]
+            parts.append(f"规划期末({max(ends)})" if ends else "规划期末")
+    if not parts and instances:
+        parts.append(f"规划期末({max(i['due'] for i in instances)})")
+    return ";".join(parts)
+
+
+def _instance_counts(instances: list[dict], today: str, task_closed: bool) -> tuple[int, int]:
+    """(closed on time, due so far): instances closed, or open and past due, for a task not closed."""
+    on_time = due = 0
+    for i in instances:
+        if i["state"] == "closed":
+            due += 1
+            on_time += bool(i["closed_on"] and i["closed_on"] <= i["due"])
+        elif i["state"] == "open" and i["due"] < today and not task_closed:
+            due += 1
+    return on_time, due
+
+
+def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: int | None = None,
+            period: dict | None = None) -> PackFigures:
+    """Every figure and list the pack and the ledger show, as plain JSON-ready data (the office builds packs)."""
+    require_office(actor)
+    iso = today.isoformat()
+    window = q.report_window(period)
+    scope = q.scope_tasks(db, plan_id)
+    meta = {t["id"]: t for t in scope}
+    tasks = list_tasks(db, actor, today, task_ids=list(meta)) if meta else []
+    deadlines: dict[int, list[dict]] = defaultdict(list)
+    for d in q.scope_deadlines(db, plan_id):
+        deadlines[d["task_id"]].append(d)
+    instances: dict[int, list[dict]] = defaultdict(list)
+    for i in q.scope_instances(db, plan_id):
+        instances[i["task_id"]].append(i)
+    latest: dict[tuple[int, int], dict] = {}
+    for r in q.scope_latest_reports(db, plan_id, window):
+        latest[(r["task_id"], r["department_id"])] = r
+    jurisdiction_of = {(u["task_id"], u["department_id"]): u["jurisdiction"] for u in q.scope_units(db, plan_id)}
+    deadline_by_id = {d["id"]: d for ds in deadlines.values() for d in ds}
+
+    summary = {"tasks": 0, "closed": 0, "in_progress": 0, "pending_review": 0, "not_started": 0, "overdue": 0,
+               "coordination": 0, "on_time": 0, "due": 0, "red": 0, "yellow": 0, "green": 0}
+    status_key = {rules.CLOSED: "closed", rules.IN_PROGRESS: "in_progress", rules.DONE_PENDING: "pending_review",
+                  rules.NOT_STARTED: "not_started", rules.NEEDS_COORDINATION: "coordination"}
+    light_key = {rules.RED: "red", rules.YELLOW: "yellow", rules.GREEN: "green"}
+    depts: dict[int, dict] = {}
+    overdue, coordination, decisions, ledger = [], [], [], []
+    upcoming_end = _plus_months(today, UPCOMING_MONTHS).isoformat()
+    upcoming = []
+
+    for n, t in enumerate(tasks, start=1):
+        m = meta[t["id"]]
+        closed = t["status"] == rules.CLOSED
+        insts = instances[t["id"]]
+        on_time, due = _instance_counts(insts, iso, closed)
+        summary["tasks"] += 1
+        summary[status_key.get(t["status"], "in_progress")] += 1
+        summary[light_key[t["light"]]] += 1
+        summary["overdue"] += bool(t["overdue"])
+        summary["on_time"] += on_time
+        summary["due"] += due
+        lead = "、".join(t["lead"]) or "—"
+        reports = [latest[(t["id"], u["department_id"])] for u in t["departments"] if (t["id"], u["department_id"]) in latest]
+        newest = max(reports, key=lambda r: (r["reported_on"], r["id"])) if reports else None
+        when = deadline_text(deadlines[t["id"]], insts)
+        origin = (m["plan_title"] or "") if t["source"] == "规划" else (
+            f"{t['source']}:{m['meeting_title']}({m['meeting_date']})" if m["meeting_title"]
+            else f"{t['source']}" + (f":{m['source_note']}" if m["source_note"] else ""))
+
+        for u in t["departments"]:
+            d = depts.setdefault(u["department_id"], {
+                "id": u["department_id"], "name": u["name"], "jurisdiction": jurisdiction_of.get((t["id"], u["department_id"])),
+                "led": 0, "shared": 0, "closed": 0, "overdue": 0, "on_time": 0, "due": 0, "last_report": None})
+            d["led" if u["role"] == "lead" else "shared"] += 1
+            d["closed"] += closed
+            d["overdue"] += bool(t["overdue"])
+            if u["role"] == "lead":
+                d["on_time"] += on_time
+                d["due"] += due
+            r = latest.get((t["id"], u["department_id"]))
+            if r and (d["last_report"] is None or r["reported_on"] > d["last_report"]):
+                d["last_report"] = r["reported_on"]
+            progress = (f"[{r['reported_on']}] {_excerpt(r['progress_text'], 200)}"
+                        + (f"(进度{r['percent']}%)" if r.get("percent") is not None
+                           and f"{r['percent']}%" not in (r["progress_text"] or "") else "")) if r else "暂无报送"
+            if r:
+                progress += _returned_mark(r)
+            ledger.append({"seq": n, "task_id": t["id"], "title": (f"{t['number']}. " if t.get("number") else "") + t["title"],
+                           "lead": lead, "unit": u["name"], "role": "牵头" if u["role"] == "lead" else "配合",
+                           "deadline": when, "progress": progress, "status": t["status"], "light": t["light"],
+                           "origin": origin, "jurisdiction": t.get("jurisdiction")})
+
+        if t["overdue"]:
+            late = min((i for i in insts if i["state"] == "open" and i["due"] < iso), key=lambda i: i["due"], default=None)
+            dl = deadline_by_id.get(late["deadline_id"]) if late else None
+            phrase = (dl.get("phrase") or describe(dl)) if dl else when
+            overdue.append({"task_id": t["id"], "title": t["title"], "jurisdiction": t.get("jurisdiction"), "lead": lead,
+                            "phrase": phrase or "规划期末", "due": late["due"] if late else t["next_due"],
+                            "days": (today - dt.date.fromisoformat(late["due"])).days if late else None,
+                            "report": (_excerpt(newest["progress_text"]) + _returned_mark(newest)) if newest else "暂无报送",
+                            "report_date": newest["reported_on"] if newest else None,
+                            "report_unit": next((u["name"] for u in t["departments"]
+                                                 if newest and u["department_id"] == newest["department_id"]), None)})
+
+        if not closed:
+            asked = [r for r in reports if (r.get("coordination_need") or "").strip()
+                     or r["claimed_status"] == rules.NEEDS_COORDINATION]
+            names = {u["department_id"]: u["name"] for u in t["departments"]}
+            for r in asked:
+                coordination.append({"task_id": t["id"], "title": t["title"], "jurisdiction": t.get("jurisdiction"),
+                                     "unit": names.get(r["department_id"], ""),
+                                     "need": _excerpt(r.get("coordination_need") or r["progress_text"], 120),
+                                     "of": (r.get("coordination_from") or "").strip() or "领导小组办公室",
+                                     "date": r["reported_on"]})
+            if t["status"] == rules.NEEDS_COORDINATION and not asked:
+                coordination.append({"task_id": t["id"], "title": t["title"], "jurisdiction": t.get("jurisdiction"),
+                                     "unit": lead, "need": "任务状态为需协调,尚未说明具体事项", "of": "—", "date": None})
+            for i in insts:
+                if i["state"] == "open" and iso <= i["due"] <= upcoming_end:
+                    dl = deadline_by_id.get(i["deadline_id"])
+                    upcoming.append({"task_id": t["id"], "title": t["title"], "jurisdiction": t.get("jurisdiction"),
+                                     "lead": lead, "due": i["due"], "period_label": i["period_label"],
+                                     "phrase": (dl.get("phrase") or describe(dl)) if dl else "", "status": t["status"]})
+
+        if t["source"] != "规划":
+            decisions.append({"task_id": t["id"], "title": t["title"], "source": t["source"], "origin": origin,
+                              "units": "、".join(u["name"] for u in t["departments"]), "due": min((i["due"] for i in insts), default=None),
+                              "status": t["status"], "light": t["light"]})
+
+    summary["on_time_rate"] = percent(on_time_rate(summary["on_time"], summary["due"]))
+    dept_rows = sorted(depts.values(), key=lambda d: (d["jurisdiction"] or "", -d["led"], -d["shared"], d["id"]))
+    plan = q.plan(db, plan_id) if plan_id is not None else None
+    # the assessment in the pack covers the year so far; each unit's 按时完成率 in section 二 is the same figure
+    start = dt.date(today.year, 1, 1).isoformat()
+    scores = _assessment(db, actor, start, iso, today, plan_id)
+    rate_of = {r["department_id"]: r["completion_rate"] for r in scores["rows"]}
+    for d in dept_rows:
+        d["on_time_rate"] = rate_of.get(d["id"])
+    overdue.sort(key=lambda o: (o["due"] or "", o["task_id"]))
+    upcoming.sort(key=lambda u: (u["due"], u["task_id"]))
+    coordination.sort(key=lambda c: (c["date"] or "", c["task_id"]), reverse=True)
+
+    return {
+        "today": iso,
+        "plan_id": plan_id,
+        "plan_title": plan["title"] if plan else None,
+        "jurisdiction": plan["jurisdiction"] if plan else None,
+        "title": _title(plan),
+        "meeting": _next_meeting(db, today, plan_id),
+        "period": {"label": period["label"], "start": period["start"], "end": period["end"]} if period else None,
+        "summary": summary,
+        "departments": dept_rows,
+        "overdue": overdue,
+        "coordination": coordination,
+        "indicators": _indicators(db, actor, today, plan_id),
+        "upcoming": upcoming,
+        "upcoming_end": upcoming_end,
+        "decisions": decisions,
+        "assessment": scores,
+        "ledger": ledger,
+    }
+
+
+def _title(plan: dict | None) -> str:
+    if plan:
+        return f"《{plan['title']}》重点任务推进情况"
+    return "重点任务推进情况汇总"
+
+
+def _next_meeting(db: sqlite_utils.Database, today: dt.date, plan_id: int | None) -> dict | None:
+    for m in q.meetings_between(db, today.isoformat(), _plus_months(today, 6).isoformat()):
+        if plan_id is None or any(p["id"] == plan_id for p in q.meeting_plans(db, m["id"])):
+            return {"id": m["id"], "title": m["title"], "date": m["date"], "kind": m["kind"]}
+    return None
+
+
+def _indicators(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: int | None) -> list[dict] | None:
+    out = []
+    for r in off_course(db, actor, today, plan_id):
+        out.append({"name": r.get("name"), "plan": r.get("plan"), "category": r.get("category"),
+                    "baseline": r.get("baseline"), "target": r.get("target"), "target_year": r.get("target_year"),
+                    "latest": r.get("latest_actual"), "latest_year": r.get("latest_year"),
+                    "nature": r.get("nature"), "light": r.get("light"), "units": "、".join(r.get("units") or [])})
+    return out
+
+
+def _assessment(db: sqlite_utils.Database, actor: Actor, start: str, end: str, today: dt.date,
+                plan_id: int | None) -> dict:
+    result = assessment.evaluate(db, actor, start, end, today, plan_id=plan_id)
+    return {"start": result["start"], "end": result["end"], "rule_text": result["rule_text"],
+            "rows": [{k: r[k] for k in ("department_id", "department", "jurisdiction", "rank", "note", "score",
+                                         "completion_rate", "report_rate", "overdue_items", "overdue_days", "returned")}
+                     for r in result["rows"]]}

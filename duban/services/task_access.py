@@ -1,0 +1,37 @@
+"""Who may see a task: office and leaders every task, a liaison only the tasks of its own departments."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from db.queries import reports as q
+from duban.access import Actor, require_department
+from duban.errors import NotFound
+from duban.services.textinput import as_id
+
+
+@dataclass(frozen=True)
+class TaskScope:
+    """A task as the access check found it, with the departments answering for it."""
+
+    task: dict
+    units: list[dict]
+
+    @property
+    def department_ids(self) -> set[int]:
+        return {u["department_id"] for u in self.units}
+
+    @property
+    def lead_ids(self) -> set[int]:
+        return {u["department_id"] for u in self.units if u["role"] == "lead"}
+
+
+def require_task_access(db: sqlite_utils.Database, actor: Actor, task_id: int) -> TaskScope:
+    """The task, if the actor may see it: office and leaders see all; a liaison only its departments' tasks."""
+    task = q.task(db, as_id(task_id, "任务编号"))
+    if task is None:
+        raise NotFound("任务不存在。")
+    units = q.task_units(db, task["id"])
+    require_department(actor, {u["department_id"] for u in units})
+    return TaskScope(task, units)
