@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from duban.rules.dates import add_months, cn_date, cn_month, quarter_of, shift_month
+from duban.rules.dates import add_months, clamp_date, cn_date, cn_month, quarter_of, shift_month
 
 
 @pytest.mark.parametrize("value, shown", [
@@ -54,3 +54,11 @@ def test_adding_months_keeps_the_day_inside_the_month(day, months, got):
 
 def test_each_month_falls_in_its_quarter():
     assert [quarter_of(dt.date(2026, m, 1)) for m in range(1, 13)] == [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]
+
+
+@pytest.mark.parametrize("year, month, day, got", [
+    (2026, 6, 31, dt.date(2026, 6, 30)), (2026, 2, 30, dt.date(2026, 2, 28)), (2028, 2, 30, dt.date(2028, 2, 29)),
+    (2026, 6, None, dt.date(2026, 6, 30)), (2026, 6, 15, dt.date(2026, 6, 15)), (2026, 12, 31, dt.date(2026, 12, 31)),
+])
+def test_a_day_too_late_for_its_month_becomes_the_last_day(year, month, day, got):
+    assert clamp_date(year, month, day) == got

@@ -4,7 +4,6 @@ Every deadline keeps the phrase exactly as the text writes it. Patterns run on n
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,7 +18,7 @@ from duban.extract.vocabulary import (
     YEAR_NOT_DEADLINE_AFTER,
     alternation,
 )
-from duban.rules.dates import add_months
+from duban.rules.dates import add_months, last_day
 from duban.rules.numerals import cn_int
 from duban.rules.plan_periods import PLAN_END
 
@@ -41,7 +40,7 @@ _REL_YEARS = alternation(RELATIVE_YEARS)
 
 def month_end(year: int, month: int) -> date:
     """The last day of a month."""
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, last_day(year, month))
 
 
 def _add_years(d: date, n: int) -> date:
@@ -197,13 +196,13 @@ def _unread(norm: str, orig: str, candidates: list, blocked: list[bool]) -> list
 def _day(m: re.Match, year: int, month: int) -> int:
     g = m.groupdict()
     if g.get("d"):
-        return min(cn_int(g["d"]), calendar.monthrange(year, month)[1])
+        return min(cn_int(g["d"]), last_day(year, month))
     part = g.get("part")
     if part == "上旬":
         return 10
     if part == "中旬":
         return 20
-    return calendar.monthrange(year, month)[1]
+    return last_day(year, month)
 
 
 def _once(due: date) -> dict:
@@ -257,7 +256,7 @@ def _resolve(name: str, m: re.Match, norm: str, ref: date | None, written: date 
         return {"kind": "recurring", "freq": "yearly", "month": month, "day": 30 if month == 6 else 31}, end
     if name == "yearly_q":
         month = cn_int(g["q"]) * 3
-        return {"kind": "recurring", "freq": "yearly", "month": month, "day": calendar.monthrange(2001, month)[1]}, end
+        return {"kind": "recurring", "freq": "yearly", "month": month, "day": last_day(2001, month)}, end
     if name == "quarterly":
         entry = {"kind": "recurring", "freq": "quarterly"}
         month = cn_int(g["qm"]) if g.get("qm") else {"首": 1, "末": 3}.get(g.get("qmw") or "")

@@ -23,6 +23,17 @@ def cn_month(value: str) -> str:
     return f"{year}年{int(month)}月" if month.isdigit() else value
 
 
+def last_day(year: int, month: int) -> int:
+    """The number of the month's last day (28 to 31)."""
+    return calendar.monthrange(year, month)[1]
+
+
+def clamp_date(year: int, month: int, day: int | None) -> dt.date:
+    """The given day of a month, or its last day when day is missing or too large (31 in June -> 30)."""
+    end = last_day(year, month)
+    return dt.date(year, month, end if not day or day > end else max(1, day))
+
+
 def shift_month(year: int, month: int, by: int) -> tuple[int, int]:
     """The (year, month) `by` months after (or, when negative, before) the given one."""
     index = year * 12 + (month - 1) + by
@@ -32,7 +43,7 @@ def shift_month(year: int, month: int, by: int) -> tuple[int, int]:
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, kept inside a shorter month (1月31日 + 1 -> 2月28日)."""
     year, month = shift_month(day.year, day.month, months)
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return clamp_date(year, month, day.day)
 
 
 def quarter_of(day: dt.date) -> int:

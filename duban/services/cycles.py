@@ -2,7 +2,6 @@
 (每月28日前, 每季度第1个月20日前, before each joint meeting), and sees per period who has and has not."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -14,7 +13,7 @@ from db.queries import audit
 from db.queries import cycles as q
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
-from duban.rules.dates import quarter_of, shift_month
+from duban.rules.dates import clamp_date, quarter_of, shift_month
 from duban.services import cache
 
 KINDS = {"monthly": "每月", "quarterly": "每季度", "meeting": "每次联席会议前"}
@@ -72,16 +71,12 @@ class Unreported(NamedTuple):
     departments: list[dict]  # department_id, name, jurisdiction, leads, tasks (as period_status)
 
 
-def _day_in(year: int, month: int, day: int) -> dt.date:
-    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
-
-
 def _due_in_slot(cycle: Cycle, slot: tuple[int, int]) -> tuple[dt.date, str]:
     year, n = slot
     if cycle.kind == "monthly":
-        return _day_in(year, n, cycle.day or 28), f"{year}年{n}月"
+        return clamp_date(year, n, cycle.day or 28), f"{year}年{n}月"
     month = (n - 1) * 3 + (cycle.month or 1)
-    return _day_in(year, month, cycle.day or 20), f"{year}年第{n}季度"
+    return clamp_date(year, month, cycle.day or 20), f"{year}年第{n}季度"
 
 
 def _next_slot(cycle: Cycle, slot: tuple[int, int], by: int) -> tuple[int, int]:
