@@ -1,4 +1,4 @@
-"""会议: joint meetings proposed from the plans, who has reported before each, the meeting pack, decisions, hand tasks."""
+"""会议: joint meetings proposed from the plans, who has reported before each, the meeting pack, decisions, assigned tasks (交办)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -124,8 +124,8 @@ with tab_pack:
 with tab_hand:
     st.caption("领导批示、上级交办等规划以外的任务,录入后与规划任务一样督办、提醒,并进入下一期会议材料。")
     if office:
-        view.hand_task(db, actor, today, dept_labels)
-    if hand := decisions.hand_tasks(db, actor):
+        view.assigned_task(db, actor, today, dept_labels)
+    if hand := decisions.assigned_tasks(db, actor):
         table([{"来源": h["source"], "来源说明": h["source_note"] or "", "任务": h["title"], "责任单位": h["units"],
                 "完成时限": w.cn_date(h["due"]), "状态": h["status"]} for h in hand], "hand_table")
     else:

@@ -1,4 +1,4 @@
-"""The 会议 page's forms and files: setting up a meeting, recording a 议定事项, adding a task handed down, the
+"""The 会议 page's forms and files: setting up a meeting, recording a 议定事项, adding an assigned task (交办), the
 meeting pack's downloads (new and stored) and the duty report draft."""
 from __future__ import annotations
 
@@ -72,10 +72,10 @@ def decision(db: sqlite_utils.Database, actor: Actor, today: dt.date, meeting_id
                 st.error(w.plain_markdown(str(e)))
 
 
-def hand_task(db: sqlite_utils.Database, actor: Actor, today: dt.date, labels: dict[int, str]) -> None:
+def assigned_task(db: sqlite_utils.Database, actor: Actor, today: dt.date, labels: dict[int, str]) -> None:
     """A task from a leader's instruction or a higher authority, carrying its source."""
     with st.form("hand_form", clear_on_submit=True):
-        source = st.selectbox("任务来源", decisions.HAND_SOURCES, key="hand_source")
+        source = st.selectbox("任务来源", decisions.ASSIGNED_SOURCES, key="hand_source")
         note = st.text_input("来源说明(如批示领导、交办文件)", key="hand_note")
         title = st.text_input("任务名称", key="hand_title")
         lead, co = _units(list(labels), labels, "hand")
@@ -83,7 +83,7 @@ def hand_task(db: sqlite_utils.Database, actor: Actor, today: dt.date, labels: d
         body = st.text_area("具体要求(可选)", key="hand_body")
         if st.form_submit_button("保存任务"):
             try:
-                task_id = decisions.add_hand_task(db, actor, source, title, lead, co, due, today,
+                task_id = decisions.add_assigned_task(db, actor, source, title, lead, co, due, today,
                                                   source_note=note, body=body)
                 flash("ok", f"已新增{source}任务(编号 {task_id})。")
                 st.rerun()

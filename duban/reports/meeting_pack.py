@@ -19,6 +19,7 @@ from duban.errors import DubanError
 from duban.reports import docx as word
 from duban.reports import ledger
 from duban.rules import status as rules
+from duban.rules.dates import cn_date
 from duban.rules.names import written_name
 from duban.services import stored_packs
 from duban.services.meeting_pack import PackFigures
@@ -79,13 +80,6 @@ def _table(doc, headers: list[str], rows: list[list], widths: list[float], light
     return word.table(doc, headers, rows, widths, light_col, LIGHT_FILL)
 
 
-def _date_cn(iso: str | None) -> str:
-    if not iso:
-        return "—"
-    d = dt.date.fromisoformat(iso)
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def render_docx(data: PackFigures) -> bytes:
     """The pack as a Word document: title and date, summary figures, tables, lists."""
     doc = Document()
@@ -100,12 +94,12 @@ def render_docx(data: PackFigures) -> bytes:
 
     s = data["summary"]
     word.paragraph(doc, data["title"], word.TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    sub = f"(截至{_date_cn(data['today'])}"
+    sub = f"(截至{cn_date(data['today'])}"
     if data.get("period"):
         sub += f",报送期:{data['period']['label']} {data['period']['start']} 至 {data['period']['end']}"
     word.paragraph(doc, sub + ")", word.SUBHEADING_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     if data.get("meeting"):
-        word.paragraph(doc, f"供{_date_cn(data['meeting']['date'])}{data['meeting']['title']}审议", word.SUBHEADING_FONT, 14,
+        word.paragraph(doc, f"供{cn_date(data['meeting']['date'])}{data['meeting']['title']}审议", word.SUBHEADING_FONT, 14,
               align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     word.paragraph(doc)
 
@@ -153,7 +147,7 @@ def render_docx(data: PackFigures) -> bytes:
     else:
         word.paragraph(doc, "各项指标均按进度推进,暂无偏离。")
 
-    word.heading(doc, f"六、未来三个月到期事项(至{_date_cn(data['upcoming_end'])})")
+    word.heading(doc, f"六、未来三个月到期事项(至{cn_date(data['upcoming_end'])})")
     if data["upcoming"]:
         rows = [[i, u["due"], u["title"], u["lead"], u["phrase"] or u["period_label"] or "", u["status"]]
                 for i, u in enumerate(data["upcoming"], 1)]
@@ -182,7 +176,7 @@ def render_docx(data: PackFigures) -> bytes:
            [1.1, 4.4, 1.5, 2.1, 2.1, 1.6, 1.6, 1.6])
 
     word.paragraph(doc, "领导小组办公室", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    word.paragraph(doc, _date_cn(data["today"]), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    word.paragraph(doc, cn_date(data["today"]), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -13,6 +13,8 @@ from docx.shared import Cm, RGBColor
 
 from duban.access import Actor
 from duban.reports import docx as word
+from duban.rules.dates import cn_date
+from duban.rules.names import ROLE_NAMES
 from duban.rules.notice_levels import BLUE, LEVELS, RED, YELLOW
 from duban.services import notices
 
@@ -69,7 +71,7 @@ def render(*, office: str, title: str, number: str, unit: str, today: dt.date, r
     summary = "、".join(f"{LEVELS[lvl]} {n} 项" for lvl, n in counts.items() if n)
     plans = sorted({i["plan_title"] for i in items if i.get("plan_title")})
     basis = f"根据{'、'.join('《' + p + '》' for p in plans)}任务分工," if plans else "根据工作任务分工,"
-    _para(doc, f"{basis}截至 {today.year}年{today.month}月{today.day}日,贵单位承担的以下 {len(items)} 项任务"
+    _para(doc, f"{basis}截至 {cn_date(today)},贵单位承担的以下 {len(items)} 项任务"
                f"需要抓紧办理({summary}),现予{title[:2]}:", 16, indent=True, space_after=6)
 
     table = doc.add_table(rows=1, cols=6)
@@ -84,12 +86,12 @@ def render(*, office: str, title: str, number: str, unit: str, today: dt.date, r
     for n, it in enumerate(items, 1):
         row = table.add_row().cells
         due = dt.date.fromisoformat(it["due"])
-        when = f"{due.year}年{due.month}月{due.day}日" + (f"\n({it['period_label']})" if it.get("period_label") else "")
+        when = cn_date(due) + (f"\n({it['period_label']})" if it.get("period_label") else "")
         state = it["status"] + (f",完成 {it['progress']}%" if it.get("progress") else "")
         if it["overdue_days"]:
             state += f"\n逾期 {it['overdue_days']} 天"
         title_text = (f"{it['number']} " if it.get("number") else "") + it["title"]
-        values = [str(n), title_text, "牵头" if it["role"] == "lead" else "配合", when, state,
+        values = [str(n), title_text, ROLE_NAMES[it["role"]], when, state,
                   f"{it['level']}色\n{LEVELS[it['level']]}"]
         for col, (cell, text, w) in enumerate(zip(row, values, widths, strict=True)):
             word.cell_text(cell, text, 10.5, center=col != 1)
@@ -97,12 +99,12 @@ def render(*, office: str, title: str, number: str, unit: str, today: dt.date, r
         word.shade(row[5], SHADES[it["level"]])
 
     _para(doc, "", 10)
-    _para(doc, f"请于 {reply_by.year}年{reply_by.month}月{reply_by.day}日 前将上述事项的办理情况书面报送{office}"
+    _para(doc, f"请于 {cn_date(reply_by)} 前将上述事项的办理情况书面报送{office}"
                f"(已办结的附佐证材料;未办结的说明原因、整改措施和完成时限),并在督办系统中更新进展。",
           16, indent=True)
     _para(doc, "预警说明:红色为已逾期,黄色为进度滞后,蓝色为临近到期。", 12, indent=True, space_after=18)
     _para(doc, office, 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para(doc, f"{today.year}年{today.month}月{today.day}日", 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(doc, cn_date(today), 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
     buf = io.BytesIO()
     doc.save(buf)

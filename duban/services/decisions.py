@@ -1,4 +1,4 @@
-"""After a meeting, and outside the plans: 议定事项 and tasks handed down (领导批示, 上级交办) become tracked tasks."""
+"""After a meeting, and outside the plans: 议定事项 and assigned tasks (交办: 领导批示, 上级交办) become tracked tasks."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,16 +8,17 @@ import sqlite_utils
 from db.queries import meetings as q
 from duban.access import Actor, require_office, require_overseer
 from duban.errors import InputError, NotFound
+from duban.rules.dates import cn_date
 from duban.services.tasks import add_task
 from duban.services.textinput import as_date, as_id
 
-HAND_SOURCES = ["领导批示", "上级交办", "其他"]
+ASSIGNED_SOURCES = ["领导批示", "上级交办", "其他"]
 
 
-def hand_tasks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """Tasks the office added by hand, newest first."""
+def assigned_tasks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    """交办任务: tasks the office entered from a leader's instruction or a higher authority, newest first."""
     require_overseer(actor, "会议")
-    return q.hand_tasks(db)
+    return q.assigned_tasks(db)
 
 
 def _units(lead_ids, co_ids) -> list[tuple[int, str]]:
@@ -32,7 +33,7 @@ def _units(lead_ids, co_ids) -> list[tuple[int, str]]:
 
 
 def _due_phrase(due: dt.date) -> str:
-    return f"{due.year}年{due.month}月{due.day}日前"
+    return f"{cn_date(due)}前"
 
 
 def record_decision(db: sqlite_utils.Database, actor: Actor, meeting_id: int, title: str, lead_ids: list[int],
@@ -51,13 +52,13 @@ def record_decision(db: sqlite_utils.Database, actor: Actor, meeting_id: int, ti
                     body=(body or "").strip() or None, today=today)
 
 
-def add_hand_task(db: sqlite_utils.Database, actor: Actor, source: str, title: str, lead_ids: list[int],
+def add_assigned_task(db: sqlite_utils.Database, actor: Actor, source: str, title: str, lead_ids: list[int],
                   co_ids: list[int] | None, due, today: dt.date, source_note: str | None = None,
                   body: str | None = None) -> int:
     """Add a task from a leader's instruction (领导批示) or a higher authority (上级交办), carrying its source."""
     require_office(actor)
-    if source not in HAND_SOURCES:
-        raise InputError(f"任务来源应为:{'、'.join(HAND_SOURCES)}。")
+    if source not in ASSIGNED_SOURCES:
+        raise InputError(f"任务来源应为:{'、'.join(ASSIGNED_SOURCES)}。")
     due = as_date(due, "完成时限")
     return add_task(db, actor, title, _units(lead_ids, co_ids),
                     [{"kind": "once", "due": due.isoformat(), "phrase": _due_phrase(due)}],

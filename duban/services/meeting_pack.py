@@ -2,7 +2,6 @@
 the database in one pass as JSON-ready data, so a locked period can store them and render them again."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from typing import TypedDict
@@ -12,7 +11,9 @@ import sqlite_utils
 from db.queries import meetings as q
 from duban.access import Actor, require_office
 from duban.rules import status as rules
+from duban.rules.dates import add_months
 from duban.rules.instances import describe
+from duban.rules.names import ROLE_NAMES
 from duban.rules.rates import on_time_rate, percent
 from duban.services import assessment
 from duban.services.indicators import off_course
@@ -74,12 +75,6 @@ def _returned_mark(report: dict) -> str:
     return "(已退回)" if report.get("review_state") == RETURNED else ""
 
 
-def _plus_months(day: dt.date, months: int) -> dt.date:
-    m = day.month - 1 + months
-    year, month = day.year + m // 12, m % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def deadline_text(deadlines: list[dict], instances: list[dict]) -> str:
     """完成时限 as the plan wrote it, with the computed date where there is one."""
     parts = []
@@ -138,7 +133,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
     light_key = {rules.RED: "red", rules.YELLOW: "yellow", rules.GREEN: "green"}
     depts: dict[int, dict] = {}
     overdue, coordination, decisions, ledger = [], [], [], []
-    upcoming_end = _plus_months(today, UPCOMING_MONTHS).isoformat()
+    upcoming_end = add_months(today, UPCOMING_MONTHS).isoformat()
     upcoming = []
 
     for n, t in enumerate(tasks, start=1):
@@ -179,7 +174,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
             if r:
                 progress += _returned_mark(r)
             ledger.append({"seq": n, "task_id": t["id"], "title": (f"{t['number']}. " if t.get("number") else "") + t["title"],
-                           "lead": lead, "unit": u["name"], "role": "牵头" if u["role"] == "lead" else "配合",
+                           "lead": lead, "unit": u["name"], "role": ROLE_NAMES[u["role"]],
                            "deadline": when, "progress": progress, "status": t["status"], "light": t["light"],
                            "origin": origin, "jurisdiction": t.get("jurisdiction")})
 
@@ -261,7 +256,7 @@ def _title(plan: dict | None) -> str:
 
 
 def _next_meeting(db: sqlite_utils.Database, today: dt.date, plan_id: int | None) -> dict | None:
-    for m in q.meetings_between(db, today.isoformat(), _plus_months(today, 6).isoformat()):
+    for m in q.meetings_between(db, today.isoformat(), add_months(today, 6).isoformat()):
         if plan_id is None or any(p["id"] == plan_id for p in q.meeting_plans(db, m["id"])):
             return {"id": m["id"], "title": m["title"], "date": m["date"], "kind": m["kind"]}
     return None

@@ -1,7 +1,7 @@
 """Joint meetings (联席会议, 领导小组例会): setting them up, with their plans and member units, and reading them back.
 
 Proposing meetings from a plan's text is in meeting_proposals, asking for updates in update_requests, the reporting
-periods in reporting_periods, packs in stored_packs, decisions and hand tasks in decisions."""
+periods in reporting_periods, packs in stored_packs, decisions and assigned tasks (交办) in decisions."""
 from __future__ import annotations
 
 import datetime as dt

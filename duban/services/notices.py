@@ -10,6 +10,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import reminders as q
+from db.queries import settings as settings_q
 from duban.access import SYSTEM, Actor, require_department, require_office
 from duban.errors import InputError, NotFound
 from duban.reminders.workdays import add_workdays, load_office_calendar
@@ -35,7 +36,7 @@ class NoticeRecord:
 
 def _int_setting(db: sqlite_utils.Database, key: str, default: int) -> int:
     try:
-        return int(q.setting(db, key) or default)
+        return int(settings_q.setting(db, key) or default)
     except ValueError:
         return default
 
@@ -95,7 +96,7 @@ def create_notice(db: sqlite_utils.Database, actor: Actor, department_id: int, t
     word, title = WORDS[worst]
     load_office_calendar(db)
     reply_by = add_workdays(today, _int_setting(db, "notice_reply_days", DEFAULT_REPLY_DAYS))
-    office = q.setting(db, "office_name") or "领导小组办公室"
+    office = settings_q.setting(db, "office_name") or "领导小组办公室"
     unit = written_name(dept.get("jurisdiction"), dept["name"])
     with transaction(db):
         seq = q.next_notice_seq(db, word, today.year)
