@@ -40,10 +40,12 @@ class Pack:
 
     @property
     def docx_name(self) -> str:
+        """The Word file's name, dated by the pack's day."""
         return f"会议材料_{self.data['today']}.docx"
 
     @property
     def xlsx_name(self) -> str:
+        """The Excel ledger's name, dated by the pack's day."""
         return f"工作台账_{self.data['today']}.xlsx"
 
 

@@ -20,10 +20,12 @@ class TaskScope:
 
     @property
     def department_ids(self) -> set[int]:
+        """Every unit answering for the task, lead or co."""
         return {u["department_id"] for u in self.units}
 
     @property
     def lead_ids(self) -> set[int]:
+        """The lead units, whose reports move the task's status."""
         return {u["department_id"] for u in self.units if u["role"] == "lead"}
 
 
