@@ -11,7 +11,7 @@ from duban.errors import DubanError
 from duban.extract import ACCEPTED_EXTENSIONS, ExtractionError
 from duban.services import import_input as entry
 from duban.services import import_review as review
-from duban.services import plans
+from duban.services import plan_check, plan_import
 from ui import import_view as view
 from ui import widgets as w
 from ui.session import get_db, require_actor
@@ -73,8 +73,8 @@ if upload is None:
 st.session_state.pop("imp_flash", None)
 
 data = upload.getvalue()
-digest = plans.source_hash(data)
-stored = plans.already_stored(db, actor, data)
+digest = plan_check.source_hash(data)
+stored = plan_import.already_stored(db, actor, data)
 if stored is not None:  # a file already stored needs no review at all
     st.info(w.plain_markdown(stored.message), icon=":material/info:")
     st.page_link(TASKS_PAGE, label="查看该规划的任务", icon=":material/arrow_forward:",
@@ -165,7 +165,7 @@ problem, check, corrected = None, None, None
 try:
     corrected = entry.apply_corrections(original, meta, st.session_state["imp_now_tasks"],
                                         st.session_state["imp_now_deadlines"], indicators_df.to_dict("records"))
-    check = plans.check_import(db, actor, corrected, upload.name, data)
+    check = plan_import.check_import(db, actor, corrected, upload.name, data)
 except DubanError as e:
     problem = str(e)
 with review_box:
@@ -193,13 +193,13 @@ else:
 label = "确认更新规划" if check is not None and check.kind == "revision" else "确认导入"
 if st.button(label, key="imp_confirm", type="primary", disabled=problem is not None):
     try:
-        plan_id = plans.import_plan(db, actor, corrected, upload.name, data, today,
+        plan_id = plan_import.import_plan(db, actor, corrected, upload.name, data, today,
                                     confirm_revision=check.kind == "revision")
     except DubanError as e:
         st.error(f"未能保存:{w.plain_markdown(str(e))}")
     else:
         done = "已更新" if check.kind == "revision" else "已导入"
-        st.session_state["imp_flash"] = {"text": f"{done}《{plans.display_title(corrected)}》。", "plan_id": plan_id}
+        st.session_state["imp_flash"] = {"text": f"{done}《{plan_check.display_title(corrected)}》。", "plan_id": plan_id}
         reset()
         st.session_state["imp_round"] += 1
         st.rerun()

@@ -19,7 +19,7 @@ from duban.services import (
     departments,
     indicators,
     meetings,
-    plans,
+    plan_import,
     reports,
     review,
     tasks,
@@ -107,7 +107,7 @@ WRITES = {
                                                                 password="smtp-secret-1"), "修改邮件设置"),
     "reminder rule": (None, lambda db, w, c: reminder_rules.save_rule(db, actor(db, "bangong"), "before", 3),
                       "新增提醒规则"),
-    "plan import": (None, lambda db, w, c: plans.import_plan(db, SYSTEM, _import_sample(), "sample.txt", b"v1",
+    "plan import": (None, lambda db, w, c: plan_import.import_plan(db, SYSTEM, _import_sample(), "sample.txt", b"v1",
                                                              TODAY), "导入规划"),
 }
 

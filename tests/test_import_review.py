@@ -10,7 +10,7 @@ from db.queries import plans as plan_q
 from duban.access import SYSTEM
 from duban.errors import InputError
 from duban.extract import extract_file, extract_text
-from duban.services import cycles, import_input, plans, users
+from duban.services import cycles, import_input, plan_import, users
 from duban.services import departments as dept_s
 from duban.services import import_review as review
 from tests.conftest import ROOT
@@ -38,7 +38,7 @@ def extraction():
 def test_a_date_stated_twice_is_one_deadline_in_the_tracker(db, extraction):
     twice = extraction["tasks"][0]
     assert [d["due"] for d in twice["deadlines"]] == ["2025-12-31", "2025-12-31"], "the extraction keeps both"
-    plan_id = plans.import_plan(db, SYSTEM, extraction, "临川助餐.txt", PLAN, TODAY)
+    plan_id = plan_import.import_plan(db, SYSTEM, extraction, "临川助餐.txt", PLAN, TODAY)
     task_id = db.conn.execute("SELECT id FROM tasks WHERE plan_id=? AND seq=1", [plan_id]).fetchone()[0]
     assert [tuple(r) for r in db.conn.execute("SELECT due, phrase FROM deadlines WHERE task_id=?", [task_id])] == [
         ("2025-12-31", "2025年底前")]
@@ -46,7 +46,7 @@ def test_a_date_stated_twice_is_one_deadline_in_the_tracker(db, extraction):
     # two different dates stay two deadlines
     other = {**extraction, "title": "另一方案", "tasks": [{**twice, "deadlines": [
         {"kind": "once", "due": "2024-12-31", "phrase": "2024年底前"}, {"kind": "once", "due": "2025-12-31"}]}]}
-    other_id = plans.import_plan(db, SYSTEM, other, "另一方案.txt", PLAN + "另", TODAY)
+    other_id = plan_import.import_plan(db, SYSTEM, other, "另一方案.txt", PLAN + "另", TODAY)
     assert db.conn.execute("SELECT count(*) FROM deadlines d JOIN tasks t ON t.id=d.task_id WHERE t.plan_id=?",
                            [other_id]).fetchone()[0] == 2
 
@@ -105,7 +105,7 @@ def test_each_task_says_why_it_may_need_a_look(db, extraction):
 
 
 def test_after_an_import_the_checklist_names_what_is_missing_until_it_is_done(db, extraction):
-    plan_id = plans.import_plan(db, SYSTEM, extraction, "临川助餐.txt", PLAN, TODAY)
+    plan_id = plan_import.import_plan(db, SYSTEM, extraction, "临川助餐.txt", PLAN, TODAY)
     cl = review.plan_checklist(db, SYSTEM, plan_id)
     assert [u["name"] for u in cl.no_account] == ["市民政局", "市财政局", "市乡村振兴局"]
     assert [u["name"] for u in cl.no_contact] == ["市民政局", "市财政局", "市乡村振兴局"]

@@ -9,8 +9,8 @@ from duban import clock
 from duban.access import SYSTEM
 from duban.cli.common import add_db_option, add_today_option, open_db, print_listing
 from duban.errors import InputError
+from duban.services import plan_check, plan_import, seeding
 from duban.services import plans as plan_s
-from duban.services import seeding
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,26 +65,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     for path in files:  # every file is read and checked before anything is stored
         try:
             ex = _extract(path)
-            plan_s.validate(ex)
+            plan_check.validate(ex)
         except InputError as e:
             raise InputError(f"{path.name}:{e}") from None
         extractions.append(ex)
     db = open_db(args)
     for path, ex in zip(files, extractions, strict=True):
         data = path.read_bytes()
-        check = plan_s.check_import(db, SYSTEM, ex, path.name, data)
+        check = plan_import.check_import(db, SYSTEM, ex, path.name, data)
         if check.kind in ("unchanged", "old_version"):
             print(f"{path.name}:{check.message}")
             continue
         if check.kind == "new":
-            plan_id = plan_s.import_plan(db, SYSTEM, ex, path.name, data, today)
+            plan_id = plan_import.import_plan(db, SYSTEM, ex, path.name, data, today)
             print(f"{path.name}:已导入 " + _summary(db, plan_id))
             continue
         print(f"{path.name}:{check.message}")
         for line in check.diff.lines():
             print(line)
         if args.yes or _confirm("应用以上变更?[y/N] "):
-            plan_id = plan_s.import_plan(db, SYSTEM, ex, path.name, data, today, confirm_revision=True)
+            plan_id = plan_import.import_plan(db, SYSTEM, ex, path.name, data, today, confirm_revision=True)
             print(f"{path.name}:已更新 " + _summary(db, plan_id))
         else:
             print(f"{path.name}:未应用修订(确认请加 --yes)。")

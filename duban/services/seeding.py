@@ -26,6 +26,7 @@ from duban.errors import InputError
 from duban.rules import status as rules
 from duban.rules.names import written_name
 from duban.services import departments as dept_s
+from duban.services import plan_import
 from duban.services import plans as plan_s
 from duban.services import tasks as task_s
 from duban.services import users as user_s
@@ -82,7 +83,7 @@ def init(db: sqlite_utils.Database, demo: bool = True, today: dt.date | str | No
     with transaction(db):
         if _meta(db, "initialised") == "1":
             return {"already": True, "plans": [p["id"] for p in plan_s.list_plans(db, SYSTEM)], "demo": _meta(db, "demo") == "1"}
-        plan_ids = [plan_s.import_plan(db, SYSTEM, extract_seed(p), p.name, p.read_bytes(), today, is_demo=demo)
+        plan_ids = [plan_import.import_plan(db, SYSTEM, extract_seed(p), p.name, p.read_bytes(), today, is_demo=demo)
                     for p in seed_files()]
         if demo:
             _demo(db, today)
