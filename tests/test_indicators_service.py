@@ -12,6 +12,7 @@ import pytest
 
 from db import connect
 from duban.access import SYSTEM, Actor
+from duban.demo import indicators as demo_indicators
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.services import indicators as ind
 from duban.services import users
@@ -70,7 +71,7 @@ def build_gold_db(db, demo: bool = True) -> dict[str, int]:
     users.create_user(db, office, "zz-minzheng", PASSWORD, "liaison", [_department(db, zz, "市民政局")])
     db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('initialised', '1')")
     if demo:
-        ind.seed_demo(db, TODAY)
+        demo_indicators.seed(db, TODAY)
         db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('demo', '1')")
     return plans
 
@@ -366,11 +367,11 @@ def test_off_course_lists_binding_red_first_with_what_the_overview_needs(gold):
 def test_demo_actuals_are_deterministic_and_mixed(gold_demo, tmp_path, gold_template):
     db = gold_demo
     other = _copy(gold_template, tmp_path / "other.db")
-    assert ind.seed_demo(other, TODAY) > 100
+    assert demo_indicators.seed(other, TODAY) > 100
     values = "SELECT indicator_id, year, value FROM indicator_actuals ORDER BY id"
     assert db.conn.execute(values).fetchall() == other.conn.execute(values).fetchall()
     other.conn.close()
-    assert ind.seed_demo(db, TODAY) == 0  # a second run adds nothing
+    assert demo_indicators.seed(db, TODAY) == 0  # a second run adds nothing
     rows = ind.list_indicators(db, SYSTEM, TODAY)
     counts = ind.summary(rows)
     assert counts["红"] >= 1 and counts["黄"] >= 5 and counts["绿"] >= 20 and counts["灰"] >= 1
@@ -382,7 +383,6 @@ def test_demo_actuals_are_deterministic_and_mixed(gold_demo, tmp_path, gold_temp
 
 
 def test_seeded_demo_database_carries_indicator_actuals(demo_db):
-    pytest.importorskip("duban.services.seeding")
     rows = ind.list_indicators(demo_db, SYSTEM, TODAY)
     assert rows and ind.off_course(demo_db, SYSTEM, TODAY)
     assert ind.summary(rows)["绿"] > 0

@@ -5,11 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from duban import clock
+from duban import clock, demo
 from duban.access import SYSTEM
 from duban.cli.common import add_db_option, add_today_option, open_db, print_listing
 from duban.errors import InputError
-from duban.services import plan_check, plan_import, seeding
+from duban.services import plan_check, plan_import
 from duban.services import plans as plan_s
 
 
@@ -93,14 +93,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     db = open_db(args)
-    result = seeding.init(db, demo=args.demo and not args.no_demo, today=clock.today(args.today))
+    result = demo.init(db, demo=args.demo and not args.no_demo, today=clock.today(args.today))
     if result["already"]:
         print("数据库已经初始化过,未作更改。")
         return 0
     for plan_id in result["plans"]:
         print("已导入 " + _summary(db, plan_id))
     if result["demo"]:
-        accounts = seeding.demo_accounts()
+        accounts = demo.demo_accounts()
         names = "、".join(a["username"] for a in accounts["accounts"])
         print(f"已载入演示数据。演示账号:{names}(密码均为 {accounts['password']},首次登录须修改密码)。")
     else:
