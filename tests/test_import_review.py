@@ -59,6 +59,30 @@ def test_units_typed_in_a_cell_are_split_and_completed_as_the_extractor_does():
     assert import_input.normalise_units([], ["  "], "临水县") == ([], [])
 
 
+def test_an_edited_units_cell_is_stored_as_the_departments_it_names(db, extraction):
+    """A 牵头 mark written in the 配合单位 cell makes that unit the lead; it is not part of a department's name."""
+    rows = [{"序号": 1, "编号": "", "任务名称": "建设社区助餐点", "牵头单位": "", "配合单位": "市发展改革委(牵头)、市财政局",
+             "_key": 0},
+            {"序号": 2, "编号": "", "任务名称": "开展助餐补贴", "牵头单位": "", "配合单位": "市财政局、市乡村振兴局配合,市民政局牵头",
+             "_key": 1}]
+    corrected = review.apply_corrections(extraction, {}, rows, [], [])
+    plan_id = plan_import.import_plan(db, SYSTEM, corrected, "临川助餐.txt", PLAN, TODAY)
+    stored = {seq: {tuple(r) for r in db.conn.execute(
+        "SELECT d.name, u.role FROM task_units u JOIN tasks t ON t.id=u.task_id JOIN departments d "
+        "ON d.id=u.department_id WHERE t.plan_id=? AND t.seq=?", [plan_id, seq])}
+        for seq in (1, 2)}
+    assert stored[1] == {("市发展改革委", "lead"), ("市财政局", "co")}
+    assert stored[2] == {("市民政局", "lead"), ("市财政局", "co"), ("市乡村振兴局", "co")}
+    names = {r[0] for r in db.conn.execute("SELECT name FROM departments")}
+    assert not any("牵头" in n or "配合" in n for n in names)
+    # the same cells the extractor reads in a task table of a document give the same units
+    table = extract_text(PLAN.replace(
+        "(一)建设社区助餐点。2025年底前,城市社区助餐点覆盖率达到60%;2025年底前,农村幸福食堂实现乡镇全覆盖。(责任单位:市民政局、市财政局)",
+        "(一)建设社区助餐点。2025年底前,城市社区助餐点覆盖率达到60%。(责任单位:市发展改革委(牵头)、市财政局)"),
+        "临川助餐.txt")["tasks"][0]
+    assert (table["lead"], table["units"]) == (["市发展改革委"], ["市发展改革委", "市财政局"])
+
+
 def test_the_extractor_lists_of_every_seed_pass_unchanged():
     """Rows the office leaves alone are stored as the command line stores them."""
     for path in sorted((ROOT / "seed").glob("00*.txt")):
