@@ -228,10 +228,10 @@ def _with_indicator(ex: dict, **changes) -> dict:
 
 
 def _correct(db, plan_id, **fields) -> int:
-    from duban.services import indicators
+    from duban.services import indicator_corrections
 
     iid = _indicator(db, plan_id)["id"]
-    assert indicators.correct_indicator(db, SYSTEM, iid, **fields)
+    assert indicator_corrections.correct_indicator(db, SYSTEM, iid, **fields)
     return iid
 
 
@@ -278,11 +278,11 @@ def test_a_revision_that_changes_a_corrected_field_shows_the_conflict_and_keeps_
 
 
 def test_an_indicator_whose_name_the_office_corrected_is_still_matched_and_keeps_its_actuals(db):
-    from duban.services import indicators
+    from duban.services import indicator_actuals
 
     plan_id = plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
     iid = _correct(db, plan_id, name="养老机构护理型床位占比(%)", unit_ids=[])
-    indicators.report_actual(db, SYSTEM, iid, 2024, "50%", None, today=TODAY)
+    indicator_actuals.report_actual(db, SYSTEM, iid, 2024, "50%", None, today=TODAY)
     responsible = db.conn.execute("SELECT count(*) FROM indicator_units WHERE indicator_id=?", [iid]).fetchone()[0]
     assert responsible == 0
     v2 = _with_indicator(sample(), responsible=["市卫健委"])

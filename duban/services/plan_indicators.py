@@ -10,7 +10,7 @@ from db.queries import plans as q
 from duban.access import Actor
 from duban.rules import indicators as ind_rules
 from duban.services import departments as dept_s
-from duban.services import indicators as ind_s
+from duban.services import indicator_corrections
 
 
 def _indicator_key(row: dict) -> tuple:
@@ -46,7 +46,7 @@ class _IndicatorPairs:
 def _pair_indicators(db: sqlite_utils.Database, plan_id: int, ex: dict) -> _IndicatorPairs:
     """Match by table, category, name and target year as the document had them (before any office correction)."""
     stored = q.indicators(db, plan_id)
-    corrections = ind_s.office_corrections(db, [r["id"] for r in stored])
+    corrections = indicator_corrections.office_corrections(db, [r["id"] for r in stored])
     existing = {}
     for r in stored:
         view = {**r, **{k: v for k, v in corrections.get(r["id"], {}).items() if k in r}}
@@ -89,7 +89,7 @@ def _corrected_fields(db: sqlite_utils.Database, old: dict, ind: dict, corrected
         changed[column] = says_now
         if not _same_value(column, says_now, office):
             conflicts.append({"id": old["id"], "name": old["name"], "field": column,
-                              "label": ind_s.FIELD_LABELS.get(column, column),
+                              "label": indicator_corrections.FIELD_LABELS.get(column, column),
                               "office": _shown(db, column, office), "document": _shown(db, column, says_now)})
     return keep, changed, conflicts
 
@@ -127,7 +127,7 @@ def store_indicators(db: sqlite_utils.Database, plan_id: int, jid: int, ex: dict
         if "unit_ids" not in keep:
             q.set_indicator_units(db, old["id"], deps)
         if changed:
-            ind_s.record_kept(db, actor, old["id"], changed, {c: keep[c] for c in changed})
+            indicator_corrections.record_kept(db, actor, old["id"], changed, {c: keep[c] for c in changed})
     for old in found.unmatched:
         if not old["actuals"] and old["id"] not in found.corrections:
             q.delete_indicator(db, old["id"])
