@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite_utils
 
 from db import transaction
-from db.queries import reminders as q
+from db.queries import settings as q
 from duban.demo.facts import facts
 from duban.reminders import digest, outbox
 from duban.reminders.workdays import is_workday

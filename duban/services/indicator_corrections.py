@@ -12,8 +12,8 @@ from duban.access import Actor, require_office
 from duban.errors import InputError
 from duban.rules import indicators as rules
 from duban.rules.indicators import parse_value
+from duban.rules.text import printable
 from duban.services.indicators import load, parse_year
-from duban.services.textinput import printable
 
 FIELD_LABELS = {"table_name": "所在表格", "category": "类别", "number": "序号", "name": "指标名称",
                 "measure_unit": "计量单位", "baseline": "基期值", "baseline_year": "基期年份", "target": "目标值",

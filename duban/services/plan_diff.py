@@ -13,11 +13,10 @@ from db.queries import tasks as task_q
 from duban.access import Actor, require_office
 from duban.errors import NotFound
 from duban.rules.instances import describe
+from duban.rules.names import ROLE_NAMES
 from duban.services import departments as dept_s
 from duban.services.plan_check import display_title, stored_deadlines, validate
 from duban.services.plan_indicators import indicator_conflicts
-
-ROLE_NAMES = {"lead": "牵头", "co": "配合"}
 
 
 @dataclass
