@@ -5,22 +5,16 @@ periods in reporting_periods, packs in stored_packs, decisions and assigned task
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import sqlite_utils
 
 from db import transaction
 from db.queries import audit
 from db.queries import meetings as q
-from duban.access import SYSTEM, Actor, require_office, require_overseer
+from duban.access import Actor, require_office, require_overseer
 from duban.errors import InputError, NotFound
 from duban.reminders.rules import meeting_request_days
-from duban.rules.meeting_clauses import meeting_title
-from duban.services import meeting_pack
-from duban.services.decisions import record_decision
-from duban.services.meeting_proposals import proposals, propose_meetings
-from duban.services.reporting_periods import lock_period
-from duban.services.stored_packs import scope_key as _scope_key
+from duban.services.meeting_proposals import proposals
 from duban.services.textinput import as_date, as_id, clean
 
 KINDS = ["联席会议", "领导小组例会", "其他"]
@@ -144,47 +138,3 @@ def accept_proposal(db: sqlite_utils.Database, actor: Actor, proposal: dict, dat
 
 
 # ---------------------------------------------------------------- demo
-
-def _weekday_before(day: dt.date) -> dt.date:
-    while day.weekday() >= 5:
-        day -= dt.timedelta(days=1)
-    return day
-
-
-def seed_demo(db: sqlite_utils.Database, today: dt.date) -> None:
-    """A joint meeting held (its pack's period locked, two decisions recorded) and one coming up."""
-    plan = next((p for p in q.plans(db) if propose_meetings(db, p["id"], today)), None)
-    if plan is None:
-        return
-    proposal = next((p for p in propose_meetings(db, plan["id"], today) if p["kind"] == "联席会议"),
-                    propose_meetings(db, plan["id"], today)[0])
-    quarterly = proposal["freq"] == "quarterly"
-    past = _weekday_before(today - dt.timedelta(days=58))
-    past_label = (f"{past.year}年第{(past.month - 1) // 3 + 1}季度" if quarterly else proposal["period_label"])
-    past_id = create_meeting(db, SYSTEM, proposal["kind"], past, [plan["id"]],
-                             title=meeting_title(plan["jurisdiction"], past_label, proposal["kind"], past),
-                             deadline_id=proposal["deadline_id"] if quarterly else None,
-                             period_label=past_label if quarterly else None, remind_days=10,
-                             notes="演示数据:已召开的会议。", is_demo=True)
-    # the pack was built on the meeting day: that period is locked with its figures
-    with transaction(db):
-        period = lock_period(db, SYSTEM, past)
-        data = meeting_pack.collect(db, SYSTEM, past, plan["id"], period)
-        q.set_snapshot(db, period["id"], json.dumps({_scope_key(plan["id"]): data}, ensure_ascii=False))
-    units = {d["name"]: d["id"] for d in q.departments(db, q.plan_departments(db, [plan["id"]]))}
-    ids = list(units.values())
-
-    def unit(name: str, fallback: int) -> int:
-        return units.get(name, ids[fallback % len(ids)])
-
-    record_decision(db, SYSTEM, past_id, "制定社区嵌入式托育服务设施建设三年行动方案",
-                    [unit("市卫健委", 0)], [unit("市民政局", 1), unit("市财政局", 2)],
-                    past + dt.timedelta(days=36), today=past,
-                    body="会议议定:由市卫健委牵头,会同市民政局、市财政局制定三年行动方案,报领导小组审定。")
-    record_decision(db, SYSTEM, past_id, "建立养老托育重点项目月调度机制",
-                    [unit("市发展改革委", 3)], [unit("市民政局", 1)], dt.date(today.year, 12, 31), today=past,
-                    body="会议议定:重点项目实行月调度,每月底前报送项目进度。")
-    create_meeting(db, SYSTEM, proposal["kind"], _weekday_before(today + dt.timedelta(days=23)), [plan["id"]],
-                   title=proposal["title"], deadline_id=proposal["deadline_id"], period_label=proposal["period_label"],
-                   remind_days=14, notes="演示数据:即将召开的会议,成员单位将在会前 14 天收到报送通知。",
-                   is_demo=True)
