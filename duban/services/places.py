@@ -146,7 +146,7 @@ def add_place(db: sqlite_utils.Database, actor: Actor, name: str, parent_id: int
     with transaction(db):
         parent = _place(db, parent_id) if parent_id is not None else None
         name = _check_name(db, name, parent_id)
-        level = _check_level(level) or level_of(name, parent["level"] if parent else None)
+        level = _check_level(level) or level_of(name, parent and (parent["level"] or level_of(parent["name"])))
         place_id = q.insert(db, name, parent_id, level)
         audit.record(db, actor, "新增地区", "place", place_id,
                      {"name": name, "parent": parent["name"] if parent else None, "level": level})
