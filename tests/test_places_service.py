@@ -225,3 +225,13 @@ def test_a_migration_that_would_leave_broken_references_is_undone(db_path, tmp_p
 
 def test_an_actor_with_no_account_has_no_place(db):
     assert places.actor_place(db, Actor(user_id=None, username="x", role="office")) is None
+
+
+def test_only_a_system_administrator_creates_a_sysadmin_account(db, tree):
+    zz_office = _office_of(db, "zz-office", tree["郑州市"])
+    with pytest.raises(AccessDenied, match="系统管理员"):
+        users.create_user(db, zz_office, "admin", PASSWORD, "sysadmin")
+    department = db.conn.execute("SELECT id FROM departments LIMIT 1").fetchone()[0]
+    users.create_user(db, zz_office, "js-liaison", PASSWORD, "liaison", [department])  # other accounts as before
+    users.create_user(db, actor(db, "bangong"), "admin", PASSWORD, "sysadmin")
+    assert actor(db, "admin").role == "sysadmin"

@@ -86,16 +86,6 @@ def accounts(db: sqlite_utils.Database) -> list[dict]:
         "FROM users u LEFT JOIN jurisdictions j ON j.id=u.jurisdiction_id ORDER BY u.username")]
 
 
-def department_places(db: sqlite_utils.Database, department_ids: list[int]) -> list[int]:
-    """The places the given departments belong to."""
-    if not department_ids:
-        return []
-    marks = ",".join("?" * len(department_ids))
-    return [r[0] for r in db.conn.execute(
-        f"SELECT DISTINCT jurisdiction_id FROM departments WHERE id IN ({marks}) AND jurisdiction_id IS NOT NULL",
-        list(department_ids))]
-
-
 def plan_names(db: sqlite_utils.Database) -> list[dict]:
     """Each place that has plans, with its plans' issuers (they may name the places above it)."""
     return [dict(r) for r in db.conn.execute(

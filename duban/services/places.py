@@ -19,6 +19,7 @@ from db.queries import users as users_q
 from duban.access import Actor
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules.places import LEVELS, level_of, place_chain
+from duban.services import departments
 from duban.services.textinput import clean
 
 NAME_LIMIT = 40
@@ -92,14 +93,13 @@ def require_system_administrator(db: sqlite_utils.Database, actor: Actor) -> Non
 def visible_places(db: sqlite_utils.Database, actor: Actor) -> frozenset[int] | None:
     """The places whose plans the actor sees: its own and every place below; None means every place.
 
-    An account without a place sees what it saw before places existed: everything for the office and
-    leaders, the places of its own departments for a liaison.
+    An account without a place sees what it saw before places existed (departments.visible_jurisdictions:
+    everything for the office and leaders, the places of its own departments for a liaison).
     """
     own = actor_place(db, actor)
     if own is None:
-        if actor.role == "liaison":
-            return frozenset(q.department_places(db, sorted(actor.department_ids)))
-        return None
+        before = departments.visible_jurisdictions(db, actor)
+        return None if before is None else frozenset(before)
     return frozenset([own, *(r["id"] for r in q.descendants(db, own))])
 
 
