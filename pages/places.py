@@ -68,8 +68,12 @@ st.subheader("新增地区")
 with st.form("place_add"):
     new_name = st.text_input("地区名称(如 郑州市金水区)", key="add_name")
     new_parent = st.selectbox("上级地区", [None, *names], format_func=place_label, key="add_parent")
+    add_sure = st.checkbox("确认新增(级别按名称判断:…省、…市、…县/区/旗、…乡/镇/街道)", key="add_confirm")
     if st.form_submit_button("新增地区", key="add_submit"):
-        attempt(lambda: places.add_place(db, actor, new_name, new_parent), f"已新增地区:{new_name.strip()}。")
+        if not add_sure:
+            st.warning("请先勾选“确认新增”。")
+        else:
+            attempt(lambda: places.add_place(db, actor, new_name, new_parent), f"已新增地区:{new_name.strip()}。")
 
 if rows:
     st.subheader("调整地区")

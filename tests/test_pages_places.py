@@ -43,6 +43,9 @@ def test_adding_a_place_under_a_parent(db, world):
     at.text_input(key="add_name").input("金水区")
     at.selectbox(key="add_parent").set_value(world["郑州市"])
     at.button(key="add_submit").click().run()
+    assert any("请先勾选“确认新增”" in w.value for w in at.warning) and _place(db, "金水区") is None
+    at.checkbox(key="add_confirm").check()
+    at.button(key="add_submit").click().run()
     assert not at.exception
     assert any("已新增地区:金水区" in s.value for s in at.success)
     assert _place(db, "金水区")["parent_id"] == world["郑州市"]
@@ -53,6 +56,7 @@ def test_a_duplicate_name_is_refused_in_chinese(db, world):
     at = app_as(db, "bangong", PAGE)
     at.text_input(key="add_name").input("郑州市")
     at.selectbox(key="add_parent").set_value(world["河南省"])
+    at.checkbox(key="add_confirm").check()
     at.button(key="add_submit").click().run()
     assert not at.exception
     assert any("“河南省”下已有名为“郑州市”的地区" in e.value for e in at.error)
