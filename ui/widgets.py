@@ -10,6 +10,7 @@ import streamlit as st
 from duban.access import Actor
 from duban.rules.status import LIGHT_COLOURS, LIGHTS, STATUSES
 from duban.services import overview
+from ui import feedback
 from ui.text import plain, plain_table
 
 LIGHT_MARKS = {x: f"● {x}灯" for x in LIGHTS}  # plain text (tables, select boxes); styled by light_styler
@@ -207,9 +208,16 @@ def frame_style() -> None:
 
 
 def confirm_button(label: str, question: str, confirm_label: str, *, key: str, on_click=None, args: tuple = (),
-                   icon: str | None = None, type: str = "secondary", disabled: bool = False) -> bool:
+                   icon: str | None = None, type: str = "secondary", disabled: bool = False,
+                   box_key: str | None = None, result_slot: str | None = None) -> bool:
     """A button for something hard to undo: it opens a small panel that says what will happen, and only the
-    panel's own button (key=`key`) does it; returns whether that button was clicked."""
-    with st.popover(label, icon=icon, type=type, disabled=disabled):
+    panel's own button (key=`key`) does it; returns whether that button was clicked. With `box_key` the panel
+    is that record's own (open or closed in st.session_state[box_key], never reopening on a neighbour), and
+    `result_slot`'s result (ui.feedback) is shown in it, under its button."""
+    with st.popover(label, icon=icon, type=type, disabled=disabled, key=box_key,
+                    on_change="rerun" if box_key else "ignore"):
         st.markdown(question)
-        return st.button(confirm_label, key=key, type="primary", on_click=on_click, args=args)
+        clicked = st.button(confirm_label, key=key, type="primary", on_click=on_click, args=args)
+        if result_slot:
+            feedback.show(result_slot)
+        return clicked
