@@ -23,6 +23,7 @@ from db.queries import users as user_q
 from duban import clock
 from duban.access import SYSTEM
 from duban.errors import InputError
+from duban.extract.units import is_group
 from duban.rules import status as rules
 from duban.rules.names import written_name
 from duban.services import departments as dept_s
@@ -144,10 +145,6 @@ def _slug(name: str) -> str | None:
     return next((slug for key, slug in DEPT_SLUGS if key in name), None)
 
 
-def _is_group(name: str) -> bool:
-    return name.startswith("各") or "有关部门" in name or name.endswith("有关单位")
-
-
 def _liaisons(db: sqlite_utils.Database, rng: random.Random) -> None:
     """Every department of a seed jurisdiction gets a demo liaison with a phone and an example.gov.cn mailbox."""
     for j in plan_q.jurisdictions(db):
@@ -155,7 +152,7 @@ def _liaisons(db: sqlite_utils.Database, rng: random.Random) -> None:
         area = AREA_CODES.get(j["name"], "010")
         used: set[str] = set()
         for d in dept_q.list_all(db, j["id"]):
-            if _is_group(d["name"]):
+            if is_group(d["name"]):  # 各县区政府, 县级有关部门: no one liaison
                 continue
             slug = _slug(d["name"]) or f"bm{d['id']}"
             base, n = slug, 2
