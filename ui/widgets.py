@@ -192,11 +192,25 @@ def chinese_file_uploader(instructions: str) -> None:
 </style>""")
 
 
+# the English tooltips of a table's toolbar buttons (found by the hovered button's label), said in Chinese
+TABLE_TOOLBAR_TIPS = {"Show/hide columns": "显示/隐藏列", "Download as CSV": "下载为 CSV 文件", "Search": "在表中搜索",
+                      "Fullscreen": "全屏显示", "Close fullscreen": "退出全屏"}
+
+
+def _toolbar_tips_css() -> str:
+    tip = '[data-testid="stTooltipContent"] p'
+    return "\n".join(
+        f'body:has([data-testid="stElementToolbar"] button[aria-label="{en}"]:hover) {tip} {{ font-size: 0; }}\n'
+        f'body:has([data-testid="stElementToolbar"] button[aria-label="{en}"]:hover) {tip}::after {{ '
+        f'content: "{zh}"; font-size: 0.875rem; }}' for en, zh in TABLE_TOOLBAR_TIPS.items())
+
+
 def frame_style() -> None:
     """Page-wide style the frame adds once a run: hides Streamlit's English key hints under text boxes
     ("Press Enter to apply", "Press ⌘+Enter to submit form"; a form or button saves the input anyway), says
-    "没有匹配的选项" instead of "No results" in a searched drop-down list, and lets number labels and links
-    wrap on a narrow screen instead of ending in "…"."""
+    "没有匹配的选项" instead of "No results" in a searched drop-down list and the tables' toolbar tips in
+    Chinese, and lets number labels and links wrap on a narrow screen instead of ending in "…"."""
+    st.html(f"<style>\n{_toolbar_tips_css()}\n</style>")
     st.html("""<style>
 [data-testid="InputInstructions"] { display: none; }
 [data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p,
