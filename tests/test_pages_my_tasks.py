@@ -178,7 +178,7 @@ def _page_order(at) -> list[str]:
     return out
 
 
-def test_the_result_shows_under_the_button_and_the_form_is_emptied(db, world):
+def test_the_result_shows_beside_the_button_and_the_form_is_emptied(db, world):
     at = app_as(db, "zz-minzheng", PAGE)
     at.selectbox(key="task_select").set_value(world.shared).run()
     at.text_area(key="report_text").input("本月新建嵌入式养老服务设施 3 处")
@@ -188,7 +188,7 @@ def test_the_result_shows_under_the_button_and_the_form_is_emptied(db, world):
     assert not at.exception
     order = _page_order(at)
     said = next(i for i, e in enumerate(order) if e.startswith("success:已提交第 1 号报告(附 1 个文件)"))
-    assert order[said - 1] == "button:report_submit"  # right under the button, not at the top of the page
+    assert order[said - 1] == "button:report_submit"  # right beside the button, not at the top of the page
     assert at.text_area(key="report_text").value == "" and at.text_area(key="report_need").value == ""
     assert at.file_uploader[0].value in (None, [])  # a new, empty upload box for the next report
     # shown once: the next click elsewhere does not repeat it

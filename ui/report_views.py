@@ -1,4 +1,4 @@
-"""我的任务's report form (its result shown under its button, emptied after a report is filed) and a task's
+"""我的任务's report form (its result shown beside its button, emptied after a report is filed) and a task's
 report history."""
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ TEXT_KEYS = ("report_text", "report_need", "report_from")
 
 def report_form(db: sqlite_utils.Database, actor: Actor, task_id: int, mine: list[dict], choices: list[dict],
                 own_latest: dict | None, percent: int, today) -> None:
-    """The form a department files its report on a task with; what happened is said right under its button."""
+    """The form a department files its report on a task with; what happened is said right beside its button."""
     own_depts = [m["department_id"] for m in mine]
     if restore_unsent("my_tasks", actor.username):
         st.info("已填回上次未能提交的内容(附件需重新选择),请检查后提交。")
@@ -81,10 +81,13 @@ def report_form(db: sqlite_utils.Database, actor: Actor, task_id: int, mine: lis
         st.file_uploader("佐证材料", type=evidence.UPLOAD_TYPES, accept_multiple_files=True,
                          key=feedback.fresh_key("report_files"), max_upload_size=max(1, math.ceil(limit_mb)))
         st.caption(f"可上传 {evidence.KINDS_TEXT} 文件,可多选;单个文件不超过 {limit_mb:g} MB。系统按文件内容核对类型。")
-        if own_latest:
-            st.checkbox(f"作为对本单位第 {own_latest['id']} 号报告的更正(原报告保留,不再审核)", key="report_correct")
-        st.form_submit_button("提交报告", type="primary", key="report_submit", on_click=submit)
-    feedback.show("report")
+        # always drawn (off until there is a report to correct), so the button stays where it was after a report
+        st.checkbox(f"作为对本单位第 {own_latest['id']} 号报告的更正(原报告保留,不再审核)" if own_latest
+                    else "作为对本单位上一份报告的更正(本单位尚无报告)", key="report_correct", disabled=not own_latest)
+        button, beside = st.columns([1, 6], vertical_alignment="center")  # seen wherever the button is seen
+        button.form_submit_button("提交报告", type="primary", key="report_submit", on_click=submit)
+        with beside:
+            feedback.show("report")
 
 
 def report_history(db: sqlite_utils.Database, actor: Actor, history: list[dict]) -> None:

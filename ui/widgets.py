@@ -164,6 +164,9 @@ def sync_query_params(values: dict, keys: tuple[str, ...] = FILTER_KEYS) -> None
                 del st.query_params[k]
         elif st.query_params.get(k) != str(v):
             st.query_params[k] = str(v)
+    # and the browser's address bar in step with the page: after a link back to the page it is on (a task's
+    # 返回任务列表) it still showed the task's ?task=, so a refresh or a bookmark reopened the task
+    st.query_params.update()
 
 
 def link_params(values: dict, **extra: Any) -> dict[str, str]:
