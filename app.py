@@ -42,6 +42,8 @@ except DubanError as e:  # e.g. a database left by a newer version of the progra
 # a database never initialised gets the five seed plans; the demo history and accounts only when asked for
 if setup.needs_first_start(db):  # seconds of work (more with the demo): say so instead of a blank page
     demo = setup.demo_requested()
+    # the navigation is declared only after this: until then Streamlit would list the page files in English
+    st.html('<style>[data-testid="stSidebarNav"] { display: none; }</style>')
     with st.status("首次启动:正在准备数据,请稍候…", expanded=True) as first_start:
         st.write("正在导入五份规划文件,识别其中的任务、责任单位和期限" + (";然后生成演示单位的联络员、演示账号和演示历史"
                  if demo else "") + "。此过程只在首次启动时进行。")
