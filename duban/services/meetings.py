@@ -15,12 +15,13 @@ from db.queries import meetings as q
 from duban.access import SYSTEM, Actor, require_office
 from duban.clock import now_text
 from duban.errors import AccessDenied, DubanError, InputError, NotFound
+from duban.rules.dates import cn_date
 from duban.services.textinput import as_id, clean
 
 log = logging.getLogger("duban.meetings")
 
 KINDS = ["联席会议", "领导小组例会", "其他"]
-HAND_SOURCES = ["领导批示", "上级交办", "其他"]
+ASSIGNED_SOURCES = ["领导批示", "上级交办", "其他"]
 DEFAULT_REMIND_DAYS = 7
 MAX_TITLE, MAX_NOTES = 200, 2000
 MEETING_WORDS = ("会议", "例会", "联席")
@@ -63,10 +64,10 @@ def list_departments(db: sqlite_utils.Database, plan_ids: list[int] | None = Non
     return q.departments(db)
 
 
-def hand_tasks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """Tasks the office added by hand, newest first."""
+def assigned_tasks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    """交办任务: tasks the office entered from a leader's instruction or a higher authority, newest first."""
     _require_reader(actor)
-    return q.hand_tasks(db)
+    return q.assigned_tasks(db)
 
 
 # ---------------------------------------------------------------- creating
@@ -465,7 +466,7 @@ def period_snapshot(db: sqlite_utils.Database, actor: Actor, label: str) -> dict
     return json.loads(period["snapshot"] or "{}")
 
 
-# ---------------------------------------------------------------- after the meeting: decisions and hand tasks
+# ---------------------------------------------------------------- after the meeting: decisions and assigned tasks (交办)
 
 def _units(lead_ids, co_ids) -> list[tuple[int, str]]:
     try:
@@ -479,7 +480,7 @@ def _units(lead_ids, co_ids) -> list[tuple[int, str]]:
 
 
 def _due_phrase(due: dt.date) -> str:
-    return f"{due.year}年{due.month}月{due.day}日前"
+    return f"{cn_date(due)}前"
 
 
 def record_decision(db: sqlite_utils.Database, actor: Actor, meeting_id: int, title: str, lead_ids: list[int],
@@ -500,67 +501,17 @@ def record_decision(db: sqlite_utils.Database, actor: Actor, meeting_id: int, ti
                     body=(body or "").strip() or None, today=today)
 
 
-def add_hand_task(db: sqlite_utils.Database, actor: Actor, source: str, title: str, lead_ids: list[int],
+def add_assigned_task(db: sqlite_utils.Database, actor: Actor, source: str, title: str, lead_ids: list[int],
                   co_ids: list[int] | None, due, today: dt.date, source_note: str | None = None,
                   body: str | None = None) -> int:
     """Add a task from a leader's instruction (领导批示) or a higher authority (上级交办), carrying its source."""
     from duban.services.tasks import add_task
 
     require_office(actor)
-    if source not in HAND_SOURCES:
-        raise InputError(f"任务来源应为:{'、'.join(HAND_SOURCES)}。")
+    if source not in ASSIGNED_SOURCES:
+        raise InputError(f"任务来源应为:{'、'.join(ASSIGNED_SOURCES)}。")
     due = _as_date(due, "完成时限")
     return add_task(db, actor, title, _units(lead_ids, co_ids),
                     [{"kind": "once", "due": due.isoformat(), "phrase": _due_phrase(due)}],
                     source=source, source_note=(source_note or "").strip() or None, body=(body or "").strip() or None,
                     today=today)
-
-
-# ---------------------------------------------------------------- demo
-
-def _weekday_before(day: dt.date) -> dt.date:
-    while day.weekday() >= 5:
-        day -= dt.timedelta(days=1)
-    return day
-
-
-def seed_demo(db: sqlite_utils.Database, today: dt.date) -> None:
-    """A joint meeting held (its pack's period locked, two decisions recorded) and one coming up."""
-    plan = next((p for p in q.plans(db) if propose_meetings(db, p["id"], today)), None)
-    if plan is None:
-        return
-    proposal = next((p for p in propose_meetings(db, plan["id"], today) if p["kind"] == "联席会议"),
-                    propose_meetings(db, plan["id"], today)[0])
-    quarterly = proposal["freq"] == "quarterly"
-    past = _weekday_before(today - dt.timedelta(days=58))
-    past_label = (f"{past.year}年第{(past.month - 1) // 3 + 1}季度" if quarterly else proposal["period_label"])
-    past_id = create_meeting(db, SYSTEM, proposal["kind"], past, [plan["id"]],
-                             title=meeting_title(plan["jurisdiction"], past_label, proposal["kind"], past),
-                             deadline_id=proposal["deadline_id"] if quarterly else None,
-                             period_label=past_label if quarterly else None, remind_days=10,
-                             notes="演示数据:已召开的会议。", is_demo=True)
-    # the pack was built on the meeting day: that period is locked with its figures
-    with transaction(db):
-        period = lock_period(db, SYSTEM, past)
-        from duban.reports import meeting_pack
-
-        data = meeting_pack.collect(db, SYSTEM, past, plan["id"], period)
-        q.set_snapshot(db, period["id"], json.dumps({_scope_key(plan["id"]): data}, ensure_ascii=False))
-    units = {d["name"]: d["id"] for d in q.departments(db, q.plan_departments(db, [plan["id"]]))}
-    ids = list(units.values())
-
-    def unit(name: str, fallback: int) -> int:
-        return units.get(name, ids[fallback % len(ids)])
-
-    record_decision(db, SYSTEM, past_id, "制定社区嵌入式托育服务设施建设三年行动方案",
-                    [unit("市卫健委", 0)], [unit("市民政局", 1), unit("市财政局", 2)],
-                    past + dt.timedelta(days=36), today=past,
-                    body="会议议定:由市卫健委牵头,会同市民政局、市财政局制定三年行动方案,报领导小组审定。")
-    record_decision(db, SYSTEM, past_id, "建立养老托育重点项目月调度机制",
-                    [unit("市发展改革委", 3)], [unit("市民政局", 1)], dt.date(today.year, 12, 31), today=past,
-                    body="会议议定:重点项目实行月调度,每月底前报送项目进度。")
-    create_meeting(db, SYSTEM, proposal["kind"], _weekday_before(today + dt.timedelta(days=23)), [plan["id"]],
-                   title=proposal["title"], deadline_id=proposal["deadline_id"], period_label=proposal["period_label"],
-                   remind_days=14, notes="演示数据:即将召开的会议,成员单位将在会前 14 天收到报送通知。",
-                   is_demo=True)
-
