@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from tests.conftest import DEMO_TODAY
@@ -137,11 +138,12 @@ def test_assessment_page_shows_the_rule_and_the_scores(demo_db):
     depts = demo_db.conn.execute("SELECT count(DISTINCT u.department_id) FROM task_units u JOIN tasks t "
                                  "ON t.id=u.task_id WHERE t.removed=0").fetchone()[0]
     assert len(scores) == depts
-    ranked = scores[scores["名次"] != "本期无到期事项"]
-    assert ranked["得分"].between(0, 100).all()
-    # units with nothing due are listed apart, after the ranked ones, with no score
-    apart = scores[scores["名次"] == "本期无到期事项"]
-    assert apart["得分"].isna().all()
+    ranked = scores[scores["名次"] != "—"]
+    assert ranked["得分"].astype(float).between(0, 100).all()
+    # units with nothing due are listed apart, after the ranked ones, with no rank and no score
+    apart = scores[scores["名次"] == "—"]
+    assert (apart["得分"] == "—").all()
+    assert "本期无到期事项" in texts(at)
     assert "调整计分规则" not in [e.label for e in at.expander]
     labels = [d.proto.label for d in at.get("download_button")]
     assert "导出 Excel" in labels and "导出 CSV" in labels
@@ -149,11 +151,11 @@ def test_assessment_page_shows_the_rule_and_the_scores(demo_db):
 
 def test_office_changes_the_rule_on_the_assessment_page(demo_db):
     at = ok(app_as(demo_db, "bangong", ASSESSMENT))
-    before = table(at, "得分").set_index("单位")["得分"]
+    before = pd.to_numeric(table(at, "得分").set_index("单位")["得分"], errors="coerce")
     at.number_input(key="rule_base").set_value(20.0)
     ok(button(at, "保存规则").click().run())
     assert "得分 = 基础分 20" in texts(at)
-    after = table(at, "得分").set_index("单位")["得分"]
+    after = pd.to_numeric(table(at, "得分").set_index("单位")["得分"], errors="coerce")
     assert (after.max() <= 90) and after.sum() < before.sum()
 
 
@@ -163,6 +165,6 @@ def test_assessment_for_a_locked_period_and_a_place(demo_db):
     assert "考核期 2026年1月1日 至 2026年9月25日" in texts(at)
     ok(at.selectbox(key="assess_place").set_value("郑州市").run())
     scores = table(at, "得分")
-    ranked = [r for r in scores["名次"] if r != "本期无到期事项"]
+    ranked = [r for r in scores["名次"] if r != "—"]
     assert set(scores["地区"]) == {"郑州市"} and ranked == [str(n) for n in range(1, len(ranked) + 1)]
-    assert list(scores["名次"])[len(ranked):] == ["本期无到期事项"] * (len(scores) - len(ranked))
+    assert list(scores["名次"])[len(ranked):] == ["—"] * (len(scores) - len(ranked))
