@@ -10,21 +10,14 @@ from duban import clock
 from duban.errors import DubanError, InputError
 from duban.rules.status import LIGHT_COLOURS
 from duban.services import cycles
+from ui import page
 from ui import widgets as w
-from ui.session import get_db, require_actor
 
 KIND_LABELS = {"monthly": "每月", "quarterly": "每季度", "meeting": "每次联席会议前"}
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
-
-st.title("填报周期")
-st.caption("填报周期与任务期限分开:即使本期没有任务到期,责任单位也要按周期报送进展。"
-           "下表按周期列出每一期应报送的单位(该规划中有未销号任务、且有联络员账号或联络邮箱的牵头和配合单位)"
-           "及其是否已报送;报送该规划任一任务的进展即算本期已报送。")
-for kind, text in st.session_state.pop("cycles_flash", []):
-    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
+actor, db, today = page.start("填报周期", "填报周期与任务期限分开:即使本期没有任务到期,责任单位也要按周期报送进展。"
+                               "下表按周期列出每一期应报送的单位(该规划中有未销号任务、且有联络员账号或联络邮箱的牵头和配合单位)"
+                               "及其是否已报送;报送该规划任一任务的进展即算本期已报送。", flash_key="cycles_flash")
 
 try:
     plans = cycles.list_plans(db, actor)

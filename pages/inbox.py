@@ -8,17 +8,12 @@ import streamlit as st
 from duban.errors import DubanError
 from duban.reminders import inbox
 from duban.reports import ics
-from ui.session import get_db, require_actor
+from ui import page
 from ui.text import plain
 
 KIND_LABELS = {"reminder": "提醒", "message": "通知", "returned": "退回", "meeting": "会议", "info": "消息"}
 
-actor = require_actor()
-db = get_db()
-
-st.title("消息")
-if flash := st.session_state.pop("inbox_flash", None):
-    st.success(plain(flash))
+actor, db, _ = page.start("消息", flash_key="inbox_flash")
 
 unread = inbox.unread_count(db, actor)
 top = st.columns([2, 1, 1])

@@ -5,12 +5,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
 from duban.reminders.inbox import local_time
 from duban.rules.indicators import COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
 from duban.services import indicators as ind
-from ui.session import get_db, require_actor
+from ui import page
 from ui.widgets import dataframe, plain_markdown
 
 ALL = "全部"
@@ -19,16 +18,9 @@ LIGHT_MD = {"红": ":red[● 红灯]", "黄": ":orange[● 黄灯]", "绿": ":gr
 COURSE_LABELS = {None: ALL, **ind.COURSES}
 MAX_BARS = 40
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
-
-st.title("指标")
-st.caption(f"各规划指标的基期、目标与实际完成情况(按 {today:%Y年%m月%d日} 计)。约束性指标偏离进度为红灯,"
-           "预期性(及未标注性质的)指标偏离为黄灯,达标或按期推进为绿灯,尚无实际值为灰灯。")
-
-if flash := st.session_state.pop("ind_flash", None):
-    st.success(plain_markdown(flash))
+actor, db, today = page.start("指标", lambda today: f"各规划指标的基期、目标与实际完成情况(按 {today:%Y年%m月%d日} 计)。"
+                               "约束性指标偏离进度为红灯,预期性(及未标注性质的)指标偏离为黄灯,达标或按期推进为绿灯,"
+                               "尚无实际值为灰灯。", flash_key="ind_flash")
 
 options = ind.filter_options(db, actor)
 plan_labels = {p["id"]: p["label"] for p in options["plans"]}

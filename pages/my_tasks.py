@@ -6,20 +6,16 @@ import math
 import pandas as pd
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError, SessionEnded
 from duban.rules.status import NEEDS_COORDINATION
 from duban.services import cycles, evidence, reports, tasks
+from ui import page
 from ui import widgets as w
-from ui.session import get_db, keep_unsent, require_actor, restore_unsent, served_briefly
+from ui.session import keep_unsent, restore_unsent, served_briefly
 
 STATE_MARKS = {"待审核": ":orange[待审核]", "已采纳": ":green[已采纳]", "已退回": ":red[已退回]", "已更正": ":gray[已更正]"}
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
-
-st.title("我的任务")
+actor, db, today = page.start("我的任务")
 if not actor.department_ids:
     st.info("此页面供部门联络员使用:您的账号没有关联部门。请在“任务”页查看全部任务。")
     st.stop()
