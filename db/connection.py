@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from db.migrations import migrate, pending, refuse_newer
+from db.migrations import has_data, migrate, pending, refuse_newer
 from duban.errors import DubanError
 
 DEFAULT_PATH = Path("data") / "duban.db"
@@ -66,15 +66,10 @@ def copy_database(source: sqlite3.Connection, out: Path) -> None:
     os.replace(tmp, out)
 
 
-def _has_data(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name <> 'schema_migrations' "
-                        "LIMIT 1").fetchone() is not None
-
-
 def _upgrade(db: sqlite_utils.Database, file: Path) -> None:
     """Bring the schema up to date; a database that holds data is first copied to the backups folder."""
-    waiting = pending(db.conn)
-    if waiting and _has_data(db.conn):
+    waiting = pending(db)
+    if waiting and has_data(db):
         stamp = time.strftime("%Y%m%d-%H%M%S")
         copy = backup_dir(file) / f"before-upgrade-{stamp}-{waiting[0]}.db"
         if not copy.exists():
