@@ -7,6 +7,10 @@ not answer with a Set-Cookie header, so the cookie is written by a line of JavaS
 `unsafe_allow_javascript`): it is SameSite=Lax and Secure over https, but not HttpOnly. The token alone opens
 nothing once its row is revoked (logout), idle past the limit, older than the absolute lifetime, or its account
 disabled, and every write checks that row again inside its own transaction.
+
+The database is one object for the process (get_db), but each script run reaches it through a connection of
+its own, opened at the run's first query and closed by app.py when the run ends; a download made later opens
+and closes one for itself. So no browser session reads inside, or writes into, another's open transaction.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import os
 import runpy
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import sqlite_utils
@@ -41,7 +46,7 @@ def get_db() -> sqlite_utils.Database:
     return _open(str(database_path().resolve()))
 
 
-def closing_run_connection():
+def closing_run_connection() -> AbstractContextManager[None]:
     """Wrap a script run (or a download): the connection it opened is closed, and what it left open rolled back."""
     return closing_connections()
 
