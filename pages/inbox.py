@@ -6,6 +6,7 @@ import streamlit as st
 from duban.errors import DubanError
 from duban.reminders import inbox
 from duban.reports import ics
+from duban.services import calendars
 from ui import page
 from ui.text import plain, plain_lines
 
@@ -40,7 +41,7 @@ for i, row in enumerate(rows):
         if row.get("link") == "my_tasks" and actor.role == "liaison":
             cols[1].page_link("pages/my_tasks.py", label="去填报", icon=":material/edit_note:")
 
-depts = ics.calendar_departments(db, actor)
+depts = calendars.calendar_departments(db, actor)
 if depts:
     st.divider()
     st.subheader("到期日历")
