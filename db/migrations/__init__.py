@@ -81,25 +81,38 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     record = db[TABLE]
     done = set(applied(db))
     names = []
+    # SQLite's way to rebuild a table others refer to: foreign keys off (a DROP would cascade), checked before commit
+    keys_on = conn.execute("PRAGMA foreign_keys").fetchone()[0]
     for path in migration_files():
         if path.stem in done:
             continue
+        conn.execute("PRAGMA foreign_keys=OFF")
         conn.execute("BEGIN IMMEDIATE")
         try:
             # re-check inside the lock: another process may have applied it meanwhile
             if record.count_where("name = ?", [path.stem]):
                 conn.execute("ROLLBACK")
                 continue
+            dangling = _dangling(conn)
             for statement in _statements(path.read_text(encoding="utf-8")):
                 conn.execute(statement)
+            if _dangling(conn) - dangling:
+                raise DubanError(f"数据库升级 {path.stem} 会留下无效的引用,已撤销。")
             record.insert({"name": path.stem})  # applied_at: the table's default, as always
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            conn.execute(f"PRAGMA foreign_keys={'ON' if keys_on else 'OFF'}")
         names.append(path.stem)
     return names
+
+
+def _dangling(conn: sqlite3.Connection) -> set[tuple]:
+    """References to rows that do not exist (an old file may hold some; a migration must add none)."""
+    return {tuple(r) for r in conn.execute("PRAGMA foreign_key_check")}
 
 
 def _statements(sql: str) -> list[str]:
