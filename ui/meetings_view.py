@@ -12,20 +12,15 @@ from duban.errors import DubanError
 from duban.reports import duty_report as duty_report_file
 from duban.reports import meeting_pack
 from duban.services import decisions, duty_report, meetings, stored_packs
+from ui import page
 from ui import widgets as w
 
 FLASH = "meet_flash"
 
 
 def flash(kind: str, text: str) -> None:
-    """A message shown at the top of the page after the rerun an action causes."""
-    st.session_state.setdefault(FLASH, []).append((kind, text))
-
-
-def show_flash() -> None:
-    """Show, once, the messages the last action left."""
-    for kind, text in st.session_state.pop(FLASH, []):
-        (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
+    """A message shown at the top of the 会议 page after the rerun an action causes."""
+    page.flash(FLASH, kind, text)
 
 
 def _units(ids: list[int], labels: dict, prefix: str) -> tuple[list[int], list[int]]:
