@@ -6,8 +6,8 @@ import re
 import streamlit as st
 
 from duban.errors import DubanError
-from duban.reminders import inbox
 from duban.reports import ics
+from duban.services import inbox
 from ui.session import get_db, require_actor
 from ui.text import plain
 

@@ -7,9 +7,9 @@ import streamlit as st
 
 from duban import clock
 from duban.errors import DubanError
-from duban.reminders.inbox import local_time
 from duban.rules.indicators import COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
 from duban.services import indicators as ind
+from duban.services.inbox import local_time
 from ui.session import get_db, require_actor
 from ui.widgets import dataframe, plain_markdown
 

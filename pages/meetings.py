@@ -8,8 +8,8 @@ import streamlit as st
 
 from duban import clock
 from duban.errors import DubanError
-from duban.reminders.inbox import local_time
 from duban.services import duty_report, meetings
+from duban.services.inbox import local_time
 from ui import widgets as w
 from ui.session import get_db, require_actor
 

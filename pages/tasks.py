@@ -8,9 +8,9 @@ import streamlit as st
 
 from duban import clock
 from duban.errors import DubanError
-from duban.reminders.inbox import local_time
 from duban.rules.instances import KIND_LABELS
 from duban.services import overview, tasks
+from duban.services.inbox import local_time
 from ui import widgets as w
 from ui.session import get_db, require_actor
 

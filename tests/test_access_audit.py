@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from duban.errors import AccessDenied, InputError
-from duban.reminders import inbox
 from duban.reports import meeting_pack, notice
-from duban.services import check, meetings, reports, review, tasks
+from duban.services import check, inbox, meetings, reports, review, tasks
 from duban.services.status import change_status
 from tests.reports_world import TODAY, actor, build
 

@@ -6,7 +6,7 @@ import pytest
 
 from duban.access import SYSTEM
 from duban.errors import AccessDenied
-from duban.reminders import jobs
+from duban.jobs import jobs
 from duban.services import cycles, departments, plans
 from tests.reports_world import TODAY, actor, build
 from tests.test_import import sample

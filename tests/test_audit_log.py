@@ -9,8 +9,6 @@ import pytest
 from db.queries import audit
 from duban.access import SYSTEM
 from duban.errors import DubanError, InputError
-from duban.reminders import rules as reminder_rules
-from duban.reminders import settings
 from duban.reports import notice
 from duban.services import (
     assessment,
@@ -25,6 +23,8 @@ from duban.services import (
     tasks,
     users,
 )
+from duban.services import reminder_rules as reminder_rules
+from duban.services import reminder_settings as settings
 from duban.services.status import change_status
 from tests.reports_world import PASSWORD, TODAY, actor, build
 from tests.test_audit_input import state

@@ -19,10 +19,10 @@ from db.queries import audit
 from db.queries import reminders as q
 from duban.access import SYSTEM, Actor, require_department, require_office
 from duban.errors import InputError, NotFound
-from duban.reminders.workdays import add_workdays, load_office_calendar
 from duban.rules.names import written_name
 from duban.rules.status import DEFAULT_BEHIND_TOLERANCE, DEFAULT_WARN_DAYS
 from duban.services.textinput import printable
+from duban.services.workdays import add_workdays, load_office_calendar
 
 BLUE, YELLOW, RED = "蓝", "黄", "红"
 LEVELS = {BLUE: "临近到期", YELLOW: "进度滞后", RED: "已逾期"}

@@ -11,6 +11,7 @@ from db.queries import departments as q
 from db.queries import plans as plan_q
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
+from duban.extract.units import canonical_department
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -55,10 +56,6 @@ def canonical_name(name: str, known_names: list[str] | None = None) -> str:
     """The known department a name stands for (市卫生健康委员会 = 市卫健委) by the extraction's alias rules,
     else the name as written."""
     name = (name or "").strip()
-    try:
-        from duban.extract.units import canonical_department
-    except ImportError:
-        return name
     try:
         result = canonical_department(name, list(known_names or []))
     except Exception:  # noqa: BLE001 - an alias rule that cannot decide leaves the name as written

@@ -142,7 +142,7 @@ def create_meeting(db: sqlite_utils.Database, actor: Actor, kind: str, date, pla
 def default_remind_days(db: sqlite_utils.Database) -> int:
     """Days before a meeting that member units are asked for an update (the reminder rules', else 7)."""
     try:
-        from duban.reminders.rules import meeting_request_days
+        from duban.services.reminder_rules import meeting_request_days
     except ImportError:
         return DEFAULT_REMIND_DAYS
     days = meeting_request_days(db)
@@ -239,7 +239,7 @@ def accept_proposal(db: sqlite_utils.Database, actor: Actor, proposal: dict, dat
 def _send(db: sqlite_utils.Database, department_id: int, subject: str, body: str, key: str, today: dt.date) -> str:
     """Queue the request on the reminder channels; without them, leave it in the unit's in-app inbox."""
     try:
-        from duban.reminders.send import queue_message
+        from duban.services.messages import queue_message
     except ImportError:
         queue_message = None
     if queue_message is not None:

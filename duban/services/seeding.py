@@ -33,7 +33,7 @@ from duban.services import users as user_s
 ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = ROOT / "seed"
 ACCOUNTS_FILE = SEED_DIR / "demo_accounts.json"
-DEMO_HOOKS = ["duban.services.cycles", "duban.services.indicators", "duban.services.meetings", "duban.reminders.rules"]
+DEMO_HOOKS = ["duban.services.cycles", "duban.services.indicators", "duban.services.meetings", "duban.services.reminder_rules"]
 
 CITY_SLUGS = {"郑州市": "zhengzhou", "包头市": "baotou", "随州市": "suizhou", "钦州市": "qinzhou", "巫溪县": "wuxi"}
 AREA_CODES = {"郑州市": "0371", "包头市": "0472", "随州市": "0722", "钦州市": "0777", "巫溪县": "023"}

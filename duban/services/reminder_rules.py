@@ -11,7 +11,7 @@ from db.queries import audit
 from db.queries import reminders as q
 from duban.access import Actor, require_office
 from duban.errors import InputError, NotFound
-from duban.reminders.workdays import next_workday
+from duban.services.workdays import next_workday
 
 KIND_LABELS = {"before": "到期前提醒", "on_day": "到期当日提醒", "overdue": "逾期催办", "meeting": "会前报送提醒",
                "report_before": "定期报送截止前提醒", "report_on_day": "定期报送截止当日提醒",
@@ -175,8 +175,8 @@ def occurrence(rule: Rule, due: dt.date, today: dt.date, window: int) -> dt.date
 
 def seed_demo(db: sqlite_utils.Database, today: dt.date) -> None:
     """Demo: an office address for copies, and the in-app reminders of the last two weeks already delivered."""
-    from duban.reminders import digest, outbox
-    from duban.reminders.workdays import is_workday
+    from duban.jobs import digest, outbox
+    from duban.services.workdays import is_workday
 
     with transaction(db):
         if q.setting(db, "office_email") is None:
@@ -187,6 +187,6 @@ def seed_demo(db: sqlite_utils.Database, today: dt.date) -> None:
         day = today - dt.timedelta(days=offset)
         if not is_workday(day):
             continue
-        digest.plan(db, day, channels={"inapp"})
+        digest.decide_messages(db, day, channels={"inapp"})
         outbox.flush(db, day, channels={"inapp"}, created_at=f"{day.isoformat()} 00:30:00",
                      read=(today - day).days > 7)
