@@ -178,7 +178,7 @@ class Supervisor:
 
     # ---- state file
     def write_state(self) -> None:
-        """workers.json: who serves where, for `status` (see duban.serve.health)."""
+        """workers.json: who serves where, for `status` (see duban.services.serve_health)."""
         state = {
             "pid": os.getpid(),
             "started_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
