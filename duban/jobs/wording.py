@@ -13,6 +13,7 @@ from duban.services import report_cycles
 # kind of message: a liaison's digest (by plan), the office's copy (by department), a group robot for all units
 DIGEST, OFFICE, ALL_UNITS = "digest", "office", "all"
 
+
 def cn_date(day: dt.date) -> str:
     """2026年12月1日."""
     return f"{day.year}年{day.month}月{day.day}日"
