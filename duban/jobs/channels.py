@@ -25,7 +25,7 @@ from db.queries import audit
 from db.queries import reminders as q
 from duban.access import Actor, require_office
 from duban.errors import InputError, NotFound
-from duban.jobs.wording import cn_date
+from duban.rules.dates import cn_date
 from duban.services.channel_settings import (
     EMAIL_RE,
     SendError,

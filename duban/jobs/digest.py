@@ -11,6 +11,7 @@ import sqlite_utils
 
 from db import transaction
 from db.queries import reminders as q
+from db.queries import settings as settings_q
 from duban.jobs.wording import ALL_UNITS, DIGEST, OFFICE, compose_by_department, compose_digest, ordered, unit_name
 from duban.services import reminder_rules as rules_mod
 from duban.services import report_cycles
@@ -103,7 +104,7 @@ def _office_recipients(db: sqlite_utils.Database, channels: set[str], email_on: 
         if email_on and "email" in channels and u["email"]:
             emails.add(u["email"].strip().lower())
             out.append(("email", u["email"].strip().lower(), name, u["id"]))
-    office_email = (q.setting(db, "office_email") or "").strip().lower()
+    office_email = (settings_q.setting(db, "office_email") or "").strip().lower()
     if email_on and "email" in channels and office_email and office_email not in emails:
         out.append(("email", office_email, "办公室", None))
     return out

@@ -11,7 +11,7 @@ from duban.errors import DubanError
 from duban.jobs import channels, digest, jobs, outbox
 from duban.jobs.wording import day_label
 from duban.reports import ics, notice
-from duban.rules.names import JOB_LABELS, RUN_STATUS_LABELS
+from duban.rules.names import JOB_LABELS, ROLE_NAMES, RUN_STATUS_LABELS
 from duban.services import channel_settings, reminder_rules, reminder_settings, workdays
 from duban.services.inbox import local_time
 
@@ -142,7 +142,7 @@ def notice_departments(db: sqlite_utils.Database, actor: Actor,
 def notice_rows(db: sqlite_utils.Database, actor: Actor, department_id: int, today: dt.date) -> list[dict]:
     """A unit's items a notice would list: level, task, role, due date, how far off, state."""
     return [{"预警": f"{i['level']}色 · {notice.LEVELS[i['level']]}", "任务": i["title"],
-             "责任": "牵头" if i["role"] == "lead" else "配合", "截止": i["due"],
+             "责任": ROLE_NAMES.get(i["role"], "配合"), "截止": i["due"],
              "情况": day_label(dt.date.fromisoformat(i["due"]), today), "状态": i["status"]}
             for i in notice.classify(db, department_id, today, actor=actor)]
 

@@ -1,5 +1,5 @@
-"""How reminders read: the digest of a liaison, the office's copy, a group robot's list; dates (2026年12月1日,
-还有 3 天到期) and units (郑州市 市民政局)."""
+"""How reminders read: the digest of a liaison, the office's copy, a group robot's list; how far a due date is
+(还有 3 天到期) and units (郑州市 市民政局)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,16 +7,13 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from db.queries import reminders as q
+from db.queries import settings as settings_q
+from duban.rules.dates import cn_date
+from duban.rules.names import ROLE_NAMES
 from duban.services import report_cycles
 
 # kind of message: a liaison's digest (by plan), the office's copy (by department), a group robot for all units
 DIGEST, OFFICE, ALL_UNITS = "digest", "office", "all"
-
-
-def cn_date(day: dt.date) -> str:
-    """2026年12月1日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def relative_day(due: dt.date, today: dt.date, past: str, same: str, ahead: str) -> str:
@@ -75,7 +72,7 @@ def _lines(items: list[dict], today: dt.date, show_unit: bool) -> list[str]:
         parts = []
         if show_unit:
             parts.append(unit_name(it))
-        parts.append("牵头" if it["role"] == "lead" else "配合")
+        parts.append(ROLE_NAMES[it["role"]])
         period = f"({it['period_label']})" if it.get("period_label") else ""
         parts.append(f"截止 {it['due']}{period}")
         parts.append(f"当前状态:{it['status']}" + (f" {it['progress']}%" if it.get("progress") else ""))
@@ -104,7 +101,7 @@ def _unique_tasks(items: list[dict]) -> int:
 
 
 def _signature(db: sqlite_utils.Database) -> str:
-    office = q.setting(db, "office_name") or "领导小组办公室"
+    office = settings_q.setting(db, "office_name") or "领导小组办公室"
     return f"——{office}(督办系统自动发送,请勿直接回复)"
 
 
