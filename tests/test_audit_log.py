@@ -15,15 +15,16 @@ from duban.services import (
     check,
     cycles,
     departments,
-    indicators,
+    indicator_actuals,
+    indicator_corrections,
     meetings,
-    plans,
+    plan_import,
+    reminder_rules,
     reports,
     review,
     tasks,
     users,
 )
-from duban.services import reminder_rules as reminder_rules
 from duban.services import reminder_settings as settings
 from duban.services.status import change_status
 from tests.reports_world import PASSWORD, TODAY, actor, build
@@ -89,10 +90,10 @@ WRITES = {
                         "修改考核规则"),
     "notice": (None, lambda db, w, c: notice.create_notice(db, actor(db, "bangong"), w.b, TODAY), "生成督办单"),
     "overdue scan": (None, lambda db, w, c: check.overdue_scan(db, TODAY), "逾期检查"),
-    "indicator actual": (None, lambda db, w, c: indicators.report_actual(db, actor(db, "zz-weijian"), w.indicator,
+    "indicator actual": (None, lambda db, w, c: indicator_actuals.report_actual(db, actor(db, "zz-weijian"), w.indicator,
                                                                          2025, "3.1个", "2025年统计年报", today=TODAY),
                          "填报指标实际值"),
-    "indicator correction": (None, lambda db, w, c: indicators.correct_indicator(db, actor(db, "bangong"),
+    "indicator correction": (None, lambda db, w, c: indicator_corrections.correct_indicator(db, actor(db, "bangong"),
                                                                                  w.indicator, target="5个"),
                              "修正指标"),
     "reporting cycle": (None, lambda db, w, c: cycles.add_cycle(db, actor(db, "bangong"), w.plan, "monthly", day=28),
@@ -107,7 +108,7 @@ WRITES = {
                                                                 password="smtp-secret-1"), "修改邮件设置"),
     "reminder rule": (None, lambda db, w, c: reminder_rules.save_rule(db, actor(db, "bangong"), "before", 3),
                       "新增提醒规则"),
-    "plan import": (None, lambda db, w, c: plans.import_plan(db, SYSTEM, _import_sample(), "sample.txt", b"v1",
+    "plan import": (None, lambda db, w, c: plan_import.import_plan(db, SYSTEM, _import_sample(), "sample.txt", b"v1",
                                                              TODAY), "导入规划"),
 }
 
