@@ -50,10 +50,11 @@ DEPARTMENT_ENDINGS = ("局", "委", "办", "部", "厅", "室", "中心", "政�
                       "单位", "街道", "乡镇", "(街道)", "院", "行", "会", "社", "所", "站", "处", "馆", "公司", "署",
                       "集团", "组委")
 # Groups of governments written as one unit ("各区县(市)政府", "各乡镇(街道)"): how they start and end.
+GROUP_MARK = "各"  # a name starting with it stands for every unit of a kind, not for one office
 # The level each start names (duban.rules.places): 各县区 are counties, 各乡镇(街道) townships.
 GROUP_START_LEVELS = {"区县": "county", "县区": "county", "县(市": "county", "县市": "county", "旗县": "county",
-                      "县": "county", "区": "county", "旗": "county", "乡镇": "township", "街道": "township",
-                      "市": "city"}
+                      "乡镇": "township", "街道": "township", "县": "county", "区": "county", "市": "city",
+                      "旗": "county"}
 GROUP_LEVEL_STARTS = tuple(GROUP_START_LEVELS)
 GROUP_GOVERNMENT_ENDS = ("政府", "管委会", "办事处")
 GROUP_ADMIN_WORDS = ("街道", "开发区")  # with level characters, "各县、市、区" reads as one group's start
