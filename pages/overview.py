@@ -6,13 +6,11 @@ import importlib
 import pandas as pd
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
 from duban.rules.status import LIGHTS, STATUSES
 from duban.services import cache, overview
-from ui import charts
+from ui import charts, page
 from ui import widgets as w
-from ui.session import get_db, require_actor
 
 TASKS_PAGE = "pages/tasks.py"
 INDICATORS_PAGE = "pages/indicators.py"
@@ -20,9 +18,7 @@ MAX_DEPARTMENT_BARS = 15
 MAX_PLAN_BARS = 15
 MAX_PLAN_ROWS = 12  # more plans than this: a table instead of a row of links each
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
+actor, db, today = page.start(None)  # the title follows the figures (an error stops the page before it)
 
 options = overview.filter_options(db, actor)
 filters = w.filter_sidebar(db, actor, "ov", options=options)

@@ -3,17 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from duban import clock
 from duban.jobs import reminder_page as rp
+from ui import page
 from ui import reminders_view as view
-from ui.session import get_db, require_office_actor
 
-actor = require_office_actor()
-db = get_db()
-today = clock.today()
-
-st.title("提醒设置")
-view.show_flash()
+actor, db, today = page.start("提醒设置", flash_key=view.FLASH, office_only=True)
 top = rp.summary(db, actor, today)
 view.summary_strip(top)
 

@@ -6,21 +6,18 @@ import importlib
 import pandas as pd
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
 from duban.rules.instances import KIND_LABELS
 from duban.services import overview, tasks
 from duban.services.inbox import local_time
+from ui import page
 from ui import widgets as w
-from ui.session import get_db, require_actor
 
 TASKS_PAGE = "pages/tasks.py"
 EXTRA_KEYS = ("role", "due", "month")  # filters that only arrive from a link on 总览
 INSTANCE_STATES = {"open": "未完成", "claimed": "已申报完成,待审核", "closed": "已完成"}
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
+actor, db, today = page.start(None)  # the title is the list's or the task's, drawn below
 
 
 def list_link_params() -> dict:

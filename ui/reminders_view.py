@@ -10,21 +10,16 @@ import streamlit as st
 from duban.errors import DubanError
 from duban.jobs.reminder_page import Summary
 from duban.services.reminder_rules import CHANNEL_LABELS, KIND_LABELS, Rule
+from ui import page
 from ui.text import plain
 from ui.widgets import dataframe
 
 FLASH = "remind_flash"
 
 
-def show_flash() -> None:
-    """What the last action did, shown once at the top after the rerun."""
-    for kind, text in st.session_state.pop(FLASH, []):
-        (st.success if kind == "ok" else st.error)(plain(text))
-
-
 def flash(kind: str, text: str) -> None:
     """Keep a message for the top of the page after the rerun ('ok' or 'error')."""
-    st.session_state.setdefault(FLASH, []).append((kind, text))
+    page.flash(FLASH, kind, text)
 
 
 def attempt(fn: Callable[[], object], ok_text: str | None = None):

@@ -12,7 +12,7 @@ from duban.jobs import channels, digest, jobs, outbox
 from duban.jobs.wording import day_label
 from duban.reports import ics, notice
 from duban.rules.names import JOB_LABELS, ROLE_NAMES, RUN_STATUS_LABELS
-from duban.services import channel_settings, reminder_rules, reminder_settings, workdays
+from duban.services import calendars, channel_settings, reminder_rules, reminder_settings, workdays
 from duban.services.inbox import local_time
 
 KIND_LABELS = reminder_rules.KIND_LABELS
@@ -88,7 +88,7 @@ def rule_rows(rules: list[reminder_rules.Rule]) -> list[dict]:
 
 def robot_departments(db: sqlite_utils.Database, actor: Actor) -> dict[int, str]:
     """Whose reminders a new robot receives: 0 for every unit, else one unit."""
-    return {0: "全部单位", **{d["id"]: d["label"] for d in ics.calendar_departments(db, actor)}}
+    return {0: "全部单位", **{d["id"]: d["label"] for d in calendars.calendar_departments(db, actor)}}
 
 
 def robot_action(db: sqlite_utils.Database, actor: Actor, hook: dict, action: str, today: dt.date) -> str:
@@ -131,7 +131,7 @@ def notice_departments(db: sqlite_utils.Database, actor: Actor,
                        today: dt.date) -> tuple[list[int], dict[int, str], dict[int, str]]:
     """The units, most red then yellow items first; each labelled with its counts; and their plain names."""
     levels = notice.levels_by_department(db, today, actor=actor)
-    names = {d["id"]: d["label"] for d in ics.calendar_departments(db, actor)}
+    names = {d["id"]: d["label"] for d in calendars.calendar_departments(db, actor)}
     order = sorted(names, key=lambda i: (-levels.get(i, {}).get("红", 0), -levels.get(i, {}).get("黄", 0),
                                          -levels.get(i, {}).get("蓝", 0), names[i]))
     counted = {i: names[i] + (f"(红 {c['红']} · 黄 {c['黄']} · 蓝 {c['蓝']})" if (c := levels.get(i))
