@@ -49,25 +49,25 @@ def _date(text: str) -> dt.date:
 
 
 @functools.lru_cache(maxsize=4096)
-def _instance(due: str) -> rules.Instance:
-    return rules.Instance(_date(due))
+def _instance(due: str, state: str = "open") -> rules.Instance:
+    return rules.Instance(_date(due), state)
 
 
-def _light(next_due: str | None, last_done: str | None, status: str, progress: int | None, start_text: str | None,
-           today: dt.date, warn: int) -> str:
-    start = _date(start_text) if start_text else None
-    if last_done and next_due and last_done < next_due:
-        done = _date(last_done)
-        start = max(start, done) if start else done
+def light(next_due: str | None, last_done: str | None, status: str, progress: int | None, start_text: str | None,
+          today: dt.date, warn: int) -> str:
+    """A task's light by rules.light_for, from its earliest open due date, its last finished due date and the
+    plan's start (or the day it was added), as the lists read them (ISO text)."""
     instances = [_instance(next_due)] if next_due else []
+    if last_done:
+        instances.append(_instance(last_done, "closed"))
+    start = _date(start_text) if start_text else None
     return rules.light_for(instances, today, status=status, progress=progress or 0, start=start, warn_days=warn)
 
 
 def light_of(next_due: str | None, last_done: str | None, row: dict, today: dt.date, warn: int) -> str:
-    """The task's light from its next open due date; progress is measured from the plan's start, or from the
-    last finished due date when that is later."""
-    return _light(next_due, last_done, row["status"], row["progress"], row.get("period_start") or row.get("created_at"),
-                  today, warn)
+    """The light of a task row (status, progress, period_start or created_at) from its due dates."""
+    return light(next_due, last_done, row["status"], row["progress"], row.get("period_start") or row.get("created_at"),
+                 today, warn)
 
 
 def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters) -> list[dict]:
@@ -175,7 +175,7 @@ def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include
             "units": [u[2] for u in units],
             "departments": [{"department_id": u[0], "name": u[2], "role": u[1]} for u in units],
             "next_due": next_due, "upcoming_due": upcoming_due, "overdue": bool(overdue_count), "overdue_count": overdue_count or 0,
-            "light": _light(next_due, last_done, status, progress, period_start or created_at, today, warn),
+            "light": light(next_due, last_done, status, progress, period_start or created_at, today, warn),
         })
     return out
 
