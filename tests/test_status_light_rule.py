@@ -173,7 +173,7 @@ def _lights_by_rule(db, today: dt.date) -> dict[int, str]:
 
 
 def test_the_boundary_tasks_have_the_lights_the_rule_gives(boundary_world, db):
-    by_title = {r["title"]: r["light"] for r in tasks.list_tasks(db, _office(db), TODAY)}
+    by_title = {r.title: r.light for r in tasks.list_tasks(db, _office(db), TODAY)}
     assert by_title["窗口首日"] == YELLOW and by_title["窗口外一日"] == GREEN
     assert by_title["今日到期"] == YELLOW and by_title["昨日到期"] == RED
     assert by_title["进度恰在容差"] == GREEN and by_title["进度差一点"] == YELLOW

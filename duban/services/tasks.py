@@ -20,6 +20,7 @@ from duban.clock import now_text
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.rules.instances import describe, expand_instances
+from duban.rules.records import Deadline, Department, Instance, Task, from_row
 from duban.services.textinput import as_id, clean
 
 SOURCES = ["规划", "议定事项", "领导批示", "上级交办", "其他"]
@@ -70,15 +71,14 @@ def light_of(next_due: str | None, last_done: str | None, row: dict, today: dt.d
                  today, warn)
 
 
-def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters) -> list[dict]:
+def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters) -> list[Task]:
     """Tasks the actor may see, with units, next due date and light.
 
     Filters: plan_id, jurisdiction_id, jurisdiction (name), department_id (+ role 'lead'|'co'), status (one or
     several), light (one or several of 红/黄/绿), overdue (bool), q (text in title, body, number or unit names),
     source, meeting_id, due_before / due_after (next due date, inclusive), task_ids, include_removed.
-    Each row: id, plan_id, plan_title, jurisdiction, jurisdiction_id, seq, number, title, status, progress,
-    lead (names), co (names), units (names, lead first), departments [{department_id, name, role}],
-    next_due (ISO date or None), light, overdue, overdue_count, source, removed.
+    Each a records.Task: lead and co (names), departments (lead first, with their role), next_due and
+    upcoming_due (ISO dates or None), light, overdue, overdue_count.
     """
     visible = None if actor.sees_all else tuple(sorted(actor.department_ids))
     include_removed = bool(filters.get("include_removed"))
@@ -86,7 +86,7 @@ def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filter
     if filters.get("department_id") not in (None, "") or filters.get("q"):
         wanted = q.matching_ids(db, {"department_id": filters.get("department_id"), "role": filters.get("role"),
                                      "q": filters.get("q"), "include_removed": include_removed})
-        rows = [r for r in rows if r["id"] in wanted]
+        rows = [r for r in rows if r.id in wanted]
     try:
         equal = {k: (int(filters[k]) if k.endswith("_id") else filters[k])
                  for k in ("plan_id", "jurisdiction_id", "jurisdiction", "source", "meeting_id")
@@ -95,33 +95,33 @@ def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filter
     except (TypeError, ValueError):
         raise InputError("筛选条件中的编号不正确。") from None
     if equal:
-        rows = [r for r in rows if all(r[k] == v for k, v in equal.items())]
+        rows = [r for r in rows if all(getattr(r, k) == v for k, v in equal.items())]
     if task_ids is not None:
-        rows = [r for r in rows if r["id"] in task_ids]
+        rows = [r for r in rows if r.id in task_ids]
     statuses = _as_list(filters.get("status"))
     if statuses:
-        rows = [r for r in rows if r["status"] in statuses]
+        rows = [r for r in rows if r.status in statuses]
     lights = _as_list(filters.get("light"))
     overdue_filter = filters.get("overdue")
     due_before = _iso(filters.get("due_before"))
     due_after = _iso(filters.get("due_after"))
     out = []
     for row in rows:
-        if lights and row["light"] not in lights:
+        if lights and row.light not in lights:
             continue
-        if overdue_filter is not None and row["overdue"] != bool(overdue_filter):
+        if overdue_filter is not None and row.overdue != bool(overdue_filter):
             continue
-        next_due = row["next_due"]
+        next_due = row.next_due
         if due_before and (not next_due or next_due > due_before):
             continue
         if due_after and (not next_due or next_due < due_after):
             continue
-        out.append(dict(row))
+        out.append(row)
     return out
 
 
 def _snapshot(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include_removed: bool,
-              today: dt.date) -> list[dict]:
+              today: dt.date) -> list[Task]:
     """Every task the actor may see with its light, computed once per database state.
 
     A page rerun asks for the same list many times between writes; the key holds SQLite's data_version
@@ -148,7 +148,7 @@ def _snapshot(db: sqlite_utils.Database, visible: tuple[int, ...] | None, includ
 
 
 def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include_removed: bool, today: dt.date,
-             warn: int) -> list[dict]:
+             warn: int) -> list[Task]:
     """Tasks and units in two queries, instances in one, the light of each by the status rules."""
     task_rows, units_of = q.listing(db, {"visible_departments": visible, "include_removed": include_removed})
     summary = inst_q.summary(db, today.isoformat(), visible)
@@ -166,17 +166,16 @@ def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include
                 juris_names = {j["id"]: j["name"] for j in plan_q.jurisdictions(db)}
             jurisdiction_id = units[0][3]
             jurisdiction = juris_names.get(jurisdiction_id)
-        out.append({
-            "id": task_id, "plan_id": plan_id, "plan_title": plan_title, "period_start": period_start,
-            "jurisdiction_id": jurisdiction_id, "jurisdiction": jurisdiction, "seq": seq, "number": number,
-            "title": title, "status": status, "progress": progress, "source": source, "source_note": source_note,
-            "meeting_id": meeting_id, "ongoing": ongoing, "removed": removed, "created_at": created_at,
-            "lead": [u[2] for u in units if u[1] == "lead"], "co": [u[2] for u in units if u[1] == "co"],
-            "units": [u[2] for u in units],
-            "departments": [{"department_id": u[0], "name": u[2], "role": u[1]} for u in units],
-            "next_due": next_due, "upcoming_due": upcoming_due, "overdue": bool(overdue_count), "overdue_count": overdue_count or 0,
-            "light": light(next_due, last_done, status, progress, period_start or created_at, today, warn),
-        })
+        out.append(Task(
+            id=task_id, plan_id=plan_id, plan_title=plan_title, period_start=period_start,
+            jurisdiction_id=jurisdiction_id, jurisdiction=jurisdiction, seq=seq, number=number, title=title,
+            status=status, progress=progress, source=source, source_note=source_note, meeting_id=meeting_id,
+            ongoing=ongoing, removed=removed, created_at=created_at,
+            lead=tuple(u[2] for u in units if u[1] == "lead"), co=tuple(u[2] for u in units if u[1] == "co"),
+            departments=tuple(Department(id=u[0], name=u[2], role=u[1], jurisdiction_id=u[3]) for u in units),
+            next_due=next_due, upcoming_due=upcoming_due, overdue=bool(overdue_count),
+            overdue_count=overdue_count or 0,
+            light=light(next_due, last_done, status, progress, period_start or created_at, today, warn)))
     return out
 
 
@@ -204,31 +203,36 @@ def can_see(db: sqlite_utils.Database, actor: Actor, task_id: int) -> bool:
     return True
 
 
-def get_task(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) -> dict:
-    """One task in full: body, path, units (lead first, with liaisons), deadlines with their phrases,
-    instances, status history, light and next due date."""
+def get_task(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) -> Task:
+    """One task in full: body, path, departments (lead first, with liaisons), deadlines with their phrases and
+    due dates, instances, status history, light and next due date."""
     row = _visible_task(db, actor, task_id)
-    row["path"] = json.loads(row["path"]) if row.get("path") else []
-    row["units"] = q.units(db, row["id"])
-    if row["jurisdiction_id"] is None and row["units"]:
-        row["jurisdiction_id"] = row["units"][0]["jurisdiction_id"]
+    units = q.units(db, row["id"])
+    if row["jurisdiction_id"] is None and units:
+        row["jurisdiction_id"] = units[0]["jurisdiction_id"]
         row["jurisdiction"] = next((j["name"] for j in plan_q.jurisdictions(db) if j["id"] == row["jurisdiction_id"]),
                                    None)
-    row["lead"] = [u["name"] for u in row["units"] if u["role"] == "lead"]
-    row["deadlines"] = [dict(d, rule=describe(d)) for d in q.deadlines(db, row["id"])]
-    instances = inst_q.of_task(db, row["id"])
-    for inst in instances:
-        inst["overdue"] = rules.is_overdue(rules.Instance(dt.date.fromisoformat(inst["due"]), inst["state"]), today) \
-            and row["status"] != rules.CLOSED
-    row["instances"] = instances
-    row["history"] = status_q.history(db, row["id"])
-    open_dues = [i["due"] for i in instances if i["state"] == "open"] if row["status"] != rules.CLOSED else []
-    done_dues = [i["due"] for i in instances if i["state"] != "open"]
-    row["next_due"] = min(open_dues) if open_dues else None
-    row["upcoming_due"] = min((d for d in open_dues if d >= today.isoformat()), default=None)
-    row["light"] = light_of(row["next_due"], max(done_dues) if done_dues else None, row, today, warn_days(db))
-    row["overdue"] = any(i["overdue"] for i in instances)
-    return row
+    closed = row["status"] == rules.CLOSED
+    instances = tuple(from_row(Instance, i, overdue=rules.is_overdue(
+        rules.Instance(dt.date.fromisoformat(i["due"]), i["state"]), today) and not closed)
+        for i in inst_q.of_task(db, row["id"]))
+    dues: dict[int | None, list[str]] = {}
+    for i in instances:
+        dues.setdefault(i.deadline_id, []).append(i.due)
+    open_dues = [i.due for i in instances if i.state == "open"] if not closed else []
+    done_dues = [i.due for i in instances if i.state != "open"]
+    next_due = min(open_dues) if open_dues else None
+    return from_row(
+        Task, row, progress=row["progress"] or 0, path=tuple(json.loads(row["path"]) if row.get("path") else ()),
+        departments=tuple(from_row(Department, u, id=u["department_id"]) for u in units),
+        lead=tuple(u["name"] for u in units if u["role"] == "lead"),
+        co=tuple(u["name"] for u in units if u["role"] == "co"),
+        deadlines=tuple(from_row(Deadline, d, rule=describe(d), dues=tuple(dues.get(d["id"], ())))
+                        for d in q.deadlines(db, row["id"])),
+        instances=instances, history=tuple(status_q.history(db, row["id"])),
+        next_due=next_due, upcoming_due=min((d for d in open_dues if d >= today.isoformat()), default=None),
+        light=light_of(next_due, max(done_dues) if done_dues else None, row, today, warn_days(db)),
+        overdue=any(i.overdue for i in instances), overdue_count=sum(i.overdue for i in instances))
 
 
 def task_department_ids(db: sqlite_utils.Database, task_id: int) -> set[int]:
