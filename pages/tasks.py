@@ -8,6 +8,7 @@ from duban import clock
 from duban.errors import DubanError
 from duban.reminders.inbox import local_time
 from duban.services import task_views
+from ui import task_parts
 from ui import widgets as w
 from ui.session import get_db, require_actor
 
@@ -20,8 +21,16 @@ db = get_db()
 today = clock.today()
 
 
-def table(rows: list[dict], key: str, **kwargs) -> None:
-    w.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=key, **kwargs)
+def table(heading: str, rows: list[dict], empty: str, key: str, alert_columns: tuple[str, ...] = (), **kwargs) -> None:
+    """A headed table of one task's facts, or a note that there are none."""
+    if heading:
+        st.markdown(f"#### {heading}")
+    if not rows:
+        st.info(empty)
+        return
+    frame = pd.DataFrame(rows)
+    w.dataframe(w.light_styler(frame, alert_columns=alert_columns) if alert_columns else frame, hide_index=True,
+                width="stretch", key=key, **kwargs)
 
 
 def show_task(task_id: int) -> None:
@@ -48,61 +57,30 @@ def show_task(task_id: int) -> None:
 
     st.markdown("#### 任务原文")
     if t.body:
-        with st.container(border=True):
-            st.markdown(w.plain_markdown(t.body))
+        st.container(border=True).markdown(w.plain_markdown(t.body))
     else:
         st.caption("未收录该任务的原文。")
 
-    st.markdown("#### 责任单位")
-    table([{"单位": u.name, "角色": "★ 牵头" if u.role == "lead" else "配合", "联络员": u.liaison_name or "",
-            "电话": u.liaison_phone or "", "邮箱": u.liaison_email or ""} for u in t.departments], "task_units")
+    table("责任单位", [{"单位": u.name, "角色": "★ 牵头" if u.role == "lead" else "配合", "联络员": u.liaison_name or "",
+            "电话": u.liaison_phone or "", "邮箱": u.liaison_email or ""} for u in t.departments], "", "task_units")
     if not t.lead_explicit:
         st.caption("原文未写明牵头单位,按惯例以排在首位的单位为牵头单位。")
 
-    st.markdown("#### 期限")
-    if view.deadline_rows:
-        table(list(view.deadline_rows), "task_deadlines", column_config={"原文表述": TEXT(width="large")})
-    else:
-        st.info("该任务没有期限。")
-
-    st.markdown("#### 期次")
-    if t.instances:
-        w.dataframe(pd.DataFrame([{
-            "期次": i.period_label or "", "截止日期": w.cn_date(i.due),
-            "完成情况": task_views.INSTANCE_STATES.get(i.state, i.state), "是否逾期": "已逾期" if i.overdue else "",
-            "完成日期": w.cn_date(i.closed_at, ""),
-        } for i in t.instances]).pipe(w.light_styler, alert_columns=("是否逾期",)), hide_index=True, width="stretch",
-            key="task_instances")
-    else:
-        st.info("该任务没有期次。")
-
-    st.markdown("#### 状态记录")
-    if t.history:
-        table([{"时间": local_time(h.get("at")), "变更": f"{h.get('old_status') or '—'} → {h['new_status']}",
-                "操作人": h.get("username") or "系统", "说明": h.get("note") or ""} for h in reversed(t.history)],
-              "task_history", column_config={"说明": TEXT(width="large")})
-    else:
-        st.info("尚无状态变更记录。")
+    table("期限", list(view.deadline_rows), "该任务没有期限。", "task_deadlines",
+          column_config={"原文表述": TEXT(width="large")})
+    table("期次", [{"期次": i.period_label or "", "截止日期": w.cn_date(i.due),
+                  "完成情况": task_views.INSTANCE_STATES.get(i.state, i.state),
+                  "是否逾期": "已逾期" if i.overdue else "", "完成日期": w.cn_date(i.closed_at, "")}
+                 for i in t.instances], "该任务没有期次。", "task_instances", alert_columns=("是否逾期",))
+    table("状态记录", [{"时间": local_time(h.get("at")), "变更": f"{h.get('old_status') or '—'} → {h['new_status']}",
+                    "操作人": h.get("username") or "系统", "说明": h.get("note") or ""} for h in reversed(t.history)],
+          "尚无状态变更记录。", "task_history", column_config={"说明": TEXT(width="large")})
 
     st.markdown("#### 各单位最新进展报告")
     if not view.latest:
         st.info("尚无单位报告进展。")
     for r in view.latest:
-        with st.container(border=True):
-            role = r.role_name or w.ROLE_NAMES.get(r.unit_role, "")
-            st.markdown(f"**{w.plain_markdown(r.department_name or '')}**" + (f"({w.plain_markdown(role)})" if role else "")
-                        + f" · {w.cn_date(r.reported_on or (r.created_at or '')[:10])}"
-                        + f" · 申报:{w.plain_markdown(r.claimed_status or '')}"
-                        + (f" · 完成 {r.percent}%" if r.percent is not None else "")
-                        + f" · 审核:{w.plain_markdown(r.review_state or '')}")
-            st.markdown(w.plain_markdown(r.progress_text or ""))
-            if r.coordination_need:
-                st.markdown(f":orange[需协调:]{w.plain_markdown(r.coordination_need)}"
-                            + (f"(需{w.plain_markdown(r.coordination_from)}协调)" if r.coordination_from else ""))
-            if r.review_note:
-                st.caption(f"审核意见:{w.plain_markdown(r.review_note)}")
-            if r.evidence:
-                st.caption("佐证材料:" + w.plain_markdown("、".join(f["filename"] for f in r.evidence)))
+        task_parts.report_card(r)
 
 
 # ---- one task
@@ -128,17 +106,7 @@ search = st.text_input("搜索", value=qp.get("q", ""), key="tl_q", placeholder=
 w.sync_query_params({**chosen, "q": search})
 st.session_state["tl_back_params"] = w.link_params(chosen, q=search)
 
-if extra:
-    words = ([w.DUE_NAMES.get(extra["due"], extra["due"])] if "due" in extra else []) \
-        + ([f"{w.cn_month(extra['month'])}有期限"] if "month" in extra else []) \
-        + ([f"该部门{w.ROLE_NAMES.get(extra['role'], extra['role'])}"] if "role" in extra else [])
-    c1, c2 = st.columns([5, 1], vertical_alignment="center")
-    c1.info("附加条件:" + w.plain_markdown("、".join(words)), icon=":material/filter_alt:")
-    if c2.button("清除附加条件", key="tl_clear_extra"):
-        for k in EXTRA_KEYS:
-            if k in st.query_params:
-                del st.query_params[k]
-        st.rerun()
+task_parts.extra_conditions(extra, EXTRA_KEYS, "tl_clear_extra")
 
 try:
     rows = task_views.task_list(db, actor, today, chosen, search)

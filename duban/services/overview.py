@@ -8,9 +8,9 @@ import sqlite_utils
 
 from db.queries import overview as q
 from duban.access import Actor
-from duban.errors import InputError
+from duban.errors import DubanError, InputError
 from duban.rules import status as rules
-from duban.services import cache, tasks
+from duban.services import cache, indicators, tasks
 
 UPCOMING_DAYS = (30, 90)
 LIST_LIMIT = 200
@@ -205,3 +205,21 @@ def _overview(db: sqlite_utils.Database, f: q.TaskFilter, today: dt.date) -> dic
 def task_ids(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters: Any) -> list[int]:
     """The tasks behind a dashboard number: the same filters, the same light rule."""
     return [t[0] for t in _lit(db, task_filter(actor, **filters), today)]
+
+
+def dashboard(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters: Any) -> dict:
+    """What the 总览 page shows: every figure of `overview`, the filter choices, the indicators off course
+    (for the chosen plan and jurisdiction; off_course_error says why they could not be read) and the data
+    version the charts are cached under."""
+    options = filter_options(db, actor)
+    data = overview(db, actor, today, **filters)
+    off, error = [], None
+    try:
+        off = indicators.off_course(db, actor, today, plan_id=filters.get("plan"))
+    except DubanError as e:
+        error = str(e)
+    if "jurisdiction" in filters:
+        name = {j["id"]: j["name"] for j in options["jurisdictions"]}.get(filters["jurisdiction"])
+        off = [r for r in off if r.get("jurisdiction") == name]
+    return {**data, "options": options, "off_course": off, "off_course_error": error,
+            "version": cache.data_version(db)}
