@@ -36,8 +36,8 @@ st.title("总览")
 w.note_ignored(ignored)
 names = {
     "jurisdiction": {j["id"]: j["name"] for j in options["jurisdictions"]},
-    "plan": {p["id"]: p["label"] for p in options["plans"]},
-    "department": {d["id"]: d["label"] for d in options["departments"]},
+    "plan": {p.id: p.label for p in options["plans"]},
+    "department": {d.id: d.label for d in options["departments"]},
     "light": w.LIGHT_MARKS,
 }
 active = [names[k].get(filters[k], str(filters[k])) for k in ("jurisdiction", "plan", "department", "light") if k in filters]

@@ -62,11 +62,11 @@ def test_filters_narrow_the_list(demo_db):
     assert closed and all(r.status == "已销号" and r.light == "绿" for r in closed)
     baotou = tasks.list_tasks(demo_db, office, TODAY, jurisdiction="包头市")
     assert baotou and {r.jurisdiction for r in baotou} == {"包头市"}
-    minzheng = next(d for d in departments.list_departments(demo_db, SYSTEM) if d["jurisdiction"] == "包头市"
-                    and d["name"] == "市民政局")
-    led = tasks.list_tasks(demo_db, office, TODAY, department_id=minzheng["id"], role="lead")
+    minzheng = next(d for d in departments.list_departments(demo_db, SYSTEM) if d.jurisdiction == "包头市"
+                    and d.name == "市民政局")
+    led = tasks.list_tasks(demo_db, office, TODAY, department_id=minzheng.id, role="lead")
     assert led and all("市民政局" in r.lead for r in led)
-    assert len(led) == minzheng["lead_tasks"]
+    assert len(led) == minzheng.lead_tasks
     found = tasks.list_tasks(demo_db, office, TODAY, q="托育")
     assert found and len(found) < len(everything)
     soon = tasks.list_tasks(demo_db, office, TODAY, due_after=TODAY, due_before=TODAY + dt.timedelta(days=45))
@@ -89,8 +89,8 @@ def test_add_task_from_a_leaders_instruction(db):
     from tests.test_import import sample
 
     plans.import_plan(db, SYSTEM, sample(), "s.txt", b"s", TODAY)
-    dept = next(d for d in departments.list_departments(db, SYSTEM) if d["name"] == "市民政局")
-    task_id = tasks.add_task(db, SYSTEM, "落实冬季安全检查批示", [(dept["id"], "lead")],
+    dept = next(d for d in departments.list_departments(db, SYSTEM) if d.name == "市民政局")
+    task_id = tasks.add_task(db, SYSTEM, "落实冬季安全检查批示", [(dept.id, "lead")],
                              [{"kind": "once", "due": "2026-12-01", "phrase": "12月1日前"}], "领导批示",
                              source_note="市长批示", today=TODAY)
     task = tasks.get_task(db, SYSTEM, task_id, TODAY)
@@ -100,14 +100,14 @@ def test_add_task_from_a_leaders_instruction(db):
     assert db.conn.execute("SELECT count(*) FROM audit_log WHERE action='新增任务' AND entity_id=?",
                            [task_id]).fetchone()[0] == 1
     with pytest.raises(InputError):
-        tasks.add_task(db, SYSTEM, "", [(dept["id"], "lead")], [], "领导批示")
+        tasks.add_task(db, SYSTEM, "", [(dept.id, "lead")], [], "领导批示")
     with pytest.raises(InputError):
         tasks.add_task(db, SYSTEM, "无单位", [], [], "领导批示")
     with pytest.raises(InputError):
         tasks.add_task(db, SYSTEM, "错单位", [(99999, "lead")], [], "领导批示")
-    liaison = users.Actor(user_id=1, username="l", role="liaison", department_ids=frozenset({dept["id"]}))
+    liaison = users.Actor(user_id=1, username="l", role="liaison", department_ids=frozenset({dept.id}))
     with pytest.raises(AccessDenied):
-        tasks.add_task(db, liaison, "越权", [(dept["id"], "lead")], [], "领导批示")
+        tasks.add_task(db, liaison, "越权", [(dept.id, "lead")], [], "领导批示")
 
 
 def test_task_list_at_ten_thousand_tasks_uses_the_indexes(db):

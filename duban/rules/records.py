@@ -47,7 +47,10 @@ class Department:
     liaison_phone: str | None = None
     liaison_email: str | None = None
     role: str | None = None  # lead | co, on a task
-    label: str = ""
+    label: str = ""  # 郑州市 · 市民政局, where names repeat across jurisdictions
+    lead_tasks: int = 0
+    co_tasks: int = 0
+    aliases: tuple[str, ...] = ()  # other names its jurisdiction's documents use for it
 
 
 @dataclass(frozen=True)

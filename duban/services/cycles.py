@@ -14,6 +14,7 @@ from db.queries import audit
 from db.queries import cycles as q
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
+from duban.rules.records import Plan, from_row
 from duban.services import cache
 
 KINDS = {"monthly": "每月", "quarterly": "每季度", "meeting": "每次联席会议前"}
@@ -202,10 +203,10 @@ def set_active(db: sqlite_utils.Database, actor: Actor, cycle_id: int, active: b
         audit.record(db, actor, "启用填报周期" if active else "停用填报周期", "report_cycle", cycle_id, None)
 
 
-def list_plans(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+def list_plans(db: sqlite_utils.Database, actor: Actor) -> list[Plan]:
     """Plans a cycle can be set for (office and leaders)."""
     _require_reader(actor)
-    return q.plans(db)
+    return [from_row(Plan, p) for p in q.plans(db)]
 
 
 def list_cycles(db: sqlite_utils.Database, actor: Actor, plan_id: int | None = None) -> list[Cycle]:

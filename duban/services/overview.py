@@ -10,6 +10,7 @@ from db.queries import overview as q
 from duban.access import Actor
 from duban.errors import DubanError, InputError
 from duban.rules import status as rules
+from duban.rules.records import Department, Plan, from_row
 from duban.services import cache, indicators, tasks
 
 UPCOMING_DAYS = (30, 90)
@@ -85,7 +86,8 @@ def department_label(row: dict) -> str:
 
 
 def filter_options(db: sqlite_utils.Database, actor: Actor) -> dict:
-    """The plans, jurisdictions and departments the filters offer this actor."""
+    """The plans (Plan records), jurisdictions ({id, name}) and departments (Department records) the filters
+    offer this actor."""
     return cache.remember(db, ("filter_options", cache.actor_key(actor)), lambda: _filter_options(db, actor))
 
 
@@ -98,9 +100,9 @@ def _filter_options(db: sqlite_utils.Database, actor: Actor) -> dict:
         keep = {p["jurisdiction_id"] for p in plans} | {d["jurisdiction_id"] for d in departments}
         jurisdictions = [j for j in jurisdictions if j["id"] in keep]
     return {
-        "plans": [{**p, "label": plan_label(p)} for p in plans],
+        "plans": [from_row(Plan, p, label=plan_label(p)) for p in plans],
         "jurisdictions": jurisdictions,
-        "departments": [{**d, "label": department_label(d)} for d in departments],
+        "departments": [from_row(Department, d, label=department_label(d)) for d in departments],
     }
 
 
