@@ -6,6 +6,7 @@ record from a database row, ignoring columns the record does not name.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -152,10 +153,8 @@ class Report:
 
 @dataclass(frozen=True)
 class ReportingPeriod:
-    """A reporting period (填报期): its label, dates and whether it is locked."""
+    """One period of a reporting cycle (填报周期): reports filed after `after` and on or before `due` count for it."""
 
-    id: int
+    due: dt.date
     label: str
-    start: str
-    end: str
-    locked_at: str | None = None
+    after: dt.date

@@ -14,7 +14,7 @@ from db.queries import audit
 from db.queries import cycles as q
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
-from duban.rules.records import Plan, from_row
+from duban.rules.records import Plan, ReportingPeriod, from_row
 from duban.services import cache
 
 KINDS = {"monthly": "每月", "quarterly": "每季度", "meeting": "每次联席会议前"}
@@ -46,15 +46,6 @@ class Cycle:
         return self.label
 
 
-@dataclass(frozen=True)
-class Period:
-    """One occurrence of a cycle: reports filed after `after` and on or before `due` count for it."""
-
-    due: dt.date
-    label: str
-    after: dt.date
-
-
 class MissingReport(NamedTuple):
     department_id: int
     plan_id: int
@@ -66,7 +57,7 @@ class Unreported(NamedTuple):
     """A cycle's period and the departments expected to report for it that have not."""
 
     cycle: Cycle
-    period: Period
+    period: ReportingPeriod
     plan_title: str | None
     jurisdiction: str | None
     departments: list[dict]  # department_id, name, jurisdiction, leads, tasks (as period_status)
@@ -97,7 +88,7 @@ def _next_slot(cycle: Cycle, slot: tuple[int, int], by: int) -> tuple[int, int]:
     return index // 4, index % 4 + 1
 
 
-def periods(cycle: Cycle, today: dt.date, back: int = 2) -> list[Period]:
+def periods(cycle: Cycle, today: dt.date, back: int = 2) -> list[ReportingPeriod]:
     """The current period (the first due on or after today) and `back` earlier ones, newest first."""
     if cycle.kind == "meeting":
         dated = sorted(cycle.dates)
@@ -107,7 +98,7 @@ def periods(cycle: Cycle, today: dt.date, back: int = 2) -> list[Period]:
         for i in range(end, max(-1, end - back - 1), -1):
             due, label = dated[i]
             after = dated[i - 1][0] if i > 0 else due - dt.timedelta(days=FIRST_WINDOW_DAYS)
-            out.append(Period(due, label or f"{due.month}月{due.day}日联席会议前", after))
+            out.append(ReportingPeriod(due, label or f"{due.month}月{due.day}日联席会议前", after))
         return out
     slot = (today.year, today.month) if cycle.kind == "monthly" else (today.year, (today.month - 1) // 3 + 1)
     due, _ = _due_in_slot(cycle, slot)
@@ -118,7 +109,7 @@ def periods(cycle: Cycle, today: dt.date, back: int = 2) -> list[Period]:
         here = _next_slot(cycle, slot, -k)
         due, label = _due_in_slot(cycle, here)
         after, _ = _due_in_slot(cycle, _next_slot(cycle, here, -1))
-        out.append(Period(due, label, after))
+        out.append(ReportingPeriod(due, label, after))
     return out
 
 
@@ -215,7 +206,7 @@ def list_cycles(db: sqlite_utils.Database, actor: Actor, plan_id: int | None = N
     return [_cycle(db, r) for r in q.cycles(db, plan_id)]
 
 
-def period_status(db: sqlite_utils.Database, actor: Actor, cycle: Cycle, period: Period,
+def period_status(db: sqlite_utils.Database, actor: Actor, cycle: Cycle, period: ReportingPeriod,
                   until: dt.date | None = None) -> list[dict]:
     """Every department expected to report on the plan, whether it has in this period, and when (reports filed
     after the period's start and by its due date count, or by `until` to let late reports count); office and
@@ -224,7 +215,7 @@ def period_status(db: sqlite_utils.Database, actor: Actor, cycle: Cycle, period:
     return _period_status(db, cycle, period, until)
 
 
-def _period_status(db: sqlite_utils.Database, cycle: Cycle, period: Period, until: dt.date | None = None) -> list[dict]:
+def _period_status(db: sqlite_utils.Database, cycle: Cycle, period: ReportingPeriod, until: dt.date | None = None) -> list[dict]:
     end = max(period.due, until) if until else period.due
     reported = q.reports_in_window(db, cycle.plan_id, period.after.isoformat(), end.isoformat())
     out = []
