@@ -22,6 +22,15 @@ def from_row(cls: type[R], row: Mapping[str, Any], **extra: Any) -> R:
     return cls(**values)
 
 
+def many(cls: type[R], values: dict[str, Any]) -> R:
+    """A record built without running the dataclass __init__, for lists of thousands (the task list holds
+    10,000 tasks; a frozen __init__ costs several times building a dict). Fields left out keep their default;
+    the caller names every field without one."""
+    record = object.__new__(cls)
+    record.__dict__.update(values)
+    return record
+
+
 @dataclass(frozen=True)
 class Plan:
     """A plan (规划) the office imported."""

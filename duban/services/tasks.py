@@ -20,7 +20,7 @@ from duban.clock import now_text
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.rules.instances import describe, expand_instances
-from duban.rules.records import Deadline, Department, Instance, Task, from_row
+from duban.rules.records import Deadline, Department, Instance, Task, from_row, many
 from duban.services.textinput import as_id, clean
 
 SOURCES = ["规划", "议定事项", "领导批示", "上级交办", "其他"]
@@ -155,6 +155,7 @@ def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include
     juris_names: dict[int, str] | None = None
     out = []
     none = (None, None, 0, None)
+    named: dict[tuple, Department] = {}  # one record per department and role: the same on every task
     for (task_id, plan_id, plan_title, period_start, jurisdiction_id, jurisdiction, seq, number, title, status,
          progress, source, source_note, meeting_id, ongoing, removed, created_at) in task_rows:
         next_due, last_done, overdue_count, upcoming_due = summary.get(task_id, none)
@@ -166,16 +167,17 @@ def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include
                 juris_names = {j["id"]: j["name"] for j in plan_q.jurisdictions(db)}
             jurisdiction_id = units[0][3]
             jurisdiction = juris_names.get(jurisdiction_id)
-        out.append(Task(
-            id=task_id, plan_id=plan_id, plan_title=plan_title, period_start=period_start,
-            jurisdiction_id=jurisdiction_id, jurisdiction=jurisdiction, seq=seq, number=number, title=title,
-            status=status, progress=progress, source=source, source_note=source_note, meeting_id=meeting_id,
-            ongoing=ongoing, removed=removed, created_at=created_at,
-            lead=tuple(u[2] for u in units if u[1] == "lead"), co=tuple(u[2] for u in units if u[1] == "co"),
-            departments=tuple(Department(id=u[0], name=u[2], role=u[1], jurisdiction_id=u[3]) for u in units),
-            next_due=next_due, upcoming_due=upcoming_due, overdue=bool(overdue_count),
-            overdue_count=overdue_count or 0,
-            light=light(next_due, last_done, status, progress, period_start or created_at, today, warn)))
+        out.append(many(Task, {
+            "id": task_id, "plan_id": plan_id, "plan_title": plan_title, "period_start": period_start,
+            "jurisdiction_id": jurisdiction_id, "jurisdiction": jurisdiction, "seq": seq, "number": number,
+            "title": title, "status": status, "progress": progress, "source": source, "source_note": source_note,
+            "meeting_id": meeting_id, "ongoing": ongoing, "removed": removed, "created_at": created_at,
+            "lead": tuple([u[2] for u in units if u[1] == "lead"]), "co": tuple([u[2] for u in units if u[1] == "co"]),
+            "departments": tuple([named.get(u) or named.setdefault(u, Department(
+                id=u[0], name=u[2], role=u[1], jurisdiction_id=u[3])) for u in units]),
+            "next_due": next_due, "upcoming_due": upcoming_due, "overdue": bool(overdue_count),
+            "overdue_count": overdue_count or 0,
+            "light": light(next_due, last_done, status, progress, period_start or created_at, today, warn)}))
     return out
 
 
