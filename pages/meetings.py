@@ -1,4 +1,4 @@
-"""会议: joint meetings proposed from the plans, who has reported before each, the meeting pack, decisions, hand tasks."""
+"""会议: joint meetings proposed from the plans, who has reported before each, the meeting pack, decisions, assigned tasks (交办)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -222,12 +222,12 @@ with tab_pack:
     else:
         st.caption("尚无报送期:首次报送进展或生成会议材料时开始第一期。")
 
-# ------------------------------------------------------------------ hand tasks
+# ------------------------------------------------------------------ assigned tasks (交办)
 with tab_hand:
     st.caption("领导批示、上级交办等规划以外的任务,录入后与规划任务一样督办、提醒,并进入下一期会议材料。")
     if office:
         with st.form("hand_form", clear_on_submit=True):
-            h_source = st.selectbox("任务来源", meetings.HAND_SOURCES, key="hand_source")
+            h_source = st.selectbox("任务来源", meetings.ASSIGNED_SOURCES, key="hand_source")
             h_note = st.text_input("来源说明(如批示领导、交办文件)", key="hand_note")
             h_title = st.text_input("任务名称", key="hand_title")
             h_lead = st.multiselect("牵头单位", list(dept_labels), format_func=dept_labels.get, key="hand_lead",
@@ -238,13 +238,13 @@ with tab_hand:
             h_body = st.text_area("具体要求(可选)", key="hand_body")
             if st.form_submit_button("保存任务"):
                 try:
-                    task_id = meetings.add_hand_task(db, actor, h_source, h_title, h_lead, h_co, h_due, today,
+                    task_id = meetings.add_assigned_task(db, actor, h_source, h_title, h_lead, h_co, h_due, today,
                                                      source_note=h_note, body=h_body)
                     flash("ok", f"已新增{h_source}任务(编号 {task_id})。")
                     st.rerun()
                 except DubanError as e:
                     st.error(w.plain_markdown(str(e)))
-    hand = meetings.hand_tasks(db, actor)
+    hand = meetings.assigned_tasks(db, actor)
     if hand:
         w.dataframe(pd.DataFrame([{"来源": h["source"], "来源说明": h["source_note"] or "", "任务": h["title"],
                                     "责任单位": h["units"], "完成时限": w.cn_date(h["due"]), "状态": h["status"]} for h in hand]),

@@ -38,7 +38,7 @@ def show_task(task_id: int) -> None:
     st.page_link(TASKS_PAGE, label="返回任务列表", icon=":material/arrow_back:",
                  query_params=st.session_state.get("tl_back_params", {}))
     try:
-        view = task_views.task_detail(db, actor, task_id, today, w.cn_date)
+        view = task_views.task_detail(db, actor, task_id, today)
     except DubanError as e:
         st.error(w.plain_markdown(str(e)))
         return

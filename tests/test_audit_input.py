@@ -130,7 +130,7 @@ def test_an_overlong_acceptance_note_is_refused_not_cut_short(db, world):
 
 # ---------------------------------------------------------------- tasks, meetings, decisions
 
-def test_a_hand_task_with_bad_fields_is_refused(db, world):
+def test_an_assigned_task_with_bad_fields_is_refused(db, world):
     office = actor(db, "bangong")
     due = [{"kind": "once", "due": "2026-12-31"}]
     refused(db, tasks.add_task, db, office, "", [(world.a, "lead")], due, "领导批示")
@@ -140,7 +140,7 @@ def test_a_hand_task_with_bad_fields_is_refused(db, world):
     refused(db, tasks.add_task, db, office, "任务", [("市民政局", "lead")], due, "领导批示")
     refused(db, tasks.add_task, db, office, "任务", [(world.a, "lead")], [{"kind": "once", "due": "2026-02-30"}],
             "领导批示")
-    refused(db, meetings.add_hand_task, db, office, "领导批示", "任务", [world.a], [], "2026-13-01", TODAY)
+    refused(db, meetings.add_assigned_task, db, office, "领导批示", "任务", [world.a], [], "2026-13-01", TODAY)
 
 
 def test_a_meeting_with_bad_fields_is_refused(db, world):

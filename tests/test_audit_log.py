@@ -75,7 +75,7 @@ WRITES = {
     "disable account": (None, lambda db, w, c: users.set_active(db, actor(db, "bangong"), "zz-weijian", False),
                         "停用账号"),
     "session setting": (None, lambda db, w, c: users.set_session_minutes(db, actor(db, "bangong"), 45), "修改设置"),
-    "hand task": (None, lambda db, w, c: meetings.add_hand_task(db, actor(db, "bangong"), "领导批示", "督查托育机构",
+    "assigned task": (None, lambda db, w, c: meetings.add_assigned_task(db, actor(db, "bangong"), "领导批示", "督查托育机构",
                                                                 [w.a], [w.b], "2026-12-31", TODAY), "新增任务"),
     "meeting": (None, lambda db, w, c: _meeting(db, w, "2026-12-20"), "新建会议"),
     "decision": (_meeting, lambda db, w, c: meetings.record_decision(db, actor(db, "bangong"), c, "建立月调度机制",

@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet
 
 from db.connection import connect
 from db.queries import reminders as rq
+from db.queries import settings as settings_q
 from duban.errors import DubanError, InputError
 from duban.reminders import channels, settings, vault
 from duban.services import users
@@ -208,9 +209,9 @@ def test_a_copy_of_the_database_file_alone_reveals_nothing_and_says_what_to_do(d
 
 
 def test_clear_values_of_an_older_database_are_still_used_and_encrypted_on_the_next_save(db, db_path, world, robot):
-    rq.set_setting(db, "smtp_host", "127.0.0.1")
-    rq.set_setting(db, "smtp_user", "duban")
-    rq.set_setting(db, "smtp_password", SMTP_PASSWORD)
+    settings_q.set_setting(db, "smtp_host", "127.0.0.1")
+    settings_q.set_setting(db, "smtp_user", "duban")
+    settings_q.set_setting(db, "smtp_password", SMTP_PASSWORD)
     hook = rq.insert_webhook(db, "旧机器人", "dingtalk", f"{robot.url}/robot/send?access_token={ROBOT_TOKEN}",
                              ROBOT_SECRET, None)
     office = actor(db, "bangong")

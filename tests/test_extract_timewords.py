@@ -8,7 +8,7 @@ import pytest
 
 from duban.extract import extract_text
 from duban.extract.timephrases import find_deadlines, read_times
-from duban.extract.vocabulary import PLAN_END
+from duban.rules.plan_periods import PLAN_END
 
 WRITTEN = date(2024, 4, 10)
 

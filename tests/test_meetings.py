@@ -1,4 +1,4 @@
-"""Meetings: proposed from a plan's text, member units asked before them, who has reported, decisions, hand tasks."""
+"""Meetings: proposed from a plan's text, member units asked before them, who has reported, decisions, assigned tasks (交办)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -142,17 +142,17 @@ def test_decisions_wait_for_the_meeting_and_need_a_lead_unit(demo_db):
 
 
 @pytest.mark.parametrize("source", ["领导批示", "上级交办"])
-def test_hand_tasks_carry_their_source(demo_db, source):
+def test_assigned_tasks_carry_their_source(demo_db, source):
     from duban.services.tasks import list_tasks
 
     dept = demo_db.conn.execute("SELECT id FROM departments ORDER BY id LIMIT 1").fetchone()[0]
-    task_id = meetings.add_hand_task(demo_db, SYSTEM, source, f"{source}测试任务", [dept], [], "2026-12-31", DEMO_TODAY,
+    task_id = meetings.add_assigned_task(demo_db, SYSTEM, source, f"{source}测试任务", [dept], [], "2026-12-31", DEMO_TODAY,
                                      source_note="市长批示第12号")
     [row] = list_tasks(demo_db, SYSTEM, DEMO_TODAY, task_ids=[task_id])
     assert row.source == source and row.source_note == "市长批示第12号" and row.next_due == "2026-12-31"
-    assert any(h["id"] == task_id for h in meetings.hand_tasks(demo_db, SYSTEM))
+    assert any(h["id"] == task_id for h in meetings.assigned_tasks(demo_db, SYSTEM))
     with pytest.raises(InputError):
-        meetings.add_hand_task(demo_db, SYSTEM, "规划", "来源错误", [dept], [], "2026-12-31", DEMO_TODAY)
+        meetings.add_assigned_task(demo_db, SYSTEM, "规划", "来源错误", [dept], [], "2026-12-31", DEMO_TODAY)
 
 
 def test_current_period_is_stable_until_the_next_lock(demo_db):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from db.queries import reminders as rq
+from db.queries import settings as settings_q
 from duban.reminders import vault
 from tests.remind_world import SmtpSink
 from tests.support import ROOT, app_as
@@ -50,7 +51,7 @@ def test_the_office_page_never_shows_the_stored_password_and_saves_settings(demo
     for var in ("DUBAN_SMTP_HOST", "DUBAN_SMTP_PORT", "DUBAN_SMTP_FROM", "DUBAN_SMTP_USER", "DUBAN_SMTP_PASSWORD",
                 "DUBAN_SMTP_TLS"):
         monkeypatch.delenv(var, raising=False)
-    rq.set_setting(demo_db, "smtp_password", "S3cret-pw!")
+    settings_q.set_setting(demo_db, "smtp_password", "S3cret-pw!")
     at = app_as(demo_db, "bangong", "pages/reminders.py")
     assert not at.exception
     assert "S3cret-pw!" not in str(at._tree)
@@ -66,9 +67,9 @@ def test_the_office_page_never_shows_the_stored_password_and_saves_settings(demo
         assert not at.exception
         assert "邮件设置已保存" in texts(at)
         # an empty field keeps the password; one stored in clear by an older version is encrypted on saving
-        assert rq.setting(demo_db, "smtp_password") != "S3cret-pw!"
-        assert vault.reveal(demo_db, rq.setting(demo_db, "smtp_password")) == "S3cret-pw!"
-        assert rq.setting(demo_db, "smtp_host") == "127.0.0.1"
+        assert settings_q.setting(demo_db, "smtp_password") != "S3cret-pw!"
+        assert vault.reveal(demo_db, settings_q.setting(demo_db, "smtp_password")) == "S3cret-pw!"
+        assert settings_q.setting(demo_db, "smtp_host") == "127.0.0.1"
 
         at.text_input(key="smtp_test_to").set_value("tester@example.gov.cn")
         at.button(key="smtp_test_send").click().run()

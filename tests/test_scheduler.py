@@ -13,6 +13,7 @@ import pytest
 
 from db import connect
 from db.queries import reminders as rq
+from db.queries import settings as settings_q
 from duban.access import SYSTEM
 from duban.reminders import jobs, lease, scheduler
 from tests.remind_world import SmtpSink, add_task, make_world, set_smtp, smtp_fixture  # noqa: F401 - the smtp fixture
@@ -117,7 +118,7 @@ def test_the_scheduler_has_fixed_job_ids_that_coalesce_with_a_grace_time(db, db_
         sched.shutdown(wait=False)
     assert scheduler.JOB_CATCHUP in {j.id for j in scheduler.build(str(db_path), holder="test").get_jobs()}
     # the office's reminder time is read at start
-    rq.set_setting(db, "remind_time", "09:05")
+    settings_q.set_setting(db, "remind_time", "09:05")
     again = {j.id: j for j in scheduler.build(str(db_path), holder="test").get_jobs()}
     assert "hour='9'" in str(again[scheduler.JOB_REMIND].trigger)
 

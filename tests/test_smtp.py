@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from db.queries import reminders as rq
+from db.queries import settings as settings_q
 from duban.access import Actor
 from duban.errors import InputError
 from duban.reminders import channels, settings, vault
@@ -64,10 +64,10 @@ def test_a_wrong_password_is_reported_in_chinese_and_the_password_is_never_retur
     assert "wrong" not in str(form)
     # an empty password field keeps the stored one; clearing is explicit
     settings.save_smtp(db, OFFICE, host="127.0.0.1", port=port, tls="none", user="duban", sender="", password="")
-    assert vault.reveal(db, rq.setting(db, "smtp_password")) == "wrong"
+    assert vault.reveal(db, settings_q.setting(db, "smtp_password")) == "wrong"
     settings.save_smtp(db, OFFICE, host="127.0.0.1", port=port, tls="none", user="duban", sender="",
                        clear_password=True)
-    assert rq.setting(db, "smtp_password") is None
+    assert settings_q.setting(db, "smtp_password") is None
     assert box == []
 
 

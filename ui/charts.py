@@ -11,6 +11,7 @@ import datetime as dt
 import plotly.graph_objects as go
 import streamlit as st
 
+from duban.rules.names import ROLE_NAMES
 from duban.rules.status import LIGHT_COLOURS, LIGHTS
 from ui import widgets as w
 
@@ -45,9 +46,9 @@ def department_roles(version, key: str, _departments: list[dict]) -> go.Figure:
     """Each department's lead and co tasks; a bar carries [department_id, role]."""
     fig = go.Figure()
     for role, colour in (("lead", "#1a73e8"), ("co", "#a1c2fa")):
-        fig.add_bar(y=[d["label"] for d in _departments], x=[d[role] for d in _departments], name=w.ROLE_NAMES[role],
+        fig.add_bar(y=[d["label"] for d in _departments], x=[d[role] for d in _departments], name=ROLE_NAMES[role],
                     orientation="h", marker_color=colour, customdata=[[d["department_id"], role] for d in _departments],
-                    hovertemplate="%{y}<br>" + w.ROLE_NAMES[role] + ":%{x} 项<extra></extra>")
+                    hovertemplate="%{y}<br>" + ROLE_NAMES[role] + ":%{x} 项<extra></extra>")
     stack_bars(fig, 60 + 30 * len(_departments))
     return fig
 

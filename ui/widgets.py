@@ -1,13 +1,14 @@
 """Small pieces several pages share: lights, Chinese dates, and the plan / jurisdiction / department / light filters."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 import streamlit as st
 
 from duban.access import Actor
+from duban.rules.dates import cn_date, cn_month  # noqa: F401 (pages write w.cn_date / w.cn_month)
+from duban.rules.names import ROLE_NAMES
 from duban.rules.status import LIGHT_COLOURS, LIGHTS, STATUSES
 from duban.services import overview
 from ui.text import plain, plain_table
@@ -15,7 +16,6 @@ from ui.text import plain, plain_table
 LIGHT_MARKS = {x: f"● {x}灯" for x in LIGHTS}  # plain text (tables, select boxes); styled by light_styler
 LIGHT_BADGE_COLOURS = {"红": "red", "黄": "orange", "绿": "green"}
 LIGHT_LABELS = {x: f":{LIGHT_BADGE_COLOURS[x]}[●] {x}灯" for x in LIGHTS}  # markdown (metric labels, links)
-ROLE_NAMES = {"lead": "牵头", "co": "配合"}
 DUE_NAMES = {"overdue": "已逾期", "30": "30天内到期", "90": "90天内到期"}
 # the query parameters the task list understands, in the order they are shown
 FILTER_KEYS = ("plan", "jurisdiction", "department", "role", "light", "status", "due", "month", "q")
@@ -53,24 +53,6 @@ def light_styler(table, columns: tuple[str, ...] = ("灯色",), alert_columns: t
     if alerts:
         styler = styler.map(lambda v: f"color: {LIGHT_COLOURS['红']}; font-weight: 600" if v else "", subset=alerts)
     return styler
-
-
-def cn_date(value: str | dt.date | None, empty: str = "—") -> str:
-    """2026年11月22日 (an ISO date string or a date; timestamps keep only their date)."""
-    if not value:
-        return empty
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def cn_month(value: str) -> str:
-    """2026年11月 from 2026-11."""
-    year, _, month = value.partition("-")
-    return f"{year}年{int(month)}月" if month.isdigit() else value
 
 
 def days_text(days: int) -> str:

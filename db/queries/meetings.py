@@ -123,8 +123,8 @@ def decision_tasks(db: sqlite_utils.Database, meeting_id: int) -> list[dict]:
                      "FROM tasks t WHERE t.meeting_id=? AND t.removed=0 ORDER BY t.id", [meeting_id])
 
 
-def hand_tasks(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:
-    """Tasks the office added by hand (领导批示, 上级交办, 其他), newest first."""
+def assigned_tasks(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:
+    """交办任务: tasks entered from 领导批示, 上级交办 or 其他 rather than a plan, newest first."""
     return _rows(db, "SELECT t.id, t.title, t.status, t.source, t.source_note, t.created_at, "
                      "(SELECT group_concat(d.name, '、') FROM task_units u JOIN departments d ON d.id = u.department_id "
                      " WHERE u.task_id = t.id) AS units, "
@@ -324,16 +324,6 @@ def department_last_reports(db: sqlite_utils.Database, department_ids: list[int]
         f"WHERE r.department_id IN ({_marks(department_ids)}) AND {wcond} GROUP BY r.department_id",
         list(department_ids) + wparams)
     return {r[0]: r[1] for r in rows}
-
-
-def setting(db: sqlite_utils.Database, key: str) -> str | None:
-    row = db.conn.execute("SELECT value FROM settings WHERE key=?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
-    db.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                    [key, value])
 
 
 # ---------------------------------------------------------------- a department's year (duty report)

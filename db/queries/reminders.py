@@ -52,25 +52,6 @@ def delete_rule(db: sqlite_utils.Database, rule_id: int) -> None:
     db.conn.execute("DELETE FROM reminder_rules WHERE id=?", [rule_id])
 
 
-# ---- settings ------------------------------------------------------------------------------------
-
-def setting(db: sqlite_utils.Database, key: str) -> str | None:
-    row = db.conn.execute("SELECT value FROM settings WHERE key=?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def settings_with_prefix(db: sqlite_utils.Database, prefix: str) -> dict[str, str]:
-    rows = db.conn.execute("SELECT key, value FROM settings WHERE key LIKE ? ESCAPE '\\'",
-                           [prefix.replace("_", "\\_") + "%"])
-    return {r[0]: r[1] for r in rows}
-
-
-def set_setting(db: sqlite_utils.Database, key: str, value: str | None) -> None:
-    if value is None:
-        db.conn.execute("DELETE FROM settings WHERE key=?", [key])
-    else:
-        db.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                        "ON CONFLICT(key) DO UPDATE SET value=excluded.value", [key, value])
 
 
 # ---- what is due: open instances with their task, plan and units ----------------------------------

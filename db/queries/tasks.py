@@ -185,10 +185,5 @@ def mark_removed(db: sqlite_utils.Database, task_id: int) -> None:
     db.conn.execute("UPDATE tasks SET removed=1, updated_at=datetime('now') WHERE id=?", [task_id])
 
 
-def setting(db: sqlite_utils.Database, key: str) -> str | None:
-    row = db.conn.execute("SELECT value FROM settings WHERE key=?", [key]).fetchone()
-    return row[0] if row else None
-
-
 def meeting_exists(db: sqlite_utils.Database, meeting_id: int) -> bool:
     return db.conn.execute("SELECT 1 FROM meetings WHERE id=?", [meeting_id]).fetchone() is not None

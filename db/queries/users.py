@@ -83,11 +83,3 @@ def department_exists(db: sqlite_utils.Database, department_id: int) -> bool:
     return db.conn.execute("SELECT 1 FROM departments WHERE id=?", [department_id]).fetchone() is not None
 
 
-def setting(db: sqlite_utils.Database, key: str) -> str | None:
-    row = db.conn.execute("SELECT value FROM settings WHERE key=?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
-    db.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])

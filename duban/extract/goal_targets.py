@@ -21,13 +21,13 @@ from duban.extract.vocabulary import (
     NAME_TRAILING_WORDS,
     NOT_GOAL_HEADING_WORDS,
     OBJECT_VERBS,
-    PLAN_END,
     TARGET_POST_QUALIFIERS,
     TARGET_PRE_QUALIFIERS,
     TARGET_VERBS,
     TASK_HEADING_WORDS,
     VAGUE_OPENERS,
 )
+from duban.rules.plan_periods import PLAN_END
 
 
 def _alt(words) -> str:

@@ -14,11 +14,11 @@ from duban.extract.vocabulary import (
     CATEGORY_PLACE_PREFIXES,
     EMPTY_CELLS,
     INDICATOR_COLUMN_WORDS,
-    PLAN_END,
     TARGET_TABLE_WORDS,
     TASK_COLUMN_WORDS,
     TOTAL_ROW_WORDS,
 )
+from duban.rules.plan_periods import PLAN_END
 
 _EMPTY = set(EMPTY_CELLS)
 _NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．])\s*")

@@ -6,15 +6,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from duban.extract.normalize import cn_int, half
+from duban.extract.normalize import half
 from duban.extract.vocabulary import (
-    CN_DIGITS,
     NATIONAL_ISSUERS,
     PLACE_SUFFIXES,
-    PLAN_END,
     PROVINCE_SUFFIXES,
     alternation,
 )
+from duban.rules.numerals import cn_int, cn_year
+from duban.rules.plan_periods import PLAN_END
 
 _SUFFIX = rf"(?:{alternation(PLACE_SUFFIXES + PROVINCE_SUFFIXES)})"
 _PLACE = rf"[\u4e00-\u9fa5]{{2,6}}?{_SUFFIX}"
@@ -40,7 +40,6 @@ _FREQ_PLACE = re.compile(r"([\u4e00-\u9fa5]{2})(市|县|旗|盟)")
 _BAD_STEM_CHARS = set("全我本各该地省县市区都超特大城一二三四五六七八九十每个两多等和与及或的在对为是有新老中小辖")
 _GENERIC_START = set("全我本各该每其此两多")
 _GENERIC_STEMS = {"主城", "中心城", "城", "老城", "城乡", "县域", "市域"}
-_CN_DIGIT = {c: v for c, v in CN_DIGITS.items() if v < 10}
 
 
 @dataclass
@@ -72,13 +71,6 @@ class Meta:
         if not self.jurisdiction or self.jurisdiction == "全国":
             return ()
         return (re.sub(rf"{_SUFFIX}$", "", self.jurisdiction),)
-
-
-def _cn_int(s: str) -> int:
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        return (_CN_DIGIT.get(head, 1) if head else 1) * 10 + (_CN_DIGIT.get(tail, 0) if tail else 0)
-    return int("".join(str(_CN_DIGIT[c]) for c in s))
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -166,7 +158,7 @@ def _published(norm: list[str]) -> date | None:
                 return d
         m = _CN_DATE_LINE.match(text)
         if m:
-            d = _safe_date(_cn_int(m.group(1)), _cn_int(m.group(2)), _cn_int(m.group(3)))
+            d = _safe_date(cn_year(m.group(1)), cn_int(m.group(2)), cn_int(m.group(3)))
             if d:
                 return d
     for k, text in enumerate(norm):

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import re
 
-from duban.extract.vocabulary import CN_DIGITS
-
 _MAP = {chr(0xFF01 + i): chr(0x21 + i) for i in range(94)}  # ！..～ -> !..~
 _MAP.update({
     "\u3000": " ", "\u00a0": " ", "\t": "\t",
@@ -97,13 +95,3 @@ def split_top(text: str, seps: str) -> list[str]:
             start = i + 1
     parts.append(text[start:])
     return parts
-
-
-def cn_int(s: str) -> int:
-    """A small number written in digits or Chinese numerals (5, 三, 十二, 二十八)."""
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        return (CN_DIGITS.get(head, 1) if head else 1) * 10 + (CN_DIGITS.get(tail, 0) if tail else 0)
-    return CN_DIGITS.get(s, 0)

@@ -12,6 +12,7 @@ import io
 
 from duban.extract.errors import ExtractionError
 from duban.extract.word import cell_text, pipe_row
+from duban.rules.dates import cn_date
 
 MAX_CELLS = 2_000_000
 
@@ -76,10 +77,10 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
-            return f"{value.year}年{value.month}月{value.day}日"
+            return cn_date(value)
         return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return cn_date(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return cell_text(str(value).splitlines())

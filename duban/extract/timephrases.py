@@ -4,23 +4,23 @@ Every deadline keeps the phrase exactly as the text writes it. Patterns run on n
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from duban.extract.normalize import cn_int
 from duban.extract.vocabulary import (
     COMPLETION_VERBS,
     DURATION_TAILS,
     ISSUE_DAY_WORDS,
     ONGOING_CELL_WORDS,
     ONGOING_WORDS,
-    PLAN_END,
     RELATIVE_YEARS,
     YEAR_NOT_DEADLINE_AFTER,
     alternation,
 )
+from duban.rules.dates import add_months, last_day
+from duban.rules.numerals import cn_int
+from duban.rules.plan_periods import PLAN_END
 
 _PLAN_END = PLAN_END
 _PLAN_NAMES = "|".join(PLAN_END)
@@ -40,7 +40,7 @@ _REL_YEARS = alternation(RELATIVE_YEARS)
 
 def month_end(year: int, month: int) -> date:
     """The last day of a month."""
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, last_day(year, month))
 
 
 def _add_years(d: date, n: int) -> date:
@@ -48,12 +48,6 @@ def _add_years(d: date, n: int) -> date:
         return d.replace(year=d.year + n)
     except ValueError:
         return d.replace(year=d.year + n, day=28)
-
-
-def _add_months(d: date, n: int) -> date:
-    total = d.month - 1 + n
-    year, month = d.year + total // 12, total % 12 + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass
@@ -202,13 +196,13 @@ def _unread(norm: str, orig: str, candidates: list, blocked: list[bool]) -> list
 def _day(m: re.Match, year: int, month: int) -> int:
     g = m.groupdict()
     if g.get("d"):
-        return min(cn_int(g["d"]), calendar.monthrange(year, month)[1])
+        return min(cn_int(g["d"]), last_day(year, month))
     part = g.get("part")
     if part == "上旬":
         return 10
     if part == "中旬":
         return 20
-    return calendar.monthrange(year, month)[1]
+    return last_day(year, month)
 
 
 def _once(due: date) -> dict:
@@ -262,7 +256,7 @@ def _resolve(name: str, m: re.Match, norm: str, ref: date | None, written: date 
         return {"kind": "recurring", "freq": "yearly", "month": month, "day": 30 if month == 6 else 31}, end
     if name == "yearly_q":
         month = cn_int(g["q"]) * 3
-        return {"kind": "recurring", "freq": "yearly", "month": month, "day": calendar.monthrange(2001, month)[1]}, end
+        return {"kind": "recurring", "freq": "yearly", "month": month, "day": last_day(2001, month)}, end
     if name == "quarterly":
         entry = {"kind": "recurring", "freq": "quarterly"}
         month = cn_int(g["qm"]) if g.get("qm") else {"首": 1, "末": 3}.get(g.get("qmw") or "")
@@ -300,7 +294,7 @@ def _resolve(name: str, m: re.Match, norm: str, ref: date | None, written: date 
             return _once(base + timedelta(days=n)), end
         if g["u"] == "个工作日":
             return _once(base + timedelta(days=n + 2 * (n // 5) + 2)), end  # a working week is five days of seven
-        return _once(_add_months(base, n) if g["u"] == "个月" else _add_years(base, n)), end
+        return _once(add_months(base, n) if g["u"] == "个月" else _add_years(base, n)), end
     if name == "within" and not _COMPLETION.search(norm[end:_clause_end(norm, end)]):
         return None, end  # "在两年之内…实行": how long a measure lasts, not when work is due
     if name == "within" and g.get("from"):
@@ -342,7 +336,7 @@ def _resolve(name: str, m: re.Match, norm: str, ref: date | None, written: date 
         n = cn_int(g["n"])
         if n <= 0:
             return None, end
-        due = _add_years(ref, n) if g["u"] == "年" else _add_months(ref, n)
+        due = _add_years(ref, n) if g["u"] == "年" else add_months(ref, n)
         return _once(due), end
     return None, end
 

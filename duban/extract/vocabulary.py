@@ -80,10 +80,7 @@ SAME_BELOW = ("下同", "以下同", "后同")
 
 # --- time phrases and plan periods ----------------------------------------------------------------
 
-CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "〇": 0,
-             "零": 0}
-# Five-year plans and the year each ends.
-PLAN_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
+# Chinese numerals: duban.rules.numerals; five-year plans and the year each ends: duban.rules.plan_periods.
 # Words saying a task goes on without an end: the task is ongoing and they set no deadline.
 ONGOING_WORDS = ("持续推进", "长期坚持", "长期推进", "长期实施", "长期开展", "持续开展", "常抓不懈")
 ONGOING_CELL_WORDS = ("长期", "持续", "长期坚持", "持续推进", "常态化", "长期推进", "持续实施", "长期执行", "每年持续推进")

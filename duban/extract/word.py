@@ -12,6 +12,7 @@ import re
 import zipfile
 
 from duban.extract.errors import ExtractionError
+from duban.rules.numerals import cn_numeral
 
 MAX_PARAGRAPHS = 100_000   # a long plan has a few thousand; more means a generated or damaged file
 MAX_TABLE_CELLS = 50_000
@@ -216,19 +217,6 @@ def cell_text(parts: list[str]) -> str:
     return text.replace("|", "/")
 
 
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-def _chinese_number(n: int) -> str:
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 20:
-        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    return str(n)
-
-
 class _Numbering:
     """Word's automatic list numbers, from the numbering and styles parts read once."""
 
@@ -321,7 +309,7 @@ class _Numbering:
             value = counts[level] + start - 1
             shown = str(value)
             if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified"):
-                shown = _chinese_number(value)
+                shown = cn_numeral(value)
             elif fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 0 < value <= 20:
                 shown = chr(0x2460 + value - 1)
             elif fmt == "bullet":

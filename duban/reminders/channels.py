@@ -20,7 +20,7 @@ from email.utils import formataddr, formatdate, make_msgid
 
 import sqlite_utils
 
-from db.queries import reminders as q
+from db.queries import settings as settings_q
 from duban.reminders import vault
 
 SMTP_FIELDS = ("host", "port", "tls", "user", "password", "sender")
@@ -68,7 +68,7 @@ def smtp_values(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str]]:
     defines the whole mail server ('env'), otherwise the settings page does ('page')."""
     if os.environ.get(ENV["host"]):
         return {f: (os.environ.get(ENV[f]) or None, "env") for f in SMTP_FIELDS}
-    stored = q.settings_with_prefix(db, "smtp_")
+    stored = settings_q.settings_with_prefix(db, "smtp_")
     return {f: (stored.get(f"smtp_{f}") or None, "page") for f in SMTP_FIELDS}
 
 

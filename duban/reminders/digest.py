@@ -10,11 +10,14 @@ import sqlite_utils
 
 from db import transaction
 from db.queries import reminders as q
+from db.queries import settings as settings_q
 from duban.reminders import report_cycles
 from duban.reminders import rules as rules_mod
 from duban.reminders.channels import smtp_config
-from duban.reminders.wording import cn_date, relative_day, unit_name
+from duban.reminders.wording import relative_day, unit_name
 from duban.reminders.workdays import is_workday
+from duban.rules.dates import cn_date
+from duban.rules.names import ROLE_NAMES
 
 # kind of message: a liaison's digest (by plan), the office's copy (by department), a group robot for all units
 DIGEST, OFFICE, ALL_UNITS = "digest", "office", "all"
@@ -112,7 +115,7 @@ def _lines(items: list[dict], today: dt.date, show_unit: bool) -> list[str]:
         parts = []
         if show_unit:
             parts.append(unit_name(it))
-        parts.append("牵头" if it["role"] == "lead" else "配合")
+        parts.append(ROLE_NAMES[it["role"]])
         period = f"({it['period_label']})" if it.get("period_label") else ""
         parts.append(f"截止 {it['due']}{period}")
         parts.append(f"当前状态:{it['status']}" + (f" {it['progress']}%" if it.get("progress") else ""))
@@ -141,7 +144,7 @@ def _unique_tasks(items: list[dict]) -> int:
 
 
 def _signature(db: sqlite_utils.Database) -> str:
-    office = q.setting(db, "office_name") or "领导小组办公室"
+    office = settings_q.setting(db, "office_name") or "领导小组办公室"
     return f"——{office}(督办系统自动发送,请勿直接回复)"
 
 
@@ -244,7 +247,7 @@ def _office_recipients(db: sqlite_utils.Database, channels: set[str], email_on: 
         if email_on and "email" in channels and u["email"]:
             emails.add(u["email"].strip().lower())
             out.append(("email", u["email"].strip().lower(), name, u["id"]))
-    office_email = (q.setting(db, "office_email") or "").strip().lower()
+    office_email = (settings_q.setting(db, "office_email") or "").strip().lower()
     if email_on and "email" in channels and office_email and office_email not in emails:
         out.append(("email", office_email, "办公室", None))
     return out

@@ -9,6 +9,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import reminders as q
+from db.queries import settings as settings_q
 from duban.access import Actor, require_office
 from duban.errors import InputError, NotFound
 from duban.reminders.workdays import next_workday
@@ -135,7 +136,7 @@ def meeting_request_days(db: sqlite_utils.Database) -> list[int]:
 def catchup_days(db: sqlite_utils.Database) -> int:
     """How long a reminder that could not go out on its day is still sent late."""
     try:
-        return max(0, int(q.setting(db, "remind_catchup_days") or DEFAULT_CATCHUP_DAYS))
+        return max(0, int(settings_q.setting(db, "remind_catchup_days") or DEFAULT_CATCHUP_DAYS))
     except ValueError:
         return DEFAULT_CATCHUP_DAYS
 
@@ -179,10 +180,10 @@ def seed_demo(db: sqlite_utils.Database, today: dt.date) -> None:
     from duban.reminders.workdays import is_workday
 
     with transaction(db):
-        if q.setting(db, "office_email") is None:
-            q.set_setting(db, "office_email", "duban-office@example.gov.cn")
-        if q.setting(db, "office_name") is None:
-            q.set_setting(db, "office_name", "领导小组办公室")
+        if settings_q.setting(db, "office_email") is None:
+            settings_q.set_setting(db, "office_email", "duban-office@example.gov.cn")
+        if settings_q.setting(db, "office_name") is None:
+            settings_q.set_setting(db, "office_name", "领导小组办公室")
     for offset in range(14, 0, -1):
         day = today - dt.timedelta(days=offset)
         if not is_workday(day):

@@ -21,6 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from db import connect
 from db.queries import reminders as q
+from db.queries import settings as settings_q
 from duban import clock
 from duban.access import SYSTEM
 from duban.reminders import jobs
@@ -55,7 +56,7 @@ def business_today() -> dt.date:
 
 def remind_time(db) -> tuple[int, int]:
     """The hour and minute the reminders go out (setting remind_time, HH:MM)."""
-    text = q.setting(db, "remind_time") or DEFAULT_REMIND_TIME
+    text = settings_q.setting(db, "remind_time") or DEFAULT_REMIND_TIME
     try:
         hour, minute = (int(x) for x in text.split(":", 1))
         if 0 <= hour < 24 and 0 <= minute < 60:

@@ -12,10 +12,11 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import reminders as q
+from db.queries import settings as settings_q
 from duban.access import Actor, require_office
 from duban.errors import InputError, NotFound
 from duban.reminders import channels, vault
-from duban.reminders.digest import cn_date
+from duban.rules.dates import cn_date
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 GENERAL_KEYS = {"office_name": "办公室名称", "office_email": "办公室邮箱", "remind_time": "每日提醒时间",
@@ -28,7 +29,7 @@ def smtp_form(db: sqlite_utils.Database, actor: Actor) -> dict:
     require_office(actor)
     values = channels.smtp_values(db)
     env = values["host"][1] == "env"
-    stored = q.settings_with_prefix(db, "smtp_")
+    stored = settings_q.settings_with_prefix(db, "smtp_")
     # the form always edits what the page stored; the summary says what is in force
     out: dict = {f: stored.get(f"smtp_{f}") for f in channels.SMTP_FIELDS if f != "password"}
     out["password"] = None
@@ -54,15 +55,15 @@ def save_smtp(db: sqlite_utils.Database, actor: Actor, *, host: str, port: str |
     if sender and not EMAIL_RE.match(channels._bare(sender)):
         raise InputError(f"发件人地址格式不正确:{sender}")
     with transaction(db):
-        q.set_setting(db, "smtp_host", host or None)
-        q.set_setting(db, "smtp_port", port_text or None)
-        q.set_setting(db, "smtp_tls", tls)
-        q.set_setting(db, "smtp_user", (user or "").strip() or None)
-        q.set_setting(db, "smtp_sender", sender or None)
+        settings_q.set_setting(db, "smtp_host", host or None)
+        settings_q.set_setting(db, "smtp_port", port_text or None)
+        settings_q.set_setting(db, "smtp_tls", tls)
+        settings_q.set_setting(db, "smtp_user", (user or "").strip() or None)
+        settings_q.set_setting(db, "smtp_sender", sender or None)
         if clear_password:
-            q.set_setting(db, "smtp_password", None)
+            settings_q.set_setting(db, "smtp_password", None)
         elif password:
-            q.set_setting(db, "smtp_password", vault.seal(db, password))
+            settings_q.set_setting(db, "smtp_password", vault.seal(db, password))
         _seal_clear_values(db)
         audit.record(db, actor, "修改邮件设置", "settings", None,
                      {"host": host, "port": port_text, "tls": tls, "user": (user or "").strip(),
@@ -72,7 +73,7 @@ def save_smtp(db: sqlite_utils.Database, actor: Actor, *, host: str, port: str |
 def general(db: sqlite_utils.Database, actor: Actor) -> dict[str, str | None]:
     """Office name and address, reminder time, catch-up days, notice settings."""
     require_office(actor)
-    return {k: q.setting(db, k) for k in GENERAL_KEYS}
+    return {k: settings_q.setting(db, k) for k in GENERAL_KEYS}
 
 
 def save_general(db: sqlite_utils.Database, actor: Actor, values: dict[str, str | None]) -> None:
@@ -96,16 +97,16 @@ def save_general(db: sqlite_utils.Database, actor: Actor, values: dict[str, str 
         clean[key] = value
     with transaction(db):
         for key, value in clean.items():
-            q.set_setting(db, key, value)
+            settings_q.set_setting(db, key, value)
         _seal_clear_values(db)
         audit.record(db, actor, "修改提醒设置", "settings", None, clean)
 
 
 def _seal_clear_values(db: sqlite_utils.Database) -> None:
     """Encrypt what an older database stored in clear: the mail password, the robots' addresses and keys."""
-    stored = q.setting(db, "smtp_password")
+    stored = settings_q.setting(db, "smtp_password")
     if stored and not vault.is_sealed(stored):
-        q.set_setting(db, "smtp_password", vault.seal(db, stored))
+        settings_q.set_setting(db, "smtp_password", vault.seal(db, stored))
     for w in q.webhooks(db):
         if not vault.is_sealed(w["url"]) or (w["secret"] and not vault.is_sealed(w["secret"])):
             q.set_webhook_secrets(db, w["id"], vault.seal(db, w["url"]), vault.seal(db, w["secret"]))

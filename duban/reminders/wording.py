@@ -4,11 +4,6 @@ from __future__ import annotations
 import datetime as dt
 
 
-def cn_date(day: dt.date) -> str:
-    """2026年12月1日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def relative_day(due: dt.date, today: dt.date, past: str, same: str, ahead: str) -> str:
     """`past` / `ahead` with the number of days ({n}) between today and a due date, or `same` on the day."""
     days = (due - today).days

@@ -9,7 +9,8 @@ from icalendar import Alarm, Calendar, Event
 from db.queries import reminders as q
 from duban.access import Actor, require_department
 from duban.errors import NotFound
-from duban.services.textinput import printable
+from duban.rules.names import ROLE_NAMES
+from duban.rules.text import printable
 
 STATE_LABELS = {"open": "未完成", "claimed": "已报完成(待审核)", "closed": "已完成"}
 
@@ -35,7 +36,7 @@ def department_calendar(db: sqlite_utils.Database, actor: Actor, department_id: 
     cal.add("x-wr-timezone", "Asia/Shanghai")
     for row in q.department_instances(db, department_id):
         due = dt.date.fromisoformat(row["due"])
-        role = "牵头" if row["role"] == "lead" else "配合"
+        role = ROLE_NAMES[row["role"]]
         number = f"{row['number']} " if row.get("number") else ""
         done = row["state"] == "closed"
         ev = Event()

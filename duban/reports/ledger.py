@@ -10,7 +10,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from duban.rules import status as rules
 from duban.rules.cells import safe_cell
-from duban.services.textinput import printable
+from duban.rules.text import printable
 
 COLUMNS = ["序号", "重点任务", "牵头单位", "责任单位", "完成时限", "进展情况", "状态", "红黄绿灯", "来源"]
 WIDTHS = [5, 26, 12, 14, 16, 42, 12, 7, 16]

@@ -19,11 +19,12 @@ from db.queries import meetings as q
 from duban.access import Actor, require_office
 from duban.rules import instances as instance_rules
 from duban.rules import status as rules
+from duban.rules.dates import add_months, cn_date
 from duban.rules.instances import describe
-from duban.rules.names import written_name
+from duban.rules.names import ROLE_NAMES, written_name
 from duban.rules.rates import on_time_rate, percent
+from duban.rules.text import printable
 from duban.services.reports import RETURNED
-from duban.services.textinput import printable
 
 EXCERPT = 80
 UPCOMING_MONTHS = 3
@@ -43,14 +44,6 @@ def _returned_mark(report: dict) -> str:
 
 def rate_text(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.1f}%"
-
-
-def _plus_months(day: dt.date, months: int) -> dt.date:
-    import calendar
-
-    m = day.month - 1 + months
-    year, month = day.year + m // 12, m % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def deadline_text(deadlines: list[dict], instances: list[dict]) -> str:
@@ -105,7 +98,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
     light_key = {rules.RED: "red", rules.YELLOW: "yellow", rules.GREEN: "green"}
     depts: dict[int, dict] = {}
     overdue, coordination, decisions, ledger = [], [], [], []
-    upcoming_end = _plus_months(today, UPCOMING_MONTHS).isoformat()
+    upcoming_end = add_months(today, UPCOMING_MONTHS).isoformat()
     upcoming = []
 
     for n, t in enumerate(tasks, start=1):
@@ -146,7 +139,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
             if r:
                 progress += _returned_mark(r)
             ledger.append({"seq": n, "task_id": t.id, "title": (f"{t.number}. " if t.number else "") + t.title,
-                           "lead": lead, "unit": u.name, "role": "牵头" if u.role == "lead" else "配合",
+                           "lead": lead, "unit": u.name, "role": ROLE_NAMES[u.role],
                            "deadline": when, "progress": progress, "status": t.status, "light": t.light,
                            "origin": origin, "jurisdiction": t.jurisdiction})
 
@@ -228,7 +221,7 @@ def _title(plan: dict | None) -> str:
 
 
 def _next_meeting(db: sqlite_utils.Database, today: dt.date, plan_id: int | None) -> dict | None:
-    for m in q.meetings_between(db, today.isoformat(), _plus_months(today, 6).isoformat()):
+    for m in q.meetings_between(db, today.isoformat(), add_months(today, 6).isoformat()):
         if plan_id is None or any(p["id"] == plan_id for p in q.meeting_plans(db, m["id"])):
             return {"id": m["id"], "title": m["title"], "date": m["date"], "kind": m["kind"]}
     return None
@@ -368,13 +361,6 @@ def _table(doc, headers: list[str], rows: list[list], widths: list[float], light
     return table
 
 
-def _date_cn(iso: str | None) -> str:
-    if not iso:
-        return "—"
-    d = dt.date.fromisoformat(iso)
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def render_docx(data: dict) -> bytes:
     """The pack as a Word document: title and date, summary figures, tables, lists."""
     doc = Document()
@@ -389,12 +375,12 @@ def render_docx(data: dict) -> bytes:
 
     s = data["summary"]
     _para(doc, data["title"], TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    sub = f"(截至{_date_cn(data['today'])}"
+    sub = f"(截至{cn_date(data['today'])}"
     if data.get("period"):
         sub += f",报送期:{data['period']['label']} {data['period']['start']} 至 {data['period']['end']}"
     _para(doc, sub + ")", SUBHEADING_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     if data.get("meeting"):
-        _para(doc, f"供{_date_cn(data['meeting']['date'])}{data['meeting']['title']}审议", SUBHEADING_FONT, 14,
+        _para(doc, f"供{cn_date(data['meeting']['date'])}{data['meeting']['title']}审议", SUBHEADING_FONT, 14,
               align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(doc)
 
@@ -442,7 +428,7 @@ def render_docx(data: dict) -> bytes:
     else:
         _para(doc, "各项指标均按进度推进,暂无偏离。")
 
-    _heading(doc, f"六、未来三个月到期事项(至{_date_cn(data['upcoming_end'])})")
+    _heading(doc, f"六、未来三个月到期事项(至{cn_date(data['upcoming_end'])})")
     if data["upcoming"]:
         rows = [[i, u["due"], u["title"], u["lead"], u["phrase"] or u["period_label"] or "", u["status"]]
                 for i, u in enumerate(data["upcoming"], 1)]
@@ -471,7 +457,7 @@ def render_docx(data: dict) -> bytes:
            [1.1, 4.4, 1.5, 2.1, 2.1, 1.6, 1.6, 1.6])
 
     _para(doc, "领导小组办公室", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    _para(doc, _date_cn(data["today"]), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _para(doc, cn_date(data["today"]), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

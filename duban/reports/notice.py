@@ -17,12 +17,14 @@ from docx.shared import Cm, Pt, RGBColor
 from db import transaction
 from db.queries import audit
 from db.queries import reminders as q
+from db.queries import settings as settings_q
 from duban.access import SYSTEM, Actor, require_department, require_office
 from duban.errors import InputError, NotFound
 from duban.reminders.workdays import add_workdays, load_office_calendar
-from duban.rules.names import written_name
+from duban.rules.dates import cn_date
+from duban.rules.names import ROLE_NAMES, written_name
 from duban.rules.status import DEFAULT_BEHIND_TOLERANCE, DEFAULT_WARN_DAYS
-from duban.services.textinput import printable
+from duban.rules.text import printable
 
 BLUE, YELLOW, RED = "蓝", "黄", "红"
 LEVELS = {BLUE: "临近到期", YELLOW: "进度滞后", RED: "已逾期"}
@@ -48,7 +50,7 @@ class Notice:
 
 def _int_setting(db: sqlite_utils.Database, key: str, default: int) -> int:
     try:
-        return int(q.setting(db, key) or default)
+        return int(settings_q.setting(db, key) or default)
     except ValueError:
         return default
 
@@ -136,7 +138,7 @@ def create_notice(db: sqlite_utils.Database, actor: Actor, department_id: int, t
     word, title = WORDS[worst]
     load_office_calendar(db)
     reply_by = add_workdays(today, _int_setting(db, "notice_reply_days", DEFAULT_REPLY_DAYS))
-    office = q.setting(db, "office_name") or "领导小组办公室"
+    office = settings_q.setting(db, "office_name") or "领导小组办公室"
     unit = written_name(dept.get("jurisdiction"), dept["name"])
     with transaction(db):
         seq = q.next_notice_seq(db, word, today.year)
@@ -222,7 +224,7 @@ def render(*, office: str, title: str, number: str, unit: str, today: dt.date, r
     summary = "、".join(f"{LEVELS[lvl]} {n} 项" for lvl, n in counts.items() if n)
     plans = sorted({i["plan_title"] for i in items if i.get("plan_title")})
     basis = f"根据{'、'.join('《' + p + '》' for p in plans)}任务分工," if plans else "根据工作任务分工,"
-    _para(doc, f"{basis}截至 {today.year}年{today.month}月{today.day}日,贵单位承担的以下 {len(items)} 项任务"
+    _para(doc, f"{basis}截至 {cn_date(today)},贵单位承担的以下 {len(items)} 项任务"
                f"需要抓紧办理({summary}),现予{title[:2]}:", 16, indent=True, space_after=6)
 
     table = doc.add_table(rows=1, cols=6)
@@ -237,12 +239,12 @@ def render(*, office: str, title: str, number: str, unit: str, today: dt.date, r
     for n, it in enumerate(items, 1):
         row = table.add_row().cells
         due = dt.date.fromisoformat(it["due"])
-        when = f"{due.year}年{due.month}月{due.day}日" + (f"\n({it['period_label']})" if it.get("period_label") else "")
+        when = cn_date(due) + (f"\n({it['period_label']})" if it.get("period_label") else "")
         state = it["status"] + (f",完成 {it['progress']}%" if it.get("progress") else "")
         if it["overdue_days"]:
             state += f"\n逾期 {it['overdue_days']} 天"
         title_text = (f"{it['number']} " if it.get("number") else "") + it["title"]
-        values = [str(n), title_text, "牵头" if it["role"] == "lead" else "配合", when, state,
+        values = [str(n), title_text, ROLE_NAMES[it["role"]], when, state,
                   f"{it['level']}色\n{LEVELS[it['level']]}"]
         for col, (cell, text, w) in enumerate(zip(row, values, widths, strict=True)):
             _cell(cell, text, 10.5, center=col != 1)
@@ -250,12 +252,12 @@ def render(*, office: str, title: str, number: str, unit: str, today: dt.date, r
         _shade(row[5], SHADES[it["level"]])
 
     _para(doc, "", 10)
-    _para(doc, f"请于 {reply_by.year}年{reply_by.month}月{reply_by.day}日 前将上述事项的办理情况书面报送{office}"
+    _para(doc, f"请于 {cn_date(reply_by)} 前将上述事项的办理情况书面报送{office}"
                f"(已办结的附佐证材料;未办结的说明原因、整改措施和完成时限),并在督办系统中更新进展。",
           16, indent=True)
     _para(doc, "预警说明:红色为已逾期,黄色为进度滞后,蓝色为临近到期。", 12, indent=True, space_after=18)
     _para(doc, office, 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para(doc, f"{today.year}年{today.month}月{today.day}日", 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(doc, cn_date(today), 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
     buf = io.BytesIO()
     doc.save(buf)

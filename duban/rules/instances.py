@@ -1,26 +1,17 @@
 """Turning a deadline into dated instances: one per period for a recurring deadline, inside the plan's span."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+from duban.rules.dates import clamp_date
 
 PLAN_END_LABEL = "规划期末"
 FREQS = ("yearly", "semiannual", "quarterly", "monthly")
 FREQ_LABELS = {"yearly": "每年", "semiannual": "每半年", "quarterly": "每季度", "monthly": "每月"}
 KIND_LABELS = {"once": "一次性", "recurring": "周期性", "ongoing": "持续推进", "plan_end": "规划期末"}
 _QUARTER_NAMES = {1: "第1季度", 2: "第2季度", 3: "第3季度", 4: "第4季度"}
-
-
-def last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
-
-
-def clamp_date(year: int, month: int, day: int | None) -> dt.date:
-    """The given day of a month, or its last day when day is missing or too large (31 in June -> 30)."""
-    end = last_day(year, month)
-    return dt.date(year, month, end if not day or day > end else max(1, day))
 
 
 def _as_date(value: str | dt.date | None) -> dt.date | None:

@@ -19,6 +19,9 @@ def written_name(jurisdiction: str | None, name: str) -> str:
     return jurisdiction + name
 
 
+# a department's part in a task (task_units.role)
+ROLE_NAMES = {"lead": "牵头", "co": "配合"}
+
 # the scheduled jobs and how their runs ended, as the office reads them (提醒设置, `duban status`)
 JOB_LABELS = {"overdue": "逾期检查", "remind": "提醒发送", "outbox": "重发失败消息", "backup": "每日备份"}
 RUN_STATUS_LABELS = {"ok": "完成", "skipped": "非工作日,未发送", "error": "出错", "running": "运行中"}

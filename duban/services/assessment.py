@@ -13,11 +13,12 @@ import sqlite_utils
 from db import transaction
 from db.queries import assessment as q
 from db.queries import audit
-from db.queries import meetings as mq
+from db.queries import settings as settings_q
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError
 from duban.rules.rates import on_time_rate, percent
-from duban.services.textinput import not_formula, printable
+from duban.rules.text import printable
+from duban.services.textinput import not_formula
 
 SETTING_KEY = "assessment_rule"
 NOTHING_DUE = "本期无到期事项"
@@ -65,7 +66,7 @@ def _n(x: float) -> str:
 
 def get_rule(db: sqlite_utils.Database) -> Rule:
     """The rule in force: the office's saved weights, else the defaults."""
-    raw = mq.setting(db, SETTING_KEY)
+    raw = settings_q.setting(db, SETTING_KEY)
     if not raw:
         return Rule()
     try:
@@ -98,7 +99,7 @@ def save_rule(db: sqlite_utils.Database, actor: Actor, **values) -> Rule:
         current[key] = number
     rule = Rule(**current)
     with transaction(db):
-        mq.set_setting(db, SETTING_KEY, json.dumps(asdict(rule)))
+        settings_q.set_setting(db, SETTING_KEY, json.dumps(asdict(rule)))
         audit.record(db, actor, "修改考核规则", "setting", None, asdict(rule))
     return rule
 

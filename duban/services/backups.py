@@ -26,7 +26,7 @@ import sqlite_utils
 from db.connection import backup_dir, copy_database, database_path
 from db.migrations import applied, migration_files
 from db.queries import evidence as evidence_q
-from db.queries import users as user_q
+from db.queries import settings as settings_q
 from duban.errors import DubanError, InputError
 from duban.reminders import vault
 from duban.services import evidence
@@ -244,7 +244,7 @@ def check_database_copy(file: Path, source: Path) -> None:
 
 def keep_count(db: sqlite_utils.Database) -> int:
     """How many archives to keep: $DUBAN_BACKUP_KEEP, else the office's setting backup_keep, else 14."""
-    for value in (os.environ.get(KEEP_ENV), user_q.setting(db, KEEP_SETTING)):
+    for value in (os.environ.get(KEEP_ENV), settings_q.setting(db, KEEP_SETTING)):
         try:
             if value and int(value) > 0:
                 return int(value)
@@ -375,7 +375,7 @@ def _check_restored(db_file: Path) -> tuple[int, list[str], bool | None]:
                 ok += 1
             else:
                 bad.append(row["filename"])
-        sealed = user_q.setting(db, "smtp_password")
+        sealed = settings_q.setting(db, "smtp_password")
         secrets_ok: bool | None = None
         if vault.is_sealed(sealed):
             try:

@@ -2,7 +2,6 @@
 (每月28日前, 每季度第1个月20日前, before each joint meeting), and sees per period who has and has not."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -14,6 +13,7 @@ from db.queries import audit
 from db.queries import cycles as q
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
+from duban.rules.dates import clamp_date, quarter_of, shift_month
 from duban.rules.records import Plan, ReportingPeriod, from_row
 from duban.services import cache
 
@@ -63,27 +63,18 @@ class Unreported(NamedTuple):
     departments: list[dict]  # department_id, name, jurisdiction, leads, tasks (as period_status)
 
 
-def _day_in(year: int, month: int, day: int) -> dt.date:
-    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
-
-
-def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + by
-    return index // 12, index % 12 + 1
-
-
 def _due_in_slot(cycle: Cycle, slot: tuple[int, int]) -> tuple[dt.date, str]:
     year, n = slot
     if cycle.kind == "monthly":
-        return _day_in(year, n, cycle.day or 28), f"{year}年{n}月"
+        return clamp_date(year, n, cycle.day or 28), f"{year}年{n}月"
     month = (n - 1) * 3 + (cycle.month or 1)
-    return _day_in(year, month, cycle.day or 20), f"{year}年第{n}季度"
+    return clamp_date(year, month, cycle.day or 20), f"{year}年第{n}季度"
 
 
 def _next_slot(cycle: Cycle, slot: tuple[int, int], by: int) -> tuple[int, int]:
     year, n = slot
     if cycle.kind == "monthly":
-        return _shift_month(year, n, by)
+        return shift_month(year, n, by)
     index = year * 4 + (n - 1) + by
     return index // 4, index % 4 + 1
 
@@ -100,7 +91,7 @@ def periods(cycle: Cycle, today: dt.date, back: int = 2) -> list[ReportingPeriod
             after = dated[i - 1][0] if i > 0 else due - dt.timedelta(days=FIRST_WINDOW_DAYS)
             out.append(ReportingPeriod(due, label or f"{due.month}月{due.day}日联席会议前", after))
         return out
-    slot = (today.year, today.month) if cycle.kind == "monthly" else (today.year, (today.month - 1) // 3 + 1)
+    slot = (today.year, today.month) if cycle.kind == "monthly" else (today.year, quarter_of(today))
     due, _ = _due_in_slot(cycle, slot)
     if due < today:
         slot = _next_slot(cycle, slot, 1)

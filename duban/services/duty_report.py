@@ -14,17 +14,9 @@ from duban.access import Actor
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.reports.meeting_pack import BODY_FONT, HEADING_FONT, SUBHEADING_FONT, TITLE_FONT, _font, _para, _style_fonts
 from duban.rules import status as rules
-from duban.services.textinput import printable
-
-DIGITS = "零一二三四五六七八九"
-
-
-def cn_number(n: int) -> str:
-    """1 -> 一, 12 -> 十二, 25 -> 二十五 (enough for section numbering)."""
-    if n < 10:
-        return DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
+from duban.rules.dates import cn_date
+from duban.rules.numerals import cn_numeral
+from duban.rules.text import printable
 
 
 def _clean(text: str | None) -> str:
@@ -36,11 +28,6 @@ def _number(value: object, what: str) -> int:
         return int(str(value).strip())
     except (TypeError, ValueError):
         raise InputError(f"{what}应为整数:{value!r}") from None
-
-
-def _cn_date(iso: str) -> str:
-    d = dt.date.fromisoformat(iso)
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def collect(db: sqlite_utils.Database, actor: Actor, department_id: int, year: int, today: dt.date) -> dict:
@@ -102,7 +89,7 @@ def render(data: dict) -> bytes:
     _para(doc, "一、基本情况", HEADING_FONT, 16)
     rate = f"{data['on_time'] / data['due_in_year'] * 100:.1f}%" if data["due_in_year"] else "—"
     _para(doc, f"我单位共承担重点任务{len(tasks)}项,其中牵头{len(data['lead'])}项、配合{len(data['co'])}项。"
-               f"截至{_cn_date(data['as_of'])},已销号{status_count[rules.CLOSED]}项,已完成待审核{status_count[rules.DONE_PENDING]}项,"
+               f"截至{cn_date(data['as_of'])},已销号{status_count[rules.CLOSED]}项,已完成待审核{status_count[rules.DONE_PENDING]}项,"
                f"推进中{status_count[rules.IN_PROGRESS]}项,需协调{status_count[rules.NEEDS_COORDINATION]}项,"
                f"未开始{status_count[rules.NOT_STARTED]}项。年内到期的牵头事项{data['due_in_year']}项,"
                f"按时完成{data['on_time']}项,按时完成率{rate}。全年报送工作进展{len(data['reports'])}次,"
@@ -118,7 +105,7 @@ def render(data: dict) -> bytes:
         last = reps[-1]
         role = "牵头" if t in data["lead"] else "配合"
         p = _para(doc)
-        _font(p.add_run(f"({cn_number(n)}){_clean(t.title)}。"), SUBHEADING_FONT, 14, bold=True)
+        _font(p.add_run(f"({cn_numeral(n)}){_clean(t.title)}。"), SUBHEADING_FONT, 14, bold=True)
         text = _clean(last["progress_text"])
         percent = (f"目前完成约{last['percent']}%。" if last.get("percent") is not None
                    and f"{last['percent']}%" not in text else "")
@@ -143,7 +130,7 @@ def render(data: dict) -> bytes:
 
     _para(doc)
     _para(doc, dept["name"], align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    _para(doc, _cn_date(data["as_of"]), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _para(doc, cn_date(data["as_of"]), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

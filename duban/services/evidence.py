@@ -11,7 +11,7 @@ import filetype
 import sqlite_utils
 
 from db.queries import evidence as q
-from db.queries import users as user_q
+from db.queries import settings as settings_q
 from duban.access import Actor
 from duban.errors import InputError, NotFound
 
@@ -52,7 +52,7 @@ def data_dir() -> Path:
 
 def max_bytes(db: sqlite_utils.Database) -> int:
     """The largest file accepted: $DUBAN_MAX_UPLOAD_MB, else the office's setting, else 10 MB."""
-    for value in (os.environ.get("DUBAN_MAX_UPLOAD_MB"), user_q.setting(db, MAX_MB_SETTING)):
+    for value in (os.environ.get("DUBAN_MAX_UPLOAD_MB"), settings_q.setting(db, MAX_MB_SETTING)):
         try:
             if value and float(value) > 0:
                 return int(float(value) * 1024 * 1024)

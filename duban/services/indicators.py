@@ -15,8 +15,8 @@ from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import indicators as rules
 from duban.rules.indicators import GREY, parse_value
 from duban.rules.status import GREEN, RED, YELLOW
+from duban.rules.text import printable
 from duban.services import cache
-from duban.services.textinput import printable
 
 LIGHT_ORDER = {RED: 0, YELLOW: 1, GREY: 2, GREEN: 3}
 COURSES = {"off": "偏离(滞后或未达标)", "on": "正常(已达标或进度正常)", "pending": "待填报 / 待评估"}

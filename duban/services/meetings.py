@@ -15,12 +15,13 @@ from db.queries import meetings as q
 from duban.access import SYSTEM, Actor, require_office
 from duban.clock import now_text
 from duban.errors import AccessDenied, DubanError, InputError, NotFound
+from duban.rules.dates import cn_date
 from duban.services.textinput import as_id, clean
 
 log = logging.getLogger("duban.meetings")
 
 KINDS = ["联席会议", "领导小组例会", "其他"]
-HAND_SOURCES = ["领导批示", "上级交办", "其他"]
+ASSIGNED_SOURCES = ["领导批示", "上级交办", "其他"]
 DEFAULT_REMIND_DAYS = 7
 MAX_TITLE, MAX_NOTES = 200, 2000
 MEETING_WORDS = ("会议", "例会", "联席")
@@ -63,10 +64,10 @@ def list_departments(db: sqlite_utils.Database, plan_ids: list[int] | None = Non
     return q.departments(db)
 
 
-def hand_tasks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """Tasks the office added by hand, newest first."""
+def assigned_tasks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    """交办任务: tasks the office entered from a leader's instruction or a higher authority, newest first."""
     _require_reader(actor)
-    return q.hand_tasks(db)
+    return q.assigned_tasks(db)
 
 
 # ---------------------------------------------------------------- creating
@@ -465,7 +466,7 @@ def period_snapshot(db: sqlite_utils.Database, actor: Actor, label: str) -> dict
     return json.loads(period["snapshot"] or "{}")
 
 
-# ---------------------------------------------------------------- after the meeting: decisions and hand tasks
+# ---------------------------------------------------------------- after the meeting: decisions and assigned tasks (交办)
 
 def _units(lead_ids, co_ids) -> list[tuple[int, str]]:
     try:
@@ -479,7 +480,7 @@ def _units(lead_ids, co_ids) -> list[tuple[int, str]]:
 
 
 def _due_phrase(due: dt.date) -> str:
-    return f"{due.year}年{due.month}月{due.day}日前"
+    return f"{cn_date(due)}前"
 
 
 def record_decision(db: sqlite_utils.Database, actor: Actor, meeting_id: int, title: str, lead_ids: list[int],
@@ -500,15 +501,15 @@ def record_decision(db: sqlite_utils.Database, actor: Actor, meeting_id: int, ti
                     body=(body or "").strip() or None, today=today)
 
 
-def add_hand_task(db: sqlite_utils.Database, actor: Actor, source: str, title: str, lead_ids: list[int],
+def add_assigned_task(db: sqlite_utils.Database, actor: Actor, source: str, title: str, lead_ids: list[int],
                   co_ids: list[int] | None, due, today: dt.date, source_note: str | None = None,
                   body: str | None = None) -> int:
     """Add a task from a leader's instruction (领导批示) or a higher authority (上级交办), carrying its source."""
     from duban.services.tasks import add_task
 
     require_office(actor)
-    if source not in HAND_SOURCES:
-        raise InputError(f"任务来源应为:{'、'.join(HAND_SOURCES)}。")
+    if source not in ASSIGNED_SOURCES:
+        raise InputError(f"任务来源应为:{'、'.join(ASSIGNED_SOURCES)}。")
     due = _as_date(due, "完成时限")
     return add_task(db, actor, title, _units(lead_ids, co_ids),
                     [{"kind": "once", "due": due.isoformat(), "phrase": _due_phrase(due)}],

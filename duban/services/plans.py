@@ -23,12 +23,11 @@ from duban.clock import now_text
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import indicators as ind_rules
 from duban.rules.instances import describe, expand_instances
+from duban.rules.names import ROLE_NAMES
 from duban.services import departments as dept_s
 from duban.services import indicators as ind_s
 from duban.services.import_input import normalise_units
 from duban.services.tasks import normalise_deadline
-
-ROLE_NAMES = {"lead": "牵头", "co": "配合"}
 
 
 class RevisionNeeded(InputError):

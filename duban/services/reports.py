@@ -17,16 +17,17 @@ from db.queries import reports as q
 from duban.access import Actor, require_department, require_writer
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
+from duban.rules.names import ROLE_NAMES
 from duban.rules.records import Report, from_row
+from duban.rules.text import printable
 from duban.services import evidence as evidence_service
 from duban.services import meetings
 from duban.services.status import change_status
-from duban.services.textinput import as_id, printable
+from duban.services.textinput import as_id
 
 CLAIM_DONE = "已完成"
 CLAIMS = [rules.IN_PROGRESS, CLAIM_DONE, rules.NEEDS_COORDINATION]
 PENDING, ACCEPTED, RETURNED, CORRECTED = "待审核", "已采纳", "已退回", "已更正"
-ROLE_NAMES = {"lead": "牵头", "co": "配合"}
 MAX_TEXT = 5000
 
 

@@ -13,9 +13,10 @@ from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.reminders import inbox
 from duban.rules import status as rules
+from duban.rules.text import printable
 from duban.services import reports as report_service
 from duban.services.status import change_status
-from duban.services.textinput import as_id, clean, printable
+from duban.services.textinput import as_id, clean
 
 MAX_REASON = 1000
 

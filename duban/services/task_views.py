@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
 from duban.access import Actor
+from duban.rules.dates import cn_date
 from duban.rules.instances import KIND_LABELS, deadline_text
 from duban.rules.records import Report, Task
 from duban.services import overview, reports, tasks
@@ -35,11 +35,10 @@ def task_list(db: sqlite_utils.Database, actor: Actor, today: dt.date, filters: 
     return tasks.list_tasks(db, actor, today, q=search or None)
 
 
-def task_detail(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date,
-                date_text: Callable[[str], str] = str) -> TaskDetail:
-    """One task in full for someone who may see it; dates in the deadline table written by date_text."""
+def task_detail(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) -> TaskDetail:
+    """One task in full for someone who may see it, its deadline table dated as people write dates."""
     task = tasks.get_task(db, actor, task_id, today)
     rows = tuple({"原文表述": d.phrase or "(原文未写明期限)",
-                  "计算出的期限": deadline_text(d, d.dues, date_text, as_written=False),
+                  "计算出的期限": deadline_text(d, d.dues, cn_date, as_written=False),
                   "类型": KIND_LABELS.get(d.kind, d.kind)} for d in task.deadlines)
     return TaskDetail(task, rows, tuple(reports.latest_reports(db, actor, task.id)))

@@ -13,6 +13,7 @@ from db.queries import audit
 from db.queries import departments as dept_q
 from db.queries import instances as inst_q
 from db.queries import plans as plan_q
+from db.queries import settings as settings_q
 from db.queries import status as status_q
 from db.queries import tasks as q
 from duban.access import Actor, require_office
@@ -29,7 +30,7 @@ MAX_TITLE, MAX_BODY, MAX_NOTE = 500, 20000, 500
 
 def warn_days(db: sqlite_utils.Database) -> int:
     """Days before a due date that the light turns yellow (setting warn_days, default 15)."""
-    value = q.setting(db, "warn_days")
+    value = settings_q.setting(db, "warn_days")
     try:
         return int(value) if value else rules.DEFAULT_WARN_DAYS
     except ValueError:

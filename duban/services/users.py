@@ -11,6 +11,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import sessions as session_q
+from db.queries import settings as settings_q
 from db.queries import users as q
 from duban.access import ROLE_LABELS, Actor, require_office
 from duban.errors import DubanError, InputError
@@ -258,7 +259,7 @@ def resolve_department(db: sqlite_utils.Database, spec: str) -> int:
 
 def session_minutes(db: sqlite_utils.Database) -> float:
     """Minutes of inactivity after which a login ends: $DUBAN_SESSION_MINUTES, else the office's setting, else 30."""
-    for value in (os.environ.get("DUBAN_SESSION_MINUTES"), q.setting(db, SESSION_SETTING)):
+    for value in (os.environ.get("DUBAN_SESSION_MINUTES"), settings_q.setting(db, SESSION_SETTING)):
         try:
             if value and float(value) > 0:
                 return float(value)
@@ -273,5 +274,5 @@ def set_session_minutes(db: sqlite_utils.Database, actor: Actor, minutes: int) -
     if not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
         raise InputError("自动退出时间应为 1 到 1440 分钟之间的整数。")
     with transaction(db):
-        q.set_setting(db, SESSION_SETTING, str(minutes))
+        settings_q.set_setting(db, SESSION_SETTING, str(minutes))
         audit.record(db, actor, "修改设置", "settings", None, {SESSION_SETTING: minutes})
