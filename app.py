@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from db.connection import database_path
+from duban import demo
 from duban.access import ROLE_LABELS
 from duban.errors import DubanError
 from duban.reminders import inbox, scheduler
@@ -40,7 +41,7 @@ except DubanError as e:  # e.g. a database left by a newer version of the progra
     st.error(str(e))
     st.stop()
 # a database never initialised gets the five seed plans; the demo history and accounts only when asked for
-setup.ensure_ready_once(db, demo=setup.demo_requested())
+setup.ensure_ready_once(db, demo.init if setup.demo_requested() else None)
 # the overdue scan and reminders run in the background, one scheduler per server process
 st.cache_resource(show_spinner=False)(scheduler.start_in_app)(str(database_path().resolve()))
 

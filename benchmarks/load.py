@@ -217,10 +217,10 @@ def measure(db_path: Path, workers: int, sessions: int = 50, views: int = 6, env
 def make_demo_db(path: Path, today) -> None:
     """A demo database (the five plans, the demo accounts and history) for the load."""
     from db import connect
-    from duban.services import setup
+    from duban import demo
 
     db = connect(path)
-    setup.init(db, demo=True, today=today)
+    demo.init(db, today=today)
     # the simulated people have already chosen their passwords: measure pages, not the first-login form
     db.conn.execute("UPDATE users SET must_change_password = 0")
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -9,6 +9,7 @@ from duban import clock
 from duban.errors import DubanError
 from duban.reminders.inbox import local_time
 from duban.rules.indicators import COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
+from duban.services import indicator_actuals, indicator_corrections
 from duban.services import indicators as ind
 from ui.session import get_db, require_actor
 from ui.widgets import dataframe, plain_markdown
@@ -199,7 +200,7 @@ if item["can_report"]:
         note = st.text_input("数据来源", key="ind_rep_note", placeholder="例如 2025年民政统计年报")
         if st.form_submit_button("提交实际值", key="ind_rep_submit", type="primary"):
             try:
-                ind.report_actual(db, actor, item["id"], int(year), value, note, today=today)
+                indicator_actuals.report_actual(db, actor, item["id"], int(year), value, note, today=today)
             except DubanError as e:
                 st.error(plain_markdown(str(e)))
             else:
@@ -213,7 +214,7 @@ else:
 # --- the office corrects an indicator ---------------------------------------------------------------------------
 if actor.is_office:
     with st.expander("修正指标信息(办公室)"):
-        departments = ind.departments_for(db, actor, item["id"])
+        departments = indicator_corrections.departments_for(db, actor, item["id"])
         dept_names = {d["id"]: d["name"] for d in departments}
         k = item["id"]
         raw = item["fields"]
@@ -239,12 +240,12 @@ if actor.is_office:
                                    placeholder="输入单位名称查找")
             if st.form_submit_button("保存修正", key=f"ind_fix_submit_{k}"):
                 try:
-                    changed = ind.correct_indicator(
+                    changed = indicator_corrections.correct_indicator(
                         db, actor, item["id"], name=name, category=cat, nature=nat, measure_unit=mu,
                         baseline=base, baseline_year=base_year, target=target, target_year=target_year,
                         comparison=comp, unit_ids=units)
                 except DubanError as e:
                     st.error(plain_markdown(str(e)))
                 else:
-                    st.session_state["ind_flash"] = ("已修正:" + "、".join(ind.FIELD_LABELS.get(f, f) for f in changed)) if changed else "没有需要保存的修改。"
+                    st.session_state["ind_flash"] = ("已修正:" + "、".join(indicator_corrections.FIELD_LABELS.get(f, f) for f in changed)) if changed else "没有需要保存的修改。"
                     st.rerun()

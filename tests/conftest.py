@@ -32,11 +32,11 @@ def db(db_path):
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory):
     """The demo database is built once per test run, then copied for each test that wants it."""
-    from duban.services import setup
+    from duban import demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     database = connect(path)
-    setup.init(database, demo=True, today=DEMO_TODAY)
+    demo.init(database, today=DEMO_TODAY)
     # the tests use the demo accounts as if each had already replaced its published password at first login
     database.conn.execute("UPDATE users SET must_change_password = 0")
     database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

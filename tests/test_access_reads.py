@@ -7,7 +7,7 @@ import pytest
 from duban.access import SYSTEM
 from duban.errors import AccessDenied
 from duban.reminders import jobs
-from duban.services import cycles, departments, plans
+from duban.services import cycles, departments, plan_diff, plan_import, plans
 from tests.reports_world import TODAY, actor, build
 from tests.test_import import sample
 
@@ -34,12 +34,12 @@ def test_a_liaison_lists_and_opens_only_its_own_jurisdictions_plans(db, world):
 def test_only_the_office_checks_an_import_or_compares_a_revision(db, world):
     for username in ("zz-minzheng", "lingdao"):
         with pytest.raises(AccessDenied):
-            plans.check_import(db, actor(db, username), sample(), "sample.txt", b"v1")
+            plan_import.check_import(db, actor(db, username), sample(), "sample.txt", b"v1")
         with pytest.raises(AccessDenied):
-            plans.diff_plan(db, actor(db, username), world.plan, sample())
+            plan_diff.diff_plan(db, actor(db, username), world.plan, sample())
     office = actor(db, "bangong")
-    assert plans.check_import(db, office, sample(), "sample.txt", b"v1").kind == "new"
-    assert plans.diff_plan(db, office, world.plan, sample()).plan_id == world.plan
+    assert plan_import.check_import(db, office, sample(), "sample.txt", b"v1").kind == "new"
+    assert plan_diff.diff_plan(db, office, world.plan, sample()).plan_id == world.plan
 
 
 def test_a_liaison_sees_the_contact_details_of_its_own_jurisdictions_departments_only(db, world):

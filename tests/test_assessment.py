@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from duban.access import SYSTEM, Actor
 from duban.errors import AccessDenied, InputError
-from duban.services import assessment, plans
+from duban.services import assessment, plan_import
 from tests.test_import import sample
 
 TODAY = dt.date(2026, 3, 1)
@@ -33,7 +33,7 @@ def report(db, task_id: int, dept_id: int, day: str, state: str = "已采纳") -
 @pytest.fixture
 def world(db):
     """样例市: the list task (yearly, due 31 May), the centre task (due end of 2025), the leadership task."""
-    plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", dt.date(2024, 3, 1))
+    plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", dt.date(2024, 3, 1))
     mz, cz, wj = dept(db, "市民政局"), dept(db, "市财政局"), dept(db, "%卫%")
     qx = dept(db, "各区县政府")
     lst, centre, lead = task(db, "动态调整基本养老服务清单"), task(db, "建设区域养老服务中心"), task(db, "加强组织领导")

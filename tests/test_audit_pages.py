@@ -57,9 +57,9 @@ def test_a_liaisons_textual_indicator_value_shows_as_text(db, world):
     ind = db.conn.execute("INSERT INTO indicators (plan_id, name, target, target_year, nature) "
                           "VALUES (?, '特困人员供养', '应保尽保', 2025, '约束性')", [world.plan]).lastrowid
     db.conn.execute("INSERT INTO indicator_units (indicator_id, department_id) VALUES (?, ?)", [ind, world.a])
-    from duban.services import indicators
+    from duban.services import indicator_actuals
 
-    indicators.report_actual(db, actor(db, "zz-minzheng"), ind, 2025, LINK, today=TODAY)
+    indicator_actuals.report_actual(db, actor(db, "zz-minzheng"), ind, 2025, LINK, today=TODAY)
     at = app_as(db, "bangong", "pages/indicators.py")
     assert not at.exception
     shown = "\n".join(_markdown_sources(at))

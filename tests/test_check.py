@@ -4,14 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 from duban.access import SYSTEM
-from duban.services import check, plans
+from duban.services import check, plan_import
 from tests.test_import import sample
 
 TODAY = dt.date(2026, 11, 22)
 
 
 def test_scan_flags_past_due_open_instances_once(db):
-    plans.import_plan(db, SYSTEM, sample(), "s.txt", b"s", TODAY)
+    plan_import.import_plan(db, SYSTEM, sample(), "s.txt", b"s", TODAY)
     flagged = check.overdue_scan(db, dt.date(2025, 6, 1))
     dues = {r[0] for r in db.conn.execute(
         f"SELECT due FROM instances WHERE id IN ({','.join(map(str, flagged))})")}
@@ -26,7 +26,7 @@ def test_scan_flags_past_due_open_instances_once(db):
 
 
 def test_scan_skips_done_instances_and_closed_or_removed_tasks(db):
-    plans.import_plan(db, SYSTEM, sample(), "s.txt", b"s", TODAY)
+    plan_import.import_plan(db, SYSTEM, sample(), "s.txt", b"s", TODAY)
     first, second, third = [r[0] for r in db.conn.execute("SELECT id FROM tasks ORDER BY seq")]
     db.conn.execute("UPDATE instances SET state='closed' WHERE task_id=? AND due='2024-05-31'", [first])
     db.conn.execute("UPDATE instances SET state='claimed' WHERE task_id=? AND due='2025-05-31'", [first])

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from duban.access import SYSTEM
+from duban.demo import cycles as demo_cycles
 from duban.errors import InputError
 from duban.services import cycles, reports
 from tests.reports_world import TODAY, actor, build
@@ -117,8 +118,8 @@ def test_each_step_is_audited(db, world):
 
 
 def test_the_demo_gets_a_cycle_per_plan_once(db, world):
-    cycles.seed_demo(db, TODAY)
-    cycles.seed_demo(db, TODAY)
+    demo_cycles.seed(db, TODAY)
+    demo_cycles.seed(db, TODAY)
     made = cycles.list_cycles(db, SYSTEM)
     assert {c.plan_id for c in made} == {world.plan, world.plan_bt}
     assert sum(1 for c in made if c.kind == "monthly") == 2 and len(made) == 4

@@ -9,7 +9,7 @@ import pytest
 
 from duban.access import SYSTEM, Actor
 from duban.errors import AccessDenied, InputError
-from duban.services import plans, tasks
+from duban.services import plan_check, plan_import, plans, tasks
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -46,7 +46,7 @@ def counts(db) -> dict:
 
 
 def test_import_stores_the_whole_plan(db):
-    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    plan_id = plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
     plan = plans.get_plan(db, SYSTEM, plan_id)
     assert plan["title"] == "样例市养老服务行动方案" and plan["jurisdiction"] == "样例市"
     assert plan["period_start"] == "2024-01-01" and plan["period_end"] == "2026-12-31"
@@ -75,19 +75,19 @@ def test_import_stores_the_whole_plan(db):
 
 
 def test_same_file_twice_changes_nothing(db):
-    first = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    first = plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
     before = counts(db)
-    check = plans.check_import(db, SYSTEM, sample(), "sample.txt", b"v1")
+    check = plan_import.check_import(db, SYSTEM, sample(), "sample.txt", b"v1")
     assert check.kind == "unchanged" and "未作任何更改" in check.message
-    assert plans.import_plan(db, SYSTEM, sample(), "again.txt", b"v1", TODAY) == first
+    assert plan_import.import_plan(db, SYSTEM, sample(), "again.txt", b"v1", TODAY) == first
     assert counts(db) == before
 
 
 def test_departments_are_per_jurisdiction(db):
-    plans.import_plan(db, SYSTEM, sample(), "a.txt", b"a", TODAY)
+    plan_import.import_plan(db, SYSTEM, sample(), "a.txt", b"a", TODAY)
     other = sample()
     other["jurisdiction"] = "另一市"
-    plans.import_plan(db, SYSTEM, other, "b.txt", b"b", TODAY)
+    plan_import.import_plan(db, SYSTEM, other, "b.txt", b"b", TODAY)
     rows = db.conn.execute("SELECT count(*) FROM departments WHERE name='市民政局'").fetchone()[0]
     assert rows == 2
 
@@ -107,27 +107,27 @@ def test_bad_extraction_stores_nothing(db, breakage, message):
     breakage(ex)
     before = counts(db)
     with pytest.raises(InputError) as err:
-        plans.import_plan(db, SYSTEM, ex, "bad.txt", b"bad", TODAY)
+        plan_import.import_plan(db, SYSTEM, ex, "bad.txt", b"bad", TODAY)
     assert message in str(err.value)
     assert counts(db) == before
 
 
 def test_a_failure_half_way_rolls_everything_back(db, monkeypatch):
-    from duban.services import plans as module
+    from duban.services import plan_import as module
 
     def boom(*args, **kwargs):
         raise InputError("指标写入失败")
 
-    monkeypatch.setattr(module, "_store_indicators", boom)
+    monkeypatch.setattr(module, "store_indicators", boom)
     with pytest.raises(InputError):
-        plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+        plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
     assert counts(db)["plans"] == 0 and counts(db)["tasks"] == 0 and counts(db)["departments"] == 0
 
 
 def test_only_the_office_imports(db):
     liaison = Actor(user_id=5, username="x", role="liaison", department_ids=frozenset({1}))
     with pytest.raises(AccessDenied):
-        plans.import_plan(db, liaison, sample(), "sample.txt", b"v1", TODAY)
+        plan_import.import_plan(db, liaison, sample(), "sample.txt", b"v1", TODAY)
 
 
 def revised() -> dict:
@@ -145,8 +145,8 @@ def revised() -> dict:
 
 
 def test_revision_diff_names_every_change(db):
-    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
-    check = plans.check_import(db, SYSTEM, revised(), "sample-v2.txt", b"v2")
+    plan_id = plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    check = plan_import.check_import(db, SYSTEM, revised(), "sample-v2.txt", b"v2")
     assert check.kind == "revision" and check.plan_id == plan_id
     diff = check.diff
     assert [t["title"] for t in diff.added] == ["强化资金保障"]
@@ -161,10 +161,10 @@ def test_revision_diff_names_every_change(db):
 
 
 def test_revision_is_applied_only_when_confirmed(db):
-    plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
     before = counts(db)
-    with pytest.raises(plans.RevisionNeeded) as err:
-        plans.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY)
+    with pytest.raises(plan_import.RevisionNeeded) as err:
+        plan_import.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY)
     assert "修订版" in str(err.value) and err.value.diff.added
     assert counts(db) == before
 
@@ -172,13 +172,13 @@ def test_revision_is_applied_only_when_confirmed(db):
 def test_applied_revision_keeps_task_ids_history_and_reported_instances(db):
     from duban.services.status import change_status
 
-    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    plan_id = plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
     old = {r.title: r.id for r in tasks.list_tasks(db, SYSTEM, TODAY, plan_id=plan_id)}
     first_id, second_id, third_id = old["动态调整基本养老服务清单"], old["建设区域养老服务中心"], old["加强组织领导"]
     change_status(db, SYSTEM, first_id, "推进中", note="已启动")
     db.conn.execute("UPDATE instances SET state='closed', closed_at='2024-05-20' WHERE task_id=? AND due='2024-05-31'",
                     [first_id])
-    assert plans.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY, confirm_revision=True) == plan_id
+    assert plan_import.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY, confirm_revision=True) == plan_id
     plan = plans.get_plan(db, SYSTEM, plan_id)
     assert plan["version"] == 2 and [v["version"] for v in plan["versions"]] == [1]
     rows = {r.title: r for r in tasks.list_tasks(db, SYSTEM, TODAY, plan_id=plan_id)}
@@ -197,9 +197,9 @@ def test_applied_revision_keeps_task_ids_history_and_reported_instances(db):
     assert third_id in {r.id for r in tasks.list_tasks(db, SYSTEM, TODAY, include_removed=True)}
     # importing the new file again, or the old one, changes nothing
     before = counts(db)
-    assert plans.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY) == plan_id
-    assert plans.check_import(db, SYSTEM, sample(), "sample.txt", b"v1").kind == "old_version"
-    assert plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY) == plan_id
+    assert plan_import.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY) == plan_id
+    assert plan_import.check_import(db, SYSTEM, sample(), "sample.txt", b"v1").kind == "old_version"
+    assert plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY) == plan_id
     assert counts(db) == before
     assert json.loads(db.conn.execute("SELECT detail FROM audit_log WHERE action='修订规划'").fetchone()[0])["新增任务"] == 1
 
@@ -207,7 +207,7 @@ def test_applied_revision_keeps_task_ids_history_and_reported_instances(db):
 def test_untitled_document_gets_a_stand_in_title(db):
     ex = sample()
     ex["title"] = None
-    plan_id = plans.import_plan(db, SYSTEM, ex, "untitled.txt", b"u", TODAY)
+    plan_id = plan_import.import_plan(db, SYSTEM, ex, "untitled.txt", b"u", TODAY)
     assert plans.get_plan(db, SYSTEM, plan_id)["title"] == "样例市规划(未注明标题)"
 
 
@@ -228,22 +228,22 @@ def _with_indicator(ex: dict, **changes) -> dict:
 
 
 def _correct(db, plan_id, **fields) -> int:
-    from duban.services import indicators
+    from duban.services import indicator_corrections
 
     iid = _indicator(db, plan_id)["id"]
-    assert indicators.correct_indicator(db, SYSTEM, iid, **fields)
+    assert indicator_corrections.correct_indicator(db, SYSTEM, iid, **fields)
     return iid
 
 
 def test_a_revision_keeps_the_offices_corrections_of_an_indicator(db):
-    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    plan_id = plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
     health = db.conn.execute("SELECT id FROM departments WHERE name='市卫生健康委员会'").fetchone()[0]
     iid = _correct(db, plan_id, target="65%", nature="预期性", unit_ids=[health])
     # the revised document still says 60% / 约束性 / 市民政局 for it (unchanged there), but moves the baseline
     ex = _with_indicator(revised(), baseline="46%")
-    check = plans.check_import(db, SYSTEM, ex, "sample-v2.txt", b"v2")
+    check = plan_import.check_import(db, SYSTEM, ex, "sample-v2.txt", b"v2")
     assert check.diff.indicator_conflicts == []  # the document did not change what the office corrected
-    plans.import_plan(db, SYSTEM, ex, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
+    plan_import.import_plan(db, SYSTEM, ex, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
     row = _indicator(db, plan_id)
     assert row["id"] == iid
     assert (row["target"], row["nature"], row["baseline"]) == ("65%", "预期性", "46%")
@@ -251,17 +251,17 @@ def test_a_revision_keeps_the_offices_corrections_of_an_indicator(db):
 
 
 def test_a_revision_that_changes_a_corrected_field_shows_the_conflict_and_keeps_the_offices_value(db):
-    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    plan_id = plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
     iid = _correct(db, plan_id, target="65%")
     v2 = _with_indicator(sample(), target="62%", responsible=["市民政局", "市财政局"])
     v2["doc_number"] = "样政发〔2024〕2号"
-    check = plans.check_import(db, SYSTEM, v2, "sample-v2.txt", b"v2")
+    check = plan_import.check_import(db, SYSTEM, v2, "sample-v2.txt", b"v2")
     assert [(c["label"], c["office"], c["document"]) for c in check.diff.indicator_conflicts] == [
         ("目标值", "65%", "62%")]
     text = "\n".join(check.diff.lines())
     assert "养老机构护理型床位占比" in text and "新文件为 62%" in text and "保留办公室修正的 65%" in text
     assert check.diff.counts()["保留指标修正"] == 1
-    plans.import_plan(db, SYSTEM, v2, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
+    plan_import.import_plan(db, SYSTEM, v2, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
     row = _indicator(db, plan_id)
     assert row["target"] == "65%"
     assert _indicator_units(db, iid) == ["市民政局", "市财政局"]  # not corrected: the document's units
@@ -271,25 +271,25 @@ def test_a_revision_that_changes_a_corrected_field_shows_the_conflict_and_keeps_
     # the next version still says 62%: nothing new to show, the office's 65% stays
     v3 = copy.deepcopy(v2)
     v3["doc_number"] = "样政发〔2024〕3号"
-    check = plans.check_import(db, SYSTEM, v3, "sample-v3.txt", b"v3")
+    check = plan_import.check_import(db, SYSTEM, v3, "sample-v3.txt", b"v3")
     assert check.diff.indicator_conflicts == []
-    plans.import_plan(db, SYSTEM, v3, "sample-v3.txt", b"v3", TODAY, confirm_revision=True)
+    plan_import.import_plan(db, SYSTEM, v3, "sample-v3.txt", b"v3", TODAY, confirm_revision=True)
     assert _indicator(db, plan_id)["target"] == "65%"
 
 
 def test_an_indicator_whose_name_the_office_corrected_is_still_matched_and_keeps_its_actuals(db):
-    from duban.services import indicators
+    from duban.services import indicator_actuals
 
-    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    plan_id = plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
     iid = _correct(db, plan_id, name="养老机构护理型床位占比(%)", unit_ids=[])
-    indicators.report_actual(db, SYSTEM, iid, 2024, "50%", None, today=TODAY)
+    indicator_actuals.report_actual(db, SYSTEM, iid, 2024, "50%", None, today=TODAY)
     responsible = db.conn.execute("SELECT count(*) FROM indicator_units WHERE indicator_id=?", [iid]).fetchone()[0]
     assert responsible == 0
     v2 = _with_indicator(sample(), responsible=["市卫健委"])
     v2["doc_number"] = "样政发〔2024〕2号"
-    diff = plans.check_import(db, SYSTEM, v2, "sample-v2.txt", b"v2").diff
+    diff = plan_import.check_import(db, SYSTEM, v2, "sample-v2.txt", b"v2").diff
     assert [(c["label"], c["office"], c["document"]) for c in diff.indicator_conflicts] == [("责任单位", "无", "市卫生健康委员会")]
-    plans.import_plan(db, SYSTEM, v2, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
+    plan_import.import_plan(db, SYSTEM, v2, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
     rows = db.conn.execute("SELECT id, name FROM indicators WHERE plan_id=?", [plan_id]).fetchall()
     assert [tuple(r) for r in rows] == [(iid, "养老机构护理型床位占比(%)")]
     assert _indicator_units(db, iid) == []
@@ -297,23 +297,23 @@ def test_an_indicator_whose_name_the_office_corrected_is_still_matched_and_keeps
 
 
 def test_a_corrected_indicator_the_revision_drops_is_kept_and_said_so(db):
-    plan_id = plans.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
+    plan_id = plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
     iid = _correct(db, plan_id, target="65%")
     v2 = copy.deepcopy(sample())
     v2["indicators"] = [{"table": "表1", "category": "养老", "number": "2", "name": "每千名老年人拥有养老床位数",
                          "target": "40张", "target_year": 2026}]
-    diff = plans.check_import(db, SYSTEM, v2, "sample-v2.txt", b"v2").diff
+    diff = plan_import.check_import(db, SYSTEM, v2, "sample-v2.txt", b"v2").diff
     assert [c["field"] for c in diff.indicator_conflicts] == [None]
     assert "新文件中已无此指标" in "\n".join(diff.lines())
-    plans.import_plan(db, SYSTEM, v2, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
+    plan_import.import_plan(db, SYSTEM, v2, "sample-v2.txt", b"v2", TODAY, confirm_revision=True)
     names = {r[0]: r[1] for r in db.conn.execute("SELECT id, name FROM indicators WHERE plan_id=?", [plan_id])}
     assert names[iid] == "养老机构护理型床位占比" and "每千名老年人拥有养老床位数" in names.values()
 
 
 def test_an_untitled_plan_is_named_after_its_file_when_the_name_is_in_words():
-    assert plans.display_title({"title": None, "source": "临川市一老一小实施方案.docx", "jurisdiction": "临川市"}) \
+    assert plan_check.display_title({"title": None, "source": "临川市一老一小实施方案.docx", "jurisdiction": "临川市"}) \
         == "临川市一老一小实施方案"
-    assert plans.display_title({"title": "", "source": "000_1133f5b9.txt", "jurisdiction": "临川市"}) \
+    assert plan_check.display_title({"title": "", "source": "000_1133f5b9.txt", "jurisdiction": "临川市"}) \
         == "临川市规划(未注明标题)"
-    assert plans.display_title({"title": "临川市养老服务规划", "source": "x.txt", "jurisdiction": "临川市"}) \
+    assert plan_check.display_title({"title": "临川市养老服务规划", "source": "x.txt", "jurisdiction": "临川市"}) \
         == "临川市养老服务规划"

@@ -10,7 +10,7 @@ from db.queries import plans as plan_q
 from duban.access import SYSTEM
 from duban.errors import InputError
 from duban.extract import extract_file, extract_text
-from duban.services import cycles, import_input, plans, users
+from duban.services import cycles, import_input, plan_import, users
 from duban.services import departments as dept_s
 from duban.services import import_review as review
 from tests.conftest import ROOT
@@ -38,7 +38,7 @@ def extraction():
 def test_a_date_stated_twice_is_one_deadline_in_the_tracker(db, extraction):
     twice = extraction["tasks"][0]
     assert [d["due"] for d in twice["deadlines"]] == ["2025-12-31", "2025-12-31"], "the extraction keeps both"
-    plan_id = plans.import_plan(db, SYSTEM, extraction, "临川助餐.txt", PLAN, TODAY)
+    plan_id = plan_import.import_plan(db, SYSTEM, extraction, "临川助餐.txt", PLAN, TODAY)
     task_id = db.conn.execute("SELECT id FROM tasks WHERE plan_id=? AND seq=1", [plan_id]).fetchone()[0]
     assert [tuple(r) for r in db.conn.execute("SELECT due, phrase FROM deadlines WHERE task_id=?", [task_id])] == [
         ("2025-12-31", "2025年底前")]
@@ -46,7 +46,7 @@ def test_a_date_stated_twice_is_one_deadline_in_the_tracker(db, extraction):
     # two different dates stay two deadlines
     other = {**extraction, "title": "另一方案", "tasks": [{**twice, "deadlines": [
         {"kind": "once", "due": "2024-12-31", "phrase": "2024年底前"}, {"kind": "once", "due": "2025-12-31"}]}]}
-    other_id = plans.import_plan(db, SYSTEM, other, "另一方案.txt", PLAN + "另", TODAY)
+    other_id = plan_import.import_plan(db, SYSTEM, other, "另一方案.txt", PLAN + "另", TODAY)
     assert db.conn.execute("SELECT count(*) FROM deadlines d JOIN tasks t ON t.id=d.task_id WHERE t.plan_id=?",
                            [other_id]).fetchone()[0] == 2
 
@@ -57,6 +57,30 @@ def test_units_typed_in_a_cell_are_split_and_completed_as_the_extractor_does():
     assert units == ["县教育局", "县体育局", "县卫健委", "各乡镇人民政府"]
     assert import_input.split_cell("各县、市、区人民政府") == ["各县、市、区人民政府"], "a group stays whole"
     assert import_input.normalise_units([], ["  "], "临水县") == ([], [])
+
+
+def test_an_edited_units_cell_is_stored_as_the_departments_it_names(db, extraction):
+    """A 牵头 mark written in the 配合单位 cell makes that unit the lead; it is not part of a department's name."""
+    rows = [{"序号": 1, "编号": "", "任务名称": "建设社区助餐点", "牵头单位": "", "配合单位": "市发展改革委(牵头)、市财政局",
+             "_key": 0},
+            {"序号": 2, "编号": "", "任务名称": "开展助餐补贴", "牵头单位": "", "配合单位": "市财政局、市乡村振兴局配合,市民政局牵头",
+             "_key": 1}]
+    corrected = review.apply_corrections(extraction, {}, rows, [], [])
+    plan_id = plan_import.import_plan(db, SYSTEM, corrected, "临川助餐.txt", PLAN, TODAY)
+    stored = {seq: {tuple(r) for r in db.conn.execute(
+        "SELECT d.name, u.role FROM task_units u JOIN tasks t ON t.id=u.task_id JOIN departments d "
+        "ON d.id=u.department_id WHERE t.plan_id=? AND t.seq=?", [plan_id, seq])}
+        for seq in (1, 2)}
+    assert stored[1] == {("市发展改革委", "lead"), ("市财政局", "co")}
+    assert stored[2] == {("市民政局", "lead"), ("市财政局", "co"), ("市乡村振兴局", "co")}
+    names = {r[0] for r in db.conn.execute("SELECT name FROM departments")}
+    assert not any("牵头" in n or "配合" in n for n in names)
+    # the same cells the extractor reads in a task table of a document give the same units
+    table = extract_text(PLAN.replace(
+        "(一)建设社区助餐点。2025年底前,城市社区助餐点覆盖率达到60%;2025年底前,农村幸福食堂实现乡镇全覆盖。(责任单位:市民政局、市财政局)",
+        "(一)建设社区助餐点。2025年底前,城市社区助餐点覆盖率达到60%。(责任单位:市发展改革委(牵头)、市财政局)"),
+        "临川助餐.txt")["tasks"][0]
+    assert (table["lead"], table["units"]) == (["市发展改革委"], ["市发展改革委", "市财政局"])
 
 
 def test_the_extractor_lists_of_every_seed_pass_unchanged():
@@ -105,7 +129,7 @@ def test_each_task_says_why_it_may_need_a_look(db, extraction):
 
 
 def test_after_an_import_the_checklist_names_what_is_missing_until_it_is_done(db, extraction):
-    plan_id = plans.import_plan(db, SYSTEM, extraction, "临川助餐.txt", PLAN, TODAY)
+    plan_id = plan_import.import_plan(db, SYSTEM, extraction, "临川助餐.txt", PLAN, TODAY)
     cl = review.plan_checklist(db, SYSTEM, plan_id)
     assert [u["name"] for u in cl.no_account] == ["市民政局", "市财政局", "市乡村振兴局"]
     assert [u["name"] for u in cl.no_contact] == ["市民政局", "市财政局", "市乡村振兴局"]

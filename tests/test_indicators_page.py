@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from duban.services import indicator_actuals, indicator_corrections
 from duban.services import indicators as ind
 from tests import test_indicators_service as data
 from tests.support import app_as
@@ -24,9 +25,9 @@ def _fixed_today(monkeypatch):
 def reported(gold):
     """巫溪's binding 护理型养老床位占比 behind its path (红) and an expected indicator behind (黄)."""
     office = actor(gold, "bangong")
-    ind.report_actual(gold, office, indicator_id(gold, "巫溪县", "护理型养老床位占比"), 2023, "45", "年报", TODAY)
-    ind.report_actual(gold, office, indicator_id(gold, "巫溪县", "人均预期寿命"), 2023, "77.3", "年报", TODAY)
-    ind.report_actual(gold, office, indicator_id(gold, "巫溪县", "养老护理专业人才数"), 2023, "260", None, TODAY)
+    indicator_actuals.report_actual(gold, office, indicator_id(gold, "巫溪县", "护理型养老床位占比"), 2023, "45", "年报", TODAY)
+    indicator_actuals.report_actual(gold, office, indicator_id(gold, "巫溪县", "人均预期寿命"), 2023, "77.3", "年报", TODAY)
+    indicator_actuals.report_actual(gold, office, indicator_id(gold, "巫溪县", "养老护理专业人才数"), 2023, "260", None, TODAY)
     return gold
 
 
@@ -136,7 +137,7 @@ def test_office_corrects_the_target_through_the_form(reported):
     assert any("已修正:目标值" in s.value for s in at.success)
     # 45 in 2023 against 40 -> 55 expects 47.5: still behind, still red
     assert row_of(table(at), "护理型养老床位占比", "约束性")["目标值"] == "≥55(2025年)"
-    entry = ind.corrections(reported, actor(reported, "bangong"), iid)[-1]
+    entry = indicator_corrections.corrections(reported, actor(reported, "bangong"), iid)[-1]
     assert entry["action"] == "修正指标" and "≥60" in entry["detail"]
 
 

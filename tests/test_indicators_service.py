@@ -12,9 +12,10 @@ import pytest
 
 from db import connect
 from duban.access import SYSTEM, Actor
+from duban.demo import indicators as demo_indicators
 from duban.errors import AccessDenied, InputError, NotFound
+from duban.services import indicator_actuals, indicator_corrections, users
 from duban.services import indicators as ind
-from duban.services import users
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = Path("/work/shared/gold")
@@ -70,7 +71,7 @@ def build_gold_db(db, demo: bool = True) -> dict[str, int]:
     users.create_user(db, office, "zz-minzheng", PASSWORD, "liaison", [_department(db, zz, "市民政局")])
     db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('initialised', '1')")
     if demo:
-        ind.seed_demo(db, TODAY)
+        demo_indicators.seed(db, TODAY)
         db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('demo', '1')")
     return plans
 
@@ -163,12 +164,12 @@ def test_filters_narrow_the_list(gold):
 def test_liaison_reports_its_departments_indicator(gold):
     liaison = actor(gold, "wx-minzheng")
     iid = indicator_id(gold, "巫溪县", "护理型养老床位占比")  # 40 (2021) -> ≥60 (2025), 县民政局, 约束性
-    ind.report_actual(gold, liaison, iid, 2023, "45", "2023年民政统计年报", today=TODAY)
+    indicator_actuals.report_actual(gold, liaison, iid, 2023, "45", "2023年民政统计年报", today=TODAY)
     item = ind.get_indicator(gold, liaison, iid, TODAY)
     assert (item["latest_actual"], item["latest_year"], item["light"], item["state"]) == ("45", 2023, "红", "进度滞后")
     assert item["history"][0]["department_name"] == "县民政局"
     assert item["history"][0]["source_note"] == "2023年民政统计年报"
-    log = ind.corrections(gold, actor(gold, "bangong"), iid)
+    log = indicator_corrections.corrections(gold, actor(gold, "bangong"), iid)
     assert log[-1]["action"] == "填报指标实际值" and log[-1]["username"] == "wx-minzheng"
 
 
@@ -176,13 +177,13 @@ def test_liaison_cannot_report_another_departments_indicator(gold):
     liaison = actor(gold, "wx-minzheng")
     health_owned = indicator_id(gold, "巫溪县", "人均预期寿命")  # 县卫生健康委
     with pytest.raises(AccessDenied, match="本部门"):
-        ind.report_actual(gold, liaison, health_owned, 2024, "78", None, today=TODAY)
+        indicator_actuals.report_actual(gold, liaison, health_owned, 2024, "78", None, today=TODAY)
     no_units = indicator_id(gold, "巫溪县", "护理型养老床位占比", table=False)  # running text, no units
     with pytest.raises(AccessDenied, match="办公室"):
-        ind.report_actual(gold, liaison, no_units, 2024, "50%", None, today=TODAY)
+        indicator_actuals.report_actual(gold, liaison, no_units, 2024, "50%", None, today=TODAY)
     other_place = indicator_id(gold, "郑州市", "养老机构护理型养老床位占比")
     with pytest.raises(NotFound):
-        ind.report_actual(gold, liaison, other_place, 2024, "50%", None, today=TODAY)
+        indicator_actuals.report_actual(gold, liaison, other_place, 2024, "50%", None, today=TODAY)
     with pytest.raises(NotFound):
         ind.get_indicator(gold, liaison, other_place, TODAY)
     assert count_actuals(gold) == 0
@@ -195,7 +196,7 @@ def test_liaison_cannot_report_another_departments_indicator(gold):
 
 def test_office_reports_indicators_without_responsible_units(gold):
     iid = indicator_id(gold, "郑州市", "基本养老保险参保率")
-    ind.report_actual(gold, actor(gold, "bangong"), iid, 2025, "应保尽保", "市人社局", today=TODAY)
+    indicator_actuals.report_actual(gold, actor(gold, "bangong"), iid, 2025, "应保尽保", "市人社局", today=TODAY)
     row = ind.get_indicator(gold, SYSTEM, iid, TODAY)
     assert (row["state"], row["light"]) == ("已达标", "绿")
 
@@ -205,9 +206,9 @@ def test_leader_reads_everything_but_cannot_write(gold):
     assert len(ind.list_indicators(gold, leader, TODAY)) > 100
     iid = indicator_id(gold, "随州市", "护理型养老床位占比")
     with pytest.raises(AccessDenied):
-        ind.report_actual(gold, leader, iid, 2024, "55%", None, today=TODAY)
+        indicator_actuals.report_actual(gold, leader, iid, 2024, "55%", None, today=TODAY)
     with pytest.raises(AccessDenied):
-        ind.correct_indicator(gold, leader, iid, target="65%")
+        indicator_corrections.correct_indicator(gold, leader, iid, target="65%")
     assert count_actuals(gold) == 0
     assert ind.get_indicator(gold, leader, iid, TODAY)["can_report"] is False
 
@@ -230,25 +231,25 @@ def test_leader_reads_everything_but_cannot_write(gold):
 def test_bad_reports_are_refused_with_a_reason_and_nothing_stored(gold, year, value, message):
     iid = indicator_id(gold, "随州市", "护理型养老床位占比")
     with pytest.raises(InputError, match=message):
-        ind.report_actual(gold, actor(gold, "bangong"), iid, year, value, None, today=TODAY)
+        indicator_actuals.report_actual(gold, actor(gold, "bangong"), iid, year, value, None, today=TODAY)
     assert count_actuals(gold) == 0
 
 
 def test_a_negative_count_is_refused_and_a_full_percentage_is_accepted(gold):
     office = actor(gold, "bangong")
     with pytest.raises(InputError, match="负数"):
-        ind.report_actual(gold, office, indicator_id(gold, "随州市", "养老产业规模及增加值"), 2024, "-3.5亿", None,
+        indicator_actuals.report_actual(gold, office, indicator_id(gold, "随州市", "养老产业规模及增加值"), 2024, "-3.5亿", None,
                           today=TODAY)
     assert count_actuals(gold) == 0
     iid = indicator_id(gold, "随州市", "护理型养老床位占比")
-    ind.report_actual(gold, office, iid, 2024, "100%", None, today=TODAY)
-    ind.report_actual(gold, office, iid, 2025, "0", None, today=TODAY)
+    indicator_actuals.report_actual(gold, office, iid, 2024, "100%", None, today=TODAY)
+    indicator_actuals.report_actual(gold, office, iid, 2025, "0", None, today=TODAY)
     assert count_actuals(gold) == 2
 
 
 def test_a_bare_number_is_stored_with_the_indicators_unit(gold):
     iid = indicator_id(gold, "随州市", "养老产业规模及增加值")  # 23.3亿 -> 40亿
-    ind.report_actual(gold, actor(gold, "bangong"), iid, 2024, "38.5", None, today=TODAY)
+    indicator_actuals.report_actual(gold, actor(gold, "bangong"), iid, 2024, "38.5", None, today=TODAY)
     assert ind.get_indicator(gold, SYSTEM, iid, TODAY)["latest_actual"] == "38.5亿"
 
 
@@ -257,9 +258,9 @@ def test_history_is_append_only(gold):
 
     office = actor(gold, "bangong")
     iid = indicator_id(gold, "随州市", "护理型养老床位占比")  # 45.5% (2020) -> 60% (2025)
-    ind.report_actual(gold, office, iid, 2023, "52%", "初报", today=TODAY)
-    ind.report_actual(gold, office, iid, 2023, "55%", "更正:统计口径调整", today=TODAY)
-    ind.report_actual(gold, office, iid, 2022, "50%", None, today=TODAY)
+    indicator_actuals.report_actual(gold, office, iid, 2023, "52%", "初报", today=TODAY)
+    indicator_actuals.report_actual(gold, office, iid, 2023, "55%", "更正:统计口径调整", today=TODAY)
+    indicator_actuals.report_actual(gold, office, iid, 2022, "50%", None, today=TODAY)
     item = ind.get_indicator(gold, office, iid, TODAY)
     assert [(h["year"], h["value"], h["superseded"]) for h in item["history"]] == \
         [(2022, "50%", False), (2023, "52%", True), (2023, "55%", False)]
@@ -278,8 +279,8 @@ def test_history_is_append_only(gold):
 def test_actuals_reported_for_a_later_year_are_ignored_when_looking_back(gold):
     office = actor(gold, "bangong")
     iid = indicator_id(gold, "随州市", "护理型养老床位占比")
-    ind.report_actual(gold, office, iid, 2022, "52%", None, today=TODAY)  # 2022 expects 51.3%
-    ind.report_actual(gold, office, iid, 2025, "61%", None, today=TODAY)
+    indicator_actuals.report_actual(gold, office, iid, 2022, "52%", None, today=TODAY)  # 2022 expects 51.3%
+    indicator_actuals.report_actual(gold, office, iid, 2025, "61%", None, today=TODAY)
     assert ind.get_indicator(gold, office, iid, TODAY)["state"] == "已达标"
     then = ind.get_indicator(gold, office, iid, dt.date(2023, 3, 1))
     assert (then["latest_year"], then["state"]) == (2022, "正常推进")
@@ -290,25 +291,25 @@ def test_office_corrects_an_indicator_and_the_audit_keeps_before_and_after(gold)
     iid = indicator_id(gold, "巫溪县", "护理型养老床位占比", table=False)
     health = gold.conn.execute("SELECT id FROM departments WHERE name='县卫生健康委'").fetchone()[0]
     minzheng = gold.conn.execute("SELECT id FROM departments WHERE name='县民政局'").fetchone()[0]
-    changed = ind.correct_indicator(gold, office, iid, target="≥60%", baseline="40%", baseline_year="2021",
+    changed = indicator_corrections.correct_indicator(gold, office, iid, target="≥60%", baseline="40%", baseline_year="2021",
                                     nature="约束性", unit_ids=[minzheng], name="护理型养老床位占比")
     assert changed == {"target": "≥60%", "baseline": "40%", "baseline_year": 2021, "nature": "约束性",
                        "unit_ids": [minzheng]}
-    entry = ind.corrections(gold, office, iid)[-1]
+    entry = indicator_corrections.corrections(gold, office, iid)[-1]
     detail = json.loads(entry["detail"])
     assert entry["action"] == "修正指标"
     assert detail["before"] == {"target": "60%", "baseline": None, "baseline_year": None, "nature": None,
                                 "unit_ids": []}
     assert detail["after"]["target"] == "≥60%"
     # now the department answers for it and may report it
-    ind.report_actual(gold, actor(gold, "wx-minzheng"), iid, 2023, "45%", None, today=TODAY)
+    indicator_actuals.report_actual(gold, actor(gold, "wx-minzheng"), iid, 2023, "45%", None, today=TODAY)
     assert ind.get_indicator(gold, office, iid, TODAY)["light"] == "红"  # binding, behind 50% expected in 2023
     # the same values again change nothing and log nothing
-    assert ind.correct_indicator(gold, office, iid, target="≥60%", unit_ids=[minzheng]) == {}
-    assert ind.corrections(gold, office, iid)[-1]["action"] == "填报指标实际值"
+    assert indicator_corrections.correct_indicator(gold, office, iid, target="≥60%", unit_ids=[minzheng]) == {}
+    assert indicator_corrections.corrections(gold, office, iid)[-1]["action"] == "填报指标实际值"
     with pytest.raises(InputError, match="本规划所属地区"):
         other = gold.conn.execute("SELECT id FROM departments WHERE name='市民政局'").fetchone()[0]
-        ind.correct_indicator(gold, office, iid, unit_ids=[health, other])
+        indicator_corrections.correct_indicator(gold, office, iid, unit_ids=[health, other])
 
 
 @pytest.mark.parametrize("fields, message", [
@@ -324,14 +325,14 @@ def test_bad_corrections_are_refused_and_nothing_changes(gold, fields, message):
     iid = indicator_id(gold, "随州市", "护理型养老床位占比")
     before = gold.conn.execute("SELECT * FROM indicators WHERE id=?", [iid]).fetchone()
     with pytest.raises(InputError, match=message):
-        ind.correct_indicator(gold, office, iid, target="70%", **fields)
+        indicator_corrections.correct_indicator(gold, office, iid, target="70%", **fields)
     assert tuple(gold.conn.execute("SELECT * FROM indicators WHERE id=?", [iid]).fetchone()) == tuple(before)
 
 
 def test_the_office_may_name_any_category_and_the_filter_offers_it(gold):
     office = actor(gold, "bangong")
     iid = indicator_id(gold, "随州市", "护理型养老床位占比")
-    assert ind.correct_indicator(gold, office, iid, category=" 医养结合 ") == {"category": "医养结合"}
+    assert indicator_corrections.correct_indicator(gold, office, iid, category=" 医养结合 ") == {"category": "医养结合"}
     assert "医养结合" in ind.filter_options(gold, office)["categories"]
     assert [r["id"] for r in ind.list_indicators(gold, office, TODAY, category="医养结合")] == [iid]
 
@@ -339,7 +340,7 @@ def test_the_office_may_name_any_category_and_the_filter_offers_it(gold):
 def test_liaison_cannot_correct(gold):
     iid = indicator_id(gold, "巫溪县", "护理型养老床位占比")
     with pytest.raises(AccessDenied):
-        ind.correct_indicator(gold, actor(gold, "wx-minzheng"), iid, target="≥50")
+        indicator_corrections.correct_indicator(gold, actor(gold, "wx-minzheng"), iid, target="≥50")
 
 
 def test_off_course_lists_binding_red_first_with_what_the_overview_needs(gold):
@@ -347,9 +348,9 @@ def test_off_course_lists_binding_red_first_with_what_the_overview_needs(gold):
     binding = indicator_id(gold, "巫溪县", "护理型养老床位占比")  # 约束性 40 -> ≥60
     expected = indicator_id(gold, "巫溪县", "人均预期寿命")  # 预期性 77.12 -> 79.3
     fine = indicator_id(gold, "巫溪县", "养老护理专业人才数")  # 预期性 100 -> 300
-    ind.report_actual(gold, office, expected, 2024, "77.5", None, today=TODAY)
-    ind.report_actual(gold, office, binding, 2024, "48", None, today=TODAY)
-    ind.report_actual(gold, office, fine, 2024, "260", None, today=TODAY)
+    indicator_actuals.report_actual(gold, office, expected, 2024, "77.5", None, today=TODAY)
+    indicator_actuals.report_actual(gold, office, binding, 2024, "48", None, today=TODAY)
+    indicator_actuals.report_actual(gold, office, fine, 2024, "260", None, today=TODAY)
     rows = ind.off_course(gold, office, TODAY)
     assert [r["id"] for r in rows] == [binding, expected]
     first = rows[0]
@@ -366,11 +367,11 @@ def test_off_course_lists_binding_red_first_with_what_the_overview_needs(gold):
 def test_demo_actuals_are_deterministic_and_mixed(gold_demo, tmp_path, gold_template):
     db = gold_demo
     other = _copy(gold_template, tmp_path / "other.db")
-    assert ind.seed_demo(other, TODAY) > 100
+    assert demo_indicators.seed(other, TODAY) > 100
     values = "SELECT indicator_id, year, value FROM indicator_actuals ORDER BY id"
     assert db.conn.execute(values).fetchall() == other.conn.execute(values).fetchall()
     other.conn.close()
-    assert ind.seed_demo(db, TODAY) == 0  # a second run adds nothing
+    assert demo_indicators.seed(db, TODAY) == 0  # a second run adds nothing
     rows = ind.list_indicators(db, SYSTEM, TODAY)
     counts = ind.summary(rows)
     assert counts["红"] >= 1 and counts["黄"] >= 5 and counts["绿"] >= 20 and counts["灰"] >= 1
@@ -382,7 +383,6 @@ def test_demo_actuals_are_deterministic_and_mixed(gold_demo, tmp_path, gold_temp
 
 
 def test_seeded_demo_database_carries_indicator_actuals(demo_db):
-    pytest.importorskip("duban.services.seeding")
     rows = ind.list_indicators(demo_db, SYSTEM, TODAY)
     assert rows and ind.off_course(demo_db, SYSTEM, TODAY)
     assert ind.summary(rows)["绿"] > 0

@@ -95,6 +95,20 @@ def test_a_corrected_extraction_is_saved_as_corrected(office_db):
     assert not at.data_editor, "the form is emptied for the next file"
 
 
+def test_a_unit_marked_lead_in_an_edited_cell_is_stored_as_that_department_leading(office_db):
+    db = office_db
+    at = upload(db, ZHENGZHOU.name, ZHENGZHOU.read_bytes())
+    at.session_state["imp_tasks"] = {"edited_rows": {0: {"牵头单位": "", "配合单位": "市发展改革委(牵头)、市财政局"}},
+                                     "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="imp_confirm").click().run()
+    assert not at.exception and any("已导入" in s.value for s in at.success)
+    units = db.conn.execute("SELECT d.name, u.role FROM task_units u JOIN tasks t ON t.id=u.task_id JOIN departments d "
+                            "ON d.id=u.department_id WHERE t.seq=1").fetchall()
+    assert sorted(tuple(u) for u in units) == [("市发展改革委", "lead"), ("市财政局", "co")]
+    assert not any("牵头" in name for name in departments(db))
+
+
 def test_a_deleted_row_and_an_added_indicator_are_respected(office_db):
     db = office_db
     at = upload(db, ZHENGZHOU.name, ZHENGZHOU.read_bytes())

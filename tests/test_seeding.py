@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from duban import demo
 from duban.access import SYSTEM
-from duban.services import plans, seeding, setup, users
+from duban.services import plans, setup, users
 
 TODAY = dt.date(2026, 11, 22)
 JURISDICTIONS = {"钦州市", "随州市", "巫溪县", "郑州市", "包头市"}
@@ -19,7 +20,7 @@ def test_demo_has_the_five_jurisdictions_and_plans(demo_db):
 
 
 def test_demo_accounts_log_in_with_the_demo_password(demo_db):
-    spec = json.loads((seeding.ACCOUNTS_FILE).read_text(encoding="utf-8"))
+    spec = json.loads((demo.ACCOUNTS_FILE).read_text(encoding="utf-8"))
     names = {a["username"] for a in spec["accounts"]}
     assert {"bangong", "lingdao", "zz-minzheng", "zz-weijian", "bt-minzheng", "sz-minzheng", "qz-minzheng",
             "wx-minzheng"} <= names
@@ -79,7 +80,7 @@ def test_demo_is_deterministic(tmp_path):
     digests = []
     for name in ("a.db", "b.db"):
         db = connect(tmp_path / name)
-        seeding.init(db, demo=True, today=TODAY)
+        demo.init(db, today=TODAY)
         digests.append(db.conn.execute(
             "SELECT group_concat(task_id || review_state || percent || created_at, ';') FROM "
             "(SELECT * FROM reports ORDER BY id)").fetchone()[0])
@@ -88,11 +89,11 @@ def test_demo_is_deterministic(tmp_path):
 
 
 def test_no_demo_imports_the_plans_only(db):
-    result = seeding.init(db, demo=False, today=TODAY)
+    result = demo.init(db, demo=False, today=TODAY)
     assert len(result["plans"]) == 5
     assert setup.get_meta(db, "initialised") == "1" and not setup.is_demo(db)
     assert db.conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0
     assert db.conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 0
     assert db.conn.execute("SELECT count(*) FROM plans WHERE is_demo=1").fetchone()[0] == 0
-    again = seeding.init(db, demo=True, today=TODAY)
+    again = demo.init(db, today=TODAY)
     assert again["already"] and not setup.is_demo(db)

@@ -85,10 +85,10 @@ def test_task_page_has_body_units_deadlines_instances_history(demo_db):
 
 
 def test_add_task_from_a_leaders_instruction(db):
-    from duban.services import plans
+    from duban.services import plan_import
     from tests.test_import import sample
 
-    plans.import_plan(db, SYSTEM, sample(), "s.txt", b"s", TODAY)
+    plan_import.import_plan(db, SYSTEM, sample(), "s.txt", b"s", TODAY)
     dept = next(d for d in departments.list_departments(db, SYSTEM) if d.name == "市民政局")
     task_id = tasks.add_task(db, SYSTEM, "落实冬季安全检查批示", [(dept.id, "lead")],
                              [{"kind": "once", "due": "2026-12-01", "phrase": "12月1日前"}], "领导批示",

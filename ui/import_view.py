@@ -10,17 +10,124 @@ import streamlit as st
 from duban.errors import DubanError
 from duban.extract import extract_bytes
 from duban.services import departments as dept_s
+from duban.services import import_input as entry
 from duban.services import import_review as review
 from duban.services.import_input import FREQ_NAMES
+from duban.services.plan_import import ImportCheck
+from ui import widgets as w
 from ui.text import plain
 from ui.widgets import dataframe
 
-ACCOUNTS_PAGE, CYCLES_PAGE = "pages/accounts.py", "pages/cycles.py"
+ACCOUNTS_PAGE, CYCLES_PAGE, TASKS_PAGE = "pages/accounts.py", "pages/cycles.py", "pages/tasks.py"
+STATE_KEYS = ("imp_digest", "imp_name", "imp_extraction", "imp_base_tasks", "imp_base_deadlines", "imp_now_tasks",
+              "imp_now_deadlines", "imp_tasks", "imp_deadlines", "imp_indicators", "imp_title", "imp_jurisdiction",
+              "imp_issuer", "imp_doc_number", "imp_published", "imp_start", "imp_end", "imp_paste", "imp_paste_error",
+              "imp_reason_filter")
 KIND_CHOICES = ["一次性", *FREQ_NAMES.values()]
 NATURES = ["约束性", "预期性"]
 TASK_COLUMNS = ["序号", "编号", "任务名称", "牵头单位", "配合单位", "需核对", "原文", "_key"]
 DEADLINE_COLUMNS = ["任务序号", "原文表述", "类型", "日期", "月", "日"]
 ROW_HEIGHT = 68  # above 4rem the grid wraps a cell: a task's title or units read in up to three lines
+
+
+def reset() -> None:
+    """Forget the file under review and every correction made to it."""
+    for key in STATE_KEYS:
+        st.session_state.pop(key, None)
+
+
+def saved_section(db, actor) -> None:
+    """With no file chosen: what was just saved and what it still needs, else how to begin."""
+    if flash := st.session_state.get("imp_flash"):
+        st.success(w.plain_markdown(flash["text"]))
+        st.page_link(TASKS_PAGE, label="查看该规划的任务", icon=":material/arrow_forward:",
+                     query_params={"plan": str(flash["plan_id"])})
+        checklist_section(db, actor, flash["plan_id"])
+    else:
+        st.info("请先选择要导入的规划文件。")
+
+
+def stored_section(db, actor, stored: ImportCheck) -> None:
+    """A file already stored (this version or an earlier one): said so, with the way to its tasks."""
+    st.info(w.plain_markdown(stored.message), icon=":material/info:")
+    st.page_link(TASKS_PAGE, label="查看该规划的任务", icon=":material/arrow_forward:",
+                 query_params={"plan": str(stored.plan_id)})
+    checklist_section(db, actor, stored.plan_id)
+
+
+def plan_form(original: dict) -> dict:
+    """The plan's title, place, issuer, number and dates as read, for the office to correct; the fields as typed."""
+    st.subheader("规划信息")
+    period = original.get("period") or {}
+    c = st.columns([3, 1])
+    title = c[0].text_input("规划标题", value=original.get("title") or "", key="imp_title")
+    jurisdiction = c[1].text_input("地区", value=original.get("jurisdiction") or "", key="imp_jurisdiction",
+                                   placeholder="例如 随州市")
+    for _code, label, detail in review.plan_reasons(original):
+        st.warning(w.plain_markdown(f"{label}:{detail}" if detail else label), icon=":material/help:")
+    c = st.columns([1.2, 1.2, 1, 1, 1])
+    issuer = c[0].text_input("发文机关", value=original.get("issuer") or "", key="imp_issuer")
+    doc_number = c[1].text_input("文号", value=original.get("doc_number") or "", key="imp_doc_number")
+    limits = dict(min_value=dt.date(1990, 1, 1), max_value=dt.date(2060, 12, 31), format="YYYY-MM-DD")
+    published = c[2].date_input("发布日期", value=as_date(original.get("published")), key="imp_published", **limits)
+    start = c[3].date_input("规划期起", value=as_date(period.get("start")), key="imp_start", **limits)
+    end = c[4].date_input("规划期止", value=as_date(period.get("end")), key="imp_end", **limits)
+    return {"title": title.strip() or None, "jurisdiction": jurisdiction.strip() or None,
+            "issuer": issuer.strip() or None, "doc_number": doc_number.strip() or None,
+            "published": entry.iso(published), "period": {"start": entry.iso(start), "end": entry.iso(end)}}
+
+
+def _add_pasted(db, today: dt.date) -> None:
+    """Rows pasted from Excel join the task table below the rows already there (as corrected so far)."""
+    s = st.session_state
+    tasks_now, deadlines_now = s.get("imp_now_tasks", []), s.get("imp_now_deadlines", [])
+    try:
+        first = max((entry.whole(r.get("序号"), "序号") or 0 for r in tasks_now), default=0) + 1
+        new = entry.tasks_from_paste(s.get("imp_paste") or "", s.get("imp_jurisdiction"), today, first)
+    except DubanError as e:
+        s["imp_paste_error"] = str(e)
+        return
+    reviews = review.review_tasks(db, {"jurisdiction": s.get("imp_jurisdiction"), "tasks": new})
+    s["imp_base_tasks"] = tasks_now + task_rows(new, reviews, first_key=None)
+    s["imp_base_deadlines"] = deadlines_now + deadline_rows(new)
+    s["imp_paste"] = ""
+    s.pop("imp_paste_error", None)
+    s["imp_paste_flash"] = f"已加入 {len(new)} 项任务,请在任务表中核对。"
+
+
+def paste_section(db, today: dt.date, by_hand: bool) -> None:
+    """Tasks pasted from a spreadsheet or typed row by row, added to the task table."""
+    with st.expander("补充任务:从 Excel 粘贴,或逐行填写", expanded=by_hand, icon=":material/playlist_add:"):
+        st.caption("每行一项任务,四列依次为:" + " | ".join(entry.PASTE_COLUMNS) + "。从 Excel 选中这四列复制后直接粘贴即可"
+                   "(列之间是 Tab);第一行是表头也可以。单位之间用顿号“、”分隔,完成时限可写“2025年底前”“每年12月”等。")
+        st.text_area("粘贴任务清单", key="imp_paste", height=140,
+                     placeholder="建设区域养老服务中心\t市民政局\t市发改委、市财政局\t2025年底前")
+        st.button("加入任务表", key="imp_paste_add", on_click=_add_pasted, args=(db, today), icon=":material/add:")
+        if err := st.session_state.get("imp_paste_error"):
+            st.error(w.plain_markdown(err))
+    if note := st.session_state.pop("imp_paste_flash", None):
+        st.success(w.plain_markdown(note))
+
+
+def check_section(problem: str | None, check: ImportCheck | None, waiting_for_tasks: bool) -> None:
+    """What saving would do: the problem to fix, the file already stored (the page stops), or the revision's diff."""
+    if problem and waiting_for_tasks:
+        st.info("在任务表中填写或粘贴任务,并填好规划标题、地区和规划期后即可保存。")
+    elif problem:
+        st.error(w.plain_markdown(problem))
+    elif check.kind in ("unchanged", "old_version"):
+        st.info(w.plain_markdown(check.message))
+        st.stop()
+    elif check.kind == "revision":
+        st.warning(w.plain_markdown(check.message) + "请核对以下变更,确认后才会更新。", icon=":material/difference:")
+        counts = check.diff.counts()
+        for col, (label, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
+            col.metric(label, n)
+        lines = check.diff.lines()
+        with st.container(border=True, height=min(28 * len(lines) + 40, 420)):
+            st.markdown("  \n".join(w.plain_markdown(line) for line in lines))
+    else:
+        st.info(w.plain_markdown(check.message))
 
 
 def read_with_progress(data: bytes, name: str, today: dt.date) -> dict:

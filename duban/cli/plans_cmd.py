@@ -5,12 +5,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from duban import clock
+from duban import clock, demo
 from duban.access import SYSTEM
 from duban.cli.common import add_db_option, add_today_option, open_db, print_listing
 from duban.errors import InputError
+from duban.services import plan_check, plan_import
 from duban.services import plans as plan_s
-from duban.services import seeding
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,26 +65,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     for path in files:  # every file is read and checked before anything is stored
         try:
             ex = _extract(path)
-            plan_s.validate(ex)
+            plan_check.validate(ex)
         except InputError as e:
             raise InputError(f"{path.name}:{e}") from None
         extractions.append(ex)
     db = open_db(args)
     for path, ex in zip(files, extractions, strict=True):
         data = path.read_bytes()
-        check = plan_s.check_import(db, SYSTEM, ex, path.name, data)
+        check = plan_import.check_import(db, SYSTEM, ex, path.name, data)
         if check.kind in ("unchanged", "old_version"):
             print(f"{path.name}:{check.message}")
             continue
         if check.kind == "new":
-            plan_id = plan_s.import_plan(db, SYSTEM, ex, path.name, data, today)
+            plan_id = plan_import.import_plan(db, SYSTEM, ex, path.name, data, today)
             print(f"{path.name}:已导入 " + _summary(db, plan_id))
             continue
         print(f"{path.name}:{check.message}")
         for line in check.diff.lines():
             print(line)
         if args.yes or _confirm("应用以上变更?[y/N] "):
-            plan_id = plan_s.import_plan(db, SYSTEM, ex, path.name, data, today, confirm_revision=True)
+            plan_id = plan_import.import_plan(db, SYSTEM, ex, path.name, data, today, confirm_revision=True)
             print(f"{path.name}:已更新 " + _summary(db, plan_id))
         else:
             print(f"{path.name}:未应用修订(确认请加 --yes)。")
@@ -93,14 +93,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     db = open_db(args)
-    result = seeding.init(db, demo=args.demo and not args.no_demo, today=clock.today(args.today))
+    result = demo.init(db, demo=args.demo and not args.no_demo, today=clock.today(args.today))
     if result["already"]:
         print("数据库已经初始化过,未作更改。")
         return 0
     for plan_id in result["plans"]:
         print("已导入 " + _summary(db, plan_id))
     if result["demo"]:
-        accounts = seeding.demo_accounts()
+        accounts = demo.demo_accounts()
         names = "、".join(a["username"] for a in accounts["accounts"])
         print(f"已载入演示数据。演示账号:{names}(密码均为 {accounts['password']},首次登录须修改密码)。")
     else:

@@ -172,22 +172,3 @@ def occurrence(rule: Rule, due: dt.date, today: dt.date, window: int) -> dt.date
     if send_on > today or (today - send_on).days > window:
         return None
     return day
-
-
-def seed_demo(db: sqlite_utils.Database, today: dt.date) -> None:
-    """Demo: an office address for copies, and the in-app reminders of the last two weeks already delivered."""
-    from duban.reminders import digest, outbox
-    from duban.reminders.workdays import is_workday
-
-    with transaction(db):
-        if settings_q.setting(db, "office_email") is None:
-            settings_q.set_setting(db, "office_email", "duban-office@example.gov.cn")
-        if settings_q.setting(db, "office_name") is None:
-            settings_q.set_setting(db, "office_name", "领导小组办公室")
-    for offset in range(14, 0, -1):
-        day = today - dt.timedelta(days=offset)
-        if not is_workday(day):
-            continue
-        digest.plan(db, day, channels={"inapp"})
-        outbox.flush(db, day, channels={"inapp"}, created_at=f"{day.isoformat()} 00:30:00",
-                     read=(today - day).days > 7)

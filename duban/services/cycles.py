@@ -265,18 +265,3 @@ def _due_for(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[di
     return [{"department_id": m.department_id, "plan_id": m.plan_id, "plan_title": plans.get(m.plan_id, {}).get("title"),
              "rule": m.cycle.label, "due": m.period_due}
             for m in missing_reports(db, actor, today) if m.department_id in actor.department_ids]
-
-
-def seed_demo(db: sqlite_utils.Database, today: dt.date) -> None:
-    """Demo cycles: every plan reports 每月28日前; the first also 每季度第1个月20日前 and before two joint meetings."""
-    from duban.access import SYSTEM
-
-    for i, plan in enumerate(q.plans(db)):
-        if q.cycles(db, plan["id"]):
-            continue
-        add_cycle(db, SYSTEM, plan["id"], "monthly", day=28, note="每月28日前报送本月进展", is_demo=True)
-        if i == 0:
-            add_cycle(db, SYSTEM, plan["id"], "quarterly", month=1, day=20, is_demo=True)
-            add_cycle(db, SYSTEM, plan["id"], "meeting", is_demo=True,
-                      dates=[(today + dt.timedelta(days=18), "第四季度联席会议前"),
-                             (today - dt.timedelta(days=72), "第三季度联席会议前")])

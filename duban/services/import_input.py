@@ -1,11 +1,11 @@
 """What the office types or pastes at import, read the way the extractor reads a document.
 
-Unit cells are split and completed by the extractor's own unit rules and time cells by its time phrase reader,
-so a plan saved from the 导入 page stores the same departments as `python -m duban import` of the same file.
+Unit cells are split and completed by the extractor's own unit rules (roles such as 牵头 read as it reads them)
+and time cells by its time phrase reader, so a plan saved from the 导入 page stores the same departments as
+`python -m duban import` of the same file.
 """
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import io
@@ -15,7 +15,7 @@ from duban.errors import InputError
 from duban.extract.meta import Meta
 from duban.extract.normalize import half
 from duban.extract.timephrases import deadlines_from_cell
-from duban.extract.units import clean_name, restore_prefixes, split_names
+from duban.extract.units import clean_name, restore_prefixes, split_names, split_roles
 
 FREQ_NAMES = {"yearly": "每年", "semiannual": "每半年", "quarterly": "每季度", "monthly": "每月"}
 PASTE_COLUMNS = ("任务", "牵头单位", "配合单位", "完成时限")
@@ -82,6 +82,36 @@ def split_cell(cell) -> list[str]:
     return names
 
 
+def cell_roles(cell) -> list[tuple[str, str]]:
+    """Unit names typed in one cell with the role its words give them ("市民政局(牵头)", "市卫健委牵头,…", "A会同B"),
+    read by the extractor's own role splitting (blanks between names count as 、)."""
+    value = text(cell)
+    if not value:
+        return []
+    pairs = split_roles(_BLANKS.sub("、", half(value)))
+    if not pairs and clean_name(value):
+        pairs = [(clean_name(value), "co")]
+    return pairs
+
+
+def units_from_cells(lead_cell, co_cell, jurisdiction: str | None) -> tuple[list[str], list[str]]:
+    """A task's (lead, units) from its 牵头单位 and 配合单位 cells, read as the extractor reads a task table's cells:
+    every name in the lead cell leads, and so does a name the other cell marks 牵头; level prefixes restored."""
+    lead: list[str] = []
+    units: list[str] = []
+    for name, _role in cell_roles(lead_cell):
+        lead.append(name)
+        units.append(name)
+    for name, role in cell_roles(co_cell):
+        if name not in units:
+            units.append(name)
+        if role == "lead" and name not in lead:
+            lead.append(name)
+    restored = restore_prefixes(units, place_stems(jurisdiction))
+    renamed = dict(zip(units, restored, strict=True))
+    return list(dict.fromkeys(renamed[n] for n in lead)), list(dict.fromkeys(restored))
+
+
 def normalise_units(lead: list[str], units: list[str], jurisdiction: str | None) -> tuple[list[str], list[str]]:
     """A task's (lead, units) in stored form: each name split and cleaned as the extractor does, level prefixes
     restored from the neighbours in the list, duplicates dropped; lead names are among the units."""
@@ -125,7 +155,7 @@ def tasks_from_paste(pasted: str, jurisdiction: str | None, reference: dt.date |
         title, lead_cell, co_cell, time_cell = row
         if not title:
             raise InputError(f"粘贴的第 {n} 行缺少任务。")
-        lead, units = normalise_units([lead_cell], [lead_cell, co_cell], jurisdiction)
+        lead, units = units_from_cells(lead_cell, co_cell, jurisdiction)
         if not units:
             raise InputError(f"粘贴的第 {n} 行(“{title[:20]}”)没有牵头单位或配合单位。")
         tasks.append({"seq": first_seq + len(tasks), "number": None, "title": title, "lead": lead or units[:1],
@@ -141,91 +171,3 @@ def blank_extraction(source_name: str) -> dict:
     return {"source": source_name, "jurisdiction": None, "issuer": None, "title": None, "doc_number": None,
             "published": None, "period": {"start": None, "end": None}, "tasks": [], "indicators": [],
             "entered_by_hand": True}
-
-
-def _deadline(row: dict, n: int) -> dict:
-    kind = text(row.get("类型")) or "一次性"
-    phrase = text(row.get("原文表述"))
-    if kind == "一次性":
-        due = iso(row.get("日期"))
-        if not due:
-            raise InputError(f"期限表第 {n} 行是一次性期限,请填写日期。")
-        return {"kind": "once", "due": due, "phrase": phrase}
-    freq = next((k for k, v in FREQ_NAMES.items() if v == kind), None)
-    if freq is None:
-        raise InputError(f"期限表第 {n} 行的类型“{kind}”无法识别。")
-    return {"kind": "recurring", "freq": freq, "month": whole(row.get("月"), f"期限表第 {n} 行的月"),
-            "day": whole(row.get("日"), f"期限表第 {n} 行的日"), "phrase": phrase}
-
-
-def _task(row: dict, n: int, old: dict, jurisdiction: str | None, by_seq: dict) -> dict:
-    title = text(row.get("任务名称"))
-    if not title:
-        raise InputError(f"任务表第 {n} 行缺少任务名称。")
-    old_lead = list(old.get("lead") or [])
-    old_co = "、".join(u for u in old.get("units") or [] if u not in old_lead)
-    lead_cell, co_cell = text(row.get("牵头单位")) or "", text(row.get("配合单位")) or ""
-    if old and lead_cell == "、".join(old_lead) and co_cell == old_co:
-        lead, units, explicit = old_lead, list(old.get("units") or []), bool(old.get("lead_explicit", True))
-    else:
-        lead, units = normalise_units([lead_cell], [lead_cell, co_cell], jurisdiction)
-        written = [u for u in old.get("units") or [] if u in units]
-        units = written + [u for u in units if u not in written]
-        explicit = bool(lead) and (bool(old.get("lead_explicit", True)) or lead != old_lead)
-    if not units:
-        raise InputError(f"任务“{title}”没有责任单位。")
-    seq = whole(row.get("序号"), f"任务“{title}”的序号") or (max(by_seq, default=0) + 1)
-    if seq in by_seq:
-        raise InputError(f"任务序号 {seq} 重复,请改为不同的序号。")
-    return {**old, "seq": seq, "number": text(row.get("编号")), "title": title, "lead": lead or units[:1],
-            "units": units, "deadlines": [], "path": old.get("path") or [], "lead_explicit": explicit,
-            "text": old.get("text") or title, "ongoing": bool(old.get("ongoing"))}
-
-
-def _indicator(row: dict, n: int, old: dict, jurisdiction: str | None) -> dict:
-    name = text(row.get("指标名称"))
-    if not name:
-        raise InputError(f"指标表第 {n} 行缺少指标名称。")
-    responsible = text(row.get("责任单位")) or ""
-    if old and responsible == "、".join(old.get("responsible") or []):
-        units = list(old.get("responsible") or [])
-    else:
-        units = normalise_units([], [responsible], jurisdiction)[1]
-    return {**old, "category": text(row.get("类别")), "number": text(row.get("编号")), "name": name,
-            "baseline": text(row.get("基期值")), "baseline_year": whole(row.get("基期年份"), f"指标“{name}”的基期年份"),
-            "target": text(row.get("目标值")), "target_year": whole(row.get("目标年份"), f"指标“{name}”的目标年份"),
-            "nature": text(row.get("属性")), "responsible": units}
-
-
-def apply_corrections(original: dict, meta: dict, task_rows: list[dict], deadline_rows: list[dict],
-                      indicator_rows: list[dict]) -> dict:
-    """The extraction as the office corrected it in the review tables; InputError (Chinese) for a cell that
-    cannot be right. Rows keep a `_key` naming the task or indicator they came from; a row whose unit cells are
-    as extracted keeps the extractor's unit lists exactly, an edited cell is read by the extractor's rules."""
-    ex = copy.deepcopy(original)
-    ex.update(meta)
-    jurisdiction = ex.get("jurisdiction")
-    tasks, by_seq = [], {}
-    for n, row in enumerate(task_rows, 1):
-        key = None if blank(row.get("_key")) else int(row["_key"])
-        old = original["tasks"][key] if key is not None else {}
-        task = _task(row, n, old, jurisdiction, by_seq)
-        by_seq[task["seq"]] = task
-        tasks.append(task)
-    for n, row in enumerate(deadline_rows, 1):
-        if all(blank(v) for v in row.values()):
-            continue
-        seq = whole(row.get("任务序号"), f"期限表第 {n} 行的任务序号")
-        if seq not in by_seq:
-            raise InputError(f"期限表第 {n} 行的任务序号 {seq if seq is not None else '(空)'} 不在任务表中。")
-        by_seq[seq]["deadlines"].append(_deadline(row, n))
-    ex["tasks"] = sorted(tasks, key=lambda t: t["seq"])
-    indicators = []
-    for n, row in enumerate(indicator_rows, 1):
-        if all(blank(v) for k, v in row.items() if k != "_key"):
-            continue
-        key = None if blank(row.get("_key")) else int(row["_key"])
-        old = original["indicators"][key] if key is not None else {"table": None}
-        indicators.append(_indicator(row, n, old, jurisdiction))
-    ex["indicators"] = indicators
-    return ex

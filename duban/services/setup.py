@@ -1,19 +1,24 @@
 """Getting a database ready: migrated, and on first start seeded with the five plans (and the demo)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlite_utils
 
 from db.queries import users as user_q
+from duban.services import seeding
+
+FirstStart = Callable[[sqlite_utils.Database], object]
 
 _ready: set[str] = set()
 
 
-def ensure_ready_once(db: sqlite_utils.Database, demo: bool = False) -> None:
+def ensure_ready_once(db: sqlite_utils.Database, first_start: FirstStart | None = None) -> None:
     """Seed an empty database once per process (the first start of the app)."""
     key = _db_key(db)
     if key in _ready:
         return
-    ensure_ready(db, demo)
+    ensure_ready(db, first_start)
     _ready.add(key)
 
 
@@ -30,20 +35,14 @@ def demo_requested(argv: list[str] | None = None) -> bool:
     return os.environ.get("DUBAN_DEMO", "").strip() in ("1", "true", "yes") or "--demo" in (argv or sys.argv[1:])
 
 
-def ensure_ready(db: sqlite_utils.Database, demo: bool = False) -> None:
-    """On a database never initialised, import the seed plans, and the demo history only when asked for.
+def ensure_ready(db: sqlite_utils.Database, first_start: FirstStart | None = None) -> None:
+    """On a database never initialised, run the first start: the seed plans, or what the caller passes
+    (the app passes duban.demo.init when the demo was asked for).
 
     Without the demo the database has no account, and the first page creates the office administrator."""
     if get_meta(db, "initialised"):
         return
-    init(db, demo=demo)
-
-
-def init(db: sqlite_utils.Database, demo: bool = False, today=None) -> None:
-    """Import the seed plans; with demo, also the demo departments' liaisons, accounts and history."""
-    from duban.services import seeding
-
-    seeding.init(db, demo=demo, today=today)
+    (first_start or seeding.init)(db)
 
 
 def get_meta(db: sqlite_utils.Database, key: str) -> str | None:

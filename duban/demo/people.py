@@ -1,0 +1,90 @@
+"""Demo people: a liaison for every department, the demo accounts, and a few tasks from outside the plans."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import sqlite_utils
+
+from db.queries import departments as dept_q
+from db.queries import plans as plan_q
+from db.queries import users as user_q
+from duban.access import SYSTEM
+from duban.demo.facts import demo_accounts, facts
+from duban.errors import InputError
+from duban.rules.names import written_name
+from duban.services import departments as dept_s
+from duban.services import tasks as task_s
+from duban.services import users as user_s
+
+
+def _mailbox(name: str) -> str | None:
+    return next((slug for key, slug in facts()["department_mailboxes"] if key in name), None)
+
+
+def _is_group(name: str) -> bool:
+    return name.startswith("各") or "有关部门" in name or name.endswith("有关单位")
+
+
+def seed_liaisons(db: sqlite_utils.Database, rng: random.Random) -> None:
+    """Every department of a seed jurisdiction gets a demo liaison with a phone and an example.gov.cn mailbox."""
+    f = facts()
+    for j in plan_q.jurisdictions(db):
+        city = f["cities"].get(j["name"], {})
+        mail, area = city.get("mail", f"city{j['id']}"), city.get("area_code", f["default_area_code"])
+        used: set[str] = set()
+        for d in dept_q.list_all(db, j["id"]):
+            if _is_group(d["name"]):
+                continue
+            slug = _mailbox(d["name"]) or f"bm{d['id']}"
+            base, n = slug, 2
+            while slug in used:
+                slug, n = f"{base}{n}", n + 1
+            used.add(slug)
+            name = rng.choice(f["surnames"]) + "".join(rng.choice(f["given_names"]) for _ in range(rng.choice((1, 2))))
+            phone = f"{area}-{rng.randint(60000000, 69999999)}"
+            dept_q.set_liaison(db, d["id"], name, phone, f"{slug}@{mail}.example.gov.cn")
+
+
+def _find_department(db: sqlite_utils.Database, jurisdiction: str, candidates: list[str]) -> int:
+    jid = plan_q.jurisdiction_by_name(db, jurisdiction)
+    if jid is None:
+        raise InputError(f"演示账号所属地区不存在:{jurisdiction}")
+    for name in candidates:
+        found = dept_s.resolve(db, jid, name)
+        if found:
+            return found
+    return dept_s.ensure_department(db, jid, candidates[0])
+
+
+def seed_accounts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Create the demo accounts (skipping usernames already taken); username -> user id."""
+    spec = demo_accounts()
+    out = {}
+    for acc in spec["accounts"]:
+        existing = user_q.by_username(db, acc["username"])
+        if existing:
+            out[acc["username"]] = existing["id"]
+            continue
+        deps = [_find_department(db, acc["jurisdiction"], c) for c in acc.get("departments", [])]
+        display, email = acc.get("display_name"), None
+        if deps:
+            dept = dept_q.get(db, deps[0])
+            display = display or f"{written_name(acc['jurisdiction'], dept['name'])} {dept['liaison_name'] or ''}".strip()
+            email = dept["liaison_email"]
+        out[acc["username"]] = user_s.create_user(db, SYSTEM, acc["username"], spec["password"], acc["role"],
+                                                  deps or None, display, email, is_demo=True)
+    return out
+
+
+def seed_extra_tasks(db: sqlite_utils.Database, today: dt.date) -> None:
+    """A few tasks from outside the plans — a leader's instruction, an assignment from above — due soon."""
+    f = facts()
+    specs = [(spec, [(_find_department(db, spec["jurisdiction"], u["names"]), u["role"]) for u in spec["units"]])
+             for spec in f["extra_tasks"]]
+    entered = today - dt.timedelta(days=f["extra_tasks_entered_days_ago"])
+    for spec, units in specs:
+        due = today + dt.timedelta(days=spec["due_in_days"])
+        task_s.add_task(db, SYSTEM, spec["title"], units,
+                        [{"kind": "once", "due": due, "phrase": f"{due.month}月{due.day}日前"}],
+                        spec["source"], source_note=spec["source_note"], today=entered)
