@@ -30,6 +30,7 @@ PAGES = [
     ("pages/reminders.py", "提醒设置", ":material/settings:", {"office"}),
     ("pages/holidays.py", "节假日", ":material/calendar_month:", {"office"}),
     ("pages/accounts.py", "账号", ":material/manage_accounts:", {"office"}),
+    ("pages/places.py", "地区", ":material/account_tree:", {"office", "sysadmin"}),
     ("pages/liaison_import.py", "批量联络员", ":material/group_add:", {"office"}),
 ]
 
@@ -41,7 +42,16 @@ except DubanError as e:  # e.g. a database left by a newer version of the progra
     st.error(str(e))
     st.stop()
 # a database never initialised gets the five seed plans; the demo history and accounts only when asked for
-setup.ensure_ready_once(db, demo.init if setup.demo_requested() else None)
+first_start = demo.init if setup.demo_requested() else None
+if setup.needs_first_start(db):  # seconds of work (more with the demo): say so instead of a blank page
+    # the navigation is declared only after this: until then Streamlit would list the page files in English
+    st.html('<style>[data-testid="stSidebarNav"] { display: none; }</style>')
+    with st.status("首次启动:正在准备数据,请稍候…", expanded=True) as preparing:
+        st.write("正在导入五份规划文件,识别其中的任务、责任单位和期限" + (";然后生成演示单位的联络员、演示账号和演示历史"
+                 if first_start else "") + "。此过程只在首次启动时进行。")
+        setup.ensure_ready_once(db, first_start)
+        preparing.update(label="数据已准备好。", state="complete", expanded=False)
+setup.ensure_ready_once(db, first_start)
 # the overdue scan and reminders run in the background, one scheduler per server process
 st.cache_resource(show_spinner=False)(scheduler.start_in_app)(str(database_path().resolve()))
 

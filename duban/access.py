@@ -5,14 +5,14 @@ from dataclasses import dataclass, field
 
 from duban.errors import AccessDenied
 
-ROLE_LABELS = {"office": "办公室", "liaison": "部门联络员", "leader": "领导"}
+ROLE_LABELS = {"office": "办公室", "liaison": "部门联络员", "leader": "领导", "sysadmin": "系统管理员"}
 
 
 @dataclass(frozen=True)
 class Actor:
     user_id: int | None
     username: str
-    role: str  # office | liaison | leader | system
+    role: str  # office | liaison | leader | sysadmin | system
     department_ids: frozenset[int] = field(default_factory=frozenset)
     # the server-side login this actor acts through; every audited write and file read checks it is still live
     session_id: int | None = None

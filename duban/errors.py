@@ -9,6 +9,10 @@ class InputError(DubanError):
     """The input (a file, a form, a command-line value) is not usable; nothing was changed."""
 
 
+class FileRefused(InputError):
+    """An uploaded file was refused (empty, too large, not an allowed type): it must be chosen again."""
+
+
 class AccessDenied(DubanError):
     """The acting user may not read or change this."""
 

@@ -76,16 +76,20 @@ def pct(v: float | None) -> str:
     return "—" if v is None else f"{v:.1f}%"
 
 
+# these columns fit a 1,280 px screen beside the menu; each part's points are in 单位得分明细 and the exports
 table = pd.DataFrame([{
-    "名次": r["note"] if r["rank"] is None else str(r["rank"]), "地区": r["jurisdiction"] or "", "单位": r["department"],
-    "得分": r["score"],
-    "按时完成率": pct(r["completion_rate"]), "完成得分": r["completion_points"],
-    "按时填报率": pct(r["report_rate"]), "填报得分": r["report_points"],
-    "逾期事项": r["overdue_items"], "逾期天数": r["overdue_days"], "逾期扣分": r["overdue_penalty"],
-    "退回报告": r["returned"], "退回扣分": r["returned_penalty"],
+    "名次": "—" if r["rank"] is None else str(r["rank"]), "地区": r["jurisdiction"] or "", "单位": r["department"],
+    "得分": "—" if r["score"] is None else f"{r['score']:.1f}", "按时完成率": pct(r["completion_rate"]),
+    "按时填报率": pct(r["report_rate"]), "逾期事项": r["overdue_items"], "逾期天数": r["overdue_days"],
+    "退回报告": r["returned"],
 } for r in rows])
+WIDTHS = {"名次": 45, "地区": 65, "单位": 235, "得分": 55, "按时完成率": 88, "按时填报率": 88, "逾期事项": 70,
+          "逾期天数": 70, "退回报告": 70}
 if rows:
-    w.dataframe(table, hide_index=True, width="stretch", key="assess_table")
+    w.dataframe(table, hide_index=True, width="stretch", key="assess_table",
+                column_config={c: st.column_config.Column(width=px) for c, px in WIDTHS.items()})
+    st.caption(f"名次、得分为“—”的单位:{assessment.NOTHING_DUE},不参加排名。各项得分与扣分见下方“单位得分明细”,"
+               "导出的表格列出全部分项。")
 else:
     st.info("该范围内没有承担任务的单位。")
 

@@ -1,19 +1,15 @@
 """我的任务: a liaison's tasks, what the office returned, and the progress report form."""
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 from duban import clock
-from duban.errors import DubanError, SessionEnded
-from duban.rules.status import NEEDS_COORDINATION
-from duban.services import cycles, evidence, reports, tasks
+from duban.errors import DubanError
+from duban.services import cycles, reports, tasks
 from ui import widgets as w
-from ui.session import get_db, keep_unsent, require_actor, restore_unsent, served_briefly
-
-STATE_MARKS = {"待审核": ":orange[待审核]", "已采纳": ":green[已采纳]", "已退回": ":red[已退回]", "已更正": ":gray[已更正]"}
+from ui.report_views import report_form, report_history
+from ui.session import get_db, require_actor
 
 actor = require_actor()
 db = get_db()
@@ -124,102 +120,15 @@ if task.body:
     with st.expander("任务原文"):
         st.text(task.body)
 
-# ---- the report form
+# ---- the report form, then the report history of this task
 st.markdown("#### 填报进展")
 if any(r["role"] == "co" for r in mine) and not any(r["role"] == "lead" for r in mine):
     st.caption("本单位是配合单位:请报告本单位承担部分的进展。任务状态以牵头单位的报告为准。")
 else:
     st.caption("本单位是牵头单位:报告将更新任务状态;申报“已完成”后由办公室审核,审核通过才销号。")
+own_latest = next((h for h in history if h["department_id"] in {m["department_id"] for m in mine}), None)
+report_form(db, actor, task_id, mine, choices, own_latest, int((own_latest or {}).get("percent") or row["progress"] or 0),
+            today)
 
-own_depts = [m["department_id"] for m in mine]
-own_latest = next((h for h in history if h["department_id"] in own_depts), None)
-n = st.session_state.setdefault("report_upload_n", 0)
-UNSENT_KEYS = ("report_text", "report_status", "report_need", "report_from")
-if restore_unsent("my_tasks", actor.username):
-    st.info("已填回上次未能提交的内容(附件需重新选择),请检查后提交。")
-
-
-def _submit() -> None:
-    """Runs before the page reruns: file the report, then empty the form (or keep it and say what is wrong)."""
-    s = st.session_state
-    files = s.get(f"report_files_{n}") or []
-    try:
-        report_id = reports.file_report(
-            db, actor, task_id, s.get("report_text", ""), s.get("report_percent", 0), s.get("report_status"),
-            today, instance_id=s.get("report_instance"), coordination_need=s.get("report_need"),
-            coordination_from=s.get("report_from"), evidence=[(f.name, f.getvalue()) for f in files],
-            department_id=s.get("report_department", own_depts[0]),
-            supersedes_id=own_latest["id"] if (own_latest and s.get("report_correct")) else None)
-    except SessionEnded as e:  # the login ended since the page was drawn: nothing stored, the typing kept
-        keep_unsent(e, "my_tasks", actor.username, {k: s.get(k) for k in UNSENT_KEYS if s.get(k) is not None},
-                    "\n".join(str(s.get(k)) for k in ("report_text", "report_need", "report_from") if s.get(k)))
-        return
-    except DubanError as e:
-        s["my_tasks_flash"] = [("error", f"未提交:{e}")]
-        return
-    s["my_tasks_flash"] = [("ok", f"已提交第 {report_id} 号报告" + (f"(附 {len(files)} 个文件)" if files else "")
-                            + ",等待办公室审核。")]
-    for key in ("report_text", "report_need", "report_from"):
-        s[key] = ""
-    s["report_correct"] = False
-    s["report_upload_n"] = n + 1
-
-
-with st.form("report_form"):
-    if len(own_depts) > 1:
-        st.selectbox("报告单位", own_depts, key="report_department",
-                     format_func=lambda d: next(m["department_name"] for m in mine if m["department_id"] == d))
-    if choices:
-        st.selectbox("对应期限", [c["id"] for c in choices], key="report_instance",
-                     format_func=lambda i: next(c["label"] for c in choices if c["id"] == i))
-    else:
-        st.caption("该任务没有待完成的期限。")
-    st.text_area("进展情况", key="report_text", height=120, max_chars=reports.MAX_TEXT,
-                 placeholder="写明本期完成的具体工作、数量和下一步安排。")
-    c1, c2 = st.columns([1, 2])
-    c1.number_input("完成百分比(%)", min_value=0, max_value=100, step=5, key="report_percent",
-                    value=int((own_latest or {}).get("percent") or row["progress"] or 0))
-    c2.radio("申报状态", reports.CLAIMS, horizontal=True, key="report_status")
-    st.caption(f"选择“{NEEDS_COORDINATION}”时请填写下面两项:")
-    c3, c4 = st.columns([2, 1])
-    c3.text_area("需要协调的事项", key="report_need", height=68)
-    c4.text_input("需要哪个单位协调", key="report_from")
-    limit_mb = evidence.max_bytes(db) / 1024 / 1024
-    w.chinese_file_uploader(f"也可将文件拖放到此处 · 单个文件不超过 {limit_mb:g} MB")
-    st.file_uploader("佐证材料", type=evidence.UPLOAD_TYPES, accept_multiple_files=True, key=f"report_files_{n}",
-                     max_upload_size=max(1, math.ceil(limit_mb)))
-    st.caption(f"可上传 {evidence.KINDS_TEXT} 文件,可多选;单个文件不超过 {limit_mb:g} MB。系统按文件内容核对类型。")
-    if own_latest:
-        st.checkbox(f"作为对本单位第 {own_latest['id']} 号报告的更正(原报告保留,不再审核)", key="report_correct")
-    st.form_submit_button("提交报告", type="primary", key="report_submit", on_click=_submit)
-
-# ---- the report history of this task
 st.markdown("#### 报告记录")
-if not history:
-    st.caption("该任务还没有报告。")
-superseded = {h["supersedes_id"]: h["id"] for h in history if h["supersedes_id"]}
-for h in history:
-    with st.container(border=True):
-        head = (f"第 {h['id']} 号 · {w.plain_markdown(h['department_name'])}({w.plain_markdown(h['role_name'] or '—')}) · "
-                f"{w.cn_date(h['reported_on'] or h['created_at'])} · {w.plain_markdown(h['claimed_status'])} {h['percent'] or 0}% · "
-                f"{STATE_MARKS.get(h['review_state'], h['review_state'])}")
-        if h["instance_id"]:
-            head += f" · {w.plain_markdown(h['instance_label'] or '')}(截止 {w.cn_date(h['instance_due'])})"
-        st.markdown(head)
-        if h["supersedes_id"]:
-            st.caption(f"更正第 {h['supersedes_id']} 号报告")
-        if h["id"] in superseded:
-            st.caption(f"已由第 {superseded[h['id']]} 号报告更正")
-        st.text(h["progress_text"])
-        if h["coordination_need"]:
-            st.text(f"需协调:{h['coordination_need']}(需{h['coordination_from'] or '有关单位'}协调)")
-        if h["review_state"] == "已退回" and h["review_note"]:
-            st.text(f"退回原因:{h['review_note']}")
-        elif h["review_note"] and h["review_state"] == "已采纳":
-            st.text(f"审核意见:{h['review_note']}")
-        for e in h["evidence"]:
-            st.download_button(f"下载 {w.plain_markdown(e['filename'])}({e['size'] / 1024:.0f} KB)",
-                               data=served_briefly(lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
-                                                   e["mime"], e["filename"]),
-                               file_name=e["filename"], mime=e["mime"], key=f"evidence_{h['id']}_{e['id']}",
-                               on_click="ignore", icon=":material/download:")
+report_history(db, actor, history)

@@ -5,9 +5,11 @@ import streamlit as st
 
 from duban import clock
 from duban.errors import DubanError, SessionEnded
-from duban.services import evidence, review
+from duban.services import review
+from ui import feedback
 from ui import widgets as w
-from ui.session import get_db, keep_unsent, require_actor, served_briefly
+from ui.evidence import evidence_buttons
+from ui.session import get_db, keep_unsent, require_actor
 
 ALL = "全部地区"
 
@@ -35,25 +37,29 @@ c2.caption(f"待审核报告 {len(queue)} 份" + (f",当前显示 {len(shown)} �
 
 
 def _accept(report_id: int) -> None:
+    """Accept a report; the result is a toast (the report leaves the queue) or an error under its button."""
     try:
         status = review.accept(db, actor, report_id, today, st.session_state.get(f"note_{report_id}"))
-        st.session_state["review_flash"] = [("ok", f"已采纳第 {report_id} 号报告,任务当前状态:{status}。")]
+        feedback.say("review_done", f"已采纳第 {report_id} 号报告,任务当前状态:{status}。")
     except SessionEnded as e:  # the login ended since the page was drawn: nothing stored
         keep_unsent(e, "review", actor.username, {}, st.session_state.get(f"note_{report_id}") or "")
     except DubanError as e:
-        st.session_state["review_flash"] = [("error", f"第 {report_id} 号报告未能采纳:{e}")]
+        feedback.say(f"accept_{report_id}", f"第 {report_id} 号报告未能采纳:{e}", ok=False)
 
 
 def _return(report_id: int) -> None:
+    """Return a report; on success its confirm box closes with it, an error is said inside the box."""
     try:
         review.return_report(db, actor, report_id, st.session_state.get(f"reason_{report_id}", ""), today)
-        st.session_state["review_flash"] = [("ok", f"已退回第 {report_id} 号报告,退回原因已通知该单位。")]
+        feedback.say("review_done", f"已退回第 {report_id} 号报告,退回原因已通知该单位。")
+        st.session_state[f"return_box_{report_id}"] = False
     except SessionEnded as e:
         keep_unsent(e, "review", actor.username, {}, st.session_state.get(f"reason_{report_id}") or "")
     except DubanError as e:
-        st.session_state["review_flash"] = [("error", f"第 {report_id} 号报告未能退回:{e}")]
+        feedback.say(f"return_{report_id}", f"第 {report_id} 号报告未能退回:{e}", ok=False)
 
 
+feedback.show_toast("review_done")
 if not shown:
     st.success("没有待审核的报告。")
 
@@ -76,24 +82,18 @@ for r in shown:
         st.text(r["progress_text"])
         if r["coordination_need"]:
             st.text(f"需协调:{r['coordination_need']}(需{r['coordination_from'] or '有关单位'}协调)")
-        for e in r["evidence"]:
-            st.download_button(f"{w.plain_markdown(e['filename'])}({e['size'] / 1024:.0f} KB)",
-                               data=served_briefly(lambda eid=e["id"]: evidence.read(db, actor, eid)[2],
-                                                   e["mime"], e["filename"]),
-                               file_name=e["filename"], mime=e["mime"], key=f"evidence_{r['id']}_{e['id']}",
-                               on_click="ignore", icon=":material/attach_file:")
-        if not r["evidence"]:
-            st.caption("未附佐证材料。")
+        evidence_buttons(db, actor, r, icon=":material/attach_file:", empty="未附佐证材料。")
         a, b = st.columns(2)
         with a:
             st.text_input("采纳意见(可选)", key=f"note_{r['id']}")
             st.button("采纳", key=f"accept_{r['id']}", type="primary", on_click=_accept, args=(r["id"],),
                       icon=":material/check:")
+            feedback.show(f"accept_{r['id']}")
         with b:
             st.text_input("退回原因(必填)", key=f"reason_{r['id']}")
             w.confirm_button("退回", f"将第 {r['id']} 号报告退回{w.plain_markdown(r['department_name'])}?退回原因会通知该单位,退回后不能撤销。",
                              "确认退回", key=f"return_{r['id']}", on_click=_return, args=(r["id"],),
-                             icon=":material/undo:")
+                             icon=":material/undo:", box_key=f"return_box_{r['id']}", result_slot=f"return_{r['id']}")
 
 with st.expander("最近审核记录"):
     done = review.recent(db, actor, 30)

@@ -144,3 +144,24 @@ def test_after_an_import_the_checklist_names_what_is_missing_until_it_is_done(db
     assert [u["name"] for u in cl.no_contact] == ["市财政局"], "an account without e-mail is no contact"
     cycles.add_cycle(db, SYSTEM, plan_id, "monthly", day=25)
     assert review.plan_checklist(db, SYSTEM, plan_id).has_cycle
+
+
+def test_the_checklist_leaves_out_groups_no_one_office_answers_for(db):
+    text = PLAN.replace("(牵头单位:市民政局;配合单位:市财政局、市乡村振兴局)",
+                        "(牵头单位:市民政局;配合单位:各县区人民政府、各县(市)区政府、各乡镇(街道)、县级有关部门)")
+    extraction = extract_text(text, "临川助餐.txt")
+    units = {u for t in extraction["tasks"] for u in t["units"]}
+    assert {"各县区人民政府", "各乡镇(街道)", "县级有关部门"} <= units
+    plan_id = plan_import.import_plan(db, SYSTEM, extraction, "临川助餐.txt", text, TODAY)
+    cl = review.plan_checklist(db, SYSTEM, plan_id)
+    assert [u["name"] for u in cl.no_account] == ["市民政局", "市财政局"]
+    assert [u["name"] for u in cl.no_contact] == ["市民政局", "市财政局"]
+
+
+@pytest.mark.parametrize(("name", "group"), [
+    ("各县区", True), ("各县(市)区政府", True), ("各乡镇(街道)", True), ("县级有关部门", True), ("有关单位", True),
+    ("市民政局", False), ("县民政局", False), ("乡镇卫生院", False)])
+def test_a_group_of_units_is_told_by_the_extractors_own_mark(name, group):
+    from duban.extract.units import is_group
+
+    assert is_group(name) is group

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from duban.services import reports, review
-from tests.reports_world import TODAY, actor, build
+from tests.reports_world import PDF, TODAY, actor, build
 from tests.support import app_as
 
 PAGE = "pages/my_tasks.py"
@@ -160,3 +160,57 @@ def test_the_demo_liaison_page_renders_with_its_returned_report(demo_db, monkeyp
     assert at.selectbox(key="task_select").options[0].endswith(first["任务"])
     assert at.button(key="report_submit")
     assert "duban2026" not in _everything(at)
+
+
+def _page_order(at) -> list[str]:
+    """The main area's elements top to bottom, as "kind:key-or-text" strings."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+            return
+        out.append(f"{node.type}:{getattr(node, 'key', None) or getattr(node, 'value', '')}")
+
+    walk(at.main)
+    return out
+
+
+def test_the_result_shows_beside_the_button_and_the_form_is_emptied(db, world):
+    at = app_as(db, "zz-minzheng", PAGE)
+    at.selectbox(key="task_select").set_value(world.shared).run()
+    at.text_area(key="report_text").input("本月新建嵌入式养老服务设施 3 处")
+    at.text_area(key="report_need").input("用地指标")
+    at.file_uploader[0].set_value(("验收单.pdf", PDF, "application/pdf"))
+    at.button(key="report_submit").click().run()
+    assert not at.exception
+    order = _page_order(at)
+    said = next(i for i, e in enumerate(order) if e.startswith("success:已提交第 1 号报告(附 1 个文件)"))
+    assert order[said - 1] == "button:report_submit"  # right beside the button, not at the top of the page
+    assert at.text_area(key="report_text").value == "" and at.text_area(key="report_need").value == ""
+    assert at.file_uploader[0].value in (None, [])  # a new, empty upload box for the next report
+    # shown once: the next click elsewhere does not repeat it
+    at.selectbox(key="task_select").set_value(world.recurring).run()
+    assert not [s for s in at.success if "已提交" in s.value]
+
+
+def test_a_refused_file_leaves_the_form_and_the_next_submit_goes_through(db, world):
+    at = app_as(db, "zz-minzheng", PAGE)
+    at.selectbox(key="task_select").set_value(world.shared).run()
+    at.text_area(key="report_text").input("本月新建嵌入式养老服务设施 3 处")
+    at.file_uploader[0].set_value(("验收单.pdf", b"not a pdf at all", "application/pdf"))
+    at.button(key="report_submit").click().run()
+    assert not at.exception
+    order = _page_order(at)
+    refused = next(i for i, e in enumerate(order) if e.startswith("error:未提交:文件“验收单.pdf”"))
+    assert order[refused - 1] == "button:report_submit"
+    assert "已移除所选文件" in order[refused]
+    assert at.text_area(key="report_text").value == "本月新建嵌入式养老服务设施 3 处"  # the typing is kept
+    assert at.file_uploader[0].value in (None, [])
+    assert db.conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 0
+    at.button(key="report_submit").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success][0].startswith("已提交第 1 号报告,")
+    assert db.conn.execute("SELECT count(*) FROM evidence").fetchone()[0] == 0

@@ -36,7 +36,8 @@ def test_accepting_a_completion_claim_closes_the_task(db, world, claim):
     at.text_input(key=f"note_{claim}").input("材料齐全")
     at.button(key=f"accept_{claim}").click().run()
     assert not at.exception
-    assert any("已采纳第 1 号报告" in s.value and "已销号" in s.value for s in at.success)
+    # the report leaves the queue, so its result is a toast, not a message at the top of the page
+    assert any("已采纳第 1 号报告" in t.value and "已销号" in t.value for t in at.toast)
     assert db.conn.execute("SELECT status FROM tasks WHERE id=?", [world.shared]).fetchone()[0] == "已销号"
     assert any("没有待审核的报告" in s.value for s in at.success)
 
@@ -45,7 +46,9 @@ def test_returning_without_a_reason_is_refused_and_with_one_it_is_sent(db, world
     at = app_as(db, "bangong", PAGE)
     at.button(key=f"return_{claim}").click().run()
     assert not at.exception
-    assert any("必须填写退回原因" in e.value for e in at.error)
+    # said inside the report's own confirm box, under its button, not at the top of the page
+    box = at.get_by_key(f"return_box_{claim}")
+    assert any("必须填写退回原因" in e.value for e in box.error)
     assert db.conn.execute("SELECT review_state FROM reports WHERE id=?", [claim]).fetchone()[0] == "待审核"
     at.text_input(key=f"reason_{claim}").input("验收单缺少签章")
     at.button(key=f"return_{claim}").click().run()
@@ -85,4 +88,18 @@ def test_the_demo_queue_renders_for_the_office(demo_db, monkeypatch):
     at.text_input(key=f"reason_{first}").input("请补充佐证材料")
     at.button(key=f"return_{first}").click().run()
     assert not at.exception
-    assert any("已退回" in s.value for s in at.success)
+    assert any("已退回" in t.value for t in at.toast)
+
+
+def test_the_confirm_box_belongs_to_its_report(db, world, claim):
+    """Returning one report closes its box; the next report's box is its own and stays closed."""
+    other = reports.file_report(db, actor(db, "zz-weijian"), world.only_b, "医养结合进展", 40, "推进中", TODAY)
+    at = app_as(db, "bangong", PAGE)
+    assert at.session_state[f"return_box_{claim}"] is False and at.session_state[f"return_box_{other}"] is False
+    at.text_input(key=f"reason_{claim}").input("验收单缺少签章")
+    at.button(key=f"return_{claim}").click().run()
+    assert not at.exception
+    assert [t.value for t in at.toast] == ["已退回第 1 号报告,退回原因已通知该单位。"]
+    assert not at.error
+    assert at.session_state[f"return_box_{other}"] is False
+    assert {b.key for b in at.button if (b.key or "").startswith("return_")} == {f"return_{other}"}

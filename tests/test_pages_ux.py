@@ -9,7 +9,7 @@ from tests.support import app_as
 
 ROLE_PAGES = {
     "bangong": ["overview", "tasks", "review", "cycles", "indicators", "meetings", "assessment", "inbox",
-                "import_plan", "reminders", "accounts"],
+                "import_plan", "reminders", "accounts", "places"],
     "lingdao": ["overview", "tasks", "cycles", "indicators", "meetings", "assessment", "inbox"],
     "zz-minzheng": ["my_tasks", "tasks", "indicators", "inbox"],
 }

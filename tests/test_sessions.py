@@ -199,6 +199,11 @@ def test_a_fresh_start_has_no_accounts_and_asks_for_the_office_administrator(db,
     assert not at.exception
     assert _count(db, "users") == 0 and _count(db, "plans") == 5
     assert any("创建办公室管理员" in s.value for s in at.subheader)
+    # the first start said what it was doing while it worked, instead of a blank page
+    assert [(s.label, s.state) for s in at.status] == [("数据已准备好。", "complete")]
+    assert any("正在导入五份规划文件" in m.value for m in at.status[0].markdown)
+    at.run()
+    assert not at.exception and not at.status  # once prepared, the next visit goes straight to the page
     assert setup.demo_requested(["--demo"])
     monkeypatch.setenv("DUBAN_DEMO", "1")
     assert setup.demo_requested([])

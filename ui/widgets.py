@@ -11,6 +11,7 @@ from duban.rules.dates import cn_date, cn_month  # noqa: F401 (pages write w.cn_
 from duban.rules.names import ROLE_NAMES
 from duban.rules.status import LIGHT_COLOURS, LIGHTS, STATUSES
 from duban.services import overview
+from ui import feedback
 from ui.text import plain, plain_table
 
 LIGHT_MARKS = {x: f"● {x}灯" for x in LIGHTS}  # plain text (tables, select boxes); styled by light_styler
@@ -145,6 +146,9 @@ def sync_query_params(values: dict, keys: tuple[str, ...] = FILTER_KEYS) -> None
                 del st.query_params[k]
         elif st.query_params.get(k) != str(v):
             st.query_params[k] = str(v)
+    # and the browser's address bar in step with the page: after a link back to the page it is on (a task's
+    # 返回任务列表) it still showed the task's ?task=, so a refresh or a bookmark reopened the task
+    st.query_params.update()
 
 
 def link_params(values: dict, **extra: Any) -> dict[str, str]:
@@ -173,11 +177,25 @@ def chinese_file_uploader(instructions: str) -> None:
 </style>""")
 
 
+# the English tooltips of a table's toolbar buttons (found by the hovered button's label), said in Chinese
+TABLE_TOOLBAR_TIPS = {"Show/hide columns": "显示/隐藏列", "Download as CSV": "下载为 CSV 文件", "Search": "在表中搜索",
+                      "Fullscreen": "全屏显示", "Close fullscreen": "退出全屏"}
+
+
+def _toolbar_tips_css() -> str:
+    tip = '[data-testid="stTooltipContent"] p'
+    return "\n".join(
+        f'body:has([data-testid="stElementToolbar"] button[aria-label="{en}"]:hover) {tip} {{ font-size: 0; }}\n'
+        f'body:has([data-testid="stElementToolbar"] button[aria-label="{en}"]:hover) {tip}::after {{ '
+        f'content: "{zh}"; font-size: 0.875rem; }}' for en, zh in TABLE_TOOLBAR_TIPS.items())
+
+
 def frame_style() -> None:
     """Page-wide style the frame adds once a run: hides Streamlit's English key hints under text boxes
     ("Press Enter to apply", "Press ⌘+Enter to submit form"; a form or button saves the input anyway), says
-    "没有匹配的选项" instead of "No results" in a searched drop-down list, and lets number labels and links
-    wrap on a narrow screen instead of ending in "…"."""
+    "没有匹配的选项" instead of "No results" in a searched drop-down list and the tables' toolbar tips in
+    Chinese, and lets number labels and links wrap on a narrow screen instead of ending in "…"."""
+    st.html(f"<style>\n{_toolbar_tips_css()}\n</style>")
     st.html("""<style>
 [data-testid="InputInstructions"] { display: none; }
 [data-testid="stMetricLabel"] div, [data-testid="stMetricLabel"] p,
@@ -189,9 +207,16 @@ def frame_style() -> None:
 
 
 def confirm_button(label: str, question: str, confirm_label: str, *, key: str, on_click=None, args: tuple = (),
-                   icon: str | None = None, type: str = "secondary", disabled: bool = False) -> bool:
+                   icon: str | None = None, type: str = "secondary", disabled: bool = False,
+                   box_key: str | None = None, result_slot: str | None = None) -> bool:
     """A button for something hard to undo: it opens a small panel that says what will happen, and only the
-    panel's own button (key=`key`) does it; returns whether that button was clicked."""
-    with st.popover(label, icon=icon, type=type, disabled=disabled):
+    panel's own button (key=`key`) does it; returns whether that button was clicked. With `box_key` the panel
+    is that record's own (open or closed in st.session_state[box_key], never reopening on a neighbour), and
+    `result_slot`'s result (ui.feedback) is shown in it, under its button."""
+    with st.popover(label, icon=icon, type=type, disabled=disabled, key=box_key,
+                    on_change="rerun" if box_key else "ignore"):
         st.markdown(question)
-        return st.button(confirm_label, key=key, type="primary", on_click=on_click, args=args)
+        clicked = st.button(confirm_label, key=key, type="primary", on_click=on_click, args=args)
+        if result_slot:
+            feedback.show(result_slot)
+        return clicked

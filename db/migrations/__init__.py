@@ -62,24 +62,37 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     )
     done = {r[0] for r in conn.execute("SELECT name FROM schema_migrations")}
     applied = []
+    # SQLite's way to rebuild a table others refer to: foreign keys off (a DROP would cascade), checked before commit
+    keys_on = conn.execute("PRAGMA foreign_keys").fetchone()[0]
     for path in migration_files():
         if path.stem in done:
             continue
+        conn.execute("PRAGMA foreign_keys=OFF")
         conn.execute("BEGIN IMMEDIATE")
         try:
             # re-check inside the lock: another process may have applied it meanwhile
             if conn.execute("SELECT 1 FROM schema_migrations WHERE name=?", [path.stem]).fetchone():
                 conn.execute("ROLLBACK")
                 continue
+            dangling = _dangling(conn)
             for statement in _statements(path.read_text(encoding="utf-8")):
                 conn.execute(statement)
+            if _dangling(conn) - dangling:
+                raise DubanError(f"数据库升级 {path.stem} 会留下无效的引用,已撤销。")
             conn.execute("INSERT INTO schema_migrations (name) VALUES (?)", [path.stem])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            conn.execute(f"PRAGMA foreign_keys={'ON' if keys_on else 'OFF'}")
         applied.append(path.stem)
     return applied
+
+
+def _dangling(conn: sqlite3.Connection) -> set[tuple]:
+    """References to rows that do not exist (an old file may hold some; a migration must add none)."""
+    return {tuple(r) for r in conn.execute("PRAGMA foreign_key_check")}
 
 
 def _statements(sql: str) -> list[str]:

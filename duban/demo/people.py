@@ -12,6 +12,7 @@ from db.queries import users as user_q
 from duban.access import SYSTEM
 from duban.demo.facts import demo_accounts, facts
 from duban.errors import InputError
+from duban.extract.units import is_group
 from duban.rules.names import written_name
 from duban.services import departments as dept_s
 from duban.services import tasks as task_s
@@ -22,10 +23,6 @@ def _mailbox(name: str) -> str | None:
     return next((slug for key, slug in facts()["department_mailboxes"] if key in name), None)
 
 
-def _is_group(name: str) -> bool:
-    return name.startswith("各") or "有关部门" in name or name.endswith("有关单位")
-
-
 def seed_liaisons(db: sqlite_utils.Database, rng: random.Random) -> None:
     """Every department of a seed jurisdiction gets a demo liaison with a phone and an example.gov.cn mailbox."""
     f = facts()
@@ -34,7 +31,7 @@ def seed_liaisons(db: sqlite_utils.Database, rng: random.Random) -> None:
         mail, area = city.get("mail", f"city{j['id']}"), city.get("area_code", f["default_area_code"])
         used: set[str] = set()
         for d in dept_q.list_all(db, j["id"]):
-            if _is_group(d["name"]):
+            if is_group(d["name"]):  # 各县区政府, 县级有关部门: no one liaison
                 continue
             slug = _mailbox(d["name"]) or f"bm{d['id']}"
             base, n = slug, 2

@@ -17,6 +17,7 @@ from duban.extract.vocabulary import (
     GROUP_ADMIN_WORDS,
     GROUP_GOVERNMENT_ENDS,
     GROUP_LEVEL_STARTS,
+    GROUP_MARK,
     LEAD_ROLE_WORDS,
     LEVEL_CHARS,
     LEVEL_WORDS,
@@ -137,9 +138,15 @@ def restore_prefixes(names: list[str], place_stems: tuple[str, ...] = ()) -> lis
             name = (prefix if party else prefix[:1]) + name
         out.append(name)
     for i in range(1, len(out)):
-        if out[i - 1].startswith("各") and not out[i].startswith("各") and _GOVERNMENT_GROUP.match(out[i]):
-            out[i] = "各" + out[i]
+        if out[i - 1].startswith(GROUP_MARK) and not out[i].startswith(GROUP_MARK) and _GOVERNMENT_GROUP.match(out[i]):
+            out[i] = GROUP_MARK + out[i]
     return out
+
+
+def is_group(name: str) -> bool:
+    """Whether a unit's name stands for several units ("各县区政府", "各乡镇(街道)", "县级有关部门"), so that no
+    one office answers for it: written with the group mark, or ending in a name that names no one."""
+    return name.startswith(GROUP_MARK) or name.endswith(NOBODY_NAMES)
 
 
 def clean_name(name: str) -> str:

@@ -50,7 +50,12 @@ DEPARTMENT_ENDINGS = ("局", "委", "办", "部", "厅", "室", "中心", "政�
                       "单位", "街道", "乡镇", "(街道)", "院", "行", "会", "社", "所", "站", "处", "馆", "公司", "署",
                       "集团", "组委")
 # Groups of governments written as one unit ("各区县(市)政府", "各乡镇(街道)"): how they start and end.
-GROUP_LEVEL_STARTS = ("区县", "县区", "县(市", "县市", "旗县", "乡镇", "街道", "县", "区", "市", "旗")
+GROUP_MARK = "各"  # a name starting with it stands for every unit of a kind, not for one office
+# The level each start names (duban.rules.places): 各县区 are counties, 各乡镇(街道) townships.
+GROUP_START_LEVELS = {"区县": "county", "县区": "county", "县(市": "county", "县市": "county", "旗县": "county",
+                      "乡镇": "township", "街道": "township", "县": "county", "区": "county", "市": "city",
+                      "旗": "county"}
+GROUP_LEVEL_STARTS = tuple(GROUP_START_LEVELS)
 GROUP_GOVERNMENT_ENDS = ("政府", "管委会", "办事处")
 GROUP_ADMIN_WORDS = ("街道", "开发区")  # with level characters, "各县、市、区" reads as one group's start
 # Institutions and bodies that are proper names: a list's level prefix is never given to them.
@@ -69,6 +74,16 @@ NOT_LEVEL_WORDS = ("市场", "城乡", "乡村", "区域", "县域", "市政", "
 # Place-name endings (钦州市, 黄浦区, 恩施土家族苗族自治州).
 PLACE_SUFFIXES = ("自治州", "自治县", "自治旗", "市", "县", "区", "旗", "州", "盟")
 PROVINCE_SUFFIXES = ("省", "自治区")
+# The levels of places, top down (省 → 市 → 县区 → 乡镇), and the endings that name each (the longest ending wins:
+# 自治区 is a province, 金水区 a county). A 市 directly under a 市 is a county-level city (新郑市).
+PLACE_LEVEL_ENDINGS = {
+    "province": PROVINCE_SUFFIXES + ("特别行政区",),
+    "city": ("市", "自治州", "州", "盟", "地区"),
+    "county": ("县", "区", "旗", "自治县", "自治旗", "县级市"),
+    "township": ("乡", "镇", "街道", "苏木", "民族乡", "街道办事处"),
+}
+# Cities that are provinces (直辖市).
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 # How a national document is recognised by its issuer.
 NATIONAL_ISSUERS = ("国务院", "国务院办公厅", "中共中央", "中共中央办公厅", "全国人民代表大会常务委员会")
 

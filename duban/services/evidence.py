@@ -13,7 +13,7 @@ import sqlite_utils
 from db.queries import evidence as q
 from db.queries import settings as settings_q
 from duban.access import Actor
-from duban.errors import InputError, NotFound
+from duban.errors import FileRefused, NotFound
 
 DEFAULT_MAX_MB = 10
 MAX_MB_SETTING = "evidence_max_mb"
@@ -71,20 +71,20 @@ def check(filename: str, data: bytes, limit: int) -> CheckedFile:
     """Accept a file only if it is non-empty, within the limit, and its bytes really are an allowed type."""
     name = _clean_name(filename)
     if not data:
-        raise InputError(f"文件“{name}”是空的,请重新选择。")
+        raise FileRefused(f"文件“{name}”是空的,请重新选择。")
     if len(data) > limit:
-        raise InputError(f"文件“{name}”有 {len(data) / 1024 / 1024:.1f} MB,超过了 {limit / 1024 / 1024:.0f} MB 的上限,"
-                         f"请压缩或拆分后再上传。")
+        raise FileRefused(f"文件“{name}”有 {len(data) / 1024 / 1024:.1f} MB,超过了 {limit / 1024 / 1024:.0f} MB 的上限,"
+                          f"请压缩或拆分后再上传。")
     kind = filetype.guess(data)
     detected = kind.extension if kind else None
     if detected == "jpeg":
         detected = "jpg"
     if detected not in ALLOWED:
-        raise InputError(f"文件“{name}”的内容不是 {KINDS_TEXT} 文件,已拒绝上传(系统按文件内容而不是扩展名判断类型)。")
+        raise FileRefused(f"文件“{name}”的内容不是 {KINDS_TEXT} 文件,已拒绝上传(系统按文件内容而不是扩展名判断类型)。")
     extensions, mime = ALLOWED[detected]
     ext = Path(name).suffix.lower().lstrip(".")
     if ext not in extensions:
-        raise InputError(f"文件“{name}”的扩展名与内容不符:内容是 {detected.upper()} 文件,请改正扩展名后再上传。")
+        raise FileRefused(f"文件“{name}”的扩展名与内容不符:内容是 {detected.upper()} 文件,请改正扩展名后再上传。")
     return CheckedFile(name, data, hashlib.sha256(data).hexdigest(), mime)
 
 

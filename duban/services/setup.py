@@ -22,6 +22,11 @@ def ensure_ready_once(db: sqlite_utils.Database, first_start: FirstStart | None 
     _ready.add(key)
 
 
+def needs_first_start(db: sqlite_utils.Database) -> bool:
+    """True before the first start has prepared this database (the seed plans, and the demo if asked for)."""
+    return _db_key(db) not in _ready and not get_meta(db, "initialised")
+
+
 def _db_key(db: sqlite_utils.Database) -> str:
     row = db.conn.execute("PRAGMA database_list").fetchone()
     return row[2] or str(id(db))

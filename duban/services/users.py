@@ -16,6 +16,7 @@ from db.queries import users as q
 from duban.access import ROLE_LABELS, Actor, require_office
 from duban.errors import DubanError, InputError
 from duban.security import hash_password, verify_password
+from duban.services import places
 from duban.services.textinput import clean
 
 MIN_PASSWORD = 10
@@ -178,6 +179,8 @@ def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, p
                 raise InputError("第一个账号必须是办公室管理员。")
         else:
             require_office(actor)
+            if role == "sysadmin":  # a system administrator is made only by another one
+                places.require_system_administrator(db, actor)
         if q.by_username(db, username):
             raise InputError(f"用户名“{username}”已存在。")
         user_id = q.insert(db, username, hash_password(password), role, display_name, email, is_demo)
