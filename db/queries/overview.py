@@ -122,15 +122,18 @@ _OPEN = "task_id NOT IN (SELECT id FROM tasks WHERE status = :closed)"
 _CHOSEN = "SELECT value FROM json_each(:ids)"
 
 
-def unit_counts(db: sqlite_utils.Database, task_ids: list[int] | None) -> list[tuple]:
-    """(department_id, role, tasks) over these tasks, or over every live task when task_ids is None."""
+def unit_counts(db: sqlite_utils.Database, task_ids: list[int] | None, red: list[int]) -> list[tuple]:
+    """(department_id, role, tasks, red tasks) over these tasks (every live task when task_ids is None);
+    `red` names the tasks whose light is red."""
+    p = {"red": json.dumps(red)}
     if task_ids is None:
-        return [tuple(r) for r in db.conn.execute(
-            f"SELECT department_id, role, count(*) FROM task_units WHERE {_NOT_REMOVED if any_removed(db) else '1'} "
-            "GROUP BY department_id, role")]
+        where = _NOT_REMOVED if any_removed(db) else "1"
+    else:
+        p["ids"] = json.dumps(task_ids)
+        where = f"task_id IN ({_CHOSEN})"
     return [tuple(r) for r in db.conn.execute(
-        f"SELECT department_id, role, count(*) FROM task_units WHERE task_id IN ({_CHOSEN}) "
-        "GROUP BY department_id, role", {"ids": json.dumps(task_ids)})]
+        "SELECT department_id, role, count(*), sum(task_id IN (SELECT value FROM json_each(:red))) FROM task_units "
+        f"WHERE {where} GROUP BY department_id, role", p)]
 
 
 def instance_counts(db: sqlite_utils.Database, task_ids: list[int], params: dict, windows: dict[str, str]) -> list[dict]:

@@ -45,21 +45,29 @@ def light_for(instances: Iterable[Instance], today: dt.date, *, status: str = NO
     (claimed or closed) instance before it when that is later: each period is paced on its own."""
     if status == CLOSED:
         return GREEN
-    instances = list(instances)
-    pending = [i.due for i in instances if i.state == "open"]
-    if not pending:
+    pending: list[dt.date] = []
+    done: list[dt.date] = []
+    for i in instances:
+        (pending if i.state == "open" else done).append(i.due)
+    return light_from_dates(min(pending) if pending else None, max(done) if done else None, today, status=status,
+                            progress=progress, start=start, warn_days=warn_days, tolerance=tolerance)
+
+
+def light_from_dates(next_due: dt.date | None, last_done: dt.date | None, today: dt.date, *,
+                     status: str = NOT_STARTED, progress: int = 0, start: dt.date | None = None,
+                     warn_days: int = DEFAULT_WARN_DAYS, tolerance: int = DEFAULT_BEHIND_TOLERANCE) -> str:
+    """light_for given only what it reads of the instances: the earliest open due date and the latest finished
+    one (the task list and 总览 read these two per task straight from the database)."""
+    if status == CLOSED or next_due is None:
         return GREEN
-    nxt = min(pending)
-    if nxt < today:
+    if next_due < today:
         return RED
-    if (nxt - today).days <= warn_days:
+    if (next_due - today).days <= warn_days:
         return YELLOW
-    done = [i.due for i in instances if i.state != "open"]
-    last_done = max(done) if done else None
-    if last_done and last_done < nxt:
+    if last_done and last_done < next_due:
         start = max(start, last_done) if start else last_done
-    if start and start < today < nxt and status != DONE_PENDING:
-        elapsed = (today - start).days / max(1, (nxt - start).days) * 100
+    if start and start < today < next_due and status != DONE_PENDING:
+        elapsed = (today - start).days / max(1, (next_due - start).days) * 100
         if progress + tolerance < elapsed:
             return YELLOW
     return GREEN

@@ -142,11 +142,11 @@ def _overview(db: sqlite_utils.Database, f: q.TaskFilter, today: dt.date) -> dic
         entry[light] += 1
 
     per_dep: dict[int, dict] = {}
-    for counts, key in ((q.unit_counts(db, ids), ""), (q.unit_counts(db, red) if red else [], "red_")):
-        for department_id, role, n in counts:
-            entry = per_dep.setdefault(department_id, {"department_id": department_id, "lead": 0, "co": 0,
-                                                       "red_lead": 0, "red_co": 0})
-            entry[key + role] += n
+    for department_id, role, n, n_red in q.unit_counts(db, ids, red):
+        entry = per_dep.setdefault(department_id, {"department_id": department_id, "lead": 0, "co": 0,
+                                                   "red_lead": 0, "red_co": 0})
+        entry[role] += n
+        entry[f"red_{role}"] += n_red or 0
 
     rows = q.instance_totals(db, params, windows) if everything else q.instance_counts(db, ids, params, windows)
     months: dict[str, dict] = {}

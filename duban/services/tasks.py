@@ -50,20 +50,15 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
 
 
-@functools.lru_cache(maxsize=4096)
-def _instance(due: str, state: str = "open") -> rules.Instance:
-    return rules.Instance(_date(due), state)
-
-
+@functools.lru_cache(maxsize=32768)
 def light(next_due: str | None, last_done: str | None, status: str, progress: int | None, start_text: str | None,
           today: dt.date, warn: int) -> str:
-    """A task's light by rules.light_for, from its earliest open due date, its last finished due date and the
-    plan's start (or the day it was added), as the lists read them (ISO text)."""
-    instances = [_instance(next_due)] if next_due else []
-    if last_done:
-        instances.append(_instance(last_done, "closed"))
-    start = _date(start_text) if start_text else None
-    return rules.light_for(instances, today, status=status, progress=progress or 0, start=start, warn_days=warn)
+    """A task's light by the status rule (rules.light_from_dates, as light_for reads instances), from its earliest
+    open due date, its last finished due date and the plan's start (or the day it was added), as ISO text.
+    Remembered: after a write the list and 总览 are computed afresh, and most tasks' inputs are unchanged."""
+    return rules.light_from_dates(_date(next_due) if next_due else None, _date(last_done) if last_done else None,
+                                  today, status=status, progress=progress or 0,
+                                  start=_date(start_text) if start_text else None, warn_days=warn)
 
 
 def light_of(next_due: str | None, last_done: str | None, row: dict, today: dt.date, warn: int) -> str:
