@@ -151,18 +151,15 @@ def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include
     juris_names: dict[int, str] | None = None
     out = []
     none = (None, None, 0, None)
-    answering: dict[tuple, tuple] = {}  # tasks with the same departments share their names and records
+    named: dict[tuple, Department] = {}  # one record per department and role, shared by its tasks
     for (task_id, plan_id, plan_title, period_start, jurisdiction_id, jurisdiction, seq, number, title, status,
          progress, source, source_note, meeting_id, ongoing, removed, created_at) in task_rows:
         next_due, last_done, overdue_count, upcoming_due = summary.get(task_id, none)
         if status == rules.CLOSED:
             next_due, overdue_count, upcoming_due = None, 0, None
         units = units_of.get(task_id, ())
-        key = tuple(units)
-        if key not in answering:
-            answering[key] = (tuple([u[2] for u in units if u[1] == "lead"]), tuple([u[2] for u in units if u[1] == "co"]),
-                              tuple([Department(id=u[0], name=u[2], role=u[1], jurisdiction_id=u[3]) for u in units]))
-        lead, co, deps = answering[key]
+        deps = tuple([named.get(u) or named.setdefault(u, Department(id=u[0], name=u[2], role=u[1],
+                                                                     jurisdiction_id=u[3])) for u in units])
         if jurisdiction_id is None and units:
             if juris_names is None:
                 juris_names = {j["id"]: j["name"] for j in plan_q.jurisdictions(db)}
@@ -173,7 +170,8 @@ def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include
             "jurisdiction_id": jurisdiction_id, "jurisdiction": jurisdiction, "seq": seq, "number": number,
             "title": title, "status": status, "progress": progress, "source": source, "source_note": source_note,
             "meeting_id": meeting_id, "ongoing": ongoing, "removed": removed, "created_at": created_at,
-            "lead": lead, "co": co, "departments": deps,
+            "lead": tuple([u[2] for u in units if u[1] == "lead"]), "co": tuple([u[2] for u in units if u[1] == "co"]),
+            "departments": deps,
             "next_due": next_due, "upcoming_due": upcoming_due, "overdue": bool(overdue_count),
             "overdue_count": overdue_count or 0,
             "light": light(next_due, last_done, status, progress, period_start or created_at, today, warn)}))
