@@ -105,7 +105,7 @@ def light_inputs(db: sqlite_utils.Database, f: TaskFilter, params: dict) -> list
 SELECT t.id, t.plan_id, t.status, t.progress,
        CASE WHEN t.status != :closed THEN
            (SELECT min(i.due) FROM instances i WHERE i.task_id = t.id AND i.state = 'open') END,
-       (SELECT max(i.due) FROM instances i WHERE i.task_id = t.id AND i.state != 'open'),
+       (SELECT max(i.due) FROM instances i INDEXED BY instances_task_state WHERE i.task_id = t.id AND i.state != 'open'),
        coalesce(p.period_start, substr(t.created_at, 1, 10))
 FROM tasks t LEFT JOIN plans p ON p.id = t.plan_id WHERE {where} ORDER BY t.plan_id, t.seq, t.id"""
     cur = db.conn.cursor()
