@@ -171,4 +171,5 @@ else:
             st.rerun()
     # every page listed: Streamlit would otherwise fold the list behind an English "View more"
     pg = st.navigation(pages, expanded=True)
-pg.run()
+with session.closing_run_connection():  # this run's own connection ends with the run
+    pg.run()

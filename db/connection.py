@@ -8,11 +8,12 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import sqlite_utils
 
-from db.migrations import migrate, pending, refuse_newer
+from db.migrations import has_data, migrate, pending, refuse_newer
 from duban.errors import DubanError
 
 DEFAULT_PATH = Path("data") / "duban.db"
@@ -24,6 +25,8 @@ RETRY_SLEEP = (0.0005, 0.004)  # each retry sleeps a random time in this range (
 
 # One writer at a time inside a process; other processes are waited for in _begin_immediate.
 _write_lock = threading.RLock()
+# the connections the current unit of work (a script run, a download) has opened, by file
+_opened: ContextVar[dict[str, sqlite3.Connection] | None] = ContextVar("duban_opened_connections", default=None)
 
 
 class DatabaseBusy(DubanError):
@@ -63,15 +66,10 @@ def copy_database(source: sqlite3.Connection, out: Path) -> None:
     os.replace(tmp, out)
 
 
-def _has_data(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name <> 'schema_migrations' "
-                        "LIMIT 1").fetchone() is not None
-
-
 def _upgrade(db: sqlite_utils.Database, file: Path) -> None:
     """Bring the schema up to date; a database that holds data is first copied to the backups folder."""
-    waiting = pending(db.conn)
-    if waiting and _has_data(db.conn):
+    waiting = pending(db)
+    if waiting and has_data(db):
         stamp = time.strftime("%Y%m%d-%H%M%S")
         copy = backup_dir(file) / f"before-upgrade-{stamp}-{waiting[0]}.db"
         if not copy.exists():
@@ -184,3 +182,83 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
             time.sleep(random.uniform(*RETRY_SLEEP))
     finally:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+class RunDatabase(sqlite_utils.Database):
+    """One database file as each unit of work sees it: `conn` is that unit's own connection.
+
+    A unit is whatever runs in one context (a script run of one browser session, a download): its first use
+    opens a connection for it, and closing_connections() closes it. So a transaction open in one browser
+    session never holds, or shows its uncommitted rows to, another session's reads; writes are serialised by
+    transaction() (one writer in the process, BEGIN IMMEDIATE across processes).
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        # sqlite_utils.Database.__init__ would bind one connection for good: set its settings by hand instead
+        self.path = str(database_path(path))
+        self.memory, self.memory_name, self.use_old_upsert, self.use_counts_table, self.strict = (
+            False, None, False, False, False)
+        self._tracer = None
+        self._registered_functions: set = set()
+        self._watcher = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._watcher_lock = threading.Lock()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This unit of work's connection, opened (WAL, foreign keys, busy timeout) on first use."""
+        opened = _opened.get()
+        if opened is None:
+            opened = {}
+            _opened.set(opened)
+        conn = opened.get(self.path)
+        if conn is None:
+            conn = opened[self.path] = connect(self.path, migrate_schema=False).conn
+        return conn
+
+    def data_version(self) -> tuple:
+        """A value that differs after any write committed to the file, whichever connection or process made it.
+
+        Each unit's connection is new, so its own `PRAGMA data_version` says nothing across runs; a connection
+        that never writes (the watcher) sees every commit as another connection's."""
+        with self._watcher_lock:
+            committed = self._watcher.execute("PRAGMA data_version").fetchone()[0]
+        conn = self.conn
+        # inside a transaction, this connection's own uncommitted writes count too (they are not committed yet)
+        return (committed, id(conn), conn.total_changes) if conn.in_transaction else (committed,)
+
+    def close(self) -> None:
+        """Close this unit's connection and the watcher (other units' connections end with their units)."""
+        conn = (_opened.get() or {}).pop(self.path, None)
+        if conn is not None:
+            conn.close()
+        self._watcher.close()
+
+
+def open_per_run(path: str | os.PathLike | None = None) -> RunDatabase:
+    """The file migrated to the latest schema (once, now), then handed out as one connection per unit of work."""
+    connect(path).conn.close()
+    return RunDatabase(database_path(path))
+
+
+def data_version(db: sqlite_utils.Database) -> tuple:
+    """A value that differs after any committed write to the database (and, in a transaction, after its own writes)."""
+    if isinstance(db, RunDatabase):
+        return db.data_version()
+    conn = db.conn
+    return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
+
+@contextmanager
+def closing_connections() -> Iterator[None]:
+    """Close, when the block ends, every connection this unit of work opened (rolling back what it left open)."""
+    try:
+        yield
+    finally:
+        opened = _opened.get() or {}
+        _opened.set(None)
+        for conn in opened.values():
+            try:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            finally:
+                conn.close()

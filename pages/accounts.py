@@ -7,15 +7,10 @@ import streamlit as st
 from duban.access import ROLE_LABELS
 from duban.errors import DubanError
 from duban.services import users
+from ui import page
 from ui import widgets as w
-from ui.session import get_db, require_actor
 
-actor = require_actor()
-db = get_db()
-
-st.title("账号")
-for kind, text in st.session_state.pop("accounts_flash", []):
-    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
+actor, db, _ = page.start("账号", flash_key="accounts_flash")
 
 try:
     accounts = users.list_users(db, actor)

@@ -7,19 +7,12 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
 from duban.services import assessment, duty_report, meetings
+from ui import page
 from ui import widgets as w
-from ui.session import get_db, require_actor
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
-
-st.title("考核")
-for kind, text in st.session_state.pop("assess_flash", []):
-    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
+actor, db, today = page.start("考核", flash_key="assess_flash")
 
 rule = assessment.get_rule(db)
 st.markdown("#### 计分规则")

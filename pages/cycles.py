@@ -6,25 +6,15 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from duban import clock
-from duban.errors import DubanError, InputError
+from duban.errors import DubanError
 from duban.rules.status import LIGHT_COLOURS
 from duban.services import cycles
+from ui import page
 from ui import widgets as w
-from ui.session import get_db, require_actor
 
-KIND_LABELS = {"monthly": "每月", "quarterly": "每季度", "meeting": "每次联席会议前"}
-
-actor = require_actor()
-db = get_db()
-today = clock.today()
-
-st.title("填报周期")
-st.caption("填报周期与任务期限分开:即使本期没有任务到期,责任单位也要按周期报送进展。"
-           "下表按周期列出每一期应报送的单位(该规划中有未销号任务、且有联络员账号或联络邮箱的牵头和配合单位)"
-           "及其是否已报送;报送该规划任一任务的进展即算本期已报送。")
-for kind, text in st.session_state.pop("cycles_flash", []):
-    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
+actor, db, today = page.start("填报周期", "填报周期与任务期限分开:即使本期没有任务到期,责任单位也要按周期报送进展。"
+                               "下表按周期列出每一期应报送的单位(该规划中有未销号任务、且有联络员账号或联络邮箱的牵头和配合单位)"
+                               "及其是否已报送;报送该规划任一任务的进展即算本期已报送。", flash_key="cycles_flash")
 
 try:
     plans = cycles.list_plans(db, actor)
@@ -99,7 +89,7 @@ for c in plan_cycles:
 if actor.is_office:
     st.subheader("新增填报周期")
     with st.form("cycle_add"):
-        kind = st.radio("周期", list(KIND_LABELS), format_func=KIND_LABELS.get, horizontal=True, key="cycle_kind")
+        kind = st.radio("周期", list(cycles.KINDS), format_func=cycles.KINDS.get, horizontal=True, key="cycle_kind")
         a, b = st.columns(2)
         month = a.selectbox("每季度第几个月(仅“每季度”)", [1, 2, 3], key="cycle_month")
         day = b.number_input("报送截止日(每月几日前;小月按月末)", min_value=1, max_value=31, value=28, key="cycle_day")
@@ -108,13 +98,7 @@ if actor.is_office:
         note = st.text_input("说明(可选)", key="cycle_note")
         if st.form_submit_button("添加周期", key="cycle_submit"):
             try:
-                dates = []
-                for line in (dates_text or "").splitlines():
-                    if line.strip():
-                        first, _, rest = line.strip().partition(" ")
-                        dates.append((clock.parse_date(first), rest.strip() or None))
-                if kind != "meeting" and dates:
-                    raise InputError("只有“每次联席会议前”的周期需要填写会议日期。")
+                dates = cycles.meeting_dates_from_text(dates_text, kind)
                 cycles.add_cycle(db, actor, plan_id, kind, day=int(day), month=int(month), dates=dates,
                                  note=note)
                 st.session_state["cycles_flash"] = [("ok", "已添加填报周期。")]

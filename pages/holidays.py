@@ -4,20 +4,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
 from duban.services import holidays
-from ui.session import get_db, require_office_actor
+from ui import page
 from ui.text import plain
 from ui.widgets import dataframe
 
-actor = require_office_actor()
-db = get_db()
-today = clock.today()
-
-st.title("节假日安排")
-st.caption("提醒只在工作日发送。系统自带的节假日数据每年更新一次;新一年的安排公布后,"
-           "可以在这里粘贴国务院办公厅的通知,系统读出放假和调休上班的日期,确认后即按此计算工作日。")
+actor, db, today = page.start("节假日安排", "提醒只在工作日发送。系统自带的节假日数据每年更新一次;新一年的安排公布后,"
+                               "可以在这里粘贴国务院办公厅的通知,系统读出放假和调休上班的日期,确认后即按此计算工作日。",
+                               office_only=True)
 
 SOURCE = {"office": "已按本办录入的通知计算", "bundled": "使用系统自带的节假日数据", None: "没有节假日数据,暂按周一至周五计算"}
 cov = holidays.coverage(db, today)

@@ -5,23 +5,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
 from duban.extract import ACCEPTED_EXTENSIONS, ExtractionError
 from duban.services import import_input as entry
 from duban.services import import_review as review
 from duban.services import plan_check, plan_import
 from ui import import_view as view
+from ui import page
 from ui import widgets as w
-from ui.session import get_db, require_actor
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
-
-st.title("导入规划")
-st.caption("上传规划文件(Word、WPS、PDF(含扫描件)、OFD、Excel、网页或文本),系统识别出重点任务、责任单位、期限和指标后,"
-           "请逐项核对、修改,确认无误后再保存。点击“确认导入”之前,不会写入任何数据。")
+actor, db, today = page.start("导入规划", "上传规划文件(Word、WPS、PDF(含扫描件)、OFD、Excel、网页或文本),"
+                              "系统识别出重点任务、责任单位、期限和指标后,请逐项核对、修改,确认无误后再保存。"
+                              "点击“确认导入”之前,不会写入任何数据。")
 
 # ---- the file
 # a new key after each saved import empties the upload box

@@ -1,24 +1,18 @@
 """消息: the user's in-app inbox (reminders, returned reports, meeting requests), and the unit's deadline calendar."""
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from duban.errors import DubanError
 from duban.reminders import inbox
 from duban.reports import ics
-from ui.session import get_db, require_actor
-from ui.text import plain
+from duban.services import calendars
+from ui import page
+from ui.text import plain, plain_lines
 
 KIND_LABELS = {"reminder": "提醒", "message": "通知", "returned": "退回", "meeting": "会议", "info": "消息"}
 
-actor = require_actor()
-db = get_db()
-
-st.title("消息")
-if flash := st.session_state.pop("inbox_flash", None):
-    st.success(plain(flash))
+actor, db, _ = page.start("消息", flash_key="inbox_flash")
 
 unread = inbox.unread_count(db, actor)
 top = st.columns([2, 1, 1])
@@ -30,17 +24,6 @@ if top[2].button("全部标为已读", key="inbox_mark_all", disabled=unread == 
     st.rerun()
 
 
-def _markdown(body: str) -> str:
-    """Plain text as markdown: keep line breaks and indentation, escape what markdown would reinterpret."""
-    text = plain(body or "").replace("  \n", "\n")
-    lines = []
-    for line in text.splitlines():
-        stripped = line.lstrip(" ")
-        pad = "&nbsp;" * (len(line) - len(stripped)) * 2
-        lines.append(pad + re.sub(r"^(\d+)\. ", r"\1\\. ", stripped))
-    return "  \n".join(lines)
-
-
 rows = inbox.inbox(db, actor, unread_only=only_unread)
 if not rows:
     st.info("这里还没有消息。到期提醒、退回的报告和会前报送通知都会出现在这里。")
@@ -50,7 +33,7 @@ for i, row in enumerate(rows):
     label = f"{title} · {inbox.local_time(row['created_at'])}" + (" · 未读" if new else "")
     icon = ":material/mark_email_unread:" if new else ":material/drafts:"
     with st.expander(plain(label), expanded=new and i == 0, icon=icon):
-        st.markdown(_markdown(row["body"] or ""))
+        st.markdown(plain_lines(row["body"] or ""))
         cols = st.columns([1, 1, 4])
         if new and cols[0].button("标为已读", key=f"inbox_read_{row['id']}"):
             inbox.mark_read(db, actor, [row["id"]])
@@ -58,7 +41,7 @@ for i, row in enumerate(rows):
         if row.get("link") == "my_tasks" and actor.role == "liaison":
             cols[1].page_link("pages/my_tasks.py", label="去填报", icon=":material/edit_note:")
 
-depts = ics.calendar_departments(db, actor)
+depts = calendars.calendar_departments(db, actor)
 if depts:
     st.divider()
     st.subheader("到期日历")

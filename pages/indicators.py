@@ -1,37 +1,22 @@
 """指标: the plans' indicators against their targets, the path to each target, and reporting actual values."""
 from __future__ import annotations
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
-from duban.reminders.inbox import local_time
-from duban.rules.indicators import COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
-from duban.services import indicator_actuals, indicator_corrections
-from duban.services import indicators as ind
-from ui.session import get_db, require_actor
-from ui.widgets import dataframe, plain_markdown
+from duban.services import indicator_board as board
+from ui import indicator_view as view
+from ui import page
+from ui.widgets import plain_markdown
 
 ALL = "全部"
-LIGHT_MARKS = {"红": "● 红灯", "黄": "● 黄灯", "绿": "● 绿灯", "灰": "○ 灰灯"}
-LIGHT_MD = {"红": ":red[● 红灯]", "黄": ":orange[● 黄灯]", "绿": ":green[● 绿灯]", "灰": ":gray[○ 灰灯]"}
-COURSE_LABELS = {None: ALL, **ind.COURSES}
-MAX_BARS = 40
+COURSE_LABELS = {None: ALL, **board.COURSES}
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
+actor, db, today = page.start("指标", lambda today: f"各规划指标的基期、目标与实际完成情况(按 {today:%Y年%m月%d日} 计)。"
+                               "约束性指标偏离进度为红灯,预期性(及未标注性质的)指标偏离为黄灯,达标或按期推进为绿灯,"
+                               "尚无实际值为灰灯。", flash_key="ind_flash")
 
-st.title("指标")
-st.caption(f"各规划指标的基期、目标与实际完成情况(按 {today:%Y年%m月%d日} 计)。约束性指标偏离进度为红灯,"
-           "预期性(及未标注性质的)指标偏离为黄灯,达标或按期推进为绿灯,尚无实际值为灰灯。")
-
-if flash := st.session_state.pop("ind_flash", None):
-    st.success(plain_markdown(flash))
-
-options = ind.filter_options(db, actor)
+options = board.filter_options(db, actor)
 plan_labels = {p["id"]: p["label"] for p in options["plans"]}
 unit_labels = {u["id"]: u["label"] for u in options["units"]}
 
@@ -43,169 +28,60 @@ department_id = c4.selectbox("责任单位", [None, *unit_labels], format_func=l
                              key="ind_unit")
 course = c5.selectbox("进度", list(COURSE_LABELS), format_func=COURSE_LABELS.get, key="ind_course")
 
-rows = ind.list_indicators(db, actor, today, plan_id=plan_id, category=None if category == ALL else category,
-                           nature=None if nature == ALL else nature, department_id=department_id, course=course)
-rows.sort(key=lambda r: (ind.LIGHT_ORDER[r["light"]], r["plan_id"], r["id"]))
+shown = board.board(db, actor, today, plan_id=plan_id, category=None if category == ALL else category,
+                    nature=None if nature == ALL else nature, department_id=department_id, course=course)
+rows = shown.rows
 
-counts = ind.summary(rows)
 m = st.columns(5)
 m[0].metric("指标数", len(rows))
-m[1].metric(LIGHT_MD["红"], counts["红"])
-m[2].metric(LIGHT_MD["黄"], counts["黄"])
-m[3].metric(LIGHT_MD["绿"], counts["绿"])
-m[4].metric(LIGHT_MD["灰"] + "(待填报/待评估)", counts["灰"])
-
-due = [r for r in rows if r["report_due"] and (r["can_report"] or actor.role == "leader")]
-if due:
-    st.caption(f"其中 {len(due)} 项尚缺最近年度(至 {today.year - 1} 年或目标年)的实际值。")
+m[1].metric(view.LIGHT_MD["红"], shown.counts["红"])
+m[2].metric(view.LIGHT_MD["黄"], shown.counts["黄"])
+m[3].metric(view.LIGHT_MD["绿"], shown.counts["绿"])
+m[4].metric(view.LIGHT_MD["灰"] + "(待填报/待评估)", shown.counts["灰"])
+if shown.missing_actuals:
+    st.caption(f"其中 {shown.missing_actuals} 项尚缺最近年度(至 {today.year - 1} 年或目标年)的实际值。")
 
 if not rows:
     st.info("没有符合条件的指标。")
     st.stop()
 
-
-def with_year(value: str | None, year: int | None) -> str:
-    if not value:
-        return "—"
-    return f"{value}({year}年)" if year else value
-
-
-def index_of(choices: list[str], value: str | None) -> int:
-    return choices.index(value) if value in choices else 0
-
-
-table = pd.DataFrame([{
-    "灯": LIGHT_MARKS[r["light"]],
-    "状态": r["state"],
-    "地区": r["jurisdiction"] or "",
-    "指标": r["name"],
-    "性质": r["nature"] or "未标注",
-    "基期值": with_year(r["baseline"], r["baseline_year"]),
-    "目标值": with_year(r["target"], r["target_year"]),
-    "最新实际值": with_year(r["latest_actual"], r["latest_year"]),
-    "应达值": r["expected"] or "—",
-    "进度": r["progress"],
-    "责任单位": "、".join(r["units"]) or "办公室",
-} for r in rows])
-
-
-def light_style(value: str) -> str:
-    colour = LIGHT_COLOURS_ALL.get(value.lstrip("●○ ")[:1], "")
-    return f"color: {colour}; font-weight: 600" if colour else ""
-
-
-WIDTHS = {"灯": 70, "状态": 70, "地区": 65, "指标": 190, "性质": 60, "基期值": 105, "目标值": 105, "最新实际值": 105,
-          "应达值": 65, "责任单位": 80}
-dataframe(table.style.map(light_style, subset=["灯"]), hide_index=True, key="ind_table", column_config={
-    "进度": st.column_config.NumberColumn("进度", format="%.0f%%", width=55, help="从基期值到目标值已完成的比例"),
-    **{c: st.column_config.TextColumn(c, width=w) for c, w in WIDTHS.items()},
-})
+view.table(rows)
 
 # --- progress against target -------------------------------------------------------------------------------
 st.subheader("完成进度")
-bars = [r for r in rows if r["progress"] is not None][:MAX_BARS]
-if bars:
-    labels = [f"{r['jurisdiction'] or ''}·{r['name'][:16]}{'…' if len(r['name']) > 16 else ''}" for r in bars]
-    positions = list(range(len(bars)))
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
-        y=positions, x=[min(r["progress"], 120) for r in bars], orientation="h", name="完成进度",
-        marker_color=[LIGHT_COLOURS_ALL[r["light"]] for r in bars],
-        text=[f"{r['progress']:.0f}%" for r in bars], textposition="outside",
-        customdata=[[r["name"], r["latest_actual"] or "—", r["target"] or "—"] for r in bars],
-        hovertemplate="%{customdata[0]}<br>实际 %{customdata[1]} / 目标 %{customdata[2]}<br>进度 %{x:.0f}%<extra></extra>",
-    ))
-    expected = [(p, r["expected_share"]) for p, r in zip(positions, bars, strict=True)
-                if r["expected_share"] is not None and r["state"] != "已达标"]
-    if expected:
-        fig.add_trace(go.Scatter(y=[p for p, _ in expected], x=[e for _, e in expected], mode="markers",
-                                 name="按期应达进度", marker={"symbol": "line-ns-open", "size": 16, "color": "#202124"}))
-    fig.add_vline(x=100, line_dash="dash", line_color="#5f6368", annotation_text="目标", annotation_position="top")
-    fig.update_layout(height=80 + 28 * len(bars), margin={"l": 10, "r": 30, "t": 30, "b": 30},
-                      xaxis={"title": "完成进度(%)", "range": [0, 130]},
-                      yaxis={"tickvals": positions, "ticktext": labels, "autorange": "reversed"},
-                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, bargap=0.35)
-    st.plotly_chart(fig, key="ind_progress_chart")
-    if len([r for r in rows if r["progress"] is not None]) > MAX_BARS:
-        st.caption(f"仅显示前 {MAX_BARS} 项(按灯色排序),可用上方筛选缩小范围。")
+if shown.bars:
+    st.plotly_chart(view.progress_chart(shown.bars), key="ind_progress_chart")
+    if shown.more_bars:
+        st.caption(f"仅显示前 {board.MAX_BARS} 项(按灯色排序),可用上方筛选缩小范围。")
 else:
     st.caption("所选指标均为文字目标或尚无实际值,无法绘制进度。")
 
 # --- one indicator: its path and its history ------------------------------------------------------------------
 st.subheader("指标详情")
-ids = [r["id"] for r in rows]
-names = {r["id"]: f"{r['light']}灯 · {r['jurisdiction'] or ''} · {r['name']}"
-                  f"(目标{r['target_year'] or '—'}年)" for r in rows}
-picked = st.selectbox("选择指标", ids, format_func=names.get, key="ind_pick")
+names = {r["id"]: board.choice_label(r) for r in rows}
+picked = st.selectbox("选择指标", list(names), format_func=names.get, key="ind_pick")
 try:
-    item = ind.get_indicator(db, actor, picked, today)
+    item = board.detail(db, actor, picked, today)
 except DubanError as e:
     st.error(plain_markdown(str(e)))
     st.stop()
 
 left, right = st.columns([3, 2])
 with left:
-    s = item["series"]
-    fig = go.Figure()
-    if s["baseline"] and s["target"]:
-        fig.add_trace(go.Scatter(x=[s["baseline"][0], s["target"][0]], y=[s["baseline"][1], s["target"][1]],
-                                 mode="lines+markers", name="规划路径", line={"dash": "dash", "color": "#5f6368"}))
-    if s["target"]:
-        fig.add_trace(go.Scatter(x=[s["target"][0]], y=[s["target"][1]], mode="markers", name="目标值",
-                                 marker={"symbol": "star", "size": 16, "color": "#1a73e8"}))
-    points = [(y, v, t) for y, v, t in s["actuals"] if v is not None]
-    if points:
-        fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers+text",
-                                 name="实际值", text=[p[2] for p in points], textposition="top center",
-                                 line={"color": LIGHT_COLOURS_ALL[item["light"]], "width": 3}, marker={"size": 10}))
-    if fig.data:
-        fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 40, "b": 30},
-                          title={"text": item["name"], "font": {"size": 15}},
-                          xaxis={"title": "年份", "dtick": 1}, yaxis={"title": s["unit"] or "数值"},
-                          legend={"orientation": "h", "y": -0.2})
+    fig = view.path_chart(item)
+    if fig is not None:
         st.plotly_chart(fig, key="ind_path_chart")
     else:
         st.info("该指标为文字目标或尚无数值,不绘制路径图。")
 with right:
-    st.markdown(f"**{plain_markdown(item['name'])}**")
-    st.markdown(
-        f"- 灯色: {LIGHT_MD[item['light']]} {plain_markdown(item['state'])}{'(' + plain_markdown(item['note']) + ')' if item['note'] else ''}\n"
-        f"- 规划:{plain_markdown(item['plan'])}\n"
-        f"- 类别 / 性质:{plain_markdown(item['category'] or '—')} / {plain_markdown(item['nature'] or '未标注')}\n"
-        f"- 基期:{plain_markdown(with_year(item['baseline'], item['baseline_year']))}\n"
-        f"- 目标:{plain_markdown(with_year(item['target'], item['target_year']))}\n"
-        f"- 最新实际:{plain_markdown(with_year(item['latest_actual'], item['latest_year']))}\n"
-        f"- 按期应达:{plain_markdown(item['expected'] or '—')}\n"
-        f"- 责任单位:{plain_markdown('、'.join(item['units'])) or '未指定(由办公室填报)'}"
-    )
+    view.facts(item)
 
 if item["history"]:
-    st.markdown("**填报记录**(只增不改:同一年份再次填报即为更正,以最后一次为准)")
-    dataframe(pd.DataFrame([{
-        "年份": h["year"], "实际值": h["value"], "数据来源": h["source_note"] or "",
-        "填报单位": h["reporter"], "填报人": h["display_name"] or h["username"] or ("演示数据" if h["is_demo"] else "—"),
-        "填报时间": local_time(h["created_at"]), "说明": "已被更正" if h["superseded"] else "",
-    } for h in item["history"]]), hide_index=True, key="ind_history")
+    view.history(item)
 
 # --- report an actual value -----------------------------------------------------------------------------------
 if item["can_report"]:
-    with st.form("ind_report_form", clear_on_submit=True):
-        st.markdown("**填报实际值**")
-        unit = item["measure_unit"]
-        f1, f2 = st.columns([1, 2])
-        year = f1.number_input("年份", min_value=1990, max_value=today.year, value=today.year - 1, step=1,
-                               key="ind_rep_year")
-        value = f2.text_input(f"实际值{'(单位:' + plain_markdown(unit) + ')' if unit else ''}", key="ind_rep_value",
-                              placeholder="例如 56.2" if unit else "例如 已实现")
-        note = st.text_input("数据来源", key="ind_rep_note", placeholder="例如 2025年民政统计年报")
-        if st.form_submit_button("提交实际值", key="ind_rep_submit", type="primary"):
-            try:
-                indicator_actuals.report_actual(db, actor, item["id"], int(year), value, note, today=today)
-            except DubanError as e:
-                st.error(plain_markdown(str(e)))
-            else:
-                st.session_state["ind_flash"] = f"已填报 {int(year)} 年实际值。"
-                st.rerun()
+    view.report_form(db, actor, item, today)
 elif actor.role == "leader":
     st.caption("领导账号为只读。")
 else:
@@ -214,38 +90,4 @@ else:
 # --- the office corrects an indicator ---------------------------------------------------------------------------
 if actor.is_office:
     with st.expander("修正指标信息(办公室)"):
-        departments = indicator_corrections.departments_for(db, actor, item["id"])
-        dept_names = {d["id"]: d["name"] for d in departments}
-        k = item["id"]
-        raw = item["fields"]
-        with st.form(f"ind_fix_form_{k}"):
-            name = st.text_input("指标名称", value=raw["name"], key=f"ind_fix_name_{k}")
-            g1, g2, g3 = st.columns(3)
-            cat = g1.text_input("类别", value=raw["category"] or "", key=f"ind_fix_category_{k}",
-                                placeholder="可填写任意类别,如 养老、托育、教育")
-            nat = g2.selectbox("性质", ["", *NATURES], index=index_of(["", *NATURES], raw["nature"]),
-                               format_func=lambda v: v or "未标注", key=f"ind_fix_nature_{k}")
-            mu = g3.text_input("计量单位", value=raw["measure_unit"] or "", key=f"ind_fix_unit_{k}")
-            h1, h2, h3, h4, h5 = st.columns(5)
-            base = h1.text_input("基期值", value=raw["baseline"] or "", key=f"ind_fix_baseline_{k}")
-            base_year = h2.text_input("基期年份", value=str(raw["baseline_year"] or ""), key=f"ind_fix_baseline_year_{k}")
-            target = h3.text_input("目标值", value=raw["target"] or "", key=f"ind_fix_target_{k}")
-            target_year = h4.text_input("目标年份", value=str(raw["target_year"] or ""), key=f"ind_fix_target_year_{k}")
-            comp_options = ["", *COMPARISONS]
-            comp = h5.selectbox("比较方式", comp_options,
-                                index=index_of(comp_options, normalise_comparison(raw["comparison"])),
-                                format_func=lambda v: v or "按目标值", key=f"ind_fix_comparison_{k}")
-            units = st.multiselect("责任单位", list(dept_names), default=[d for d in item["unit_ids"] if d in dept_names],
-                                   format_func=dept_names.get, key=f"ind_fix_units_{k}",
-                                   placeholder="输入单位名称查找")
-            if st.form_submit_button("保存修正", key=f"ind_fix_submit_{k}"):
-                try:
-                    changed = indicator_corrections.correct_indicator(
-                        db, actor, item["id"], name=name, category=cat, nature=nat, measure_unit=mu,
-                        baseline=base, baseline_year=base_year, target=target, target_year=target_year,
-                        comparison=comp, unit_ids=units)
-                except DubanError as e:
-                    st.error(plain_markdown(str(e)))
-                else:
-                    st.session_state["ind_flash"] = ("已修正:" + "、".join(indicator_corrections.FIELD_LABELS.get(f, f) for f in changed)) if changed else "没有需要保存的修改。"
-                    st.rerun()
+        view.correction_form(db, actor, item)

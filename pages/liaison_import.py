@@ -6,16 +6,12 @@ import streamlit as st
 
 from duban.errors import DubanError
 from duban.services import departments, liaison_accounts
-from ui.session import get_db, require_office_actor
+from ui import page
 from ui.text import plain
 from ui.widgets import dataframe
 
-actor = require_office_actor()
-db = get_db()
-
-st.title("批量创建联络员账号")
-st.caption("按模板填写“单位、姓名、手机、邮箱”,上传后先核对,确认后一次创建。联络员用手机号登录,"
-           "初始密码只在本页显示并可下载一次,首次登录后须修改。")
+actor, db, _ = page.start("批量创建联络员账号", "按模板填写“单位、姓名、手机、邮箱”,上传后先核对,确认后一次创建。"
+                           "联络员用手机号登录,初始密码只在本页显示并可下载一次,首次登录后须修改。", office_only=True)
 st.download_button("下载模板", liaison_accounts.template_xlsx(), file_name="联络员导入模板.xlsx", key="liaison_template",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -6,23 +6,15 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
 from duban.reminders.inbox import local_time
 from duban.services import duty_report, meetings
+from ui import page
 from ui import widgets as w
-from ui.session import get_db, require_actor
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
+actor, db, today = page.start("会议", "联席会议、领导小组例会:按规划条款自动提出会议安排,会前通知成员单位报送进展,"
+                              "一键生成会议材料和工作台账,会后录入议定事项并转为督办任务。", flash_key="meet_flash")
 office = actor.is_office
-
-st.title("会议")
-st.caption("联席会议、领导小组例会:按规划条款自动提出会议安排,会前通知成员单位报送进展,"
-           "一键生成会议材料和工作台账,会后录入议定事项并转为督办任务。")
-for kind, text in st.session_state.pop("meet_flash", []):
-    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
 
 
 def flash(kind: str, text: str) -> None:

@@ -4,18 +4,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
 from duban.services import cycles, reports, tasks
+from ui import page
 from ui import widgets as w
 from ui.report_views import report_form, report_history
-from ui.session import get_db, require_actor
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
-
-st.title("我的任务")
+actor, db, today = page.start("我的任务")
 if not actor.department_ids:
     st.info("此页面供部门联络员使用:您的账号没有关联部门。请在“任务”页查看全部任务。")
     st.stop()

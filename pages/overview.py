@@ -4,23 +4,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
 from duban.rules.status import LIGHTS, STATUSES
 from duban.services import overview
-from ui import charts
+from ui import charts, page
 from ui import overview_parts as parts
 from ui import widgets as w
-from ui.session import get_db, require_actor
 
 TASKS_PAGE = "pages/tasks.py"
 INDICATORS_PAGE = "pages/indicators.py"
 MAX_DEPARTMENT_BARS = 15
 MAX_PLAN_BARS = 15
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
+actor, db, today = page.start(None)  # the title follows the figures (an error stops the page before it)
 
 filters = w.filter_sidebar(db, actor, "ov", options=overview.filter_options(db, actor))
 ignored = w.ignored_filters(filters, ("jurisdiction", "plan", "department", "light"))

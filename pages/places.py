@@ -8,14 +8,11 @@ from duban.access import ROLE_LABELS
 from duban.errors import DubanError
 from duban.rules.places import LEVEL_NAMES
 from duban.services import places
-from ui.session import get_db, require_actor
+from ui import page
 from ui.text import plain
 from ui.widgets import dataframe
 
-actor = require_actor()
-db = get_db()
-
-st.title("地区管理")
+actor, db, _ = page.start("地区管理")
 if not places.is_system_administrator(db, actor):
     st.error("只有系统管理员可以管理地区和账号所属地区。")
     st.stop()

@@ -6,7 +6,6 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
 from duban.reminders import channels, inbox, jobs, outbox, settings
 from duban.reminders import rules as rules_mod
@@ -14,17 +13,11 @@ from duban.reminders.digest import day_label
 from duban.reminders.workdays import has_calendar_data, is_workday, load_office_calendar
 from duban.reports import ics, notice
 from duban.rules.names import JOB_LABELS, RUN_STATUS_LABELS
-from ui.session import get_db, require_office_actor
+from ui import page
 from ui.text import plain
 from ui.widgets import dataframe
 
-actor = require_office_actor()
-db = get_db()
-today = clock.today()
-
-st.title("提醒设置")
-for kind, text in st.session_state.pop("remind_flash", []):
-    (st.success if kind == "ok" else st.error)(plain(text))
+actor, db, today = page.start("提醒设置", flash_key="remind_flash", office_only=True)
 
 
 def flash(kind: str, text: str) -> None:

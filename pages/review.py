@@ -3,23 +3,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError, SessionEnded
 from duban.services import review
-from ui import feedback
+from ui import feedback, page
 from ui import widgets as w
 from ui.evidence import evidence_buttons
-from ui.session import get_db, keep_unsent, require_actor
+from ui.session import keep_unsent
 
 ALL = "全部地区"
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
-
-st.title("审核")
-for kind, text in st.session_state.pop("review_flash", []):
-    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
+actor, db, today = page.start("审核", flash_key="review_flash")
 
 try:
     queue = review.queue(db, actor)

@@ -4,21 +4,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from duban import clock
 from duban.errors import DubanError
 from duban.reminders.inbox import local_time
 from duban.services import task_views
-from ui import task_parts
+from ui import page, task_parts
 from ui import widgets as w
-from ui.session import get_db, require_actor
 
 TASKS_PAGE = "pages/tasks.py"
 EXTRA_KEYS = ("role", "due", "month")  # filters that only arrive from a link on 总览
 TEXT = st.column_config.TextColumn
 
-actor = require_actor()
-db = get_db()
-today = clock.today()
+actor, db, today = page.start(None)  # the title is the list's or the task's, drawn below
 
 
 def table(heading: str, rows: list[dict], empty: str, key: str, alert_columns: tuple[str, ...] = (), **kwargs) -> None:

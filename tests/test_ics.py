@@ -12,6 +12,7 @@ from icalendar import Calendar
 from duban.access import SYSTEM, Actor
 from duban.errors import AccessDenied
 from duban.reports import ics
+from duban.services import calendars
 from tests.remind_world import add_task, make_world
 from tests.support import ROOT
 
@@ -51,7 +52,7 @@ def test_a_liaison_gets_only_their_own_units_calendar(db, world):
     assert events(ics.department_calendar(db, a, world.a))
     with pytest.raises(AccessDenied):
         ics.department_calendar(db, a, world.c)
-    assert [d["id"] for d in ics.calendar_departments(db, a)] == [world.a]
+    assert [d["id"] for d in calendars.calendar_departments(db, a)] == [world.a]
 
 
 def test_cli_writes_the_calendar(db, db_path, world, tmp_path):

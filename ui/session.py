@@ -7,6 +7,10 @@ not answer with a Set-Cookie header, so the cookie is written by a line of JavaS
 `unsafe_allow_javascript`): it is SameSite=Lax and Secure over https, but not HttpOnly. The token alone opens
 nothing once its row is revoked (logout), idle past the limit, older than the absolute lifetime, or its account
 disabled, and every write checks that row again inside its own transaction.
+
+The database is one object for the process (get_db), but each script run reaches it through a connection of
+its own, opened at the run's first query and closed by app.py when the run ends; a download made later opens
+and closes one for itself. So no browser session reads inside, or writes into, another's open transaction.
 """
 from __future__ import annotations
 
@@ -16,13 +20,13 @@ import os
 import runpy
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import sqlite_utils
 import streamlit as st
 
-from db import connect
-from db.connection import database_path
+from db.connection import RunDatabase, closing_connections, database_path, open_per_run
 from duban.access import Actor
 from duban.errors import SessionEnded
 from duban.services import sessions, users
@@ -33,13 +37,18 @@ TOKEN_KEY = "session_token"
 
 
 @st.cache_resource(show_spinner="正在打开数据库…")
-def _open(path: str) -> sqlite_utils.Database:
-    return connect(path)
+def _open(path: str) -> RunDatabase:
+    return open_per_run(path)
 
 
 def get_db() -> sqlite_utils.Database:
-    """The shared connection to the database file this server uses."""
+    """The database this server uses, through this script run's own connection (app.py closes it at the end)."""
     return _open(str(database_path().resolve()))
+
+
+def closing_run_connection() -> AbstractContextManager[None]:
+    """Wrap a script run (or a download): the connection it opened is closed, and what it left open rolled back."""
+    return closing_connections()
 
 
 def idle_limit_seconds() -> int:
@@ -140,7 +149,8 @@ def served_briefly(fetch: Callable[[], bytes], mime: str, filename: str) -> Call
     the button is clicked, and the /media address Streamlit serves it under stops answering shortly after,
     so a copied address opens nothing later, whether or not the user logged out or closed the browser."""
     def produce() -> bytes:
-        data = fetch()
+        with closing_connections():  # a download runs outside any script run: its own connection, closed after
+            data = fetch()
         timer = threading.Timer(evidence_link_seconds(), _forget_served, args=(data, mime, filename))
         timer.daemon = True
         timer.start()

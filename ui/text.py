@@ -31,6 +31,16 @@ def plain(text: object) -> str:
     return "  \n".join(_line(line) for line in ("" if text is None else str(text)).split("\n"))
 
 
+def plain_lines(text: str) -> str:
+    """A message's body as markdown that keeps its line breaks and indentation, showing exactly as written."""
+    lines = []
+    for line in plain(text or "").replace("  \n", "\n").splitlines():
+        stripped = line.lstrip(" ")
+        pad = "&nbsp;" * (len(line) - len(stripped)) * 2
+        lines.append(pad + re.sub(r"^(\d+)\. ", r"\1\\. ", stripped))
+    return "  \n".join(lines)
+
+
 def plain_table(data):
     """A table (a DataFrame or its Styler) whose text cells cannot turn into formulas when downloaded as CSV.
 

@@ -1,6 +1,9 @@
 """Numbered schema migrations: `NNN_name.sql` files applied in order, each once, each in its own transaction.
 
-A migration that has landed is never edited; a change to the schema is a new file.
+A migration that has landed is never edited; a change to the schema is a new file. The record of what was
+applied is the table schema_migrations (name, applied_at), read and written through sqlite-utils' table API.
+(sqlite-utils' own `Migrations` keeps its record in another table, `_sqlite_migrations`, keyed by a set name;
+switching would rewrite every existing database's history, so duban keeps its files and its table.)
 """
 from __future__ import annotations
 
@@ -12,6 +15,10 @@ import sqlite_utils
 from duban.errors import DubanError
 
 HERE = Path(__file__).parent
+TABLE = "schema_migrations"
+# the record's own table, as every database since the first has had it
+_CREATE_TABLE = (f"CREATE TABLE IF NOT EXISTS {TABLE} "
+                 "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (datetime('now')))")
 
 
 class SchemaTooNew(DubanError):
@@ -27,28 +34,41 @@ def migration_files() -> list[Path]:
     return sorted(p for p in HERE.glob("[0-9][0-9][0-9]_*.sql"))
 
 
-def applied(conn: sqlite3.Connection) -> list[str]:
+def _database(source: sqlite_utils.Database | sqlite3.Connection) -> sqlite_utils.Database:
+    """The table API over a connection (a backup being checked hands a bare one), changing none of its settings."""
+    if isinstance(source, sqlite_utils.Database):
+        return source
+    return sqlite_utils.Database(source, recursive_triggers=False, execute_plugins=False)
+
+
+def has_data(source: sqlite_utils.Database | sqlite3.Connection) -> bool:
+    """Whether the database holds any table besides the record of migrations (a new file holds none)."""
+    return any(name != TABLE for name in _database(source).table_names())
+
+
+def applied(source: sqlite_utils.Database | sqlite3.Connection) -> list[str]:
     """The migrations this database records as applied (none for a new file)."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'").fetchone() is None:
+    table = _database(source)[TABLE]
+    if not table.exists():
         return []
-    return [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+    return [r["name"] for r in table.rows_where(select="name", order_by="name")]
 
 
-def unknown(conn: sqlite3.Connection) -> list[str]:
+def unknown(source: sqlite_utils.Database | sqlite3.Connection) -> list[str]:
     """Applied migrations this program does not have: the database comes from a newer version."""
     known = {p.stem for p in migration_files()}
-    return [name for name in applied(conn) if name not in known]
+    return [name for name in applied(source) if name not in known]
 
 
-def pending(conn: sqlite3.Connection) -> list[str]:
+def pending(source: sqlite_utils.Database | sqlite3.Connection) -> list[str]:
     """Migrations this program has that the database has not had yet."""
-    done = set(applied(conn))
+    done = set(applied(source))
     return [p.stem for p in migration_files() if p.stem not in done]
 
 
-def refuse_newer(conn: sqlite3.Connection) -> None:
+def refuse_newer(source: sqlite_utils.Database | sqlite3.Connection) -> None:
     """Stop before anything is written when the database is newer than the program."""
-    newer = unknown(conn)
+    newer = unknown(source)
     if newer:
         raise SchemaTooNew(newer)
 
@@ -56,12 +76,11 @@ def refuse_newer(conn: sqlite3.Connection) -> None:
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not yet applied; return their names (a database newer than the program is refused)."""
     conn = db.conn
-    refuse_newer(conn)
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
-    )
-    done = {r[0] for r in conn.execute("SELECT name FROM schema_migrations")}
-    applied = []
+    refuse_newer(db)
+    conn.execute(_CREATE_TABLE)
+    record = db[TABLE]
+    done = set(applied(db))
+    names = []
     # SQLite's way to rebuild a table others refer to: foreign keys off (a DROP would cascade), checked before commit
     keys_on = conn.execute("PRAGMA foreign_keys").fetchone()[0]
     for path in migration_files():
@@ -71,7 +90,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         conn.execute("BEGIN IMMEDIATE")
         try:
             # re-check inside the lock: another process may have applied it meanwhile
-            if conn.execute("SELECT 1 FROM schema_migrations WHERE name=?", [path.stem]).fetchone():
+            if record.count_where("name = ?", [path.stem]):
                 conn.execute("ROLLBACK")
                 continue
             dangling = _dangling(conn)
@@ -79,15 +98,16 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
                 conn.execute(statement)
             if _dangling(conn) - dangling:
                 raise DubanError(f"数据库升级 {path.stem} 会留下无效的引用,已撤销。")
-            conn.execute("INSERT INTO schema_migrations (name) VALUES (?)", [path.stem])
+            record.insert({"name": path.stem})  # applied_at: the table's default, as always
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         finally:
             conn.execute(f"PRAGMA foreign_keys={'ON' if keys_on else 'OFF'}")
-        applied.append(path.stem)
-    return applied
+        names.append(path.stem)
+    return names
 
 
 def _dangling(conn: sqlite3.Connection) -> set[tuple]:

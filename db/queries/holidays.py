@@ -5,7 +5,8 @@ import sqlite_utils
 
 
 def all_days(db: sqlite_utils.Database) -> list[dict]:
-    return [dict(r) for r in db.conn.execute("SELECT day, year, workday, name FROM holiday_days ORDER BY day")]
+    """Every day the office entered (a day off, or a make-up working day), in date order."""
+    return list(db["holiday_days"].rows_where(select="day, year, workday, name", order_by="day"))
 
 
 def years(db: sqlite_utils.Database) -> list[dict]:
@@ -16,11 +17,13 @@ def years(db: sqlite_utils.Database) -> list[dict]:
 
 
 def replace_year(db: sqlite_utils.Database, year: int, rows: list[dict], user_id: int | None) -> None:
-    db.conn.execute("DELETE FROM holiday_days WHERE year=?", [year])
-    db.conn.executemany(
-        "INSERT INTO holiday_days (day, year, workday, name, entered_by) VALUES (?, ?, ?, ?, ?)",
-        [(r["day"], year, int(r["workday"]), r["name"], user_id) for r in rows])
+    """A year's days as entered now, in place of what was entered for that year before."""
+    table = db["holiday_days"]
+    table.delete_where("year = ?", [year])
+    table.insert_all({"day": r["day"], "year": year, "workday": int(r["workday"]), "name": r["name"],
+                      "entered_by": user_id} for r in rows)
 
 
 def delete_year(db: sqlite_utils.Database, year: int) -> int:
+    """Forget what was entered for a year; how many days that was."""
     return db.conn.execute("DELETE FROM holiday_days WHERE year=?", [year]).rowcount

@@ -6,27 +6,26 @@ import datetime as dt
 import sqlite_utils
 from icalendar import Alarm, Calendar, Event
 
-from db.queries import reminders as q
-from duban.access import Actor, require_department
-from duban.errors import NotFound
+from duban.access import Actor
 from duban.rules.names import ROLE_NAMES
 from duban.rules.text import printable
+from duban.services import calendars
 
 STATE_LABELS = {"open": "未完成", "claimed": "已报完成(待审核)", "closed": "已完成"}
 
 
 def department_calendar(db: sqlite_utils.Database, actor: Actor, department_id: int,
                         stamp: dt.datetime | None = None) -> bytes:
-    """Every deadline of the unit's tasks as an all-day event with a reminder the day before.
+    """The unit's deadlines (from the calendars service, which checks the actor may have them) as an .ics file."""
+    unit, rows = calendars.department_deadlines(db, actor, department_id)
+    return render(unit, department_id, rows, stamp)
 
-    A liaison may only fetch their own departments' calendar. Event UIDs are stable, so a calendar
-    that imports the file again updates the events instead of doubling them.
+
+def render(unit: str, department_id: int, rows: list[dict], stamp: dt.datetime | None = None) -> bytes:
+    """Every deadline as an all-day event with a reminder the day before.
+
+    Event UIDs are stable, so a calendar that imports the file again updates the events instead of doubling them.
     """
-    require_department(actor, {department_id})
-    dept = q.department(db, department_id)
-    if dept is None:
-        raise NotFound("单位不存在。")
-    unit = f"{dept['jurisdiction']} {dept['name']}" if dept.get("jurisdiction") else dept["name"]
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", "-//duban//督办任务到期日//ZH")
@@ -34,7 +33,7 @@ def department_calendar(db: sqlite_utils.Database, actor: Actor, department_id: 
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"督办 · {unit}")
     cal.add("x-wr-timezone", "Asia/Shanghai")
-    for row in q.department_instances(db, department_id):
+    for row in rows:
         due = dt.date.fromisoformat(row["due"])
         role = ROLE_NAMES[row["role"]]
         number = f"{row['number']} " if row.get("number") else ""
@@ -62,9 +61,5 @@ def department_calendar(db: sqlite_utils.Database, actor: Actor, department_id: 
 
 
 def calendar_departments(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """The units whose calendar the actor may download: a liaison's own, everyone's for the office and leaders."""
-    rows = q.departments(db)
-    if not actor.sees_all:
-        rows = [r for r in rows if r["id"] in actor.department_ids]
-    return [{"id": r["id"], "name": r["name"],
-             "label": f"{r['jurisdiction']} {r['name']}" if r.get("jurisdiction") else r["name"]} for r in rows]
+    """The units whose calendar the actor may download (the calendars service answers; kept for its callers)."""
+    return calendars.calendar_departments(db, actor)

@@ -1,10 +1,10 @@
 """Results computed once per state of the database, for pages that rerun many times between writes.
 
-The key of a state is SQLite's `PRAGMA data_version` on the connection asked (it changes when another
-connection, in this process or another, commits) together with that connection's `total_changes` (its own
-writes, which data_version does not count). Both are read on every call, so no time-based expiry: a report
-filed in another worker or an import from the command line is seen on the next page run. The cache lives on
-the connection's Database object, so in the app it is one per server process.
+The key of a state is SQLite's `PRAGMA data_version` (it changes when another connection, in this process or
+another, commits) together with the asking connection's own writes (db.connection.data_version; in the app a
+connection that never writes watches the file, since each script run has a connection of its own). It is read
+on every call, so no time-based expiry: a report filed in another worker or an import from the command line is
+seen on the next page run. The cache lives on the Database object, so in the app it is one per server process.
 """
 from __future__ import annotations
 
@@ -16,15 +16,16 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
+from db import connection
+
 T = TypeVar("T")
 MAX_ENTRIES = 256
 _lock = threading.Lock()
 
 
-def data_version(db: sqlite_utils.Database) -> tuple[int, int]:
-    """A value that differs after any committed write to the database (seen from this connection)."""
-    conn = db.conn
-    return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+def data_version(db: sqlite_utils.Database) -> tuple:
+    """A value that differs after any committed write to the database (and after this connection's own writes)."""
+    return connection.data_version(db)
 
 
 def _store(db: sqlite_utils.Database) -> dict:

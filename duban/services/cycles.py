@@ -11,6 +11,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import cycles as q
+from duban import clock
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules.dates import clamp_date, quarter_of, shift_month
@@ -140,6 +141,18 @@ def _check_rule(kind: str, month: int | None, day: int | None) -> tuple[int | No
             raise InputError("季度内的月份应为 1、2 或 3。")
         return month, day
     return None, day
+
+
+def meeting_dates_from_text(text: str | None, kind: str) -> list[tuple[dt.date, str | None]]:
+    """The dates typed one a line ("2026-12-10 第四季度联席会议前"); only a meeting cycle takes any."""
+    dates = []
+    for line in (text or "").splitlines():
+        if line.strip():
+            first, _, rest = line.strip().partition(" ")
+            dates.append((clock.parse_date(first), rest.strip() or None))
+    if kind != "meeting" and dates:
+        raise InputError("只有“每次联席会议前”的周期需要填写会议日期。")
+    return dates
 
 
 def add_cycle(db: sqlite_utils.Database, actor: Actor, plan_id: int, kind: str, *, day: int | None = None,
