@@ -168,4 +168,4 @@ def test_a_decision_task_and_its_audit_row_go_together(db, world):
     row = db.conn.execute("SELECT detail FROM audit_log WHERE entity='task' AND entity_id=? AND action='新增任务'",
                           [tid]).fetchone()
     assert row and f'"meeting_id": {mid}' in row[0]
-    assert tasks.get_task(db, actor(db, "zz-weijian"), tid, TODAY)["source"] == "议定事项"
+    assert tasks.get_task(db, actor(db, "zz-weijian"), tid, TODAY).source == "议定事项"

@@ -55,15 +55,15 @@ def collect(db: sqlite_utils.Database, actor: Actor, department_id: int, year: i
     due_in_year = [i for i in instances if start <= i["due"] <= end and i["role"] == "lead"]
     on_time = [i for i in due_in_year if i["state"] == "closed" and i["closed_on"] and i["closed_on"] <= i["due"]]
     next_year = [i for i in instances if f"{year + 1}-01-01" <= i["due"] <= f"{year + 1}-12-31" and i["state"] == "open"]
-    titles = {t["id"]: t for t in tasks}
+    titles = {t.id: t for t in tasks}
     return {
         "department": dept, "year": year, "as_of": as_of.isoformat(),
-        "lead": [t for t in tasks if role.get(t["id"]) == "lead"],
-        "co": [t for t in tasks if role.get(t["id"]) == "co"],
+        "lead": [t for t in tasks if role.get(t.id) == "lead"],
+        "co": [t for t in tasks if role.get(t.id) == "co"],
         "reports": reports, "by_task": by_task,
         "returned": sum(r["review_state"] == "已退回" for r in reports),
         "due_in_year": len(due_in_year), "on_time": len(on_time),
-        "overdue": [t for t in tasks if t["overdue"]],
+        "overdue": [t for t in tasks if t.overdue],
         "coordination": [r for r in reports if (r["coordination_need"] or "").strip()],
         "next_year": [(i, titles[i["task_id"]]) for i in next_year if i["task_id"] in titles],
     }
@@ -77,7 +77,7 @@ def render(data: dict) -> bytes:
     sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Cm(3.7), Cm(3.5), Cm(2.8), Cm(2.6)
     dept, year = data["department"], data["year"]
     tasks = data["lead"] + data["co"]
-    status_count = {s: sum(t["status"] == s for t in tasks) for s in rules.STATUSES}
+    status_count = {s: sum(t.status == s for t in tasks) for s in rules.STATUSES}
 
     _para(doc, f"{dept['name']}{year}年度履职情况报告", TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(doc, "(草稿)", SUBHEADING_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
@@ -98,14 +98,14 @@ def render(data: dict) -> bytes:
     _para(doc, "二、主要工作及成效", HEADING_FONT, 16)
     n = 0
     for t in data["lead"] + data["co"]:
-        reps = data["by_task"].get(t["id"])
+        reps = data["by_task"].get(t.id)
         if not reps:
             continue
         n += 1
         last = reps[-1]
         role = "牵头" if t in data["lead"] else "配合"
         p = _para(doc)
-        _font(p.add_run(f"({cn_numeral(n)}){_clean(t['title'])}。"), SUBHEADING_FONT, 14, bold=True)
+        _font(p.add_run(f"({cn_numeral(n)}){_clean(t.title)}。"), SUBHEADING_FONT, 14, bold=True)
         text = _clean(last["progress_text"])
         percent = (f"目前完成约{last['percent']}%。" if last.get("percent") is not None
                    and f"{last['percent']}%" not in text else "")
@@ -114,14 +114,14 @@ def render(data: dict) -> bytes:
         _para(doc, f"{year}年我单位尚未报送工作进展,请据实补充主要工作及成效。")
 
     _para(doc, "三、存在的问题", HEADING_FONT, 16)
-    problems = [f"{_clean(t['title'])}未能按期完成(时限:{t['next_due'] or '—'}),需加快推进。" for t in data["overdue"]]
+    problems = [f"{_clean(t.title)}未能按期完成(时限:{t.next_due or '—'}),需加快推进。" for t in data["overdue"]]
     problems += [f"{_clean(r['coordination_need'])}(需{r['coordination_from'] or '有关单位'}协调)。"
                  for r in data["coordination"]]
     for i, text in enumerate(problems or ["暂无突出问题。"], 1):
         _para(doc, f"{i}. {text}" if problems else text)
 
     _para(doc, "四、下一步工作打算", HEADING_FONT, 16)
-    plans = [f"{_clean(t['title'])},{i['due']}前完成{('(' + i['period_label'] + ')') if i['period_label'] else ''}。"
+    plans = [f"{_clean(t.title)},{i['due']}前完成{('(' + i['period_label'] + ')') if i['period_label'] else ''}。"
              for i, t in data["next_year"][:20]]
     for i, text in enumerate(plans or ["继续做好承担任务的推进落实,按要求及时报送进展。"], 1):
         _para(doc, f"{i}. {text}" if plans else text)
