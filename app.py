@@ -9,8 +9,8 @@ from db.connection import database_path
 from duban import demo
 from duban.access import ROLE_LABELS
 from duban.errors import DubanError
-from duban.reminders import inbox, scheduler
-from duban.services import setup, users
+from duban.jobs import scheduler
+from duban.services import inbox, setup, users
 from ui import session, widgets
 
 HERE = Path(__file__).parent

@@ -40,7 +40,7 @@ def overview_queries(db, actor, today: dt.date) -> Callable[[], object]:
         rows = tasks.list_tasks(db, actor, today)
         counts: dict = {}
         for r in rows:
-            counts[(r["status"], r["light"])] = counts.get((r["status"], r["light"]), 0) + 1
+            counts[(r.status, r.light)] = counts.get((r.status, r.light), 0) + 1
         return counts
     return fallback
 

@@ -25,7 +25,7 @@ if not plans:
     st.info("还没有导入任何规划。")
     st.stop()
 
-plan_labels = {p["id"]: f"{p['jurisdiction'] or ''} · {p['title']}" for p in plans}
+plan_labels = {p.id: f"{p.jurisdiction or ''} · {p.title}" for p in plans}
 asked = w.id_param(st.query_params.get("plan"))  # the 导入 page links here for the plan just imported
 plan_id = st.selectbox("规划", list(plan_labels), format_func=plan_labels.get, key="cycle_plan",
                        index=list(plan_labels).index(asked) if asked in plan_labels else 0)

@@ -4,9 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from duban.errors import DubanError
-from duban.reminders import inbox
 from duban.reports import ics
-from duban.services import calendars
+from duban.services import calendars, inbox
 from ui import page
 from ui.text import plain, plain_lines
 

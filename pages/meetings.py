@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from duban.errors import DubanError
-from duban.reminders.inbox import local_time
 from duban.services import decisions, meetings, stored_packs, update_requests
+from duban.services.inbox import local_time
 from ui import meetings_view as view
 from ui import page
 from ui import widgets as w

@@ -88,11 +88,11 @@ except DubanError as e:
 mine = [r for r in rows if r["id"] == task_id]
 row = mine[0]
 
-st.subheader(w.plain_markdown(f"{task['number'] or ''} {task['title']}".strip()))
-lead = "、".join(u["name"] for u in task["units"] if u["role"] == "lead") or "—"
-co = "、".join(u["name"] for u in task["units"] if u["role"] == "co") or "—"
+st.subheader(w.plain_markdown(f"{task.number or ''} {task.title}".strip()))
+lead = "、".join(task.lead) or "—"
+co = "、".join(task.co) or "—"
 own = "、".join(f"{m['department_name']}({m['role_name']})" for m in mine)
-where = f"《{task['plan_title']}》" if task.get("plan_title") else (task.get("source") or "")
+where = f"《{task.plan_title}》" if task.plan_title else (task.source or "")
 st.caption(w.plain_markdown(f"{where} · 牵头单位:{lead} · 配合单位:{co} · 本单位:{own}"))
 
 f1, f2, f3 = st.columns(3)
@@ -111,9 +111,9 @@ if row["returned_reason"]:
         st.markdown(":red[**上一份报告被退回**],请按退回原因修改后重新报告:")
         st.text(row["returned_reason"])
 
-if task.get("body"):
+if task.body:
     with st.expander("任务原文"):
-        st.text(task["body"])
+        st.text(task.body)
 
 # ---- the report form, then the report history of this task
 st.markdown("#### 填报进展")

@@ -25,7 +25,7 @@ def test_a_liaison_lists_only_its_own_departments_tasks(db, world):
     a = actor(db, "zz-minzheng")
     mine = {r["id"] for r in reports.my_tasks(db, a, TODAY)}
     assert mine == {world.shared, world.recurring}
-    listed = {t["id"] for t in tasks.list_tasks(db, a, TODAY)}
+    listed = {t.id for t in tasks.list_tasks(db, a, TODAY)}
     assert world.only_b not in listed and world.only_c not in listed
 
 
@@ -69,8 +69,8 @@ def test_a_co_department_sees_the_shared_task_and_its_partners_reports(db, world
     a, b = actor(db, "zz-minzheng"), actor(db, "zz-weijian")
     reports.file_report(db, a, world.shared, "牵头单位进展", 20, "推进中", TODAY, evidence=[("a.pdf", PDF)])
     seen = reports.latest_reports(db, b, world.shared)
-    assert [r["department_name"] for r in seen] == ["市民政局"]
-    assert evidence.read(db, b, seen[0]["evidence"][0]["id"])[2] == PDF
+    assert [r.department_name for r in seen] == ["市民政局"]
+    assert evidence.read(db, b, seen[0].evidence[0]["id"])[2] == PDF
 
 
 def test_another_cities_department_of_the_same_name_sees_nothing_here(db, world):

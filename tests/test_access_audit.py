@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from duban.errors import AccessDenied, InputError
-from duban.reminders import inbox
 from duban.reports import meeting_pack as meeting_pack_file
-from duban.services import check, meeting_proposals, meetings, notices, reports, review, stored_packs, tasks
+from duban.services import check, inbox, meeting_proposals, meetings, notices, reports, review, stored_packs, tasks
 from duban.services import meeting_pack as meeting_pack_figures
 from duban.services.status import change_status
 from tests.reports_world import TODAY, actor, build

@@ -6,7 +6,7 @@ import pytest
 
 from duban.access import SYSTEM
 from duban.errors import AccessDenied
-from duban.reminders import jobs
+from duban.jobs import jobs
 from duban.services import cycles, departments, plan_diff, plan_import, plans
 from tests.reports_world import TODAY, actor, build
 from tests.test_import import sample
@@ -45,9 +45,9 @@ def test_only_the_office_checks_an_import_or_compares_a_revision(db, world):
 def test_a_liaison_sees_the_contact_details_of_its_own_jurisdictions_departments_only(db, world):
     zz = actor(db, "zz-minzheng")
     listed = departments.list_departments(db, zz)
-    assert {d["id"] for d in listed} == {world.a, world.b}
+    assert {d.id for d in listed} == {world.a, world.b}
     assert "wang@bt.example.gov.cn" not in str(listed) and "0472-5550101" not in str(listed)
-    assert departments.get_department(db, zz, world.a)["liaison_email"] == "li@zz.example.gov.cn"
+    assert departments.get_department(db, zz, world.a).liaison_email == "li@zz.example.gov.cn"
     assert departments.list_departments(db, zz, jurisdiction_id=2) == []
     with pytest.raises(AccessDenied):
         departments.get_department(db, zz, world.c)
@@ -55,8 +55,8 @@ def test_a_liaison_sees_the_contact_details_of_its_own_jurisdictions_departments
         departments.users_of(db, zz, world.c)
     assert [u["username"] for u in departments.users_of(db, zz, world.b)] == ["zz-weijian"]
     for reader in ("bangong", "lingdao"):
-        assert {d["id"] for d in departments.list_departments(db, actor(db, reader))} == {world.a, world.b, world.c}
-        assert departments.get_department(db, actor(db, reader), world.c)["liaison_phone"] == "0472-5550101"
+        assert {d.id for d in departments.list_departments(db, actor(db, reader))} == {world.a, world.b, world.c}
+        assert departments.get_department(db, actor(db, reader), world.c).liaison_phone == "0472-5550101"
         assert [u["username"] for u in departments.users_of(db, actor(db, reader), world.c)] == ["bt-minzheng"]
 
 

@@ -9,8 +9,6 @@ import pytest
 from db.queries import audit
 from duban.access import SYSTEM
 from duban.errors import DubanError, InputError
-from duban.reminders import rules as reminder_rules
-from duban.reminders import settings
 from duban.reports import meeting_pack as meeting_pack_file
 from duban.reports import notice
 from duban.services import (
@@ -23,6 +21,7 @@ from duban.services import (
     indicator_corrections,
     meetings,
     plan_import,
+    reminder_rules,
     reporting_periods,
     reports,
     review,
@@ -30,6 +29,7 @@ from duban.services import (
     update_requests,
     users,
 )
+from duban.services import reminder_settings as settings
 from duban.services.status import change_status
 from tests.reports_world import PASSWORD, TODAY, actor, build
 from tests.test_audit_input import state
@@ -172,4 +172,4 @@ def test_a_decision_task_and_its_audit_row_go_together(db, world):
     row = db.conn.execute("SELECT detail FROM audit_log WHERE entity='task' AND entity_id=? AND action='新增任务'",
                           [tid]).fetchone()
     assert row and f'"meeting_id": {mid}' in row[0]
-    assert tasks.get_task(db, actor(db, "zz-weijian"), tid, TODAY)["source"] == "议定事项"
+    assert tasks.get_task(db, actor(db, "zz-weijian"), tid, TODAY).source == "议定事项"

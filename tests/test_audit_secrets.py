@@ -16,8 +16,9 @@ from db.connection import connect
 from db.queries import reminders as rq
 from db.queries import settings as settings_q
 from duban.errors import DubanError, InputError
-from duban.reminders import channels, settings, vault
-from duban.services import users
+from duban.jobs import channels
+from duban.services import channel_settings, users, vault
+from duban.services import reminder_settings as settings
 from tests.remind_world import HookSink
 from tests.reports_world import PASSWORD, TODAY, actor, build
 from tests.support import app_as, free_port
@@ -119,7 +120,7 @@ def test_a_failed_robot_send_names_no_key_in_its_message_or_the_log(db, world, c
         hook = settings.add_webhook(db, office, "测试群", "dingtalk",
                                     f"http://127.0.0.1:{port}/robot/send?access_token={ROBOT_TOKEN}", ROBOT_SECRET)
         with pytest.raises(InputError) as failed:
-            settings.send_test_webhook(db, office, hook, TODAY)
+            channels.send_test_webhook(db, office, hook, TODAY)
     finally:
         if reachable:
             server.shutdown()
@@ -134,7 +135,7 @@ def test_the_mail_password_is_not_stored_in_clear(db, db_path, world):
     settings.save_smtp(db, actor(db, "bangong"), host="127.0.0.1", port=2525, tls="none", user="duban",
                        sender="duban@example.gov.cn", password=SMTP_PASSWORD)
     assert SMTP_PASSWORD.encode() not in _files(db_path)
-    assert channels.smtp_config(db).password == SMTP_PASSWORD  # still there for sending
+    assert channel_settings.smtp_config(db).password == SMTP_PASSWORD  # still there for sending
 
 
 @pytest.fixture
@@ -157,7 +158,7 @@ def test_robot_addresses_and_keys_are_stored_encrypted_and_still_reach_the_robot
     data = _files(db_path)
     for secret in (ROBOT_TOKEN, ROBOT_SECRET, SMTP_PASSWORD):
         assert secret.encode() not in data and secret not in _all_text(db)
-    assert settings.send_test_webhook(db, actor(db, "bangong"), hook, TODAY).startswith("测试消息已发送")
+    assert channels.send_test_webhook(db, actor(db, "bangong"), hook, TODAY).startswith("测试消息已发送")
     assert robot.posts[-1]["path"].startswith(f"/robot/send?access_token={ROBOT_TOKEN}&timestamp=")
     assert settings.list_webhooks(db, actor(db, "bangong"))[0]["url"] == f"{robot.url}/robot/send?…"
 
@@ -173,7 +174,7 @@ def test_the_key_is_a_file_beside_the_database_only_its_owner_can_read(db, db_pa
     settings.save_smtp(db, actor(db, "bangong"), host="127.0.0.1", port=2525, tls="none", user="duban",
                        sender="duban@example.gov.cn", password=SMTP_PASSWORD + "-2")
     assert key.read_bytes() == first  # one key for the database's lifetime
-    assert channels.smtp_config(db).password == SMTP_PASSWORD + "-2"
+    assert channel_settings.smtp_config(db).password == SMTP_PASSWORD + "-2"
 
 
 def test_a_copy_of_the_database_file_alone_reveals_nothing_and_says_what_to_do(db, db_path, world, robot,
@@ -190,11 +191,11 @@ def test_a_copy_of_the_database_file_alone_reveals_nothing_and_says_what_to_do(d
     copy = connect(copy_path)
     try:
         office = actor(copy, "bangong")
-        assert channels.smtp_config(copy).password is None
+        assert channel_settings.smtp_config(copy).password is None
         with pytest.raises(InputError, match="无法解密") as mail_failed:
-            settings.send_test_email(copy, office, "a@example.gov.cn", TODAY)
+            channels.send_test_email(copy, office, "a@example.gov.cn", TODAY)
         with pytest.raises(InputError, match="无法解密") as robot_failed:
-            settings.send_test_webhook(copy, office, hook, TODAY)
+            channels.send_test_webhook(copy, office, hook, TODAY)
         assert "无法解密" in settings.list_webhooks(copy, office)[0]["url"]
         assert robot.posts == []
         for secret in (ROBOT_TOKEN, ROBOT_SECRET, SMTP_PASSWORD):
@@ -202,8 +203,8 @@ def test_a_copy_of_the_database_file_alone_reveals_nothing_and_says_what_to_do(d
 
         # with the key file restored beside it, the copy works again
         shutil.copy(db_path.parent / "secret.key", copy_path.parent / "secret.key")
-        assert channels.smtp_config(copy).password == SMTP_PASSWORD
-        assert settings.send_test_webhook(copy, office, hook, TODAY).startswith("测试消息已发送")
+        assert channel_settings.smtp_config(copy).password == SMTP_PASSWORD
+        assert channels.send_test_webhook(copy, office, hook, TODAY).startswith("测试消息已发送")
     finally:
         copy.conn.close()
 
@@ -215,15 +216,15 @@ def test_clear_values_of_an_older_database_are_still_used_and_encrypted_on_the_n
     hook = rq.insert_webhook(db, "旧机器人", "dingtalk", f"{robot.url}/robot/send?access_token={ROBOT_TOKEN}",
                              ROBOT_SECRET, None)
     office = actor(db, "bangong")
-    assert channels.smtp_config(db).password == SMTP_PASSWORD
-    assert settings.send_test_webhook(db, office, hook, TODAY).startswith("测试消息已发送")
+    assert channel_settings.smtp_config(db).password == SMTP_PASSWORD
+    assert channels.send_test_webhook(db, office, hook, TODAY).startswith("测试消息已发送")
     assert ROBOT_TOKEN not in str(settings.list_webhooks(db, office))
 
     settings.save_general(db, office, {"office_name": "领导小组办公室"})
     for secret in (SMTP_PASSWORD, ROBOT_TOKEN, ROBOT_SECRET):
         assert secret not in _all_text(db)
-    assert channels.smtp_config(db).password == SMTP_PASSWORD
-    assert settings.send_test_webhook(db, office, hook, TODAY).startswith("测试消息已发送")
+    assert channel_settings.smtp_config(db).password == SMTP_PASSWORD
+    assert channels.send_test_webhook(db, office, hook, TODAY).startswith("测试消息已发送")
     assert robot.posts[-1]["path"].startswith(f"/robot/send?access_token={ROBOT_TOKEN}&")
 
 
@@ -232,9 +233,9 @@ def test_DUBAN_SECRET_KEY_replaces_the_key_file(db, db_path, world, monkeypatch)
     settings.save_smtp(db, actor(db, "bangong"), host="127.0.0.1", port=2525, tls="none", user="duban",
                        sender="duban@example.gov.cn", password=SMTP_PASSWORD)
     assert not (db_path.parent / "secret.key").exists()
-    assert channels.smtp_config(db).password == SMTP_PASSWORD
+    assert channel_settings.smtp_config(db).password == SMTP_PASSWORD
     monkeypatch.delenv(vault.ENV_KEY)
-    assert channels.smtp_config(db).password is None and "无法解密" in channels.smtp_config(db).password_error
+    assert channel_settings.smtp_config(db).password is None and "无法解密" in channel_settings.smtp_config(db).password_error
     monkeypatch.setenv(vault.ENV_KEY, "not-a-key")
     with pytest.raises(DubanError, match="DUBAN_SECRET_KEY"):
         settings.save_smtp(db, actor(db, "bangong"), host="127.0.0.1", port=2525, tls="none", user="duban",

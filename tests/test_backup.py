@@ -19,8 +19,9 @@ import pytest
 
 from db import connect, transaction
 from duban.access import SYSTEM
-from duban.reminders import channels, jobs, settings
-from duban.services import backups, evidence, reports
+from duban.jobs import jobs
+from duban.services import backups, channel_settings, evidence, reports
+from duban.services import reminder_settings as settings
 from tests.reports_world import PDF, PNG, TODAY, actor, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +72,7 @@ def _snapshot(db_path):
         for r in db.conn.execute("SELECT id FROM evidence ORDER BY id"):
             name, _, data = evidence.read(db, office_user, r[0])
             files[name] = data
-        mail = channels.smtp_config(db)
+        mail = channel_settings.smtp_config(db)
         return tasks, rows, files, (mail.host, mail.user, mail.password)
     finally:
         db.conn.close()

@@ -8,9 +8,8 @@ import pytest
 
 from duban.access import Actor
 from duban.errors import AccessDenied, InputError
-from duban.reminders import workdays
 from duban.rules.holiday_notice import NoticeError, read_notice
-from duban.services import holidays
+from duban.services import holidays, workdays
 from tests.support import ROOT, app_as
 
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -52,21 +52,21 @@ def test_import_stores_the_whole_plan(db):
     assert plan["period_start"] == "2024-01-01" and plan["period_end"] == "2026-12-31"
     assert [s["title"] for s in plan["sections"]] == ["二、重点任务", "(一)完善兜底保障", "三、保障措施"]
     rows = tasks.list_tasks(db, SYSTEM, TODAY, plan_id=plan_id)
-    assert [r["title"] for r in rows] == ["动态调整基本养老服务清单", "建设区域养老服务中心", "加强组织领导"]
-    first = tasks.get_task(db, SYSTEM, rows[0]["id"], TODAY)
-    assert first["body"].startswith("每年五月底前")
-    assert [(u["name"], u["role"]) for u in first["units"]] == [
+    assert [r.title for r in rows] == ["动态调整基本养老服务清单", "建设区域养老服务中心", "加强组织领导"]
+    first = tasks.get_task(db, SYSTEM, rows[0].id, TODAY)
+    assert first.body.startswith("每年五月底前")
+    assert [(u.name, u.role) for u in first.departments] == [
         ("市民政局", "lead"), ("市财政局", "co"), ("市卫生健康委员会", "co")]
-    assert first["deadlines"][0]["phrase"] == "每年五月底前"
-    assert [i["due"] for i in first["instances"]] == ["2024-05-31", "2025-05-31", "2026-05-31"]
-    assert first["path"] == ["二、重点任务", "(一)完善兜底保障"]
+    assert first.deadlines[0].phrase == "每年五月底前"
+    assert [i.due for i in first.instances] == ["2024-05-31", "2025-05-31", "2026-05-31"]
+    assert first.path == ("二、重点任务", "(一)完善兜底保障")
     # no lead written: the first unit leads
-    second = tasks.get_task(db, SYSTEM, rows[1]["id"], TODAY)
-    assert second["lead"] == ["市民政局"] and second["lead_explicit"] == 0
+    second = tasks.get_task(db, SYSTEM, rows[1].id, TODAY)
+    assert second.lead == ("市民政局",) and second.lead_explicit == 0
     # no deadline: one instance at the plan's end, kept as 持续推进
-    third = tasks.get_task(db, SYSTEM, rows[2]["id"], TODAY)
-    assert [i["due"] for i in third["instances"]] == ["2026-12-31"]
-    assert third["deadlines"][0]["kind"] == "ongoing" and third["ongoing"] == 1
+    third = tasks.get_task(db, SYSTEM, rows[2].id, TODAY)
+    assert [i.due for i in third.instances] == ["2026-12-31"]
+    assert third.deadlines[0].kind == "ongoing" and third.ongoing == 1
     ind = db.conn.execute("SELECT name, target, nature FROM indicators WHERE plan_id=?", [plan_id]).fetchone()
     assert tuple(ind) == ("养老机构护理型床位占比", "60%", "约束性")
     assert db.conn.execute("SELECT count(*) FROM indicator_units").fetchone()[0] == 1
@@ -173,7 +173,7 @@ def test_applied_revision_keeps_task_ids_history_and_reported_instances(db):
     from duban.services.status import change_status
 
     plan_id = plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", TODAY)
-    old = {r["title"]: r["id"] for r in tasks.list_tasks(db, SYSTEM, TODAY, plan_id=plan_id)}
+    old = {r.title: r.id for r in tasks.list_tasks(db, SYSTEM, TODAY, plan_id=plan_id)}
     first_id, second_id, third_id = old["动态调整基本养老服务清单"], old["建设区域养老服务中心"], old["加强组织领导"]
     change_status(db, SYSTEM, first_id, "推进中", note="已启动")
     db.conn.execute("UPDATE instances SET state='closed', closed_at='2024-05-20' WHERE task_id=? AND due='2024-05-31'",
@@ -181,20 +181,20 @@ def test_applied_revision_keeps_task_ids_history_and_reported_instances(db):
     assert plan_import.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY, confirm_revision=True) == plan_id
     plan = plans.get_plan(db, SYSTEM, plan_id)
     assert plan["version"] == 2 and [v["version"] for v in plan["versions"]] == [1]
-    rows = {r["title"]: r for r in tasks.list_tasks(db, SYSTEM, TODAY, plan_id=plan_id)}
+    rows = {r.title: r for r in tasks.list_tasks(db, SYSTEM, TODAY, plan_id=plan_id)}
     assert set(rows) == {"动态调整并公布基本养老服务清单", "建设区域养老服务中心", "强化资金保障"}
-    assert rows["动态调整并公布基本养老服务清单"]["id"] == first_id
-    assert rows["建设区域养老服务中心"]["id"] == second_id
+    assert rows["动态调整并公布基本养老服务清单"].id == first_id
+    assert rows["建设区域养老服务中心"].id == second_id
     first = tasks.get_task(db, SYSTEM, first_id, TODAY)
-    assert [h["new_status"] for h in first["history"]] == ["推进中"]
-    assert [u["name"] for u in first["units"]] == ["市民政局", "市财政局"]
-    assert [(i["due"], i["state"]) for i in first["instances"]][0] == ("2024-05-31", "closed")
+    assert [h["new_status"] for h in first.history] == ["推进中"]
+    assert [u.name for u in first.departments] == ["市民政局", "市财政局"]
+    assert [(i.due, i.state) for i in first.instances][0] == ("2024-05-31", "closed")
     second = tasks.get_task(db, SYSTEM, second_id, TODAY)
-    assert [i["due"] for i in second["instances"]] == ["2026-06-30"]
-    assert second["deadlines"][0]["phrase"] == "2026年6月底前"
+    assert [i.due for i in second.instances] == ["2026-06-30"]
+    assert second.deadlines[0].phrase == "2026年6月底前"
     removed = tasks.get_task(db, SYSTEM, third_id, TODAY)
-    assert removed["removed"] == 1
-    assert third_id in {r["id"] for r in tasks.list_tasks(db, SYSTEM, TODAY, include_removed=True)}
+    assert removed.removed == 1
+    assert third_id in {r.id for r in tasks.list_tasks(db, SYSTEM, TODAY, include_removed=True)}
     # importing the new file again, or the old one, changes nothing
     before = counts(db)
     assert plan_import.import_plan(db, SYSTEM, revised(), "sample-v2.txt", b"v2", TODAY) == plan_id

@@ -302,11 +302,10 @@ def test_a_decision_becomes_a_task_with_its_units_and_deadline_and_is_in_the_nex
     task_id = decisions.record_decision(demo_db, SYSTEM, held["id"], "建立托育机构消防验收会商机制", [units[0]],
                                         units[1:], due, DEMO_TODAY, body="由牵头单位会同配合单位制定会商办法。")
     task = get_task(demo_db, SYSTEM, task_id, DEMO_TODAY)
-    assert task["source"] == "议定事项" and task["meeting_id"] == held["id"]
-    assert [(u["department_id"], u["role"]) for u in task["units"]] == [(units[0], "lead"), (units[1], "co"),
-                                                                        (units[2], "co")]
-    assert [i["due"] for i in task["instances"]] == [due.isoformat()]
-    assert task["deadlines"][0]["phrase"] == "2027年1月15日前"
+    assert task.source == "议定事项" and task.meeting_id == held["id"]
+    assert [(u.id, u.role) for u in task.departments] == [(units[0], "lead"), (units[1], "co"), (units[2], "co")]
+    assert [i.due for i in task.instances] == [due.isoformat()]
+    assert task.deadlines[0].phrase == "2027年1月15日前"
     assert meetings.get_meeting(demo_db, SYSTEM, held["id"])["decisions"][-1]["id"] == task_id
 
     nxt = meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY + dt.timedelta(days=3))

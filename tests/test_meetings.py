@@ -150,7 +150,7 @@ def test_assigned_tasks_carry_their_source(demo_db, source):
     task_id = decisions.add_assigned_task(demo_db, SYSTEM, source, f"{source}测试任务", [dept], [], "2026-12-31", DEMO_TODAY,
                                      source_note="市长批示第12号")
     [row] = list_tasks(demo_db, SYSTEM, DEMO_TODAY, task_ids=[task_id])
-    assert row["source"] == source and row["source_note"] == "市长批示第12号" and row["next_due"] == "2026-12-31"
+    assert row.source == source and row.source_note == "市长批示第12号" and row.next_due == "2026-12-31"
     assert any(h["id"] == task_id for h in decisions.assigned_tasks(demo_db, SYSTEM))
     with pytest.raises(InputError):
         decisions.add_assigned_task(demo_db, SYSTEM, "规划", "来源错误", [dept], [], "2026-12-31", DEMO_TODAY)

@@ -65,8 +65,8 @@ def test_the_lights_agree_with_the_task_list(demo):
     listed = tasks.list_tasks(demo, actor, DEMO_TODAY)
     for light in ("红", "黄", "绿"):
         assert set(overview.task_ids(demo, actor, DEMO_TODAY, light=light)) == {
-            r["id"] for r in listed if r["light"] == light}
-    assert set(overview.task_ids(demo, actor, DEMO_TODAY, due="overdue")) == {r["id"] for r in listed if r["overdue"]}
+            r.id for r in listed if r.light == light}
+    assert set(overview.task_ids(demo, actor, DEMO_TODAY, due="overdue")) == {r.id for r in listed if r.overdue}
 
 
 def test_a_jurisdiction_filter_changes_the_counts(demo):
@@ -77,7 +77,7 @@ def test_a_jurisdiction_filter_changes_the_counts(demo):
     assert not at.exception
     after = metrics(at)
     # plan tasks of 包头, and tasks from meetings or instructions whose lead unit is a 包头 department
-    expected = sum(1 for r in tasks.list_tasks(demo, office(demo), DEMO_TODAY) if r["jurisdiction"] == "包头市")
+    expected = sum(1 for r in tasks.list_tasks(demo, office(demo), DEMO_TODAY) if r.jurisdiction == "包头市")
     assert after["任务总数"] == expected < before["任务总数"]
     assert at.query_params["jurisdiction"] == str(baotou)
     # the links now carry the filter, so the task list shows the same tasks

@@ -7,8 +7,9 @@ import pytest
 
 from db.queries import reminders as rq
 from duban.access import SYSTEM, Actor
-from duban.reminders import inbox, jobs, outbox
-from duban.reminders.outbox import utcnow
+from duban.jobs import jobs, outbox
+from duban.jobs.outbox import utcnow
+from duban.services import inbox
 from tests.remind_world import SmtpSink, add_task, make_world, set_smtp, smtp_fixture  # noqa: F401 - the smtp fixture
 
 MON = dt.date(2026, 11, 23)
@@ -52,7 +53,7 @@ def test_each_liaison_gets_one_digest_with_their_items_and_a_rerun_sends_nothing
     assert len(a_inbox) == 1 and "建设社区嵌入式养老服务设施" in a_inbox[0]["body"]
 
     again = jobs.remind(db, MON)
-    assert again.planned == [] and again.sent == 0
+    assert again.messages == [] and again.sent == 0
     assert len(smtp.mails) == 3
     assert len(inbox.inbox(db, liaison(world, world.user_a, world.a))) == 1
 
@@ -91,7 +92,7 @@ def test_with_the_mail_server_down_messages_wait_in_the_outbox_and_go_out_once_i
     assert first.sent == 2 and first.failed == 3  # the two in-app messages went; the three e-mails did not
     failed = outbox.list_outbox(db, _office(world), "failed")
     assert len(failed) == 3 and all("无法连接邮件服务器" in r["last_error"] for r in failed)
-    assert jobs.remind(db, MON).planned == []  # a rerun adds nothing; the same three wait
+    assert jobs.remind(db, MON).messages == []  # a rerun adds nothing; the same three wait
 
     down.start()
     try:
@@ -175,7 +176,7 @@ def test_nothing_goes_out_on_national_day_and_a_reminder_due_then_goes_out_on_th
 
 
 def test_queued_messages_wait_over_a_holiday(db, world, smtp):
-    from duban.reminders.send import queue_message
+    from duban.services.messages import queue_message
 
     # zz-a's inbox, and one e-mail: the account's and the unit's address are the same
     assert queue_message(db, world.a, "请报送联席会议材料", "请于会前报送本单位进展。", "meeting:1:unit", d("2026-10-01")) == 2
@@ -186,7 +187,7 @@ def test_queued_messages_wait_over_a_holiday(db, world, smtp):
 
 
 def test_queue_message_is_once_per_key(db, world, smtp):
-    from duban.reminders.send import already_queued, queue_message
+    from duban.services.messages import already_queued, queue_message
 
     first = queue_message(db, world.b, "会前报送", "请报送进展。", "meeting:7:b", MON)
     assert first == 3  # zz-b in-app, zz-b's address, the unit's address
@@ -204,7 +205,7 @@ def test_queue_message_is_once_per_key(db, world, smtp):
 def test_dry_run_says_who_would_get_what_and_changes_nothing(db, world, smtp):
     add_task(db, world, "week", "建设社区嵌入式养老服务设施", [(world.a, "lead")], "2026-11-30")
     result = jobs.remind(db, MON, dry_run=True)
-    assert {(p.channel, p.recipient) for p in result.planned} == {("inapp", f"user:{world.user_a}"),
+    assert {(p.channel, p.recipient) for p in result.messages} == {("inapp", f"user:{world.user_a}"),
                                                                   ("email", "a@zz.example.gov.cn")}
     assert smtp.mails == [] and rq.recent_outbox(db) == []
     assert db.conn.execute("SELECT count(*) FROM notification_log").fetchone()[0] == 0
@@ -216,7 +217,7 @@ def test_without_a_mail_server_only_the_inbox_is_used(db, world, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     add_task(db, world, "week", "建设社区嵌入式养老服务设施", [(world.a, "lead")], "2026-11-30")
     result = jobs.remind(db, MON)
-    assert [p.channel for p in result.planned] == ["inapp"] and result.failed == 0
+    assert [p.channel for p in result.messages] == ["inapp"] and result.failed == 0
 
 
 def test_the_inbox_shows_a_user_only_their_own_messages_and_marks_them_read(db, world, smtp):
@@ -235,7 +236,7 @@ def test_the_inbox_shows_a_user_only_their_own_messages_and_marks_them_read(db, 
 
 
 def test_co_units_are_left_out_when_a_rule_says_so(db, world, smtp):
-    from duban.reminders import rules
+    from duban.services import reminder_rules as rules
 
     add_task(db, world, "week", "建设社区嵌入式养老服务设施", [(world.a, "lead"), (world.b, "co")], "2026-11-30")
     office = _office(world)

@@ -99,7 +99,7 @@ def test_a_held_lease_is_renewed_while_its_holder_works_and_a_gone_holder_loses_
     import time
 
     from db.queries import reminders as rq
-    from duban.reminders import lease
+    from duban.jobs import lease
 
     with lease.held(db, "remind", "somewhere:1:1:a", ttl=0.4) as got:
         assert got

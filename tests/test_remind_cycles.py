@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from duban.access import SYSTEM, Actor
-from duban.reminders import inbox, jobs, rules
-from duban.services import cycles, reports, users
+from duban.jobs import jobs
+from duban.services import cycles, inbox, reports, users
+from duban.services import reminder_rules as rules
 from tests.remind_world import HookSink, add_task, make_world, smtp_fixture  # noqa: F401 - the smtp fixture
 
 OFFICE_MAIL = "office@zz.example.gov.cn"
@@ -72,7 +73,7 @@ def test_units_that_have_not_reported_are_reminded_before_on_and_once_after_the_
 
     # a rerun, a restart, another process: nothing goes twice
     before = len(smtp.mails)
-    assert jobs.remind(db, d("2026-11-23")).planned == []
+    assert jobs.remind(db, d("2026-11-23")).messages == []
     assert len(smtp.mails) == before
     logged = db.conn.execute("SELECT ref, recipient, channel, day, count(*) FROM notification_log "
                              "WHERE ref LIKE 'cycle:%' GROUP BY ref, recipient, channel, day").fetchall()
@@ -134,7 +135,7 @@ def test_a_stopped_cycle_and_a_unit_that_reported_get_nothing(db, world, smtp):
 
 
 def test_a_group_robot_for_all_units_lists_who_has_not_reported(db, world, smtp):
-    from duban.reminders import settings
+    from duban.services import reminder_settings as settings
 
     cycles.add_cycle(db, SYSTEM, world.plan, "monthly", day=20)
     hook = HookSink().start()
@@ -155,7 +156,7 @@ def test_a_group_robot_for_all_units_lists_who_has_not_reported(db, world, smtp)
 def test_the_dry_run_shows_the_cycle_reminders_and_stores_nothing(db, world, smtp):
     cycles.add_cycle(db, SYSTEM, world.plan, "monthly", day=20)
     result = jobs.remind(db, d("2026-11-17"), dry_run=True)
-    titles = {(p.channel, p.recipient): [it["title"] for it in p.items] for p in result.planned}
+    titles = {(p.channel, p.recipient): [it["title"] for it in p.items] for p in result.messages}
     assert titles[("email", A_MAIL)] == ["报送《郑州市“一老一小”整体解决方案》本期进展(每月20日前,2026年11月)"]
     assert smtp.mails == []
     assert db.conn.execute("SELECT count(*) FROM notification_log").fetchone()[0] == 0

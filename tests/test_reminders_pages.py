@@ -5,7 +5,7 @@ import pytest
 
 from db.queries import reminders as rq
 from db.queries import settings as settings_q
-from duban.reminders import vault
+from duban.services import vault
 from tests.remind_world import SmtpSink
 from tests.support import ROOT, app_as
 
@@ -148,7 +148,7 @@ def test_recent_job_runs_are_described_in_chinese(demo_db):
     import datetime as dt
 
     from duban.access import SYSTEM
-    from duban.reminders import jobs
+    from duban.jobs import jobs
 
     jobs.run_job(demo_db, SYSTEM, jobs.OVERDUE, dt.date(2026, 11, 23))
     at = app_as(demo_db, "bangong", "pages/reminders.py")

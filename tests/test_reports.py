@@ -40,7 +40,7 @@ def test_a_co_departments_report_is_stored_but_does_not_move_the_task(db, world)
     assert _task(db, world.shared) == {"status": "未开始", "progress": 0}
     assert _instances(db, world.shared) == ["open"]
     latest = reports.latest_reports(db, actor(db, "zz-weijian"), world.shared)
-    assert [(r["department_name"], r["role_name"], r["claimed_status"]) for r in latest] == [("市卫健委", "配合", "已完成")]
+    assert [(r.department_name, r.role_name, r.claimed_status) for r in latest] == [("市卫健委", "配合", "已完成")]
 
 
 def test_a_completion_claim_awaits_review_and_never_closes_the_task_by_itself(db, world):

@@ -15,7 +15,7 @@ from db import connect
 from db.queries import reminders as rq
 from db.queries import settings as settings_q
 from duban.access import SYSTEM
-from duban.reminders import jobs, lease, scheduler
+from duban.jobs import jobs, lease, scheduler
 from tests.remind_world import SmtpSink, add_task, make_world, set_smtp, smtp_fixture  # noqa: F401 - the smtp fixture
 from tests.support import ROOT
 
@@ -65,7 +65,7 @@ RACE = """
 import datetime as dt, sys, time, pathlib
 from db import connect
 from duban.access import SYSTEM
-from duban.reminders import jobs
+from duban.jobs import jobs
 start = pathlib.Path(sys.argv[2])
 while not start.exists():
     time.sleep(0.01)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from duban.serve import health, nginx
+from duban.serve import nginx
+from duban.services import serve_health as health
 from tests.conftest import DEMO_TODAY
 from tests.support import ROOT, browser_page, free_port, login_in_browser
 

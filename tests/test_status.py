@@ -9,7 +9,7 @@ from pathlib import Path
 
 from db import connect
 from duban.access import SYSTEM
-from duban.reminders import jobs
+from duban.jobs import jobs
 from tests.reports_world import TODAY, build
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,10 @@ import pytest
 from db.queries import reminders as rq
 from duban.access import Actor
 from duban.errors import AccessDenied, InputError
-from duban.reminders import channels, jobs, outbox, settings
-from duban.reminders.outbox import utcnow
+from duban.jobs import channels, jobs, outbox
+from duban.jobs.outbox import utcnow
+from duban.services import channel_settings
+from duban.services import reminder_settings as settings
 from tests.remind_world import HookSink, add_task, make_world
 
 MON = dt.date(2026, 11, 23)
@@ -107,9 +109,9 @@ def test_a_robot_that_refuses_keeps_the_message_in_the_outbox_with_its_reason(db
 
 def test_http_errors_and_unreachable_robots_are_failures(hooks):
     hooks.status = 500
-    with pytest.raises(channels.SendError, match="HTTP 500"):
+    with pytest.raises(channel_settings.SendError, match="HTTP 500"):
         channels.send_webhook({"kind": "json", "url": hooks.url + "/x"}, "主题", "正文")
-    with pytest.raises(channels.SendError, match="无法连接"):
+    with pytest.raises(channel_settings.SendError, match="无法连接"):
         channels.send_webhook({"kind": "json", "url": "http://127.0.0.1:9/x"}, "主题", "正文")
 
 
@@ -133,7 +135,7 @@ def test_robot_secrets_are_never_shown_back_and_only_the_office_manages_robots(d
         settings.add_webhook(db, liaison, "x", "json", hooks.url)
     with pytest.raises(InputError):
         settings.add_webhook(db, office(world), "x", "json", "ftp://example")
-    assert settings.send_test_webhook(db, office(world), listed[0]["id"], MON).startswith("测试消息已发送")
+    assert channels.send_test_webhook(db, office(world), listed[0]["id"], MON).startswith("测试消息已发送")
     assert "测试消息" in hooks.posts[-1]["json"]["markdown"]["title"]
 
 
@@ -169,7 +171,7 @@ def test_a_stored_address_the_http_library_rejects_fails_without_naming_its_toke
         for secret in ("tok3n", "7731x", "SECold9981"):
             assert secret not in text
     with pytest.raises(InputError, match="发送失败") as tested:
-        settings.send_test_webhook(db, office(world), hook, MON)
+        channels.send_test_webhook(db, office(world), hook, MON)
     assert "tok3n" not in str(tested.value) and "7731x" not in str(tested.value)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from duban.reminders import workdays
+from duban.services import workdays
 
 
 def d(text: str) -> dt.date:
@@ -28,7 +28,7 @@ def test_next_working_day_and_counting_working_days():
 
 def test_past_the_calendars_data_monday_to_friday_is_used_and_logged(caplog):
     far = d("2099-01-05")  # a Monday, far past any holiday data
-    with caplog.at_level(logging.WARNING, logger="duban.reminders"):
+    with caplog.at_level(logging.WARNING, logger="duban.workdays"):
         workdays._warned_years.discard(2099)
         assert workdays.is_workday(far)
         assert not workdays.is_workday(d("2099-01-04"))

@@ -104,11 +104,11 @@ def filter_sidebar(db, actor: Actor, prefix: str, *, with_status: bool = False, 
     jurisdictions = {j["id"]: j["name"] for j in options["jurisdictions"]}
     jurisdiction = _pick("地区", list(jurisdictions), jurisdictions, _int(qp.get("jurisdiction")),
                          f"{prefix}_jurisdiction", box)
-    plans = {p["id"]: (f"{p['jurisdiction']} · {p['label']}" if p.get("jurisdiction") else p["label"])
-             for p in options["plans"] if jurisdiction is None or p["jurisdiction_id"] == jurisdiction}
+    plans = {p.id: (f"{p.jurisdiction} · {p.label}" if p.jurisdiction else p.label)
+             for p in options["plans"] if jurisdiction is None or p.jurisdiction_id == jurisdiction}
     plan = _pick("规划", list(plans), plans, _int(qp.get("plan")), f"{prefix}_plan", box)
-    departments = {d["id"]: d["label"] for d in options["departments"]
-                   if jurisdiction is None or d["jurisdiction_id"] == jurisdiction}
+    departments = {d.id: d.label for d in options["departments"]
+                   if jurisdiction is None or d.jurisdiction_id == jurisdiction}
     department = _pick("责任部门", list(departments), departments, _int(qp.get("department")),
                        f"{prefix}_department", box)
     light = _pick("灯色", list(LIGHTS), LIGHT_MARKS, qp.get("light"), f"{prefix}_light", box)

@@ -1,12 +1,13 @@
 """The 总览 dashboard's aggregates: counts by status, light, plan, department and month, and the due lists.
 
-Every query starts from one filtered set of tasks with their warning light computed in SQL (the same
-rule as duban.rules.status.light_for, on the earliest open deadline instance), so each number on the
-dashboard is exactly the number of tasks the task list shows for the same filters.
+SQL only selects and counts: the warning light is never computed here. `light_inputs` returns what the light
+needs per task, the service applies duban.rules.status.light_for, and the counts of the chosen tasks are
+read back by id, so each number on the dashboard is exactly the number of tasks the task list shows.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -44,8 +45,9 @@ def _in_list(p: dict, prefix: str, values) -> str:
     return ", ".join(names) or "NULL"
 
 
-def _lit_tasks(f: TaskFilter, p: dict) -> str:
-    """The CTEs `lit` (visible tasks with their light) and `ft` (lit narrowed by the light/due/month filters)."""
+def _where(f: TaskFilter, p: dict) -> str:
+    """Conditions on tasks t (and their plan p) for the filter, the light filter aside: the light is
+    duban.rules.status's, computed in Python."""
     where = ["t.removed = 0"]
     if f.visible_departments is not None:
         visible = _in_list(p, "vd", sorted(f.visible_departments))
@@ -66,61 +68,27 @@ def _lit_tasks(f: TaskFilter, p: dict) -> str:
     if f.status:
         p["status"] = f.status
         where.append("t.status = :status")
-    narrow = ["1"]
-    if f.lights:
-        narrow.append(f"light IN ({_in_list(p, 'lt', f.lights)})")
     if f.due == "overdue":
-        narrow.append("next_due < :today")
+        where.append("t.status != :closed AND EXISTS (SELECT 1 FROM instances w WHERE w.task_id = t.id "
+                     "AND w.state = 'open' AND w.due < :today)")
     elif f.due:
         p["due_end"] = _plus_days(p["today"], int(f.due))
-        narrow.append("next_due IS NOT NULL AND EXISTS (SELECT 1 FROM instances w WHERE w.task_id = lit.id "
-                      "AND w.state = 'open' "
-                      "AND w.due BETWEEN :today AND :due_end)")
+        where.append("t.status != :closed AND EXISTS (SELECT 1 FROM instances w WHERE w.task_id = t.id "
+                     "AND w.state = 'open' AND w.due BETWEEN :today AND :due_end)")
     if f.month:
         p["month_start"] = f"{f.month}-01"
         p["month_end"] = f"{f.month}-31"
-        narrow.append("EXISTS (SELECT 1 FROM instances m WHERE m.task_id = lit.id "
-                      "AND m.due BETWEEN :month_start AND :month_end)")
-    return f"""
-WITH base AS MATERIALIZED (
-    SELECT t.id, t.plan_id, t.seq, t.status, t.progress,
-           CASE WHEN t.status != :closed THEN
-               (SELECT min(i.due) FROM instances i WHERE i.task_id = t.id AND i.state = 'open') END AS next_due,
-           coalesce(p.period_start, substr(t.created_at, 1, 10)) AS start
-    FROM tasks t LEFT JOIN plans p ON p.id = t.plan_id
-    WHERE {' AND '.join(where)}
-), lit AS MATERIALIZED (
-    SELECT id, plan_id, seq, status, progress, next_due, CASE
-        WHEN next_due IS NULL THEN '绿'
-        WHEN next_due < :today THEN '红'
-        WHEN julianday(next_due) - julianday(:today) <= :warn_days THEN '黄'
-        WHEN status = :done_pending THEN '绿'
-        -- progress behind the time elapsed since the last finished due date (or the plan's start)
-        ELSE (SELECT CASE WHEN pace_start < :today
-                               AND progress + :tolerance < (julianday(:today) - julianday(pace_start)) * 100.0
-                                                           / max(1, julianday(next_due) - julianday(pace_start))
-                          THEN '黄' ELSE '绿' END
-              FROM (SELECT CASE WHEN last_done < next_due THEN max(coalesce(start, last_done), last_done)
-                                ELSE start END AS pace_start
-                    FROM (SELECT nullif(max(
-                        coalesce((SELECT max(i.due) FROM instances i WHERE i.task_id = base.id AND i.state = 'closed'), ''),
-                        coalesce((SELECT max(i.due) FROM instances i WHERE i.task_id = base.id AND i.state = 'claimed'), '')),
-                        '') AS last_done)))
-        END AS light
-    FROM base
-), ft AS NOT MATERIALIZED (
-    SELECT * FROM lit WHERE {' AND '.join(narrow)}
-)
-"""
+        where.append("EXISTS (SELECT 1 FROM instances m WHERE m.task_id = t.id "
+                     "AND m.due BETWEEN :month_start AND :month_end)")
+    return " AND ".join(where)
 
 
 def _plus_days(iso: str, days: int) -> str:
     return (dt.date.fromisoformat(iso) + dt.timedelta(days=days)).isoformat()
 
 
-def params(today: str, warn_days: int, tolerance: int, closed: str, done_pending: str) -> dict:
-    return {"today": today, "warn_days": warn_days, "tolerance": tolerance, "closed": closed,
-            "done_pending": done_pending}
+def params(today: str, closed: str) -> dict:
+    return {"today": today, "closed": closed}
 
 
 def is_everything(f: TaskFilter) -> bool:
@@ -128,52 +96,67 @@ def is_everything(f: TaskFilter) -> bool:
     return f == TaskFilter()
 
 
+def light_inputs(db: sqlite_utils.Database, f: TaskFilter, params: dict) -> list[tuple]:
+    """What the light needs, per task the filter selects (the light filter aside), in plan and document order:
+    (id, plan_id, status, progress, earliest open due, last finished due, start: the plan's or the day added)."""
+    p = dict(params)
+    where = _where(f, p)
+    sql = f"""
+SELECT t.id, t.plan_id, t.status, t.progress,
+       CASE WHEN t.status != :closed THEN
+           (SELECT min(i.due) FROM instances i WHERE i.task_id = t.id AND i.state = 'open') END,
+       (SELECT max(i.due) FROM instances i INDEXED BY instances_task_state WHERE i.task_id = t.id AND i.state != 'open'),
+       coalesce(p.period_start, substr(t.created_at, 1, 10))
+FROM tasks t LEFT JOIN plans p ON p.id = t.plan_id WHERE {where} ORDER BY t.plan_id, t.seq, t.id"""
+    cur = db.conn.cursor()
+    cur.row_factory = None
+    return cur.execute(sql, p).fetchall()
+
+
 # Instances of tasks a revised plan removed never count; those of closed (销号) tasks are not due any more.
 _REMOVED = "SELECT id FROM tasks INDEXED BY overview_tasks_removed WHERE removed = 1"
 _NOT_REMOVED = f"task_id NOT IN ({_REMOVED})"
 _LIVE = f"task_id NOT IN ({_REMOVED} UNION ALL SELECT id FROM tasks WHERE status = :closed)"
 _OPEN = "task_id NOT IN (SELECT id FROM tasks WHERE status = :closed)"
+# The chosen tasks, passed as a JSON list of ids.
+_CHOSEN = "SELECT value FROM json_each(:ids)"
 
 
-def aggregates(db: sqlite_utils.Database, f: TaskFilter, params: dict, windows: dict[str, str]) -> list[dict]:
-    """One statement (the light is computed once) returning rows (part, k1, k2, k3, n, m):
-    'c' plan/status/light counts; 'd' department/role task counts with m = red ones ('r': red only,
-    when the totals come from `unit_totals`); 'm' due/state instance counts; 'o' open instances per
-    window (n instances, m distinct tasks). windows: name -> last due date (inclusive), 'overdue' excluded."""
-    p = dict(params)
-    sql = _lit_tasks(f, p)
-    parts = ["SELECT 'c' AS part, plan_id AS k1, status AS k2, light AS k3, count(*) AS n, NULL AS m "
-             "FROM ft GROUP BY plan_id, status, light"]
-    if is_everything(f):
-        parts.append("SELECT 'r', u.department_id, u.role, NULL, count(*), NULL FROM ft "
-                     "JOIN task_units u ON u.task_id = ft.id WHERE ft.light = '红' GROUP BY u.department_id, u.role")
+def unit_counts(db: sqlite_utils.Database, task_ids: list[int] | None, red: list[int]) -> list[tuple]:
+    """(department_id, role, tasks, red tasks) over these tasks (every live task when task_ids is None);
+    `red` names the tasks whose light is red."""
+    p = {"red": json.dumps(red)}
+    if task_ids is None:
+        where = _NOT_REMOVED if any_removed(db) else "1"
     else:
-        parts.append("SELECT 'd', u.department_id, u.role, NULL, count(*), sum(ft.light = '红') FROM ft "
-                     "JOIN task_units u ON u.task_id = ft.id GROUP BY u.department_id, u.role")
-        parts.append("SELECT 'm', i.due, CASE WHEN ft.status = :closed THEN 'closed' ELSE i.state END, NULL, "
-                     "count(*), NULL FROM ft JOIN instances i ON i.task_id = ft.id GROUP BY 2, 3")
-        parts.append("SELECT 'o', 'overdue', NULL, NULL, count(*), count(DISTINCT i.task_id) FROM ft "
-                     "JOIN instances i ON i.task_id = ft.id AND i.state = 'open' AND i.due < :today "
+        p["ids"] = json.dumps(task_ids)
+        where = f"task_id IN ({_CHOSEN})"
+    return [tuple(r) for r in db.conn.execute(
+        "SELECT department_id, role, count(*), sum(task_id IN (SELECT value FROM json_each(:red))) FROM task_units "
+        f"WHERE {where} GROUP BY department_id, role", p)]
+
+
+def instance_counts(db: sqlite_utils.Database, task_ids: list[int], params: dict, windows: dict[str, str]) -> list[dict]:
+    """Rows like instance_totals' (part, k1, k2, n, m) over these tasks: 'm' due/state instance counts (a closed
+    task's count as closed); 'o' open instances per window (n instances, m distinct tasks), and 'overdue'."""
+    p = {"today": params["today"], "closed": params["closed"], "ids": json.dumps(task_ids)}
+    ft = f"WITH ft AS MATERIALIZED (SELECT id, status FROM tasks WHERE id IN ({_CHOSEN}))\n"
+    parts = ["SELECT 'm' AS part, i.due AS k1, CASE WHEN ft.status = :closed THEN 'closed' ELSE i.state END AS k2, "
+             "count(*) AS n, NULL AS m FROM ft JOIN instances i ON i.task_id = ft.id GROUP BY 2, 3",
+             "SELECT 'o', 'overdue', NULL, count(*), count(DISTINCT i.task_id) FROM ft "
+             "JOIN instances i ON i.task_id = ft.id AND i.state = 'open' AND i.due < :today "
+             "WHERE ft.status != :closed"]
+    for n, (name, last) in enumerate(windows.items()):
+        p[f"w{n}"] = last
+        parts.append(f"SELECT 'o', '{name}', NULL, count(*), count(DISTINCT i.task_id) FROM ft "
+                     f"JOIN instances i ON i.task_id = ft.id AND i.state = 'open' AND i.due BETWEEN :today AND :w{n} "
                      "WHERE ft.status != :closed")
-        for n, (name, last) in enumerate(windows.items()):
-            p[f"w{n}"] = last
-            parts.append(f"SELECT 'o', '{name}', NULL, NULL, count(*), count(DISTINCT i.task_id) FROM ft "
-                         f"JOIN instances i ON i.task_id = ft.id AND i.state = 'open' AND i.due BETWEEN :today AND :w{n} "
-                         "WHERE ft.status != :closed")
-    sql += "\nUNION ALL\n".join(parts)
-    return [dict(r) for r in db.conn.execute(sql, p)]
+    return [dict(r) for r in db.conn.execute(ft + "\nUNION ALL\n".join(parts), p)]
 
 
 def any_removed(db: sqlite_utils.Database) -> bool:
     """Whether a revised plan has removed any task (if not, no query needs to leave them out)."""
     return db.conn.execute(f"SELECT EXISTS ({_REMOVED})").fetchone()[0] == 1
-
-
-def unit_totals(db: sqlite_utils.Database) -> list[dict]:
-    """Tasks per department and role, over all tasks (the unfiltered dashboard)."""
-    live = _NOT_REMOVED if any_removed(db) else "1"
-    return [dict(r) for r in db.conn.execute(
-        f"SELECT department_id, role, count(*) AS n FROM task_units WHERE {live} GROUP BY department_id, role")]
 
 
 def instance_totals(db: sqlite_utils.Database, params: dict, windows: dict[str, str]) -> list[dict]:
@@ -211,9 +194,10 @@ LEFT JOIN jurisdictions j ON j.id = pl.jurisdiction_id
 """
 
 
-def due_items(db: sqlite_utils.Database, f: TaskFilter, params: dict, start: str | None, end: str | None,
-              limit: int) -> list[dict]:
-    """Open deadline instances due in [start, end] (either end open), earliest first."""
+def due_items(db: sqlite_utils.Database, task_ids: list[int] | None, params: dict, start: str | None,
+              end: str | None, limit: int) -> list[dict]:
+    """Open deadline instances of these tasks (None: every live task) due in [start, end] (either end open),
+    earliest first."""
     p = dict(params)
     cond = ["i.state = 'open'", "t.status != :closed"]
     if start:
@@ -223,20 +207,14 @@ def due_items(db: sqlite_utils.Database, f: TaskFilter, params: dict, start: str
         p["win_end"] = end
         cond.append("i.due <= :win_end")
     p["limit"] = limit
-    if is_everything(f):
+    if task_ids is None:
         cond.append("t.removed = 0")
-        sql = _ITEM_COLUMNS + "FROM instances i" + _ITEM_JOINS
     else:
-        sql = _lit_tasks(f, p) + _ITEM_COLUMNS + "FROM ft JOIN instances i ON i.task_id = ft.id" + _ITEM_JOINS
+        p["ids"] = json.dumps(task_ids)
+        cond.append(f"i.task_id IN ({_CHOSEN})")
+    sql = _ITEM_COLUMNS + "FROM instances i" + _ITEM_JOINS
     sql += f" WHERE {' AND '.join(cond)} ORDER BY i.due, t.plan_id, t.seq LIMIT :limit"
     return [dict(r) for r in db.conn.execute(sql, p)]
-
-
-def task_ids(db: sqlite_utils.Database, f: TaskFilter, params: dict) -> list[int]:
-    """The ids of the tasks a filter selects, in plan and document order."""
-    p = dict(params)
-    sql = _lit_tasks(f, p) + "SELECT id FROM ft ORDER BY plan_id, seq, id"
-    return [r[0] for r in db.conn.execute(sql, p)]
 
 
 def plans(db: sqlite_utils.Database, visible_departments: frozenset[int] | None) -> list[dict]:

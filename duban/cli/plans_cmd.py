@@ -9,6 +9,7 @@ from duban import clock, demo
 from duban.access import SYSTEM
 from duban.cli.common import add_db_option, add_today_option, open_db, print_listing
 from duban.errors import InputError
+from duban.extract import extract_file
 from duban.services import plan_check, plan_import
 from duban.services import plans as plan_s
 
@@ -36,10 +37,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _extract(path: Path) -> dict:
     if not path.is_file():
         raise InputError(f"找不到文件:{path}")
-    try:
-        from duban.extract import extract_file
-    except ImportError:
-        raise InputError("文档提取模块不可用,无法导入。") from None
     return extract_file(path)
 
 

@@ -11,8 +11,8 @@ from duban import clock
 from duban.access import SYSTEM
 from duban.cli.common import add_db_option, add_today_option, open_db
 from duban.errors import InputError
-from duban.reminders import jobs
-from duban.reminders.digest import day_label
+from duban.jobs import jobs
+from duban.jobs.wording import day_label
 
 CHANNEL_NAMES = {"inapp": "站内", "email": "邮件", "webhook": "群机器人"}
 
@@ -66,8 +66,8 @@ def cmd_remind(args: argparse.Namespace) -> int:
         if not result.workday:
             print(f"{today} 不是工作日,不发送提醒。")
             return 0
-        print(f"{today} 试运行:将生成 {len(result.planned)} 条消息(未发送、未记录)。")
-        for p in result.planned:
+        print(f"{today} 试运行:将生成 {len(result.messages)} 条消息(未发送、未记录)。")
+        for p in result.messages:
             print(f"[{CHANNEL_NAMES.get(p.channel, p.channel)}] {p.recipient}({p.name}):{p.subject}")
             for it in p.items:
                 label = day_label(dt.date.fromisoformat(it["due"]), today)
@@ -79,7 +79,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
         return 1
     result = outcome.result
     print(result.summary())
-    for p in result.planned:
+    for p in result.messages:
         print(f"  [{CHANNEL_NAMES.get(p.channel, p.channel)}] {p.recipient}:{p.subject}")
     for err in result.errors:
         print(f"  发送失败,稍后重试:{err}", file=sys.stderr)
@@ -88,7 +88,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from db.connection import database_path
-    from duban.reminders import scheduler
+    from duban.jobs import scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     open_db(args).conn.close()  # migrate before the jobs start

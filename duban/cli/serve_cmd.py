@@ -19,8 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from duban.serve.health import run_dir_for
     from duban.serve.supervisor import ServeOptions, serve
+    from duban.services.serve_health import run_dir_for
 
     db_path = database_path(args.db).resolve()
     db_path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,8 +8,8 @@ import sqlite_utils
 from db import transaction
 from db.queries import settings as q
 from duban.demo.facts import facts
-from duban.reminders import digest, outbox
-from duban.reminders.workdays import is_workday
+from duban.jobs import digest, outbox
+from duban.services.workdays import is_workday
 
 
 def seed(db: sqlite_utils.Database, today: dt.date) -> None:
@@ -24,6 +24,6 @@ def seed(db: sqlite_utils.Database, today: dt.date) -> None:
         day = today - dt.timedelta(days=offset)
         if not is_workday(day):
             continue
-        digest.plan(db, day, channels={"inapp"})
+        digest.decide_messages(db, day, channels={"inapp"})
         outbox.flush(db, day, channels={"inapp"}, created_at=f"{day.isoformat()} 00:30:00",
                      read=(today - day).days > f["read_after_days"])

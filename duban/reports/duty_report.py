@@ -30,7 +30,7 @@ def render(data: dict) -> bytes:
     sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Cm(3.7), Cm(3.5), Cm(2.8), Cm(2.6)
     dept, year = data["department"], data["year"]
     tasks = data["lead"] + data["co"]
-    status_count = {s: sum(t["status"] == s for t in tasks) for s in rules.STATUSES}
+    status_count = {s: sum(t.status == s for t in tasks) for s in rules.STATUSES}
 
     word.paragraph(doc, f"{dept['name']}{year}年度履职情况报告", word.TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     word.paragraph(doc, "(草稿)", word.SUBHEADING_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
@@ -51,14 +51,14 @@ def render(data: dict) -> bytes:
     word.paragraph(doc, "二、主要工作及成效", word.HEADING_FONT, 16)
     n = 0
     for t in data["lead"] + data["co"]:
-        reps = data["by_task"].get(t["id"])
+        reps = data["by_task"].get(t.id)
         if not reps:
             continue
         n += 1
         last = reps[-1]
         role = "牵头" if t in data["lead"] else "配合"
         p = word.paragraph(doc)
-        word.font(p.add_run(f"({cn_numeral(n)}){_clean(t['title'])}。"), word.SUBHEADING_FONT, 14, bold=True)
+        word.font(p.add_run(f"({cn_numeral(n)}){_clean(t.title)}。"), word.SUBHEADING_FONT, 14, bold=True)
         text = _clean(last["progress_text"])
         percent = (f"目前完成约{last['percent']}%。" if last.get("percent") is not None
                    and f"{last['percent']}%" not in text else "")
@@ -67,14 +67,14 @@ def render(data: dict) -> bytes:
         word.paragraph(doc, f"{year}年我单位尚未报送工作进展,请据实补充主要工作及成效。")
 
     word.paragraph(doc, "三、存在的问题", word.HEADING_FONT, 16)
-    problems = [f"{_clean(t['title'])}未能按期完成(时限:{t['next_due'] or '—'}),需加快推进。" for t in data["overdue"]]
+    problems = [f"{_clean(t.title)}未能按期完成(时限:{t.next_due or '—'}),需加快推进。" for t in data["overdue"]]
     problems += [f"{_clean(r['coordination_need'])}(需{r['coordination_from'] or '有关单位'}协调)。"
                  for r in data["coordination"]]
     for i, text in enumerate(problems or ["暂无突出问题。"], 1):
         word.paragraph(doc, f"{i}. {text}" if problems else text)
 
     word.paragraph(doc, "四、下一步工作打算", word.HEADING_FONT, 16)
-    plans = [f"{_clean(t['title'])},{i['due']}前完成{('(' + i['period_label'] + ')') if i['period_label'] else ''}。"
+    plans = [f"{_clean(t.title)},{i['due']}前完成{('(' + i['period_label'] + ')') if i['period_label'] else ''}。"
              for i, t in data["next_year"][:20]]
     for i, text in enumerate(plans or ["继续做好承担任务的推进落实,按要求及时报送进展。"], 1):
         word.paragraph(doc, f"{i}. {text}" if plans else text)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from duban.rules.dates import clamp_date
 
@@ -69,3 +71,27 @@ def describe(deadline: dict) -> str:
             return f"每月{day}日前" if day else "每月底前"
         return FREQ_LABELS.get(freq, freq) + "末前"
     return KIND_LABELS.get(kind, "")
+
+
+def deadline_text(deadline: Mapping | Any, dues: Sequence[str], date_text: Callable[[str], str] = str, *,
+                  as_written: bool = True) -> str:
+    """One deadline's 完成时限 for people, from the deadline and the due dates (ISO) it set.
+
+    as_written (the meeting pack): the plan's phrase first, with the date it works out to, e.g. 年底前(2025-12-31),
+    每年5月31日前, 持续推进, 规划期末(2027-12-31). Otherwise (the task page, phrase shown beside it) only what
+    was computed: the date, the rule with its number of periods, or the plan's end date(s).
+    deadline: a stored deadline row or a records.Deadline."""
+    if not isinstance(deadline, Mapping):
+        deadline = vars(deadline)
+    kind = deadline.get("kind")
+    phrase = deadline.get("phrase") if as_written else None
+    if kind == "once":
+        due = date_text(deadline["due"])
+        return f"{phrase}({due})" if phrase and phrase != deadline["due"] else due
+    if kind == "recurring":
+        return phrase or describe(deadline) if as_written else f"{describe(deadline)}(共 {len(dues)} 期)"
+    if as_written:
+        if kind == "ongoing":
+            return phrase or KIND_LABELS["ongoing"]
+        return f"{PLAN_END_LABEL}({date_text(max(dues))})" if dues else PLAN_END_LABEL
+    return "、".join(date_text(d) for d in dues) + f"({PLAN_END_LABEL})" if dues else PLAN_END_LABEL

@@ -37,20 +37,37 @@ def is_overdue(inst: Instance, today: dt.date) -> bool:
 def light_for(instances: Iterable[Instance], today: dt.date, *, status: str = NOT_STARTED,
               progress: int = 0, start: dt.date | None = None, warn_days: int = DEFAULT_WARN_DAYS,
               tolerance: int = DEFAULT_BEHIND_TOLERANCE) -> str:
-    """红 when an instance is past due and not done; 黄 when one falls due within warn_days or progress
-    trails the time elapsed; 绿 otherwise (and always for a closed task)."""
+    """The task's light, the one home of the rule: 绿 for a closed task; 红 when an open instance is past due;
+    黄 when the next one falls due within warn_days, or (unless completion awaits review) progress trails the
+    share of time elapsed by more than tolerance points; 绿 otherwise.
+
+    Time elapsed runs from `start` (the plan's start) to the next open due date, or from the last finished
+    (claimed or closed) instance before it when that is later: each period is paced on its own."""
     if status == CLOSED:
         return GREEN
-    pending = sorted((i for i in instances if i.state == "open"), key=lambda i: i.due)
-    if any(i.due < today for i in pending):
-        return RED
-    if not pending:
+    pending: list[dt.date] = []
+    done: list[dt.date] = []
+    for i in instances:
+        (pending if i.state == "open" else done).append(i.due)
+    return light_from_dates(min(pending) if pending else None, max(done) if done else None, today, status=status,
+                            progress=progress, start=start, warn_days=warn_days, tolerance=tolerance)
+
+
+def light_from_dates(next_due: dt.date | None, last_done: dt.date | None, today: dt.date, *,
+                     status: str = NOT_STARTED, progress: int = 0, start: dt.date | None = None,
+                     warn_days: int = DEFAULT_WARN_DAYS, tolerance: int = DEFAULT_BEHIND_TOLERANCE) -> str:
+    """light_for given only what it reads of the instances: the earliest open due date and the latest finished
+    one (the task list and 总览 read these two per task straight from the database)."""
+    if status == CLOSED or next_due is None:
         return GREEN
-    nxt = pending[0].due
-    if (nxt - today).days <= warn_days:
+    if next_due < today:
+        return RED
+    if (next_due - today).days <= warn_days:
         return YELLOW
-    if start and start < today < nxt and status != DONE_PENDING:
-        elapsed = (today - start).days / max(1, (nxt - start).days) * 100
+    if last_done and last_done < next_due:
+        start = max(start, last_done) if start else last_done
+    if start and start < today < next_due and status != DONE_PENDING:
+        elapsed = (today - start).days / max(1, (next_due - start).days) * 100
         if progress + tolerance < elapsed:
             return YELLOW
     return GREEN

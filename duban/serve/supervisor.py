@@ -25,7 +25,7 @@ from pathlib import Path
 
 from duban.errors import InputError
 from duban.serve import nginx
-from duban.serve.health import WORKERS_FILE, probe
+from duban.services.serve_health import WORKERS_FILE, probe
 
 log = logging.getLogger("duban.serve")
 
@@ -178,7 +178,7 @@ class Supervisor:
 
     # ---- state file
     def write_state(self) -> None:
-        """workers.json: who serves where, for `status` (see duban.serve.health)."""
+        """workers.json: who serves where, for `status` (see duban.services.serve_health)."""
         state = {
             "pid": os.getpid(),
             "started_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -201,7 +201,7 @@ class Supervisor:
             c.start()
         self.proxy.start()
         if self.o.scheduler:
-            from duban.reminders import scheduler
+            from duban.jobs import scheduler
 
             self.scheduler = scheduler.start(str(self.o.db_path))
         self.write_state()
@@ -287,7 +287,7 @@ class Supervisor:
         if self.scheduler is not None:
             if self.scheduler.running:
                 self.scheduler.shutdown(wait=False)
-            from duban.reminders import scheduler
+            from duban.jobs import scheduler
 
             scheduler._started.pop(os.path.abspath(str(self.o.db_path)), None)
             self.scheduler = None

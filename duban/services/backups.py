@@ -28,8 +28,7 @@ from db.migrations import applied, migration_files
 from db.queries import evidence as evidence_q
 from db.queries import settings as settings_q
 from duban.errors import DubanError, InputError
-from duban.reminders import vault
-from duban.services import evidence
+from duban.services import evidence, vault
 
 FORMAT = 1
 MANIFEST = "manifest.json"

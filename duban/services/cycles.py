@@ -15,6 +15,7 @@ from duban import clock
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules.dates import clamp_date, quarter_of, shift_month
+from duban.rules.records import Plan, ReportingPeriod, from_row
 from duban.services import cache
 
 KINDS = {"monthly": "每月", "quarterly": "每季度", "meeting": "每次联席会议前"}
@@ -46,15 +47,6 @@ class Cycle:
         return self.label
 
 
-@dataclass(frozen=True)
-class Period:
-    """One occurrence of a cycle: reports filed after `after` and on or before `due` count for it."""
-
-    due: dt.date
-    label: str
-    after: dt.date
-
-
 class MissingReport(NamedTuple):
     department_id: int
     plan_id: int
@@ -66,7 +58,7 @@ class Unreported(NamedTuple):
     """A cycle's period and the departments expected to report for it that have not."""
 
     cycle: Cycle
-    period: Period
+    period: ReportingPeriod
     plan_title: str | None
     jurisdiction: str | None
     departments: list[dict]  # department_id, name, jurisdiction, leads, tasks (as period_status)
@@ -88,7 +80,7 @@ def _next_slot(cycle: Cycle, slot: tuple[int, int], by: int) -> tuple[int, int]:
     return index // 4, index % 4 + 1
 
 
-def periods(cycle: Cycle, today: dt.date, back: int = 2) -> list[Period]:
+def periods(cycle: Cycle, today: dt.date, back: int = 2) -> list[ReportingPeriod]:
     """The current period (the first due on or after today) and `back` earlier ones, newest first."""
     if cycle.kind == "meeting":
         dated = sorted(cycle.dates)
@@ -98,7 +90,7 @@ def periods(cycle: Cycle, today: dt.date, back: int = 2) -> list[Period]:
         for i in range(end, max(-1, end - back - 1), -1):
             due, label = dated[i]
             after = dated[i - 1][0] if i > 0 else due - dt.timedelta(days=FIRST_WINDOW_DAYS)
-            out.append(Period(due, label or f"{due.month}月{due.day}日联席会议前", after))
+            out.append(ReportingPeriod(due, label or f"{due.month}月{due.day}日联席会议前", after))
         return out
     slot = (today.year, today.month) if cycle.kind == "monthly" else (today.year, quarter_of(today))
     due, _ = _due_in_slot(cycle, slot)
@@ -109,7 +101,7 @@ def periods(cycle: Cycle, today: dt.date, back: int = 2) -> list[Period]:
         here = _next_slot(cycle, slot, -k)
         due, label = _due_in_slot(cycle, here)
         after, _ = _due_in_slot(cycle, _next_slot(cycle, here, -1))
-        out.append(Period(due, label, after))
+        out.append(ReportingPeriod(due, label, after))
     return out
 
 
@@ -206,10 +198,10 @@ def set_active(db: sqlite_utils.Database, actor: Actor, cycle_id: int, active: b
         audit.record(db, actor, "启用填报周期" if active else "停用填报周期", "report_cycle", cycle_id, None)
 
 
-def list_plans(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+def list_plans(db: sqlite_utils.Database, actor: Actor) -> list[Plan]:
     """Plans a cycle can be set for (office and leaders)."""
     _require_reader(actor)
-    return q.plans(db)
+    return [from_row(Plan, p) for p in q.plans(db)]
 
 
 def list_cycles(db: sqlite_utils.Database, actor: Actor, plan_id: int | None = None) -> list[Cycle]:
@@ -218,7 +210,7 @@ def list_cycles(db: sqlite_utils.Database, actor: Actor, plan_id: int | None = N
     return [_cycle(db, r) for r in q.cycles(db, plan_id)]
 
 
-def period_status(db: sqlite_utils.Database, actor: Actor, cycle: Cycle, period: Period,
+def period_status(db: sqlite_utils.Database, actor: Actor, cycle: Cycle, period: ReportingPeriod,
                   until: dt.date | None = None) -> list[dict]:
     """Every department expected to report on the plan, whether it has in this period, and when (reports filed
     after the period's start and by its due date count, or by `until` to let late reports count); office and
@@ -227,7 +219,7 @@ def period_status(db: sqlite_utils.Database, actor: Actor, cycle: Cycle, period:
     return _period_status(db, cycle, period, until)
 
 
-def _period_status(db: sqlite_utils.Database, cycle: Cycle, period: Period, until: dt.date | None = None) -> list[dict]:
+def _period_status(db: sqlite_utils.Database, cycle: Cycle, period: ReportingPeriod, until: dt.date | None = None) -> list[dict]:
     end = max(period.due, until) if until else period.due
     reported = q.reports_in_window(db, cycle.plan_id, period.after.isoformat(), end.isoformat())
     out = []

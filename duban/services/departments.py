@@ -11,6 +11,8 @@ from db.queries import departments as q
 from db.queries import plans as plan_q
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
+from duban.extract.units import canonical_department
+from duban.rules.records import Department, from_row
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -28,12 +30,12 @@ def _require_visible(db: sqlite_utils.Database, actor: Actor, department: dict) 
         raise AccessDenied("只能查看本地区的部门。")
 
 
-def list_departments(db: sqlite_utils.Database, actor: Actor, jurisdiction_id: int | None = None) -> list[dict]:
-    """Departments (id, name, jurisdiction, liaison and contact details, lead/co task counts), by jurisdiction;
+def list_departments(db: sqlite_utils.Database, actor: Actor, jurisdiction_id: int | None = None) -> list[Department]:
+    """Departments (name, jurisdiction, liaison and contact details, lead/co task counts), by jurisdiction;
     a liaison gets its own jurisdiction's only."""
-    rows = q.list_all(db, jurisdiction_id)
     allowed = visible_jurisdictions(db, actor)
-    return rows if allowed is None else [r for r in rows if r["jurisdiction_id"] in allowed]
+    return [from_row(Department, r) for r in q.list_all(db, jurisdiction_id)
+            if allowed is None or r["jurisdiction_id"] in allowed]
 
 
 def list_jurisdictions(db: sqlite_utils.Database) -> list[dict]:
@@ -41,24 +43,19 @@ def list_jurisdictions(db: sqlite_utils.Database) -> list[dict]:
     return plan_q.jurisdictions(db)
 
 
-def get_department(db: sqlite_utils.Database, actor: Actor, department_id: int) -> dict:
+def get_department(db: sqlite_utils.Database, actor: Actor, department_id: int) -> Department:
     """One department with its liaison's contact details and its aliases (a liaison: of its own jurisdiction)."""
     row = q.get(db, department_id)
     if row is None:
         raise NotFound("部门不存在。")
     _require_visible(db, actor, row)
-    row["aliases"] = q.aliases(db, department_id)
-    return row
+    return from_row(Department, row, aliases=tuple(q.aliases(db, department_id)))
 
 
 def canonical_name(name: str, known_names: list[str] | None = None) -> str:
     """The known department a name stands for (市卫生健康委员会 = 市卫健委) by the extraction's alias rules,
     else the name as written."""
     name = (name or "").strip()
-    try:
-        from duban.extract.units import canonical_department
-    except ImportError:
-        return name
     try:
         result = canonical_department(name, list(known_names or []))
     except Exception:  # noqa: BLE001 - an alias rule that cannot decide leaves the name as written

@@ -41,15 +41,15 @@ def collect(db: sqlite_utils.Database, actor: Actor, department_id: int, year: i
     due_in_year = [i for i in instances if start <= i["due"] <= end and i["role"] == "lead"]
     on_time = [i for i in due_in_year if i["state"] == "closed" and i["closed_on"] and i["closed_on"] <= i["due"]]
     next_year = [i for i in instances if f"{year + 1}-01-01" <= i["due"] <= f"{year + 1}-12-31" and i["state"] == "open"]
-    titles = {t["id"]: t for t in tasks}
+    titles = {t.id: t for t in tasks}
     return {
         "department": dept, "year": year, "as_of": as_of.isoformat(),
-        "lead": [t for t in tasks if role.get(t["id"]) == "lead"],
-        "co": [t for t in tasks if role.get(t["id"]) == "co"],
+        "lead": [t for t in tasks if role.get(t.id) == "lead"],
+        "co": [t for t in tasks if role.get(t.id) == "co"],
         "reports": reports, "by_task": by_task,
         "returned": sum(r["review_state"] == "已退回" for r in reports),
         "due_in_year": len(due_in_year), "on_time": len(on_time),
-        "overdue": [t for t in tasks if t["overdue"]],
+        "overdue": [t for t in tasks if t.overdue],
         "coordination": [r for r in reports if (r["coordination_need"] or "").strip()],
         "next_year": [(i, titles[i["task_id"]]) for i in next_year if i["task_id"] in titles],
     }

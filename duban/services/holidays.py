@@ -11,8 +11,8 @@ from db.queries import audit
 from db.queries import holidays as hq
 from duban.access import Actor, require_office
 from duban.errors import InputError
-from duban.reminders import workdays
 from duban.rules.holiday_notice import HolidayDay, NoticeError, notice_year, read_notice
+from duban.services import workdays
 
 WEEKDAYS = "一二三四五六日"
 

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from db.queries import meetings as q
 from duban.access import Actor, require_office
+from duban.rules import instances as instance_rules
 from duban.rules import status as rules
 from duban.rules.dates import add_months
 from duban.rules.instances import describe
@@ -77,19 +78,11 @@ def _returned_mark(report: dict) -> str:
 
 def deadline_text(deadlines: list[dict], instances: list[dict]) -> str:
     """完成时限 as the plan wrote it, with the computed date where there is one."""
-    parts = []
-    for d in deadlines:
-        if d["kind"] == "once":
-            parts.append(f"{d['phrase']}({d['due']})" if d.get("phrase") and d["phrase"] != d["due"] else d["due"])
-        elif d["kind"] == "recurring":
-            parts.append(d.get("phrase") or describe(d))
-        elif d["kind"] == "ongoing":
-            parts.append(d.get("phrase") or "持续推进")
-        else:
-            ends = [i["due"] for i in instances if i["deadline_id"] == d["id"]] or [i["due"] for i in instances]
-            parts.append(f"规划期末({max(ends)})" if ends else "规划期末")
+    every = [i["due"] for i in instances]
+    parts = [instance_rules.deadline_text(d, [i["due"] for i in instances if i["deadline_id"] == d["id"]] or every)
+             for d in deadlines]
     if not parts and instances:
-        parts.append(f"规划期末({max(i['due'] for i in instances)})")
+        parts.append(instance_rules.deadline_text({"kind": "plan_end"}, every))
     return ";".join(parts)
 
 
@@ -137,35 +130,35 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
     upcoming = []
 
     for n, t in enumerate(tasks, start=1):
-        m = meta[t["id"]]
-        closed = t["status"] == rules.CLOSED
-        insts = instances[t["id"]]
+        m = meta[t.id]
+        closed = t.status == rules.CLOSED
+        insts = instances[t.id]
         on_time, due = _instance_counts(insts, iso, closed)
         summary["tasks"] += 1
-        summary[status_key.get(t["status"], "in_progress")] += 1
-        summary[light_key[t["light"]]] += 1
-        summary["overdue"] += bool(t["overdue"])
+        summary[status_key.get(t.status, "in_progress")] += 1
+        summary[light_key[t.light]] += 1
+        summary["overdue"] += bool(t.overdue)
         summary["on_time"] += on_time
         summary["due"] += due
-        lead = "、".join(t["lead"]) or "—"
-        reports = [latest[(t["id"], u["department_id"])] for u in t["departments"] if (t["id"], u["department_id"]) in latest]
+        lead = "、".join(t.lead) or "—"
+        reports = [latest[(t.id, u.id)] for u in t.departments if (t.id, u.id) in latest]
         newest = max(reports, key=lambda r: (r["reported_on"], r["id"])) if reports else None
-        when = deadline_text(deadlines[t["id"]], insts)
-        origin = (m["plan_title"] or "") if t["source"] == "规划" else (
-            f"{t['source']}:{m['meeting_title']}({m['meeting_date']})" if m["meeting_title"]
-            else f"{t['source']}" + (f":{m['source_note']}" if m["source_note"] else ""))
+        when = deadline_text(deadlines[t.id], insts)
+        origin = (m["plan_title"] or "") if t.source == "规划" else (
+            f"{t.source}:{m['meeting_title']}({m['meeting_date']})" if m["meeting_title"]
+            else f"{t.source}" + (f":{m['source_note']}" if m["source_note"] else ""))
 
-        for u in t["departments"]:
-            d = depts.setdefault(u["department_id"], {
-                "id": u["department_id"], "name": u["name"], "jurisdiction": jurisdiction_of.get((t["id"], u["department_id"])),
+        for u in t.departments:
+            d = depts.setdefault(u.id, {
+                "id": u.id, "name": u.name, "jurisdiction": jurisdiction_of.get((t.id, u.id)),
                 "led": 0, "shared": 0, "closed": 0, "overdue": 0, "on_time": 0, "due": 0, "last_report": None})
-            d["led" if u["role"] == "lead" else "shared"] += 1
+            d["led" if u.role == "lead" else "shared"] += 1
             d["closed"] += closed
-            d["overdue"] += bool(t["overdue"])
-            if u["role"] == "lead":
+            d["overdue"] += bool(t.overdue)
+            if u.role == "lead":
                 d["on_time"] += on_time
                 d["due"] += due
-            r = latest.get((t["id"], u["department_id"]))
+            r = latest.get((t.id, u.id))
             if r and (d["last_report"] is None or r["reported_on"] > d["last_report"]):
                 d["last_report"] = r["reported_on"]
             progress = (f"[{r['reported_on']}] {_excerpt(r['progress_text'], 200)}"
@@ -173,47 +166,47 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
                            and f"{r['percent']}%" not in (r["progress_text"] or "") else "")) if r else "暂无报送"
             if r:
                 progress += _returned_mark(r)
-            ledger.append({"seq": n, "task_id": t["id"], "title": (f"{t['number']}. " if t.get("number") else "") + t["title"],
-                           "lead": lead, "unit": u["name"], "role": ROLE_NAMES[u["role"]],
-                           "deadline": when, "progress": progress, "status": t["status"], "light": t["light"],
-                           "origin": origin, "jurisdiction": t.get("jurisdiction")})
+            ledger.append({"seq": n, "task_id": t.id, "title": (f"{t.number}. " if t.number else "") + t.title,
+                           "lead": lead, "unit": u.name, "role": ROLE_NAMES[u.role],
+                           "deadline": when, "progress": progress, "status": t.status, "light": t.light,
+                           "origin": origin, "jurisdiction": t.jurisdiction})
 
-        if t["overdue"]:
+        if t.overdue:
             late = min((i for i in insts if i["state"] == "open" and i["due"] < iso), key=lambda i: i["due"], default=None)
             dl = deadline_by_id.get(late["deadline_id"]) if late else None
             phrase = (dl.get("phrase") or describe(dl)) if dl else when
-            overdue.append({"task_id": t["id"], "title": t["title"], "jurisdiction": t.get("jurisdiction"), "lead": lead,
-                            "phrase": phrase or "规划期末", "due": late["due"] if late else t["next_due"],
+            overdue.append({"task_id": t.id, "title": t.title, "jurisdiction": t.jurisdiction, "lead": lead,
+                            "phrase": phrase or "规划期末", "due": late["due"] if late else t.next_due,
                             "days": (today - dt.date.fromisoformat(late["due"])).days if late else None,
                             "report": (_excerpt(newest["progress_text"]) + _returned_mark(newest)) if newest else "暂无报送",
                             "report_date": newest["reported_on"] if newest else None,
-                            "report_unit": next((u["name"] for u in t["departments"]
-                                                 if newest and u["department_id"] == newest["department_id"]), None)})
+                            "report_unit": next((u.name for u in t.departments
+                                                 if newest and u.id == newest["department_id"]), None)})
 
         if not closed:
             asked = [r for r in reports if (r.get("coordination_need") or "").strip()
                      or r["claimed_status"] == rules.NEEDS_COORDINATION]
-            names = {u["department_id"]: u["name"] for u in t["departments"]}
+            names = {u.id: u.name for u in t.departments}
             for r in asked:
-                coordination.append({"task_id": t["id"], "title": t["title"], "jurisdiction": t.get("jurisdiction"),
+                coordination.append({"task_id": t.id, "title": t.title, "jurisdiction": t.jurisdiction,
                                      "unit": names.get(r["department_id"], ""),
                                      "need": _excerpt(r.get("coordination_need") or r["progress_text"], 120),
                                      "of": (r.get("coordination_from") or "").strip() or "领导小组办公室",
                                      "date": r["reported_on"]})
-            if t["status"] == rules.NEEDS_COORDINATION and not asked:
-                coordination.append({"task_id": t["id"], "title": t["title"], "jurisdiction": t.get("jurisdiction"),
+            if t.status == rules.NEEDS_COORDINATION and not asked:
+                coordination.append({"task_id": t.id, "title": t.title, "jurisdiction": t.jurisdiction,
                                      "unit": lead, "need": "任务状态为需协调,尚未说明具体事项", "of": "—", "date": None})
             for i in insts:
                 if i["state"] == "open" and iso <= i["due"] <= upcoming_end:
                     dl = deadline_by_id.get(i["deadline_id"])
-                    upcoming.append({"task_id": t["id"], "title": t["title"], "jurisdiction": t.get("jurisdiction"),
+                    upcoming.append({"task_id": t.id, "title": t.title, "jurisdiction": t.jurisdiction,
                                      "lead": lead, "due": i["due"], "period_label": i["period_label"],
-                                     "phrase": (dl.get("phrase") or describe(dl)) if dl else "", "status": t["status"]})
+                                     "phrase": (dl.get("phrase") or describe(dl)) if dl else "", "status": t.status})
 
-        if t["source"] != "规划":
-            decisions.append({"task_id": t["id"], "title": t["title"], "source": t["source"], "origin": origin,
-                              "units": "、".join(u["name"] for u in t["departments"]), "due": min((i["due"] for i in insts), default=None),
-                              "status": t["status"], "light": t["light"]})
+        if t.source != "规划":
+            decisions.append({"task_id": t.id, "title": t.title, "source": t.source, "origin": origin,
+                              "units": "、".join(u.name for u in t.departments), "due": min((i["due"] for i in insts), default=None),
+                              "status": t.status, "light": t.light})
 
     summary["on_time_rate"] = percent(on_time_rate(summary["on_time"], summary["due"]))
     dept_rows = sorted(depts.values(), key=lambda d: (d["jurisdiction"] or "", -d["led"], -d["shared"], d["id"]))

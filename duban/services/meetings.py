@@ -13,8 +13,8 @@ from db.queries import audit
 from db.queries import meetings as q
 from duban.access import Actor, require_office, require_overseer
 from duban.errors import InputError, NotFound
-from duban.reminders.rules import meeting_request_days
 from duban.services.meeting_proposals import proposals
+from duban.services.reminder_rules import meeting_request_days
 from duban.services.textinput import as_date, as_id, clean
 
 KINDS = ["联席会议", "领导小组例会", "其他"]

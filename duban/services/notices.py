@@ -13,10 +13,10 @@ from db.queries import reminders as q
 from db.queries import settings as settings_q
 from duban.access import SYSTEM, Actor, require_department, require_office
 from duban.errors import InputError, NotFound
-from duban.reminders.workdays import add_workdays, load_office_calendar
 from duban.rules.names import written_name
 from duban.rules.notice_levels import BLUE, DEFAULT_RED_DAYS, DEFAULT_REPLY_DAYS, ORDER, RED, WORDS, YELLOW, level
 from duban.rules.status import DEFAULT_WARN_DAYS
+from duban.services.workdays import add_workdays, load_office_calendar
 
 
 @dataclass

@@ -8,9 +8,10 @@ import sqlite_utils
 
 from db.queries import overview as q
 from duban.access import Actor
-from duban.errors import InputError
+from duban.errors import DubanError, InputError
 from duban.rules import status as rules
-from duban.services import cache, tasks
+from duban.rules.records import Department, Plan, from_row
+from duban.services import cache, indicators, tasks
 
 UPCOMING_DAYS = (30, 90)
 LIST_LIMIT = 200
@@ -59,9 +60,17 @@ def task_filter(actor: Actor, *, plan: Any = None, jurisdiction: Any = None, dep
     )
 
 
-def _params(db: sqlite_utils.Database, today: dt.date) -> dict:
-    return q.params(today.isoformat(), tasks.warn_days(db), rules.DEFAULT_BEHIND_TOLERANCE, rules.CLOSED,
-                     rules.DONE_PENDING)
+def _lit(db: sqlite_utils.Database, f: q.TaskFilter, today: dt.date) -> list[tuple[int, int | None, str, str]]:
+    """(id, plan_id, status, light) of the tasks the filter selects, in plan and document order; the light is
+    rules.light_for's (through tasks.light, as the task list has it), then the light filter applies."""
+    warn = tasks.warn_days(db)
+    out = []
+    for task_id, plan_id, status, progress, next_due, last_done, start in q.light_inputs(
+            db, f, q.params(today.isoformat(), rules.CLOSED)):
+        light = tasks.light(next_due, last_done, status, progress, start, today, warn)
+        if not f.lights or light in f.lights:
+            out.append((task_id, plan_id, status, light))
+    return out
 
 
 def plan_label(plan: dict) -> str:
@@ -77,7 +86,8 @@ def department_label(row: dict) -> str:
 
 
 def filter_options(db: sqlite_utils.Database, actor: Actor) -> dict:
-    """The plans, jurisdictions and departments the filters offer this actor."""
+    """The plans (Plan records), jurisdictions ({id, name}) and departments (Department records) the filters
+    offer this actor."""
     return cache.remember(db, ("filter_options", cache.actor_key(actor)), lambda: _filter_options(db, actor))
 
 
@@ -90,9 +100,9 @@ def _filter_options(db: sqlite_utils.Database, actor: Actor) -> dict:
         keep = {p["jurisdiction_id"] for p in plans} | {d["jurisdiction_id"] for d in departments}
         jurisdictions = [j for j in jurisdictions if j["id"] in keep]
     return {
-        "plans": [{**p, "label": plan_label(p)} for p in plans],
+        "plans": [from_row(Plan, p, label=plan_label(p)) for p in plans],
         "jurisdictions": jurisdictions,
-        "departments": [{**d, "label": department_label(d)} for d in departments],
+        "departments": [from_row(Department, d, label=department_label(d)) for d in departments],
     }
 
 
@@ -112,36 +122,38 @@ def overview(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters:
 
 
 def _overview(db: sqlite_utils.Database, f: q.TaskFilter, today: dt.date) -> dict:
-    params = _params(db, today)
+    params = q.params(today.isoformat(), rules.CLOSED)
     windows = {str(d): (today + dt.timedelta(days=d)).isoformat() for d in UPCOMING_DAYS}
-    rows = q.aggregates(db, f, params, windows)
-    if q.is_everything(f):
-        rows += q.instance_totals(db, params, windows)
-        red = {(r["k1"], r["k2"]): r["n"] for r in rows if r["part"] == "r"}
-        rows += [{"part": "d", "k1": r["department_id"], "k2": r["role"], "n": r["n"],
-                  "m": red.get((r["department_id"], r["role"]), 0)} for r in q.unit_totals(db)]
+    lit = _lit(db, f, today)
+    everything = q.is_everything(f)
+    ids = None if everything else [t[0] for t in lit]
+    red = [t[0] for t in lit if t[3] == rules.RED]
 
     by_status = {s: 0 for s in rules.STATUSES}
     by_light = {x: 0 for x in rules.LIGHTS}
     per_plan: dict[Any, dict] = {}
+    for _, plan_id, status, light in lit:
+        by_status[status] = by_status.get(status, 0) + 1
+        by_light[light] += 1
+        entry = per_plan.get(plan_id)
+        if entry is None:
+            entry = per_plan[plan_id] = {"plan_id": plan_id, "total": 0, **{x: 0 for x in rules.LIGHTS}}
+        entry["total"] += 1
+        entry[light] += 1
+
     per_dep: dict[int, dict] = {}
+    for department_id, role, n, n_red in q.unit_counts(db, ids, red):
+        entry = per_dep.setdefault(department_id, {"department_id": department_id, "lead": 0, "co": 0,
+                                                   "red_lead": 0, "red_co": 0})
+        entry[role] += n
+        entry[f"red_{role}"] += n_red or 0
+
+    rows = q.instance_totals(db, params, windows) if everything else q.instance_counts(db, ids, params, windows)
     months: dict[str, dict] = {}
     totals: dict[str, tuple[int, int]] = {}
     for r in rows:
         part = r["part"]
-        if part == "c":
-            plan_id, status, light = r["k1"], r["k2"], r["k3"]
-            by_status[status] = by_status.get(status, 0) + r["n"]
-            by_light[light] += r["n"]
-            entry = per_plan.setdefault(plan_id, {"plan_id": plan_id, "total": 0, **{x: 0 for x in rules.LIGHTS}})
-            entry["total"] += r["n"]
-            entry[light] += r["n"]
-        elif part == "d":
-            entry = per_dep.setdefault(r["k1"], {"department_id": r["k1"], "lead": 0, "co": 0,
-                                                 "red_lead": 0, "red_co": 0})
-            entry[r["k2"]] += r["n"]
-            entry[f"red_{r['k2']}"] += r["m"] or 0
-        elif part == "m":
+        if part == "m":
             month = r["k1"][:7]
             kind = "done" if r["k2"] != "open" else "overdue" if r["k1"] < params["today"] else "pending"
             entry = months.setdefault(month, {"month": month, "done": 0, "overdue": 0, "pending": 0})
@@ -171,17 +183,17 @@ def _overview(db: sqlite_utils.Database, f: q.TaskFilter, today: dt.date) -> dic
     by_department.sort(key=lambda e: (-(e["lead"] + e["co"]), e["label"]))
 
     yesterday = (today - dt.timedelta(days=1)).isoformat()
-    overdue = [_item(r, today) for r in q.due_items(db, f, params, None, yesterday, LIST_LIMIT)]
-    upcoming = [_item(r, today) for r in q.due_items(db, f, params, params["today"], windows[str(max(UPCOMING_DAYS))],
-                                                      LIST_LIMIT)]
-    count, tasks = totals.get("overdue", (0, 0))
-    due_lists = {"overdue": {"count": count, "tasks": tasks, "items": overdue}}
+    overdue = [_item(r, today) for r in q.due_items(db, ids, params, None, yesterday, LIST_LIMIT)]
+    upcoming = [_item(r, today) for r in q.due_items(db, ids, params, params["today"],
+                                                      windows[str(max(UPCOMING_DAYS))], LIST_LIMIT)]
+    count, n_tasks = totals.get("overdue", (0, 0))
+    due_lists = {"overdue": {"count": count, "tasks": n_tasks, "items": overdue}}
     for days in UPCOMING_DAYS:
-        count, tasks = totals.get(str(days), (0, 0))
-        due_lists[str(days)] = {"count": count, "tasks": tasks, "items": [i for i in upcoming if i["days"] <= days]}
+        count, n_tasks = totals.get(str(days), (0, 0))
+        due_lists[str(days)] = {"count": count, "tasks": n_tasks, "items": [i for i in upcoming if i["days"] <= days]}
     return {
         "today": params["today"],
-        "warn_days": params["warn_days"],
+        "warn_days": tasks.warn_days(db),
         "total": sum(by_status.values()),
         "by_status": by_status,
         "by_light": by_light,
@@ -194,4 +206,22 @@ def _overview(db: sqlite_utils.Database, f: q.TaskFilter, today: dt.date) -> dic
 
 def task_ids(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters: Any) -> list[int]:
     """The tasks behind a dashboard number: the same filters, the same light rule."""
-    return q.task_ids(db, task_filter(actor, **filters), _params(db, today))
+    return [t[0] for t in _lit(db, task_filter(actor, **filters), today)]
+
+
+def dashboard(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters: Any) -> dict:
+    """What the 总览 page shows: every figure of `overview`, the filter choices, the indicators off course
+    (for the chosen plan and jurisdiction; off_course_error says why they could not be read) and the data
+    version the charts are cached under."""
+    options = filter_options(db, actor)
+    data = overview(db, actor, today, **filters)
+    off, error = [], None
+    try:
+        off = indicators.off_course(db, actor, today, plan_id=filters.get("plan"))
+    except DubanError as e:
+        error = str(e)
+    if "jurisdiction" in filters:
+        name = {j["id"]: j["name"] for j in options["jurisdictions"]}.get(filters["jurisdiction"])
+        off = [r for r in off if r.get("jurisdiction") == name]
+    return {**data, "options": options, "off_course": off, "off_course_error": error,
+            "version": cache.data_version(db)}

@@ -17,6 +17,7 @@ from duban.access import Actor, require_writer
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.rules.names import ROLE_NAMES
+from duban.rules.records import Report, from_row
 from duban.rules.text import printable
 from duban.services import evidence as evidence_service
 from duban.services.reporting_periods import current_period
@@ -144,10 +145,11 @@ def with_evidence(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
             for r in rows]
 
 
-def latest_reports(db: sqlite_utils.Database, actor: Actor, task_id: int) -> list[dict]:
+def latest_reports(db: sqlite_utils.Database, actor: Actor, task_id: int) -> list[Report]:
     """The newest report of each department on a task (lead first), with its evidence files."""
     require_task_access(db, actor, task_id)
-    return with_evidence(db, q.latest_per_department(db, as_id(task_id, "任务编号")))
+    return [from_row(Report, r, evidence=tuple(r["evidence"]))
+            for r in with_evidence(db, q.latest_per_department(db, as_id(task_id, "任务编号")))]
 
 
 def task_reports(db: sqlite_utils.Database, actor: Actor, task_id: int) -> list[dict]:
@@ -210,7 +212,7 @@ def my_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[di
     if not actor.department_ids:
         return []
     tasks = list_tasks(db, actor, today)
-    task_ids = [t["id"] for t in tasks]
+    task_ids = [t.id for t in tasks]
     by_task: dict[int, list[dict]] = {}
     for inst in q.instances_for_tasks(db, task_ids):
         by_task.setdefault(inst["task_id"], []).append(inst)
@@ -221,17 +223,17 @@ def my_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[di
             open_returns.setdefault((r["task_id"], r["department_id"]), r)
     out = []
     for t in tasks:
-        for unit in t["departments"]:
-            if unit["department_id"] not in actor.department_ids:
+        for unit in t.departments:
+            if unit.id not in actor.department_ids:
                 continue
-            returned = open_returns.get((t["id"], unit["department_id"]))
+            returned = open_returns.get((t.id, unit.id))
             out.append({
-                **t,
-                "department_id": unit["department_id"], "department_name": unit["name"], "role": unit["role"],
-                "role_name": ROLE_NAMES.get(unit["role"], unit["role"]),
-                "claim": claims.get(t["id"]),
-                "claim_text": claim_text(claims.get(t["id"])),
-                "verified": verified_text(t["status"], by_task.get(t["id"], [])),
+                **vars(t),
+                "department_id": unit.id, "department_name": unit.name, "role": unit.role,
+                "role_name": ROLE_NAMES.get(unit.role, unit.role),
+                "claim": claims.get(t.id),
+                "claim_text": claim_text(claims.get(t.id)),
+                "verified": verified_text(t.status, by_task.get(t.id, [])),
                 "returned_reason": returned["review_note"] if returned else None,
             })
     return sorted(out, key=_urgency)

@@ -11,9 +11,9 @@ from db.queries import audit
 from db.queries import reports as q
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
-from duban.reminders import inbox
 from duban.rules import status as rules
 from duban.rules.text import printable
+from duban.services import inbox
 from duban.services import reports as report_service
 from duban.services.status import change_status
 from duban.services.textinput import as_id, clean

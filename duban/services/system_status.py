@@ -5,19 +5,16 @@ import datetime as dt
 from pathlib import Path
 
 import sqlite_utils
+from chinese_calendar import constants
 
 from db.queries import system as q
 from duban.rules.names import JOB_LABELS, RUN_STATUS_LABELS
-from duban.serve.health import run_dir_for, worker_health
 from duban.services import backups
+from duban.services.serve_health import run_dir_for, worker_health
 
 
 def calendar_years() -> list[int]:
     """Years for which the installed chinesecalendar knows the holidays and 调休."""
-    try:
-        from chinese_calendar import constants
-    except ImportError:
-        return []
     return sorted({day.year for day in constants.holidays})
 
 

@@ -21,6 +21,7 @@ from duban.clock import now_text
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.rules.instances import describe, expand_instances
+from duban.rules.records import Deadline, Department, Instance, Task, from_row, many
 from duban.services.textinput import as_id, clean
 
 SOURCES = ["规划", "议定事项", "领导批示", "上级交办", "其他"]
@@ -49,37 +50,31 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
 
 
-@functools.lru_cache(maxsize=4096)
-def _instance(due: str) -> rules.Instance:
-    return rules.Instance(_date(due))
-
-
-def _light(next_due: str | None, last_done: str | None, status: str, progress: int | None, start_text: str | None,
-           today: dt.date, warn: int) -> str:
-    start = _date(start_text) if start_text else None
-    if last_done and next_due and last_done < next_due:
-        done = _date(last_done)
-        start = max(start, done) if start else done
-    instances = [_instance(next_due)] if next_due else []
-    return rules.light_for(instances, today, status=status, progress=progress or 0, start=start, warn_days=warn)
+@functools.lru_cache(maxsize=32768)
+def light(next_due: str | None, last_done: str | None, status: str, progress: int | None, start_text: str | None,
+          today: dt.date, warn: int) -> str:
+    """A task's light by the status rule (rules.light_from_dates, as light_for reads instances), from its earliest
+    open due date, its last finished due date and the plan's start (or the day it was added), as ISO text.
+    Remembered: after a write the list and 总览 are computed afresh, and most tasks' inputs are unchanged."""
+    return rules.light_from_dates(_date(next_due) if next_due else None, _date(last_done) if last_done else None,
+                                  today, status=status, progress=progress or 0,
+                                  start=_date(start_text) if start_text else None, warn_days=warn)
 
 
 def light_of(next_due: str | None, last_done: str | None, row: dict, today: dt.date, warn: int) -> str:
-    """The task's light from its next open due date; progress is measured from the plan's start, or from the
-    last finished due date when that is later."""
-    return _light(next_due, last_done, row["status"], row["progress"], row.get("period_start") or row.get("created_at"),
-                  today, warn)
+    """The light of a task row (status, progress, period_start or created_at) from its due dates."""
+    return light(next_due, last_done, row["status"], row["progress"], row.get("period_start") or row.get("created_at"),
+                 today, warn)
 
 
-def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters) -> list[dict]:
+def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters) -> list[Task]:
     """Tasks the actor may see, with units, next due date and light.
 
     Filters: plan_id, jurisdiction_id, jurisdiction (name), department_id (+ role 'lead'|'co'), status (one or
     several), light (one or several of 红/黄/绿), overdue (bool), q (text in title, body, number or unit names),
     source, meeting_id, due_before / due_after (next due date, inclusive), task_ids, include_removed.
-    Each row: id, plan_id, plan_title, jurisdiction, jurisdiction_id, seq, number, title, status, progress,
-    lead (names), co (names), units (names, lead first), departments [{department_id, name, role}],
-    next_due (ISO date or None), light, overdue, overdue_count, source, removed.
+    Each a records.Task: lead and co (names), departments (lead first, with their role), next_due and
+    upcoming_due (ISO dates or None), light, overdue, overdue_count.
     """
     visible = None if actor.sees_all else tuple(sorted(actor.department_ids))
     include_removed = bool(filters.get("include_removed"))
@@ -87,7 +82,7 @@ def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filter
     if filters.get("department_id") not in (None, "") or filters.get("q"):
         wanted = q.matching_ids(db, {"department_id": filters.get("department_id"), "role": filters.get("role"),
                                      "q": filters.get("q"), "include_removed": include_removed})
-        rows = [r for r in rows if r["id"] in wanted]
+        rows = [r for r in rows if r.id in wanted]
     try:
         equal = {k: (int(filters[k]) if k.endswith("_id") else filters[k])
                  for k in ("plan_id", "jurisdiction_id", "jurisdiction", "source", "meeting_id")
@@ -96,33 +91,33 @@ def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filter
     except (TypeError, ValueError):
         raise InputError("筛选条件中的编号不正确。") from None
     if equal:
-        rows = [r for r in rows if all(r[k] == v for k, v in equal.items())]
+        rows = [r for r in rows if all(getattr(r, k) == v for k, v in equal.items())]
     if task_ids is not None:
-        rows = [r for r in rows if r["id"] in task_ids]
+        rows = [r for r in rows if r.id in task_ids]
     statuses = _as_list(filters.get("status"))
     if statuses:
-        rows = [r for r in rows if r["status"] in statuses]
+        rows = [r for r in rows if r.status in statuses]
     lights = _as_list(filters.get("light"))
     overdue_filter = filters.get("overdue")
     due_before = _iso(filters.get("due_before"))
     due_after = _iso(filters.get("due_after"))
     out = []
     for row in rows:
-        if lights and row["light"] not in lights:
+        if lights and row.light not in lights:
             continue
-        if overdue_filter is not None and row["overdue"] != bool(overdue_filter):
+        if overdue_filter is not None and row.overdue != bool(overdue_filter):
             continue
-        next_due = row["next_due"]
+        next_due = row.next_due
         if due_before and (not next_due or next_due > due_before):
             continue
         if due_after and (not next_due or next_due < due_after):
             continue
-        out.append(dict(row))
+        out.append(row)
     return out
 
 
 def _snapshot(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include_removed: bool,
-              today: dt.date) -> list[dict]:
+              today: dt.date) -> list[Task]:
     """Every task the actor may see with its light, computed once per database state.
 
     A page rerun asks for the same list many times between writes; the key holds SQLite's data_version
@@ -149,35 +144,37 @@ def _snapshot(db: sqlite_utils.Database, visible: tuple[int, ...] | None, includ
 
 
 def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include_removed: bool, today: dt.date,
-             warn: int) -> list[dict]:
+             warn: int) -> list[Task]:
     """Tasks and units in two queries, instances in one, the light of each by the status rules."""
     task_rows, units_of = q.listing(db, {"visible_departments": visible, "include_removed": include_removed})
     summary = inst_q.summary(db, today.isoformat(), visible)
     juris_names: dict[int, str] | None = None
     out = []
     none = (None, None, 0, None)
+    named: dict[tuple, Department] = {}  # one record per department and role, shared by its tasks
     for (task_id, plan_id, plan_title, period_start, jurisdiction_id, jurisdiction, seq, number, title, status,
          progress, source, source_note, meeting_id, ongoing, removed, created_at) in task_rows:
         next_due, last_done, overdue_count, upcoming_due = summary.get(task_id, none)
         if status == rules.CLOSED:
             next_due, overdue_count, upcoming_due = None, 0, None
         units = units_of.get(task_id, ())
+        deps = tuple([named.get(u) or named.setdefault(u, Department(id=u[0], name=u[2], role=u[1],
+                                                                     jurisdiction_id=u[3])) for u in units])
         if jurisdiction_id is None and units:
             if juris_names is None:
                 juris_names = {j["id"]: j["name"] for j in plan_q.jurisdictions(db)}
             jurisdiction_id = units[0][3]
             jurisdiction = juris_names.get(jurisdiction_id)
-        out.append({
+        out.append(many(Task, {
             "id": task_id, "plan_id": plan_id, "plan_title": plan_title, "period_start": period_start,
             "jurisdiction_id": jurisdiction_id, "jurisdiction": jurisdiction, "seq": seq, "number": number,
             "title": title, "status": status, "progress": progress, "source": source, "source_note": source_note,
             "meeting_id": meeting_id, "ongoing": ongoing, "removed": removed, "created_at": created_at,
-            "lead": [u[2] for u in units if u[1] == "lead"], "co": [u[2] for u in units if u[1] == "co"],
-            "units": [u[2] for u in units],
-            "departments": [{"department_id": u[0], "name": u[2], "role": u[1]} for u in units],
-            "next_due": next_due, "upcoming_due": upcoming_due, "overdue": bool(overdue_count), "overdue_count": overdue_count or 0,
-            "light": _light(next_due, last_done, status, progress, period_start or created_at, today, warn),
-        })
+            "lead": tuple([u[2] for u in units if u[1] == "lead"]), "co": tuple([u[2] for u in units if u[1] == "co"]),
+            "departments": deps,
+            "next_due": next_due, "upcoming_due": upcoming_due, "overdue": bool(overdue_count),
+            "overdue_count": overdue_count or 0,
+            "light": light(next_due, last_done, status, progress, period_start or created_at, today, warn)}))
     return out
 
 
@@ -205,31 +202,36 @@ def can_see(db: sqlite_utils.Database, actor: Actor, task_id: int) -> bool:
     return True
 
 
-def get_task(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) -> dict:
-    """One task in full: body, path, units (lead first, with liaisons), deadlines with their phrases,
-    instances, status history, light and next due date."""
+def get_task(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) -> Task:
+    """One task in full: body, path, departments (lead first, with liaisons), deadlines with their phrases and
+    due dates, instances, status history, light and next due date."""
     row = _visible_task(db, actor, task_id)
-    row["path"] = json.loads(row["path"]) if row.get("path") else []
-    row["units"] = q.units(db, row["id"])
-    if row["jurisdiction_id"] is None and row["units"]:
-        row["jurisdiction_id"] = row["units"][0]["jurisdiction_id"]
+    units = q.units(db, row["id"])
+    if row["jurisdiction_id"] is None and units:
+        row["jurisdiction_id"] = units[0]["jurisdiction_id"]
         row["jurisdiction"] = next((j["name"] for j in plan_q.jurisdictions(db) if j["id"] == row["jurisdiction_id"]),
                                    None)
-    row["lead"] = [u["name"] for u in row["units"] if u["role"] == "lead"]
-    row["deadlines"] = [dict(d, rule=describe(d)) for d in q.deadlines(db, row["id"])]
-    instances = inst_q.of_task(db, row["id"])
-    for inst in instances:
-        inst["overdue"] = rules.is_overdue(rules.Instance(dt.date.fromisoformat(inst["due"]), inst["state"]), today) \
-            and row["status"] != rules.CLOSED
-    row["instances"] = instances
-    row["history"] = status_q.history(db, row["id"])
-    open_dues = [i["due"] for i in instances if i["state"] == "open"] if row["status"] != rules.CLOSED else []
-    done_dues = [i["due"] for i in instances if i["state"] != "open"]
-    row["next_due"] = min(open_dues) if open_dues else None
-    row["upcoming_due"] = min((d for d in open_dues if d >= today.isoformat()), default=None)
-    row["light"] = light_of(row["next_due"], max(done_dues) if done_dues else None, row, today, warn_days(db))
-    row["overdue"] = any(i["overdue"] for i in instances)
-    return row
+    closed = row["status"] == rules.CLOSED
+    instances = tuple(from_row(Instance, i, overdue=rules.is_overdue(
+        rules.Instance(dt.date.fromisoformat(i["due"]), i["state"]), today) and not closed)
+        for i in inst_q.of_task(db, row["id"]))
+    dues: dict[int | None, list[str]] = {}
+    for i in instances:
+        dues.setdefault(i.deadline_id, []).append(i.due)
+    open_dues = [i.due for i in instances if i.state == "open"] if not closed else []
+    done_dues = [i.due for i in instances if i.state != "open"]
+    next_due = min(open_dues) if open_dues else None
+    return from_row(
+        Task, row, progress=row["progress"] or 0, path=tuple(json.loads(row["path"]) if row.get("path") else ()),
+        departments=tuple(from_row(Department, u, id=u["department_id"]) for u in units),
+        lead=tuple(u["name"] for u in units if u["role"] == "lead"),
+        co=tuple(u["name"] for u in units if u["role"] == "co"),
+        deadlines=tuple(from_row(Deadline, d, rule=describe(d), dues=tuple(dues.get(d["id"], ())))
+                        for d in q.deadlines(db, row["id"])),
+        instances=instances, history=tuple(status_q.history(db, row["id"])),
+        next_due=next_due, upcoming_due=min((d for d in open_dues if d >= today.isoformat()), default=None),
+        light=light_of(next_due, max(done_dues) if done_dues else None, row, today, warn_days(db)),
+        overdue=any(i.overdue for i in instances), overdue_count=sum(i.overdue for i in instances))
 
 
 def task_department_ids(db: sqlite_utils.Database, task_id: int) -> set[int]:

@@ -10,8 +10,8 @@ from db.queries import audit
 from db.queries import meetings as q
 from duban.access import SYSTEM, Actor, require_office
 from duban.errors import InputError, NotFound
-from duban.reminders.send import queue_message
 from duban.services.meetings import get_meeting
+from duban.services.messages import queue_message
 from duban.services.reporting_periods import reporting_window
 from duban.services.textinput import as_id
 

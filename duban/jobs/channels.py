@@ -1,12 +1,13 @@
-"""Getting a message out: e-mail over SMTP, 企业微信 / 钉钉 group robots, a generic JSON POST."""
+"""Getting a message out: e-mail over SMTP, 企业微信 / 钉钉 group robots, a generic JSON POST; the settings
+page's test messages."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import http.client
 import json
-import os
 import re
 import smtplib
 import ssl
@@ -14,93 +15,30 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
 import sqlite_utils
 
-from db.queries import settings as settings_q
-from duban.reminders import vault
+from db import transaction
+from db.queries import audit
+from db.queries import reminders as q
+from duban.access import Actor, require_office
+from duban.errors import InputError, NotFound
+from duban.rules.dates import cn_date
+from duban.services.channel_settings import (
+    EMAIL_RE,
+    SendError,
+    SmtpConfig,
+    bare_address,
+    mask_url,
+    smtp_config,
+    stored_hook,
+)
 
-SMTP_FIELDS = ("host", "port", "tls", "user", "password", "sender")
-ENV = {f: f"DUBAN_SMTP_{'FROM' if f == 'sender' else f.upper()}" for f in SMTP_FIELDS}
-TLS_MODES = {"none": "不加密", "starttls": "STARTTLS", "ssl": "SSL/TLS"}
-WEBHOOK_KINDS = {"wecom": "企业微信群机器人", "dingtalk": "钉钉群机器人", "json": "通用 JSON 接口"}
 TIMEOUT = 20
 WECOM_LIMIT = 4000      # bytes of markdown content 企业微信 accepts (4096)
 DINGTALK_LIMIT = 18000  # characters, well inside 钉钉's 20000
-
-
-class SendError(Exception):
-    """A message could not be delivered; str() says why, in terms the office can act on."""
-
-
-@dataclass(frozen=True)
-class SmtpConfig:
-    host: str
-    port: int
-    tls: str
-    user: str | None
-    password: str | None
-    sender: str
-    password_error: str | None = None  # why the stored password cannot be used (it cannot be decrypted)
-
-    def describe(self) -> str:
-        """The settings without the password, for logs and pages."""
-        auth = f",用户 {self.user}" if self.user else ""
-        return f"{self.host}:{self.port}({TLS_MODES.get(self.tls, self.tls)}{auth}),发件人 {self.sender}"
-
-
-def _tls_mode(value: str | None, port: int) -> str:
-    v = (value or "").strip().lower()
-    if v in ("ssl", "tls", "smtps", "implicit"):
-        return "ssl"
-    if v in ("starttls", "1", "true", "yes", "on"):
-        return "starttls"
-    if v in ("none", "0", "false", "no", "off", "plain"):
-        return "none"
-    return {465: "ssl", 587: "starttls"}.get(port, "none")
-
-
-def smtp_values(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str]]:
-    """Each SMTP field's value and where it comes from: when DUBAN_SMTP_HOST is set the environment
-    defines the whole mail server ('env'), otherwise the settings page does ('page')."""
-    if os.environ.get(ENV["host"]):
-        return {f: (os.environ.get(ENV[f]) or None, "env") for f in SMTP_FIELDS}
-    stored = settings_q.settings_with_prefix(db, "smtp_")
-    return {f: (stored.get(f"smtp_{f}") or None, "page") for f in SMTP_FIELDS}
-
-
-def _stored_password(db: sqlite_utils.Database, value: str | None) -> tuple[str | None, str | None]:
-    """The page's stored password in clear, or None and the reason it cannot be read."""
-    try:
-        return vault.reveal(db, value), None
-    except vault.SecretUnreadable as e:
-        return None, str(e)
-
-
-def smtp_config(db: sqlite_utils.Database) -> SmtpConfig | None:
-    """The SMTP server to use, or None when no host is set (e-mail is then off)."""
-    values = smtp_values(db)
-    v = {f: val for f, (val, _) in values.items()}
-    password_error = None
-    if values["password"][1] == "page":
-        v["password"], password_error = _stored_password(db, v["password"])
-    host = (v["host"] or "").strip()
-    if not host:
-        return None
-    try:
-        port = int(v["port"] or 0)
-    except ValueError:
-        port = 0
-    tls = _tls_mode(v["tls"], port)
-    if not port:
-        port = {"ssl": 465, "starttls": 587}.get(tls, 25)
-    user = (v["user"] or "").strip() or None
-    sender = (v["sender"] or "").strip() or user or "duban@localhost"
-    return SmtpConfig(host=host, port=port, tls=tls, user=user, password=v["password"] or None, sender=sender,
-                      password_error=password_error if user else None)
 
 
 def build_email(cfg: SmtpConfig, to: str, subject: str, body: str, sender_name: str = "督办系统",
@@ -159,7 +97,7 @@ class EmailSender:
                 raise
         msg = build_email(self.cfg, to, subject, body, message_id=message_id)
         try:
-            refused = self._smtp.send_message(msg, from_addr=_bare(self.cfg.sender), to_addrs=[to])
+            refused = self._smtp.send_message(msg, from_addr=bare_address(self.cfg.sender), to_addrs=[to])
         except smtplib.SMTPRecipientsRefused as e:
             raise SendError(f"收件人被拒绝:{to} {e.recipients.get(to, '')}") from None
         except (smtplib.SMTPServerDisconnected, OSError) as e:
@@ -177,12 +115,6 @@ class EmailSender:
             except (OSError, smtplib.SMTPException):
                 pass
             self._smtp = None
-
-
-def _bare(address: str) -> str:
-    if "<" in address:
-        return address.split("<", 1)[1].split(">", 1)[0].strip()
-    return address.strip()
 
 
 def _smtp_reply(e: smtplib.SMTPException) -> str:
@@ -244,7 +176,7 @@ def post_json(url: str, payload: dict, timeout: float = TIMEOUT) -> str:
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     req = urllib.request.Request(url, data=data, method="POST",
                                  headers={"Content-Type": "application/json; charset=utf-8",
-                                          "User-Agent": "duban-reminders"})
+                                          "User-Agent": "duban"})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.read().decode("utf-8", "replace")
@@ -252,14 +184,6 @@ def post_json(url: str, payload: dict, timeout: float = TIMEOUT) -> str:
         raise SendError(f"接口返回 HTTP {e.code}:{e.read()[:200].decode('utf-8', 'replace')}") from None
     except (urllib.error.URLError, OSError) as e:
         raise SendError(f"无法连接接口 {mask_url(url)}:{getattr(e, 'reason', e)}") from None
-
-
-def stored_hook(db: sqlite_utils.Database, hook: dict) -> dict:
-    """A stored robot with its address and key decrypted, ready for send_webhook."""
-    try:
-        return {**hook, "url": vault.reveal(db, hook["url"]), "secret": vault.reveal(db, hook.get("secret"))}
-    except vault.SecretUnreadable as e:
-        raise SendError(str(e)) from None
 
 
 def send_webhook(hook: dict, subject: str, body: str, extra: dict | None = None) -> None:
@@ -299,21 +223,6 @@ def _send_webhook(hook: dict, subject: str, body: str, extra: dict | None) -> No
             raise SendError(f"机器人拒收:errcode {reply.get('errcode')} {reply.get('errmsg', '')}")
 
 
-def mask_url(url: str) -> str:
-    """A robot's address without its key (access_token / key / path secrets), for pages and errors."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return "(无效地址)"
-    if not parts.scheme:
-        return "(无效地址)"
-    path = parts.path
-    if len(path) > 12:
-        path = path[:8] + "…"
-    host = parts.netloc.rsplit("@", 1)[-1]  # never a user:password written into the address
-    return f"{parts.scheme}://{host}{path}" + ("?…" if parts.query else "")
-
-
 _URL_IN_TEXT = re.compile(r"https?://[^\s'\"<>()()]+", re.IGNORECASE)
 _KEY_IN_TEXT = re.compile(r"(?i)\b(access_token|key|token|secret|sign|signature|timestamp)=[^&\s'\"]*")
 
@@ -345,3 +254,39 @@ def scrub(text: str, hook: dict | None = None) -> str:
                 text = text.replace(secret, masked)
     text = _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), text)
     return _KEY_IN_TEXT.sub(lambda m: f"{m.group(1)}=…", text)
+
+
+# ---- tests from the settings page ---------------------------------------------------------------
+
+def send_test_email(db: sqlite_utils.Database, actor: Actor, to: str, today: dt.date) -> str:
+    """Send a test message now (any day); returns what was done, raises InputError with the reason."""
+    require_office(actor)
+    to = (to or "").strip()
+    if not EMAIL_RE.match(to):
+        raise InputError(f"收件地址格式不正确:{to}")
+    cfg = smtp_config(db)
+    if cfg is None:
+        raise InputError("尚未设置邮件服务器。")
+    try:
+        send_email(cfg, to, f"【督办】测试邮件 {cn_date(today)}", "这是一封测试邮件:督办系统的邮件提醒设置可以正常使用。")
+    except SendError as e:
+        raise InputError(f"测试邮件发送失败:{e}") from None
+    with transaction(db):
+        audit.record(db, actor, "发送测试邮件", "settings", None, {"to": to})
+    return f"测试邮件已发送至 {to}。"
+
+
+def send_test_webhook(db: sqlite_utils.Database, actor: Actor, webhook_id: int, today: dt.date) -> str:
+    """Post a test message to one robot now."""
+    require_office(actor)
+    hook = q.webhook_by_id(db, webhook_id)
+    if hook is None:
+        raise NotFound("群机器人不存在。")
+    try:
+        send_webhook(stored_hook(db, hook), f"【督办】测试消息 {cn_date(today)}",
+                     "这是一条测试消息:督办系统的群机器人设置可以正常使用。", {"kind": "test"})
+    except SendError as e:
+        raise InputError(f"测试消息发送失败:{e}") from None
+    with transaction(db):
+        audit.record(db, actor, "测试群机器人", "webhook", webhook_id)
+    return f"测试消息已发送到“{hook['name']}”。"

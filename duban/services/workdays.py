@@ -14,7 +14,7 @@ import sqlite_utils
 from db.queries import holidays as hq
 from duban.rules import holiday_notice
 
-log = logging.getLogger("duban.reminders")
+log = logging.getLogger("duban.workdays")
 
 _warned_years: set[int] = set()
 _office_days: dict[dt.date, bool] = {}

@@ -1,15 +1,13 @@
-"""Reporting cycles in the daily digests: which units have not reported for a cycle's period, and how it reads."""
+"""Reporting cycles in the daily digests: which units have not reported for a cycle's period."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 import sqlite_utils
 
 from duban.access import SYSTEM
-from duban.reminders import rules as rules_mod
-from duban.reminders.wording import relative_day, unit_name
 from duban.services import cycles
+from duban.services import reminder_rules as rules_mod
 
 REPORT = "report"        # an item's kind: a cycle period a unit has not reported for (tasks' items carry no kind)
 SHORTEST_PERIOD_DAYS = 28
@@ -69,37 +67,6 @@ def distinct(items: list[dict]) -> list[dict]:
         if key(it) not in seen:
             seen.add(key(it))
             out.append(it)
-    return out
-
-
-def day_label(due: dt.date, today: dt.date) -> str:
-    """已过截止日 N 天 / 今日截止 / 还有 N 天截止."""
-    return relative_day(due, today, "已过截止日 {n} 天", "今日截止", "还有 {n} 天截止")
-
-
-def lines(items: list[dict], today: dt.date, show_unit: bool) -> list[str]:
-    """A liaison's lines: each plan's period still to report, with its due date."""
-    out = []
-    for n, it in enumerate(distinct(items), 1):
-        due = dt.date.fromisoformat(it["due"])
-        out.append(f"{n}. 【{day_label(due, today)}】《{it.get('plan_title') or '规划'}》{it['rule']}报送进展"
-                   f"({it['period_label']})")
-        parts = [unit_name(it)] if show_unit else []
-        parts += [f"截止 {it['due']}", "本期尚未报送"]
-        out.append("   " + " · ".join(parts))
-    return out
-
-
-def units_section(items: list[dict], today: dt.date) -> list[str]:
-    """The office's or a group robot's lines: per plan and period, the units that have not reported."""
-    groups: dict[tuple, list[dict]] = defaultdict(list)
-    for it in distinct(items):
-        groups[(it["due"], it.get("plan_title") or "规划", it["rule"], it["period_label"])].append(it)
-    out = []
-    for (due, plan, rule, period), group in sorted(groups.items()):
-        label = day_label(dt.date.fromisoformat(due), today)
-        out += [f"《{plan}》{rule}报送进展({period},截止 {due},{label}):",
-                f"   {'、'.join(unit_name(i) for i in group)}(共 {len(group)} 个单位)"]
     return out
 
 

@@ -2,7 +2,6 @@
 shown back."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import urllib.parse
@@ -15,10 +14,8 @@ from db.queries import reminders as q
 from db.queries import settings as settings_q
 from duban.access import Actor, require_office
 from duban.errors import InputError, NotFound
-from duban.reminders import channels, vault
-from duban.rules.dates import cn_date
+from duban.services import channel_settings, vault
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 GENERAL_KEYS = {"office_name": "办公室名称", "office_email": "办公室邮箱", "remind_time": "每日提醒时间",
                 "remind_catchup_days": "补发天数", "notice_reply_days": "回复期限(工作日)",
                 "notice_red_days": "督办单逾期天数"}
@@ -27,15 +24,15 @@ GENERAL_KEYS = {"office_name": "办公室名称", "office_email": "办公室邮�
 def smtp_form(db: sqlite_utils.Database, actor: Actor) -> dict:
     """What the settings form shows: every field but the password, whether one is stored, and env overrides."""
     require_office(actor)
-    values = channels.smtp_values(db)
+    values = channel_settings.smtp_values(db)
     env = values["host"][1] == "env"
     stored = settings_q.settings_with_prefix(db, "smtp_")
     # the form always edits what the page stored; the summary says what is in force
-    out: dict = {f: stored.get(f"smtp_{f}") for f in channels.SMTP_FIELDS if f != "password"}
+    out: dict = {f: stored.get(f"smtp_{f}") for f in channel_settings.SMTP_FIELDS if f != "password"}
     out["password"] = None
     out["has_password"] = bool(stored.get("smtp_password"))
-    out["from_env"] = sorted(v for f, v in channels.ENV.items() if env and os.environ.get(v))
-    cfg = channels.smtp_config(db)
+    out["from_env"] = sorted(v for f, v in channel_settings.ENV.items() if env and os.environ.get(v))
+    cfg = channel_settings.smtp_config(db)
     out["summary"] = cfg.describe() if cfg else "未设置邮件服务器,邮件提醒暂不发送。"
     return out
 
@@ -49,10 +46,10 @@ def save_smtp(db: sqlite_utils.Database, actor: Actor, *, host: str, port: str |
     port_text = str(port or "").strip()
     if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
         raise InputError("端口应为 1–65535 之间的数字。")
-    if tls not in channels.TLS_MODES:
+    if tls not in channel_settings.TLS_MODES:
         raise InputError("加密方式应为 不加密 / STARTTLS / SSL。")
     sender = (sender or "").strip()
-    if sender and not EMAIL_RE.match(channels._bare(sender)):
+    if sender and not channel_settings.EMAIL_RE.match(channel_settings.bare_address(sender)):
         raise InputError(f"发件人地址格式不正确:{sender}")
     with transaction(db):
         settings_q.set_setting(db, "smtp_host", host or None)
@@ -84,7 +81,7 @@ def save_general(db: sqlite_utils.Database, actor: Actor, values: dict[str, str 
         if key not in GENERAL_KEYS:
             raise InputError(f"未知的设置项:{key}")
         value = (str(value).strip() if value is not None else "") or None
-        if value and key == "office_email" and not EMAIL_RE.match(value):
+        if value and key == "office_email" and not channel_settings.EMAIL_RE.match(value):
             raise InputError(f"办公室邮箱格式不正确:{value}")
         if value and key == "remind_time":
             m = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
@@ -120,11 +117,11 @@ def list_webhooks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     out = []
     for w in q.webhooks(db):
         try:
-            url = channels.mask_url(vault.reveal(db, w["url"]) or "")
+            url = channel_settings.mask_url(vault.reveal(db, w["url"]) or "")
         except vault.SecretUnreadable:
             url = "(地址无法解密,请删除后重新添加)"
         out.append({"id": w["id"], "name": w["name"], "kind": w["kind"],
-                    "kind_label": channels.WEBHOOK_KINDS.get(w["kind"], w["kind"]),
+                    "kind_label": channel_settings.WEBHOOK_KINDS.get(w["kind"], w["kind"]),
                     "url": url, "has_secret": bool(w["secret"]),
                     "department_id": w["department_id"], "department": w["department"] or "全部单位",
                     "active": bool(w["active"])})
@@ -139,7 +136,7 @@ def add_webhook(db: sqlite_utils.Database, actor: Actor, name: str, kind: str, u
     url = (url or "").strip()
     if not name:
         raise InputError("请填写机器人名称。")
-    if kind not in channels.WEBHOOK_KINDS:
+    if kind not in channel_settings.WEBHOOK_KINDS:
         raise InputError("机器人类型应为 企业微信 / 钉钉 / 通用 JSON。")
     check_webhook_url(url)
     secret = (secret or "").strip() or None
@@ -149,7 +146,7 @@ def add_webhook(db: sqlite_utils.Database, actor: Actor, name: str, kind: str, u
         hook_id = q.insert_webhook(db, name, kind, vault.seal(db, url), vault.seal(db, secret), department_id)
         _seal_clear_values(db)
         audit.record(db, actor, "新增群机器人", "webhook", hook_id,
-                     {"name": name, "kind": kind, "url": channels.mask_url(url), "department_id": department_id})
+                     {"name": name, "kind": kind, "url": channel_settings.mask_url(url), "department_id": department_id})
     return hook_id
 
 
@@ -189,48 +186,3 @@ def delete_webhook(db: sqlite_utils.Database, actor: Actor, webhook_id: int) -> 
             raise NotFound("群机器人不存在。")
         q.delete_webhook(db, webhook_id)
         audit.record(db, actor, "删除群机器人", "webhook", webhook_id)
-
-
-# ---- tests from the page ------------------------------------------------------------------------
-
-def send_test_email(db: sqlite_utils.Database, actor: Actor, to: str, today: dt.date) -> str:
-    """Send a test message now (any day); returns what was done, raises InputError with the reason."""
-    require_office(actor)
-    to = (to or "").strip()
-    if not EMAIL_RE.match(to):
-        raise InputError(f"收件地址格式不正确:{to}")
-    cfg = channels.smtp_config(db)
-    if cfg is None:
-        raise InputError("尚未设置邮件服务器。")
-    try:
-        channels.send_email(cfg, to, f"【督办】测试邮件 {cn_date(today)}",
-                            "这是一封测试邮件:督办系统的邮件提醒设置可以正常使用。")
-    except channels.SendError as e:
-        raise InputError(f"测试邮件发送失败:{e}") from None
-    with transaction(db):
-        audit.record(db, actor, "发送测试邮件", "settings", None, {"to": to})
-    return f"测试邮件已发送至 {to}。"
-
-
-def send_test_webhook(db: sqlite_utils.Database, actor: Actor, webhook_id: int, today: dt.date) -> str:
-    """Post a test message to one robot now."""
-    require_office(actor)
-    hook = q.webhook_by_id(db, webhook_id)
-    if hook is None:
-        raise NotFound("群机器人不存在。")
-    try:
-        channels.send_webhook(channels.stored_hook(db, hook), f"【督办】测试消息 {cn_date(today)}",
-                              "这是一条测试消息:督办系统的群机器人设置可以正常使用。", {"kind": "test"})
-    except channels.SendError as e:
-        raise InputError(f"测试消息发送失败:{e}") from None
-    with transaction(db):
-        audit.record(db, actor, "测试群机器人", "webhook", webhook_id)
-    return f"测试消息已发送到“{hook['name']}”。"
-
-
-def preview(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list:
-    """What the reminder run would send on `today`, without sending or recording anything."""
-    require_office(actor)
-    from duban.reminders import digest
-
-    return digest.plan(db, today, dry_run=True)

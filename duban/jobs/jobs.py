@@ -11,12 +11,13 @@ from db import transaction
 from db.queries import reminders as q
 from duban.access import SYSTEM, Actor, require_office
 from duban.errors import DubanError
-from duban.reminders import digest, lease, outbox
-from duban.reminders import rules as rules_mod
-from duban.reminders.channels import scrub
-from duban.reminders.workdays import has_calendar_data, is_workday, load_office_calendar
+from duban.jobs import digest, lease, outbox
+from duban.jobs.channels import scrub
+from duban.services import backups, check, update_requests
+from duban.services import reminder_rules as rules_mod
+from duban.services.workdays import has_calendar_data, is_workday, load_office_calendar
 
-log = logging.getLogger("duban.reminders")
+log = logging.getLogger("duban.jobs")
 
 OVERDUE, REMIND, OUTBOX, BACKUP = "overdue", "remind", "outbox", "backup"
 INTERRUPTED_RUN = "中断:运行进程意外退出,未正常结束。"
@@ -26,7 +27,7 @@ INTERRUPTED_RUN = "中断:运行进程意外退出,未正常结束。"
 class RemindResult:
     today: dt.date
     workday: bool
-    planned: list[digest.Planned] = field(default_factory=list)
+    messages: list[digest.Outgoing] = field(default_factory=list)
     sent: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
@@ -36,18 +37,12 @@ class RemindResult:
         """One line for the job log."""
         if not self.workday:
             return f"{self.today} 不是工作日,不发送提醒。"
-        return (f"{self.today}:新生成 {len(self.planned)} 条消息,发出 {self.sent} 条,失败 {self.failed} 条"
+        return (f"{self.today}:新生成 {len(self.messages)} 条消息,发出 {self.sent} 条,失败 {self.failed} 条"
                 + (f",会前报送提醒 {self.meeting_requests} 条" if self.meeting_requests else ""))
 
 
 def overdue_scan(db: sqlite_utils.Database, today: dt.date) -> list[int]:
     """Flag the deadline instances that went overdue by `today` (the tracker's own scan)."""
-    try:
-        from duban.services import check
-    except ImportError as e:
-        if e.name != "duban.services.check":
-            raise
-        raise DubanError("逾期检查功能尚未安装。") from None
     return list(check.overdue_scan(db, today) or [])
 
 
@@ -60,7 +55,7 @@ def remind(db: sqlite_utils.Database, today: dt.date, *, dry_run: bool = False, 
     result = RemindResult(today=today, workday=is_workday(today))
     if not result.workday:
         return result
-    result.planned = digest.plan(db, today, dry_run=dry_run)
+    result.messages = digest.decide_messages(db, today, dry_run=dry_run)
     if dry_run:
         return result
     result.meeting_requests = _meeting_requests(db, today)
@@ -70,22 +65,15 @@ def remind(db: sqlite_utils.Database, today: dt.date, *, dry_run: bool = False, 
 
 
 def _meeting_requests(db: sqlite_utils.Database, today: dt.date) -> int:
-    """Ask member units for their updates before a meeting, through the meetings feature when it is there.
+    """Ask member units for their updates before a meeting.
 
     The meetings feature decides which meetings' notice day has come and queues each request once
-    (send.queue_message); the messages then go out with today's outbox.
+    (messages.queue_message); the messages then go out with today's outbox.
     """
     if not rules_mod.meeting_request_days(db):
         return 0
     try:
-        from duban.services import update_requests
-    except ImportError:
-        return 0
-    request = getattr(update_requests, "send_update_requests", None)
-    if request is None:
-        return 0
-    try:
-        return len(request(db, today) or [])
+        return len(update_requests.send_update_requests(db, today) or [])
     except Exception:  # the reminders must still go out if the meetings part fails
         log.exception("会前报送提醒未能生成")
         return 0
@@ -162,8 +150,6 @@ def run_job(db: sqlite_utils.Database, actor: Actor, job: str, today: dt.date, *
 
 def daily_backup(db: sqlite_utils.Database) -> str:
     """Write today's backup archive and drop the oldest beyond the retention count; one line for the job log."""
-    from duban.services import backups
-
     info, removed = backups.scheduled_backup(db)
     return f"已备份到 {info.path}({info.size / 1024:.0f} KB)" + (f",删除旧备份 {len(removed)} 个" if removed else "")
 

@@ -24,10 +24,10 @@ from db.queries import reminders as q
 from db.queries import settings as settings_q
 from duban import clock
 from duban.access import SYSTEM
-from duban.reminders import jobs
-from duban.reminders.outbox import holder_id
+from duban.jobs import jobs
+from duban.jobs.outbox import holder_id
 
-log = logging.getLogger("duban.reminders")
+log = logging.getLogger("duban.jobs")
 
 JOB_OVERDUE, JOB_REMIND, JOB_OUTBOX, JOB_CATCHUP = "duban-overdue", "duban-remind", "duban-outbox", "duban-catchup"
 JOB_BACKUP = "duban-backup"

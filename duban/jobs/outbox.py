@@ -18,11 +18,12 @@ from db.queries import notifications as nq
 from db.queries import reminders as q
 from duban.access import Actor, require_office
 from duban.errors import NotFound
-from duban.reminders import lease
-from duban.reminders.channels import EmailSender, SendError, scrub, send_webhook, smtp_config, stored_hook
-from duban.reminders.workdays import is_workday, load_office_calendar
+from duban.jobs import lease
+from duban.jobs.channels import EmailSender, scrub, send_webhook
+from duban.services.channel_settings import SendError, smtp_config, stored_hook
+from duban.services.workdays import is_workday, load_office_calendar
 
-log = logging.getLogger("duban.reminders")
+log = logging.getLogger("duban.jobs")
 
 MAX_ATTEMPTS = 12
 FIRST_BACKOFF = 60            # seconds; doubles each failure

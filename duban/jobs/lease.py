@@ -18,7 +18,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import reminders as q
 
-log = logging.getLogger("duban.reminders")
+log = logging.getLogger("duban.jobs")
 
 DEFAULT_TTL = 120  # seconds; renewed every TTL/4 while held, so only a dead holder lets it run out
 

@@ -12,7 +12,7 @@ from db.queries import reminders as q
 from db.queries import settings as settings_q
 from duban.access import Actor, require_office
 from duban.errors import InputError, NotFound
-from duban.reminders.workdays import next_workday
+from duban.services.workdays import next_workday
 
 KIND_LABELS = {"before": "到期前提醒", "on_day": "到期当日提醒", "overdue": "逾期催办", "meeting": "会前报送提醒",
                "report_before": "定期报送截止前提醒", "report_on_day": "定期报送截止当日提醒",

@@ -9,7 +9,7 @@ from db import transaction
 from db.queries import notifications as nq
 from db.queries import reminders as q
 from duban.errors import InputError, NotFound
-from duban.reminders.channels import smtp_config
+from duban.services.channel_settings import smtp_config
 
 
 def queue_message(db: sqlite_utils.Database, department_id: int, subject: str, body: str, key: str,

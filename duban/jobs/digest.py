@@ -1,4 +1,5 @@
-"""Deciding who is reminded of what today, as one digest per recipient and channel, logged so it goes once."""
+"""Deciding who is reminded of what today: one message per recipient and channel, each reminder logged so it
+goes once (how the messages read is duban.jobs.wording)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,21 +12,17 @@ import sqlite_utils
 from db import transaction
 from db.queries import reminders as q
 from db.queries import settings as settings_q
-from duban.reminders import report_cycles
-from duban.reminders import rules as rules_mod
-from duban.reminders.channels import smtp_config
-from duban.reminders.wording import relative_day, unit_name
-from duban.reminders.workdays import is_workday
-from duban.rules.dates import cn_date
-from duban.rules.names import ROLE_NAMES
+from duban.jobs.wording import ALL_UNITS, DIGEST, OFFICE, compose_by_department, compose_digest, ordered, unit_name
+from duban.services import reminder_rules as rules_mod
+from duban.services import report_cycles
+from duban.services.channel_settings import smtp_config
+from duban.services.workdays import is_workday
 
-# kind of message: a liaison's digest (by plan), the office's copy (by department), a group robot for all units
-DIGEST, OFFICE, ALL_UNITS = "digest", "office", "all"
 MAX_CATCHUP_DAYS = 31
 
 
 @dataclass
-class Planned:
+class Outgoing:
     """One message the reminder job has decided to send."""
 
     kind: str
@@ -63,156 +60,16 @@ def window_days(db: sqlite_utils.Database, today: dt.date) -> int:
     return window
 
 
-def day_label(due: dt.date, today: dt.date) -> str:
-    """已逾期 N 天 / 今日到期 / 还有 N 天到期."""
-    return relative_day(due, today, "已逾期 {n} 天", "今日到期", "还有 {n} 天到期")
-
-
 def _item(row: dict) -> dict:
     return {k: row.get(k) for k in ("instance_id", "task_id", "number", "title", "plan_id", "plan_title",
                                     "jurisdiction", "department_id", "department", "role", "due",
                                     "period_label", "status", "progress")}
 
 
-def _sort_key(item: dict) -> tuple:
-    return (item["due"], item.get("plan_id") or 0, item["task_id"], item["department_id"])
-
-
-def _split(items: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Tasks' deadline items, and reporting-cycle periods still to report."""
-    return ([it for it in items if not report_cycles.is_report(it)],
-            [it for it in items if report_cycles.is_report(it)])
-
-
 def _item_key(item: dict) -> tuple:
     if report_cycles.is_report(item):
         return report_cycles.key(item)
     return (item["instance_id"], item["department_id"])
-
-
-def _ordered(items: list[dict]) -> list[dict]:
-    tasks, reports = _split(items)
-    return sorted(tasks, key=_sort_key) + sorted(reports, key=report_cycles.sort_key)
-
-
-def _distinct(items: list[dict]) -> list[dict]:
-    """One line per task, unit and due date (two deadlines of a task on one date read as one item)."""
-    seen, out = set(), []
-    for it in sorted(items, key=_sort_key):
-        key = (it["task_id"], it["department_id"], it["due"])
-        if key not in seen:
-            seen.add(key)
-            out.append(it)
-    return out
-
-
-def _lines(items: list[dict], today: dt.date, show_unit: bool) -> list[str]:
-    out = []
-    for n, it in enumerate(_distinct(items), 1):
-        due = dt.date.fromisoformat(it["due"])
-        number = f"{it['number']} " if it.get("number") else ""
-        out.append(f"{n}. 【{day_label(due, today)}】{number}{it['title']}")
-        parts = []
-        if show_unit:
-            parts.append(unit_name(it))
-        parts.append(ROLE_NAMES[it["role"]])
-        period = f"({it['period_label']})" if it.get("period_label") else ""
-        parts.append(f"截止 {it['due']}{period}")
-        parts.append(f"当前状态:{it['status']}" + (f" {it['progress']}%" if it.get("progress") else ""))
-        out.append("   " + " · ".join(parts))
-    return out
-
-
-def _counts(items: list[dict], today: dt.date) -> tuple[int, int, int]:
-    items = _distinct_tasks(items)
-    overdue = sum(1 for it in items if it["due"] < today.isoformat())
-    due_today = sum(1 for it in items if it["due"] == today.isoformat())
-    return overdue, due_today, len(items) - overdue - due_today
-
-
-def _distinct_tasks(items: list[dict]) -> list[dict]:
-    seen, out = set(), []
-    for it in sorted(items, key=_sort_key):
-        if (it["task_id"], it["due"]) not in seen:
-            seen.add((it["task_id"], it["due"]))
-            out.append(it)
-    return out
-
-
-def _unique_tasks(items: list[dict]) -> int:
-    return len(_distinct_tasks(items))
-
-
-def _signature(db: sqlite_utils.Database) -> str:
-    office = settings_q.setting(db, "office_name") or "领导小组办公室"
-    return f"——{office}(督办系统自动发送,请勿直接回复)"
-
-
-def compose_digest(db: sqlite_utils.Database, today: dt.date, items: list[dict], greeting: str) -> tuple[str, str]:
-    """A liaison's digest: everything due soon, due today or overdue, grouped by plan, then the reporting-cycle
-    periods its units have not reported for."""
-    tasks, reports = _split(items)
-    units = {it["department_id"] for it in items}
-    lines = [f"{greeting}:"]
-    about = []
-    if tasks:
-        overdue, due_today, soon = _counts(tasks, today)
-        n = _unique_tasks(tasks)
-        about.append(f"{n} 项任务需关注" + (f"(逾期 {overdue} 项)" if overdue else ""))
-        lines += ["", f"截至 {cn_date(today)},以下 {n} 项任务需要关注(已逾期 {overdue} 项,今日到期 {due_today} 项,"
-                      f"即将到期 {soon} 项):"]
-        by_plan: dict[str, list[dict]] = defaultdict(list)
-        for it in tasks:
-            by_plan[it.get("plan_title") or "其他交办事项"].append(it)
-        for plan, plan_items in sorted(by_plan.items(), key=lambda kv: min(_sort_key(i) for i in kv[1])):
-            lines += ["", f"【{plan}】"] + _lines(plan_items, today, show_unit=len(units) > 1)
-    if reports:
-        r = len(report_cycles.distinct(reports))
-        about.append(f"{r} 项定期进展待报送")
-        late = any(it["due"] < today.isoformat() for it in reports)
-        lines += ["", f"【定期报送】以下 {r} 项本期进展尚未报送,{'请尽快报送' if late else '请在截止日前报送'}:"]
-        lines += report_cycles.lines(reports, today, show_unit=len(units) > 1)
-    subject = f"【督办提醒】{cn_date(today)}:" + ",".join(about)
-    lines += ["", "请登录督办系统查看详情,并按时报送进展。", _signature(db)]
-    return subject, "\n".join(lines)
-
-
-def compose_by_department(db: sqlite_utils.Database, today: dt.date, items: list[dict], kind: str,
-                          greeting: str) -> tuple[str, str]:
-    """The office's copy (催办) or a group robot's list: the same items grouped by department, then per
-    reporting-cycle period the units that have not reported."""
-    tasks, reports = _split(items)
-    lines = [f"{greeting}:"]
-    about = []
-    if tasks:
-        overdue, due_today, soon = _counts(tasks, today)
-        by_unit: dict[str, list[dict]] = defaultdict(list)
-        for it in tasks:
-            by_unit[unit_name(it)].append(it)
-        n = _unique_tasks(tasks)
-        if kind == OFFICE:
-            about.append(f"{len(by_unit)} 个单位 {n} 项任务逾期催办")
-            intro = f"截至 {cn_date(today)},已向以下 {len(by_unit)} 个单位发出催办,涉及 {n} 项任务:"
-        else:
-            about.append(f"{len(by_unit)} 个单位 {n} 项任务需关注")
-            intro = (f"截至 {cn_date(today)},以下 {len(by_unit)} 个单位的 {n} 项任务需要关注"
-                     f"(已逾期 {overdue} 项,今日到期 {due_today} 项,即将到期 {soon} 项):")
-        lines += ["", intro]
-        for unit in sorted(by_unit, key=lambda u: (-sum(1 for i in by_unit[u] if i["due"] < today.isoformat()), u)):
-            lines += ["", f"【{unit}】"] + _lines(by_unit[unit], today, show_unit=False)
-    if reports:
-        k = report_cycles.unit_count(reports)
-        if kind == OFFICE:
-            about.append(f"{k} 个单位未按期报送进展")
-            lines += ["", f"【未按期报送进展的单位】以下 {k} 个单位尚未报送本期进展,已发出催报:"]
-        else:
-            about.append(f"{k} 个单位本期进展待报送")
-            lines += ["", f"【定期报送】以下 {k} 个单位尚未报送本期进展:"]
-        lines += report_cycles.units_section(reports, today)
-    prefix = "【督办抄送】" if kind == OFFICE else "【督办提醒】"
-    subject = f"{prefix}{cn_date(today)}:" + ",".join(about)
-    lines += ["", _signature(db)]
-    return subject, "\n".join(lines)
 
 
 def _recipients(db: sqlite_utils.Database, department_ids: set[int], channels: set[str], email_on: bool):
@@ -253,8 +110,8 @@ def _office_recipients(db: sqlite_utils.Database, channels: set[str], email_on: 
     return out
 
 
-def plan(db: sqlite_utils.Database, today: dt.date, *, channels: set[str] | None = None,
-         dry_run: bool = False) -> list[Planned]:
+def decide_messages(db: sqlite_utils.Database, today: dt.date, *, channels: set[str] | None = None,
+                    dry_run: bool = False) -> list[Outgoing]:
     """Decide today's messages and put them in the outbox (nothing on a non-working day).
 
     Each (instance, rule, recipient, channel, scheduled date) is logged once, in the same transaction as
@@ -268,7 +125,7 @@ def plan(db: sqlite_utils.Database, today: dt.date, *, channels: set[str] | None
     with transaction(db):
         if dry_run:
             db.conn.execute("SAVEPOINT remind_dry_run")
-        result = _plan(db, today, wanted, email_on)
+        result = _decide(db, today, wanted, email_on)
         if dry_run:
             db.conn.execute("ROLLBACK TO remind_dry_run")
             db.conn.execute("RELEASE remind_dry_run")
@@ -293,7 +150,7 @@ def _task_hits(db: sqlite_utils.Database, today: dt.date, rules: list[rules_mod.
     return hits
 
 
-def _plan(db: sqlite_utils.Database, today: dt.date, wanted: set[str], email_on: bool) -> list[Planned]:
+def _decide(db: sqlite_utils.Database, today: dt.date, wanted: set[str], email_on: bool) -> list[Outgoing]:
     active = rules_mod.active_rules(db)
     task_rules = [r for r in active if r.kind in ("before", "on_day", "overdue")]
     report_rules = [r for r in active if r.kind in rules_mod.REPORT_KINDS]
@@ -333,16 +190,16 @@ def _plan(db: sqlite_utils.Database, today: dt.date, wanted: set[str], email_on:
                 if channel in rule.channels:
                     add(OFFICE, channel, recipient, name, user_id, None, item, rule, day, logged_as)
 
-    planned = []
+    messages = []
     for b in buckets.values():
-        p = _store(db, today, b)
-        if p:
-            planned.append(p)
-    planned.sort(key=lambda p: (p.kind, p.channel, p.recipient))
-    return planned
+        m = _store(db, today, b)
+        if m:
+            messages.append(m)
+    messages.sort(key=lambda m: (m.kind, m.channel, m.recipient))
+    return messages
 
 
-def _store(db: sqlite_utils.Database, today: dt.date, b: _Bucket) -> Planned | None:
+def _store(db: sqlite_utils.Database, today: dt.date, b: _Bucket) -> Outgoing | None:
     """Log the bucket's new reminders and put them in today's message (new, or still waiting to go)."""
     existing = q.outbox_for(db, b.kind, b.channel, b.recipient, today.isoformat())
     if existing and existing["status"] not in ("pending", "failed"):
@@ -363,7 +220,7 @@ def _store(db: sqlite_utils.Database, today: dt.date, b: _Bucket) -> Planned | N
     if existing:
         for it in json.loads(existing["payload"] or "{}").get("items", []):
             items.setdefault(_item_key(it), it)
-    item_list = _ordered(list(items.values()))
+    item_list = ordered(list(items.values()))
     if b.kind == DIGEST:
         greeting = b.name if b.channel != "webhook" else "各位联络员"
         if b.channel == "inapp":
@@ -383,6 +240,6 @@ def _store(db: sqlite_utils.Database, today: dt.date, b: _Bucket) -> Planned | N
             "department_id": b.department_id if len(b.department_ids) == 1 else None,
             "day": today.isoformat(), "subject": subject, "body": body, "payload": payload})
     q.attach_log(db, outbox_id, new_keys)
-    return Planned(kind=b.kind, channel=b.channel, recipient=b.recipient, name=b.name, subject=subject,
+    return Outgoing(kind=b.kind, channel=b.channel, recipient=b.recipient, name=b.name, subject=subject,
                    body=body, items=item_list, user_id=b.user_id, department_id=b.department_id,
                    outbox_id=outbox_id, merged=existing is not None)
