@@ -1,6 +1,7 @@
 """Opening the one SQLite file duban keeps everything in."""
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import sqlite3
@@ -27,6 +28,16 @@ RETRY_SLEEP = (0.0005, 0.004)  # each retry sleeps a random time in this range (
 _write_lock = threading.RLock()
 # the connections the current unit of work (a script run, a download) has opened, by file
 _opened: ContextVar[dict[str, sqlite3.Connection] | None] = ContextVar("duban_opened_connections", default=None)
+# a number for each connection opened, never reused (unlike id(), once a connection is gone)
+_serials = itertools.count(1)
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that knows its own number, so state kept about it cannot pass to a later one."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.serial = next(_serials)
 
 
 class DatabaseBusy(DubanError):
@@ -74,7 +85,7 @@ def _upgrade(db: sqlite_utils.Database, file: Path) -> None:
         copy = backup_dir(file) / f"before-upgrade-{stamp}-{waiting[0]}.db"
         if not copy.exists():
             copy_database(db.conn, copy)
-    migrate(db)
+    migrate(db, _begin_immediate)
 
 
 def connect(path: str | os.PathLike | None = None, *, migrate_schema: bool = True) -> sqlite_utils.Database:
@@ -86,7 +97,7 @@ def connect(path: str | os.PathLike | None = None, *, migrate_schema: bool = Tru
     file = database_path(path)
     file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     make_private(file, create=True)
-    conn = sqlite3.connect(str(file), timeout=60, check_same_thread=False, isolation_level=None)
+    conn = sqlite3.connect(str(file), timeout=60, check_same_thread=False, isolation_level=None, factory=_Connection)
     conn.row_factory = sqlite3.Row
     if migrate_schema:
         try:
@@ -224,7 +235,7 @@ class RunDatabase(sqlite_utils.Database):
             committed = self._watcher.execute("PRAGMA data_version").fetchone()[0]
         conn = self.conn
         # inside a transaction, this connection's own uncommitted writes count too (they are not committed yet)
-        return (committed, id(conn), conn.total_changes) if conn.in_transaction else (committed,)
+        return (committed, conn.serial, conn.total_changes) if conn.in_transaction else (committed,)
 
     def close(self) -> None:
         """Close this unit's connection and the watcher (other units' connections end with their units)."""

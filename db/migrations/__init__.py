@@ -8,6 +8,7 @@ switching would rewrite every existing database's history, so duban keeps its fi
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -73,8 +74,11 @@ def refuse_newer(source: sqlite_utils.Database | sqlite3.Connection) -> None:
         raise SchemaTooNew(newer)
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations not yet applied; return their names (a database newer than the program is refused)."""
+def migrate(db: sqlite_utils.Database, begin: Callable[[sqlite3.Connection], None]) -> list[str]:
+    """Apply the migrations not yet applied; return their names (a database newer than the program is refused).
+
+    `begin` takes the write lock: the caller's own retrying BEGIN IMMEDIATE, so a busy database is reported as
+    busy rather than as SQLite's "database is locked"."""
     conn = db.conn
     refuse_newer(db)
     conn.execute(_CREATE_TABLE)
@@ -87,7 +91,11 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         if path.stem in done:
             continue
         conn.execute("PRAGMA foreign_keys=OFF")
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            begin(conn)
+        except BaseException:
+            conn.execute(f"PRAGMA foreign_keys={'ON' if keys_on else 'OFF'}")
+            raise
         try:
             # re-check inside the lock: another process may have applied it meanwhile
             if record.count_where("name = ?", [path.stem]):
