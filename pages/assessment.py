@@ -1,16 +1,13 @@
 """考核: each member unit's score under the rule written on this page, with its breakdown, for a chosen period."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 
 import pandas as pd
 import streamlit as st
 
 from duban.errors import DubanError
-from duban.reports import assessment as assessment_sheet
-from duban.reports import duty_report as duty_report_file
-from duban.services import assessment, duty_report, meetings, reporting_periods
+from duban.reports import assessment_view as assessment
 from ui import page
 from ui import widgets as w
 
@@ -35,21 +32,16 @@ if actor.is_office:
                 st.error(w.plain_markdown(str(e)))
 
 st.markdown("#### 考核期")
-periods = [p for p in reporting_periods.list_periods(db, actor) if p["locked_at"]]
-choices = ["本年度至今"] + [p["label"] for p in periods][::-1] + ["自定义"]
-pick = st.radio("考核期", choices, horizontal=True, key="assess_period", label_visibility="collapsed")
-if pick == "本年度至今":
-    start, end = dt.date(today.year, 1, 1), today
-elif pick == "自定义":
+pick = st.radio("考核期", assessment.period_choices(db, actor), horizontal=True, key="assess_period",
+                label_visibility="collapsed")
+custom = None
+if pick == assessment.CUSTOM:
     c1, c2 = st.columns(2)
-    start = c1.date_input("开始日期", value=dt.date(today.year, 1, 1), key="assess_start")
-    end = c2.date_input("结束日期", value=today, key="assess_end")
-else:
-    chosen = next(p for p in periods if p["label"] == pick)
-    start, end = dt.date.fromisoformat(chosen["start"]), dt.date.fromisoformat(chosen["end"])
+    custom = (c1.date_input("开始日期", value=assessment.year_start(today), key="assess_start"),
+              c2.date_input("结束日期", value=today, key="assess_end"))
+start, end = assessment.resolve_period(db, actor, pick, today, custom)
 
-plans = meetings.list_plans(db)
-plan_labels = {p["id"]: f"{p['jurisdiction'] or ''} · {p['title']}" for p in plans}
+plan_labels = assessment.plan_labels(db)
 c1, c2 = st.columns(2)
 plan_id = c1.selectbox("规划", [None] + list(plan_labels), key="assess_plan",
                        format_func=lambda p: "全部规划" if p is None else plan_labels[p])
@@ -60,9 +52,9 @@ except DubanError as e:
     st.error(w.plain_markdown(str(e)))
     st.stop()
 
-places = sorted({r["jurisdiction"] or "" for r in result["rows"]})
-place = c2.selectbox("地区", ["全部"] + places, key="assess_place")
-rows = [r for r in result["rows"] if place == "全部" or (r["jurisdiction"] or "") == place]
+place = c2.selectbox("地区", assessment.places(result), key="assess_place")
+export = assessment.in_one_place(result, place)
+rows = export["rows"]
 st.caption(f"考核期 {w.cn_date(result['start'])} 至 {w.cn_date(result['end'])}(计算截至 {w.cn_date(result['as_of'])}),满分 {result['max_score']:g} 分,"
            f"共 {len(rows)} 个单位。")
 
@@ -89,11 +81,10 @@ else:
     st.info("该范围内没有承担任务的单位。")
 
 d1, d2 = st.columns(2)
-export = dict(result, rows=rows)
-d1.download_button("导出 Excel", data=assessment_sheet.render_xlsx(export), file_name=f"考核得分_{result['start']}_{result['end']}.xlsx",
+files = assessment.files(export)
+d1.download_button("导出 Excel", data=files["xlsx"][1], file_name=files["xlsx"][0],
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="assess_xlsx")
-d2.download_button("导出 CSV", data=assessment.to_csv(export), file_name=f"考核得分_{result['start']}_{result['end']}.csv",
-                   mime="text/csv", key="assess_csv")
+d2.download_button("导出 CSV", data=files["csv"][1], file_name=files["csv"][0], mime="text/csv", key="assess_csv")
 
 if rows:
     st.markdown("#### 单位得分明细")
@@ -112,8 +103,7 @@ if rows:
            else f"- {r['note']},不参加排名"))
     if st.button("生成该单位年度履职情况报告草稿", key="assess_duty"):
         try:
-            st.session_state["assess_duty_file"] = (duty_report.file_name(db, dept_id, end.year),
-                                                    duty_report_file.build(db, actor, dept_id, end.year, today))
+            st.session_state["assess_duty_file"] = assessment.duty_draft(db, actor, dept_id, end.year, today)
         except DubanError as e:
             st.error(w.plain_markdown(str(e)))
     made = st.session_state.get("assess_duty_file")

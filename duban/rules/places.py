@@ -107,3 +107,13 @@ def lower_level(level: str | None, other: str | None) -> bool:
     if level not in LEVELS or other not in LEVELS:
         return False
     return LEVELS.index(level) > LEVELS.index(other)
+
+
+def place_names(rows: Iterable[Mapping], blank: str = "") -> list[str]:
+    """The places (地区) a list of rows covers, in order, a row without one counted under `blank`."""
+    return sorted({r["jurisdiction"] or blank for r in rows})
+
+
+def in_place(rows: Iterable[Mapping], place: str | None, blank: str = "") -> list:
+    """The rows of one place (None: all of them), a row without one belonging to `blank`."""
+    return [r for r in rows if place is None or (r["jurisdiction"] or blank) == place]
