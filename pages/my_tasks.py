@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from duban.errors import DubanError
-from duban.services import cycles, reports, tasks
+from duban.services import my_tasks_view as view
 from ui import page
 from ui import widgets as w
 from ui.report_views import report_form, report_history
@@ -15,19 +15,16 @@ if not actor.department_ids:
     st.info("此页面供部门联络员使用:您的账号没有关联部门。请在“任务”页查看全部任务。")
     st.stop()
 
-rows = reports.my_tasks(db, actor, today)
+rows = view.task_list(db, actor, today)
 departments = sorted({r["department_name"] for r in rows})
 st.caption(f"{w.plain_markdown('、'.join(departments)) or '本单位'} · 共 {len({r['id'] for r in rows})} 项任务 · 按 {w.cn_date(today)} 计 · "
            "被退回、红灯、黄灯的任务排在前面")
 
-for kind, text in st.session_state.pop("my_tasks_flash", []):
-    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
-
-for due in cycles.due_for(db, actor, today):
+for due in view.due_reminders(db, actor, today):
     st.info(f"报送提醒:《{w.plain_markdown(due['plan_title'])}》要求{w.plain_markdown(due['rule'])}报送进展,本期截止 {w.cn_date(due['due'])},"
             f"本单位尚未报送。", icon=":material/event_repeat:")
 
-returned = reports.returned_reports(db, actor, only_unanswered=True)
+returned = view.returned(db, actor)
 if returned:
     st.subheader(f"被退回的报告({len(returned)})")
     for r in returned:
@@ -72,28 +69,24 @@ if asked:
         elif asked_id in task_ids:
             index = task_ids.index(asked_id)
         else:
-            tasks.get_task(db, actor, asked_id, today)  # refuses another department's task
+            view.check_link(db, actor, asked_id, today)  # refuses another department's task
     except DubanError as e:
         st.error(w.plain_markdown(str(e)))
 
 st.divider()
 task_id = st.selectbox("选择任务", task_ids, index=index, format_func=lambda t: labels[t], key="task_select")
 try:
-    task = tasks.get_task(db, actor, task_id, today)
-    history = reports.task_reports(db, actor, task_id)
-    choices = reports.open_instances(db, actor, task_id)
+    mine = view.my_task(db, actor, task_id, rows, today)
 except DubanError as e:
     st.error(w.plain_markdown(str(e)))
     st.stop()
-mine = [r for r in rows if r["id"] == task_id]
-row = mine[0]
+task, row = mine.task, mine.row
 
 st.subheader(w.plain_markdown(f"{task.number or ''} {task.title}".strip()))
 lead = "、".join(task.lead) or "—"
 co = "、".join(task.co) or "—"
-own = "、".join(f"{m['department_name']}({m['role_name']})" for m in mine)
 where = f"《{task.plan_title}》" if task.plan_title else (task.source or "")
-st.caption(w.plain_markdown(f"{where} · 牵头单位:{lead} · 配合单位:{co} · 本单位:{own}"))
+st.caption(w.plain_markdown(f"{where} · 牵头单位:{lead} · 配合单位:{co} · 本单位:{mine.own}"))
 
 f1, f2, f3 = st.columns(3)
 with f1.container(border=True):
@@ -117,13 +110,11 @@ if task.body:
 
 # ---- the report form, then the report history of this task
 st.markdown("#### 填报进展")
-if any(r["role"] == "co" for r in mine) and not any(r["role"] == "lead" for r in mine):
+if mine.co_only:
     st.caption("本单位是配合单位:请报告本单位承担部分的进展。任务状态以牵头单位的报告为准。")
 else:
     st.caption("本单位是牵头单位:报告将更新任务状态;申报“已完成”后由办公室审核,审核通过才销号。")
-own_latest = next((h for h in history if h["department_id"] in {m["department_id"] for m in mine}), None)
-report_form(db, actor, task_id, mine, choices, own_latest, int((own_latest or {}).get("percent") or row["progress"] or 0),
-            today)
+report_form(db, actor, task_id, mine.mine, mine.choices, mine.own_latest, mine.percent, today)
 
 st.markdown("#### 报告记录")
-report_history(db, actor, history)
+report_history(db, actor, mine.history)
