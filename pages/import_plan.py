@@ -1,15 +1,11 @@
 """导入: upload a plan document, review and correct what was read from it, and save it only when confirmed."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from duban.errors import DubanError
 from duban.extract import ACCEPTED_EXTENSIONS, ExtractionError
-from duban.services import import_input as entry
-from duban.services import import_review as review
-from duban.services import plan_check, plan_import
+from duban.services import import_plan_view as importing
 from ui import import_view as view
 from ui import page
 from ui import widgets as w
@@ -31,8 +27,8 @@ if upload is None:
 st.session_state.pop("imp_flash", None)
 
 data = upload.getvalue()
-digest = plan_check.source_hash(data)
-stored = plan_import.already_stored(db, actor, data)
+digest = importing.source_hash(data)
+stored = importing.already_stored(db, actor, data)
 if stored is not None:  # a file already stored needs no review at all
     view.stored_section(db, actor, stored)
     st.stop()
@@ -42,12 +38,11 @@ if st.session_state.get("imp_digest") != digest:
     try:
         extraction = view.read_with_progress(data, upload.name, today)
     except ExtractionError as e:
-        if "没有找到" not in str(e):
+        if (blank := importing.entered_by_hand(str(e), upload.name)) is None:
             st.error(f"无法识别该文件:{w.plain_markdown(str(e))}")
             st.stop()
-        extraction = entry.blank_extraction(upload.name)
-        st.session_state["imp_title"] = Path(upload.name).stem
-    reviews = review.review_tasks(db, extraction)
+        extraction, st.session_state["imp_title"] = blank
+    reviews = importing.reviews(db, extraction)
     st.session_state.update(imp_digest=digest, imp_name=upload.name, imp_extraction=extraction,
                             imp_base_tasks=view.task_rows(extraction["tasks"], reviews),
                             imp_base_deadlines=view.deadline_rows(extraction["tasks"]))
@@ -87,26 +82,20 @@ st.session_state["imp_now_deadlines"] = deadlines_df.to_dict("records")
 
 # ---- what saving would do: the service rebuilds the extraction from the tables as corrected
 st.divider()
-problem, check, corrected = None, None, None
-try:
-    corrected = review.apply_corrections(original, meta, st.session_state["imp_now_tasks"],
-                                         st.session_state["imp_now_deadlines"], indicators_df.to_dict("records"))
-    check = plan_import.check_import(db, actor, corrected, upload.name, data)
-except DubanError as e:
-    problem = str(e)
+shown = importing.preview(db, actor, original, meta, st.session_state["imp_now_tasks"],
+                          st.session_state["imp_now_deadlines"], indicators_df.to_dict("records"), upload.name, data)
 with review_box:
-    view.review_section(review.review_tasks(db, corrected or original))
-view.check_section(problem, check, by_hand and not st.session_state["imp_now_tasks"])
+    view.review_section(shown.reviews)
+view.check_section(shown.problem, shown.check, by_hand and not st.session_state["imp_now_tasks"])
 
-revision = check is not None and check.kind == "revision"
-if st.button("确认更新规划" if revision else "确认导入", key="imp_confirm", type="primary", disabled=problem is not None):
+if st.button("确认更新规划" if shown.revision else "确认导入", key="imp_confirm", type="primary",
+             disabled=shown.problem is not None):
     try:
-        plan_id = plan_import.import_plan(db, actor, corrected, upload.name, data, today, confirm_revision=revision)
+        plan_id, text = importing.save(db, actor, shown, upload.name, data, today)
     except DubanError as e:
         st.error(f"未能保存:{w.plain_markdown(str(e))}")
     else:
-        done = "已更新" if revision else "已导入"
-        st.session_state["imp_flash"] = {"text": f"{done}《{plan_check.display_title(corrected)}》。", "plan_id": plan_id}
+        st.session_state["imp_flash"] = {"text": text, "plan_id": plan_id}
         view.reset()
         st.session_state["imp_round"] += 1
         st.rerun()

@@ -14,6 +14,7 @@ from duban.services import import_input as entry
 from duban.services import import_review as review
 from duban.services.import_input import FREQ_NAMES
 from duban.services.plan_import import ImportCheck
+from ui import feedback
 from ui import widgets as w
 from ui.text import plain
 from ui.widgets import dataframe
@@ -266,22 +267,25 @@ def review_section(reviews: list[review.TaskReview]) -> None:
                                 "说明": st.column_config.TextColumn(width=370)})
 
 
+CONTACT_SLOT = "imp_contact"
+
+
 def _save_contact(db, actor, options: dict) -> None:
     s = st.session_state
     try:
         dept_s.set_liaison(db, actor, s["imp_contact_unit"], s.get("imp_contact_name"), s.get("imp_contact_phone"),
                            s.get("imp_contact_email"))
-        s["imp_contact_flash"] = ("ok", f"已保存“{options[s['imp_contact_unit']]}”的联络方式。")
+        feedback.say(CONTACT_SLOT, f"已保存“{options[s['imp_contact_unit']]}”的联络方式。")
     except DubanError as e:
-        s["imp_contact_flash"] = ("error", str(e))
+        feedback.say(CONTACT_SLOT, str(e), ok=False)
 
 
 def checklist_section(db, actor, plan_id: int) -> None:
     """What the plan still needs before its units are reminded and report, each with the way to fix it."""
     cl = review.plan_checklist(db, actor, plan_id)
     st.subheader("该规划还需完成")
-    if kind_text := st.session_state.pop("imp_contact_flash", None):
-        (st.success if kind_text[0] == "ok" else st.error)(plain(kind_text[1]))
+    if not cl.no_contact:  # the last unit's contact was just saved: the button is gone, so a toast
+        feedback.show_toast(CONTACT_SLOT)
     if cl.done:
         st.success("责任单位都有联络员账号和联系方式,也已设置填报周期。", icon=":material/task_alt:")
         return
@@ -306,6 +310,7 @@ def checklist_section(db, actor, plan_id: int) -> None:
                 st.text_input("电子邮箱", key="imp_contact_email")
                 st.button("保存", key="imp_contact_save", type="primary", on_click=_save_contact,
                           args=(db, actor, options))
+                feedback.show(CONTACT_SLOT)  # the result beside the button that saved it
         if not cl.has_cycle:
             st.markdown(":orange[●] **尚未设置填报周期**:没有任务到期时,责任单位也应按周期报送进展。")
             st.page_link(CYCLES_PAGE, label="去“填报周期”页设置", icon=":material/event_repeat:",
