@@ -5,8 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from duban.errors import DubanError
-from duban.services import decisions, meetings, stored_packs, update_requests
-from duban.services.inbox import local_time
+from duban.services import meetings_view as meetings
 from ui import meetings_view as view
 from ui import page
 from ui import widgets as w
@@ -15,8 +14,8 @@ actor, db, today = page.start("会议", "联席会议、领导小组例会:按�
                               "一键生成会议材料和工作台账,会后录入议定事项并转为督办任务。", flash_key=view.FLASH)
 office = actor.is_office
 
-plan_labels = {p["id"]: f"{p['jurisdiction'] or ''} · {p['title']}" for p in meetings.list_plans(db)}
-dept_labels = {d["id"]: f"{d['jurisdiction'] or ''} · {d['name']}" for d in meetings.list_departments(db)}
+plan_labels = meetings.plan_labels(db)
+dept_labels = meetings.department_labels(db)
 tab_list, tab_pack, tab_hand, tab_duty = st.tabs(["会议安排", "会议材料", "交办任务", "履职报告"], key="meeting_tab",
                                                  on_change="rerun")
 
@@ -64,7 +63,7 @@ with tab_list:
         labels = {m["id"]: f"{w.cn_date(m['date'])} {m['title']}" for m in rows}
         meeting_id = st.selectbox("选择会议", list(labels), index=list(labels).index(plan["first"]),
                                   format_func=labels.get, key="meeting_pick")
-        status = update_requests.reporting_status(db, actor, meeting_id, today)
+        status = meetings.reporting_status(db, actor, meeting_id, today)
         m, held = status["meeting"], status["held"]
         st.markdown(f"**{w.plain_markdown(m['title'])}**({w.plain_markdown(m['kind'])},{w.cn_date(m['date'])})  \n涉及规划:"
                     + w.plain_markdown(";".join(p["title"] for p in m["plans"]))
@@ -81,7 +80,7 @@ with tab_list:
         if office and not held:
             st.caption(f"系统将于 {w.cn_date(status['notice_day'])}(会前 {m['remind_days']} 天)自动通知成员单位报送进展。")
             if st.button("立即通知尚未通知的成员单位", key="send_requests"):
-                attempt(lambda: update_requests.send_update_requests(db, today, actor, meeting_id=meeting_id),
+                attempt(lambda: meetings.send_update_requests(db, actor, meeting_id, today),
                         lambda sent: f"已通知 {len(sent)} 个成员单位。")
 
         st.markdown("#### 议定事项")
@@ -104,10 +103,10 @@ with tab_pack:
         view.pack_files(pack)
 
     st.subheader("报送期")
-    after = stored_packs.pack_periods(db, actor, today)  # again: building the pack may have just locked one
+    after = meetings.pack_periods(db, actor, today)  # again: building the pack may have just locked one
     if after["periods"]:
         table([{"报送期": p["label"], "开始": w.cn_date(p["start"]), "结束": w.cn_date(p["end"], ""),
-                "状态": "已锁定" if p["locked_at"] else "进行中", "锁定时间": local_time(p["locked_at"])}
+                "状态": "已锁定" if p["locked_at"] else "进行中", "锁定时间": p["locked_time"]}
                for p in after["periods"]], "period_table")
         if after["stored"]:
             view.stored_pack(db, actor, after["stored"], plan_labels)
@@ -118,7 +117,7 @@ with tab_hand:
     st.caption("领导批示、上级交办等规划以外的任务,录入后与规划任务一样督办、提醒,并进入下一期会议材料。")
     if office:
         view.assigned_task(db, actor, today, dept_labels)
-    if hand := decisions.assigned_tasks(db, actor):
+    if hand := meetings.assigned_tasks(db, actor):
         table([{"来源": h["source"], "来源说明": h["source_note"] or "", "任务": h["title"], "责任单位": h["units"],
                 "完成时限": w.cn_date(h["due"]), "状态": h["status"]} for h in hand], "hand_table")
     else:
