@@ -4,12 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from duban.errors import DubanError
-from duban.reports import ics
-from duban.services import calendars, inbox
+from duban.reports import inbox_view as inbox
 from ui import page
 from ui.text import plain, plain_lines
-
-KIND_LABELS = {"reminder": "提醒", "message": "通知", "returned": "退回", "meeting": "会议", "info": "消息"}
 
 actor, db, _ = page.start("消息", flash_key="inbox_flash")
 
@@ -23,13 +20,11 @@ if top[2].button("全部标为已读", key="inbox_mark_all", disabled=unread == 
     st.rerun()
 
 
-rows = inbox.inbox(db, actor, unread_only=only_unread)
+rows = inbox.messages(db, actor, unread_only=only_unread)
 if not rows:
     st.info("这里还没有消息。到期提醒、退回的报告和会前报送通知都会出现在这里。")
 for i, row in enumerate(rows):
-    new = row["read_at"] is None
-    title = row["title"] if row["title"].startswith("【") else f"【{KIND_LABELS.get(row['kind'], '消息')}】{row['title']}"
-    label = f"{title} · {inbox.local_time(row['created_at'])}" + (" · 未读" if new else "")
+    new, label = row["new"], row["label"]
     icon = ":material/mark_email_unread:" if new else ":material/drafts:"
     with st.expander(plain(label), expanded=new and i == 0, icon=icon):
         st.markdown(plain_lines(row["body"] or ""))
@@ -40,7 +35,7 @@ for i, row in enumerate(rows):
         if row.get("link") == "my_tasks" and actor.role == "liaison":
             cols[1].page_link("pages/my_tasks.py", label="去填报", icon=":material/edit_note:")
 
-depts = calendars.calendar_departments(db, actor)
+depts = inbox.calendar_units(db, actor)
 if depts:
     st.divider()
     st.subheader("到期日历")
@@ -54,9 +49,9 @@ if depts:
         chosen = [d for d in depts if d["id"] == pick]
     for d in chosen:
         try:
-            data = ics.department_calendar(db, actor, d["id"])
+            name, data = inbox.calendar_file(db, actor, d)
         except DubanError as e:
             st.error(plain(str(e)))
             continue
-        st.download_button(f"下载 {d['label']} 到期日历", data=data, file_name=f"督办到期日_{d['name']}.ics",
+        st.download_button(f"下载 {d['label']} 到期日历", data=data, file_name=name,
                            mime="text/calendar", key=f"inbox_ics_{d['id']}", icon=":material/calendar_month:")
