@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from duban.errors import DubanError
-from duban.services import departments, liaison_accounts
+from duban.services import liaison_accounts
 from ui import page
 from ui.text import plain
 from ui.widgets import dataframe
@@ -15,7 +15,7 @@ actor, db, _ = page.start("批量创建联络员账号", "按模板填写“单�
 st.download_button("下载模板", liaison_accounts.template_xlsx(), file_name="联络员导入模板.xlsx", key="liaison_template",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-places = {j["id"]: j["name"] for j in departments.list_jurisdictions(db)}
+places = liaison_accounts.places(db)
 place = st.selectbox("单位所在地区", list(places), format_func=places.get, key="liaison_place")
 upload = st.file_uploader("联络员表(.xlsx 或 .csv)", type=["xlsx", "csv", "txt"], key="liaison_file")
 pasted = st.text_area("或直接从 Excel 复制粘贴(含表头)", key="liaison_paste", height=120)

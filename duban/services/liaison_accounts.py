@@ -150,6 +150,11 @@ def credentials_xlsx(created: list[dict]) -> bytes:
     return buf.getvalue()
 
 
+def places(db: sqlite_utils.Database) -> dict[int, str]:
+    """The places (地区) the units of one sheet can be in, by id."""
+    return {j["id"]: j["name"] for j in departments.list_jurisdictions(db)}
+
+
 def template_xlsx() -> bytes:
     """An empty sheet with the header the import expects."""
     from openpyxl import Workbook
