@@ -65,18 +65,16 @@ for c in plan_cycles:
         if not overview:
             st.caption("尚无联席会议日期:请在下方添加,或在“会议”页安排该规划的联席会议。")
         for k, item in enumerate(overview):
-            p, deps = item["period"], item["departments"]
-            done = sum(1 for d in deps if d["reported"])
-            state = "本期" if k == 0 and p.due >= today else "往期"
-            st.markdown(f"{state} **{w.plain_markdown(p.label)}** · 截止 {w.cn_date(p.due)} · 已报送 **{done}** / {len(deps)} 个单位"
+            p, deps, done = item["period"], item["departments"], item["done"]
+            st.markdown(f"{item['state']} **{w.plain_markdown(p.label)}** · 截止 {w.cn_date(p.due)} · 已报送 **{done}** / {len(deps)} 个单位"
                         + (f" · :red[未报送 {len(deps) - done} 个]" if done < len(deps) else ""))
             if deps:
                 table = pd.DataFrame([{
                     "单位": d["name"], "角色": "牵头" if d["leads"] else "配合", "任务数": d["tasks"],
-                    "报送情况": "已报送" if d["reported"] else "未报送",
+                    "报送情况": d["report_state"],
                     "最近报送": w.cn_date(d["last"]), "报告数": d["count"],
                 } for d in sorted(deps, key=lambda d: (d["reported"], not d["leads"], d["name"]))])
-                styled = table.style.map(lambda v: f"color: {LIGHT_COLOURS['绿' if v == '已报送' else '红']}; "
+                styled = table.style.map(lambda v: f"color: {LIGHT_COLOURS[cycles.REPORT_LIGHTS[v]]}; "
                                                    "font-weight: 600", subset=["报送情况"])
                 with st.expander(f"{w.plain_markdown(p.label)} 明细", expanded=(k == 0)):
                     w.dataframe(styled, hide_index=True, width="stretch", key=f"cycle_table_{c.id}_{k}")

@@ -229,9 +229,13 @@ def _period_status(db: sqlite_utils.Database, cycle: Cycle, period: ReportingPer
     return out
 
 
+REPORTED, NOT_REPORTED = "已报送", "未报送"
+REPORT_LIGHTS = {REPORTED: "绿", NOT_REPORTED: "红"}  # the colour a unit's report state is shown in
+
+
 def cycle_overview(db: sqlite_utils.Database, actor: Actor, cycle_id: int, today: dt.date,
                    back: int = 2) -> list[dict]:
-    """Per period of a cycle (newest first): its due date, label and who has / has not reported."""
+    """Per period of a cycle (newest first): its due date, label, 本期 or 往期, and who has / has not reported."""
     _require_reader(actor)
     row = q.cycle(db, cycle_id)
     if row is None:
@@ -239,7 +243,13 @@ def cycle_overview(db: sqlite_utils.Database, actor: Actor, cycle_id: int, today
     cycle = _cycle(db, row)
     if cycle.kind == "meeting" and not cycle.dates:
         return []
-    return [{"period": p, "departments": _period_status(db, cycle, p)} for p in periods(cycle, today, back)]
+    out = []
+    for k, p in enumerate(periods(cycle, today, back)):
+        deps = [dict(d, report_state=REPORTED if d["reported"] else NOT_REPORTED) for d in _period_status(db, cycle, p)]
+        # the newest period is 本期 until its due date has passed; every other one is 往期
+        out.append({"period": p, "departments": deps, "state": "本期" if k == 0 and p.due >= today else "往期",
+                    "done": sum(1 for d in deps if d["reported"])})
+    return out
 
 
 def unreported(db: sqlite_utils.Database, actor: Actor, today: dt.date, back: int = 0) -> list[Unreported]:
