@@ -20,10 +20,10 @@ except DubanError as e:
     st.error(w.plain_markdown(str(e)))
     st.stop()
 
-places = sorted({r["jurisdiction"] or "其他" for r in queue})
+places = review.places(queue)
 c1, c2 = st.columns([1, 3])
 place = c1.selectbox("地区", [ALL, *places], key="review_place")
-shown = [r for r in queue if place == ALL or (r["jurisdiction"] or "其他") == place]
+shown = review.in_one_place(queue, None if place == ALL else place)
 c2.caption(f"待审核报告 {len(queue)} 份" + (f",当前显示 {len(shown)} 份" if place != ALL else "")
            + "。牵头单位申报“已完成”的报告,采纳后核销对应期限;该任务没有未核销期限时自动销号。退回必须写明原因,"
              "退回原因会显示在该单位的“我的任务”和消息中。")

@@ -12,6 +12,7 @@ from db.queries import reports as q
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
+from duban.rules.places import in_place, place_names
 from duban.rules.text import printable
 from duban.services import inbox
 from duban.services import reports as report_service
@@ -26,6 +27,19 @@ def queue(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     if not actor.sees_all:
         raise AccessDenied("只有办公室人员可以查看审核队列。")
     return report_service.with_evidence(db, q.pending(db))
+
+
+OTHER_PLACE = "其他"  # where a report of a unit without a place is listed
+
+
+def places(queue_rows: list[dict]) -> list[str]:
+    """The places the waiting reports come from, for the place filter."""
+    return place_names(queue_rows, OTHER_PLACE)
+
+
+def in_one_place(queue_rows: list[dict], place: str | None) -> list[dict]:
+    """The waiting reports of one place (None: all)."""
+    return in_place(queue_rows, place, OTHER_PLACE)
 
 
 def recent(db: sqlite_utils.Database, actor: Actor, limit: int = 20) -> list[dict]:
