@@ -66,9 +66,7 @@ if data["total"] == 0:
 
 # ---- by plan
 st.subheader("各规划任务灯色")
-plans = [{**p, "full_label": f"{p['jurisdiction']} · {p['label']}" if p["jurisdiction"] else p["label"]}
-         for p in data["by_plan"]]
-charted = plans if len(plans) <= MAX_PLAN_BARS else sorted(plans, key=lambda p: (-p["红"], -p["total"]))[:MAX_PLAN_BARS]
+plans, charted = overview.chart_plans(data["by_plan"], MAX_PLAN_BARS)
 short = [p["full_label"] if len(p["full_label"]) <= 26 else p["full_label"][:25] + "…" for p in charted]
 bar = parts.clicked_bar(charts.plan_lights(version, chart_key, charted, short), "ov_plan_chart")
 if bar and bar[0]:
@@ -81,7 +79,7 @@ if any(not p["plan_id"] for p in plans):
 
 # ---- by department
 st.subheader("各部门牵头与配合任务")
-deps = sorted(data["by_department"], key=lambda d: (-d["lead"], -d["co"], d["label"]))
+deps = overview.ranked_departments(data["by_department"])
 top = deps[:MAX_DEPARTMENT_BARS]
 bar = parts.clicked_bar(charts.department_roles(version, chart_key, top), "ov_department_chart")
 if bar:

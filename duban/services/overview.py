@@ -225,3 +225,17 @@ def dashboard(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters
         off = [r for r in off if r.get("jurisdiction") == name]
     return {**data, "options": options, "off_course": off, "off_course_error": error,
             "version": cache.data_version(db)}
+
+
+def chart_plans(by_plan: list[dict], limit: int) -> tuple[list[dict], list[dict]]:
+    """The dashboard's plans, each with its full label (place · plan), and those the chart has room for: all of
+    them, or, when there are more than `limit`, those with most red lights (then most tasks)."""
+    plans = [{**p, "full_label": f"{p['jurisdiction']} · {p['label']}" if p["jurisdiction"] else p["label"]}
+             for p in by_plan]
+    charted = plans if len(plans) <= limit else sorted(plans, key=lambda p: (-p["红"], -p["total"]))[:limit]
+    return plans, charted
+
+
+def ranked_departments(by_department: list[dict]) -> list[dict]:
+    """The departments, those leading most tasks first (then most co-operating, then by name)."""
+    return sorted(by_department, key=lambda d: (-d["lead"], -d["co"], d["label"]))
