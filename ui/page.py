@@ -2,6 +2,9 @@
 
 A page's messages about what its last action did ("已保存…", or why it failed) are kept in st.session_state
 under the page's flash key across the st.rerun() that follows the action, and shown at the top of the next run.
+The top is the right place where the action's form sits at the page's top or changes the whole page (消息's
+全部标为已读, 填报周期, 考核's rule, 账号); a result that belongs beside a button further down goes through
+ui/feedback instead.
 """
 from __future__ import annotations
 
