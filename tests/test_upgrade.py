@@ -5,13 +5,17 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 import db.migrations as migrations
 from db import connect
+from db import connection as db_connection
 from db.migrations import SchemaTooNew
+from duban.errors import DubanError
 from tests.reports_world import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,3 +92,37 @@ def test_the_app_says_a_newer_database_needs_a_newer_program(db_path):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert any("数据库版本比程序新" in e.value for e in at.error)
+
+
+def test_an_upgrade_while_another_process_writes_says_the_database_is_busy(db_path, backups_dir, monkeypatch):
+    every = migrations.migration_files()
+    with monkeypatch.context() as previous_version:
+        previous_version.setattr(migrations, "migration_files", lambda: every[:-1])
+        connect(db_path).conn.close()
+    monkeypatch.setattr(db_connection, "WRITE_WAIT_SECONDS", 0.3)
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:  # another process's writer, as SQLite sees it
+        other = sqlite3.connect(str(db_path), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        held.set()
+        done.wait(10)
+        other.execute("ROLLBACK")
+        other.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(DubanError, match="数据库繁忙"):
+            connect(db_path)
+        assert time.monotonic() - started < 10  # not SQLite's own 60-second wait
+    finally:
+        done.set()
+        holder.join()
+    upgraded = connect(db_path)  # once the other writer is done, the upgrade goes through
+    try:
+        assert every[-1].stem in {r[0] for r in upgraded.conn.execute("SELECT name FROM schema_migrations")}
+    finally:
+        upgraded.conn.close()
