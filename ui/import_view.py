@@ -9,7 +9,7 @@ import streamlit as st
 
 from duban.errors import DubanError
 from duban.extract import extract_bytes
-from duban.services import departments as dept_s
+from duban.services import departments as department_s
 from duban.services import import_input as entry
 from duban.services import import_review as review
 from duban.services.import_input import FREQ_NAMES
@@ -269,8 +269,8 @@ def review_section(reviews: list[review.TaskReview]) -> None:
 def _save_contact(db, actor, options: dict) -> None:
     s = st.session_state
     try:
-        dept_s.set_liaison(db, actor, s["imp_contact_unit"], s.get("imp_contact_name"), s.get("imp_contact_phone"),
-                           s.get("imp_contact_email"))
+        department_s.set_liaison(db, actor, s["imp_contact_unit"], s.get("imp_contact_name"),
+                                 s.get("imp_contact_phone"), s.get("imp_contact_email"))
         s["imp_contact_flash"] = ("ok", f"已保存“{options[s['imp_contact_unit']]}”的联络方式。")
     except DubanError as e:
         s["imp_contact_flash"] = ("error", str(e))

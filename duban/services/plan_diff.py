@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from db.queries import departments as dept_q
+from db.queries import departments as department_q
 from db.queries import plans as q
 from db.queries import tasks as task_q
 from duban.access import Actor, require_office
 from duban.errors import NotFound
 from duban.rules.instances import describe
 from duban.rules.names import ROLE_NAMES
-from duban.services import departments as dept_s
+from duban.services import departments as department_s
 from duban.services.plan_check import display_title, stored_deadlines, validate
 from duban.services.plan_indicators import indicator_conflicts
 
@@ -165,8 +165,8 @@ def compare(db: sqlite_utils.Database, old_plan_id: int, extraction: dict) -> Pl
         new_units: list[tuple] = []
         seen: set = set()
         for name in n["units"]:
-            dep = dept_s.resolve(db, jid, name)
-            key = dep if dep is not None else "new:" + dept_s.canonical_name(name, dept_q.names(db, jid))
+            dep = department_s.resolve(db, jid, name)
+            key = dep if dep is not None else "new:" + department_s.canonical_name(name, department_q.names(db, jid))
             if key in seen:
                 continue
             seen.add(key)

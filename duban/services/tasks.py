@@ -10,7 +10,7 @@ import sqlite_utils
 
 from db import transaction
 from db.queries import audit
-from db.queries import departments as dept_q
+from db.queries import departments as department_q
 from db.queries import instances as inst_q
 from db.queries import plans as plan_q
 from db.queries import settings as settings_q
@@ -325,7 +325,7 @@ def add_task(db: sqlite_utils.Database, actor: Actor, title: str, units: Iterabl
     deadlines = [normalise_deadline(d) for d in (deadlines or [])]
     today = today or clock_today()
     with transaction(db):
-        missing = {d for d, _ in units} - dept_q.existing_ids(db, [d for d, _ in units])
+        missing = {d for d, _ in units} - department_q.existing_ids(db, [d for d, _ in units])
         if missing:
             raise InputError("责任单位不存在:" + "、".join(str(m) for m in sorted(missing)))
         if meeting_id is not None and not q.meeting_exists(db, meeting_id):
