@@ -286,9 +286,9 @@ def checklist_section(db, actor, plan_id: int) -> None:
         st.success("责任单位都有联络员账号和联系方式,也已设置填报周期。", icon=":material/task_alt:")
         return
 
-    def names(units: list[dict]) -> str:
-        shown = "、".join(u["name"] for u in units[:8])
-        return plain(shown + (f" 等 {len(units)} 个" if len(units) > 8 else ""))
+    def names(departments: list[dict]) -> str:
+        shown = "、".join(u["name"] for u in departments[:8])
+        return plain(shown + (f" 等 {len(departments)} 个" if len(departments) > 8 else ""))
 
     with st.container(border=True):
         if cl.no_account:

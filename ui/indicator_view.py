@@ -151,7 +151,7 @@ def correction_form(db: sqlite_utils.Database, actor: Actor, item: dict) -> None
         comp = h5.selectbox("比较方式", comp_options,
                             index=_index_of(comp_options, normalise_comparison(raw["comparison"])),
                             format_func=lambda v: v or "按目标值", key=f"ind_fix_comparison_{k}")
-        units = st.multiselect("责任单位", list(department_names),
+        department_ids = st.multiselect("责任单位", list(department_names),
                                default=[d for d in item["unit_ids"] if d in department_names],
                                format_func=department_names.get, key=f"ind_fix_units_{k}",
                                placeholder="输入单位名称查找")
@@ -160,7 +160,7 @@ def correction_form(db: sqlite_utils.Database, actor: Actor, item: dict) -> None
                 changed = indicator_corrections.correct_indicator(
                     db, actor, item["id"], name=name, category=cat, nature=nat, measure_unit=mu,
                     baseline=base, baseline_year=base_year, target=target, target_year=target_year,
-                    comparison=comp, unit_ids=units)
+                    comparison=comp, unit_ids=department_ids)
             except DubanError as e:
                 st.error(plain_markdown(str(e)))
             else:

@@ -81,8 +81,8 @@ def seed_extra_tasks(db: sqlite_utils.Database, today: dt.date) -> None:
     specs = [(spec, [(_find_department(db, spec["jurisdiction"], u["names"]), u["role"]) for u in spec["units"]])
              for spec in f["extra_tasks"]]
     entered = today - dt.timedelta(days=f["extra_tasks_entered_days_ago"])
-    for spec, units in specs:
+    for spec, departments in specs:
         due = today + dt.timedelta(days=spec["due_in_days"])
-        task_s.add_task(db, SYSTEM, spec["title"], units,
+        task_s.add_task(db, SYSTEM, spec["title"], departments,
                         [{"kind": "once", "due": due, "phrase": f"{due.month}月{due.day}日前"}],
                         spec["source"], source_note=spec["source_note"], today=entered)

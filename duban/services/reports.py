@@ -223,14 +223,14 @@ def my_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[di
             open_returns.setdefault((r["task_id"], r["department_id"]), r)
     out = []
     for t in tasks:
-        for unit in t.departments:
-            if unit.id not in actor.department_ids:
+        for department in t.departments:
+            if department.id not in actor.department_ids:
                 continue
-            returned = open_returns.get((t.id, unit.id))
+            returned = open_returns.get((t.id, department.id))
             out.append({
                 **vars(t),
-                "department_id": unit.id, "department_name": unit.name, "role": unit.role,
-                "role_name": ROLE_NAMES.get(unit.role, unit.role),
+                "department_id": department.id, "department_name": department.name, "role": department.role,
+                "role_name": ROLE_NAMES.get(department.role, department.role),
                 "claim": claims.get(t.id),
                 "claim_text": claim_text(claims.get(t.id)),
                 "verified": verified_text(t.status, by_task.get(t.id, [])),
