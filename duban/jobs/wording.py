@@ -155,7 +155,7 @@ def compose_by_department(db: sqlite_utils.Database, today: dt.date, items: list
             intro = (f"截至 {cn_date(today)},以下 {len(by_department)} 个单位的 {n} 项任务需要关注"
                      f"(已逾期 {overdue} 项,今日到期 {due_today} 项,即将到期 {soon} 项):")
         lines += ["", intro]
-        overdue_of = {d: sum(1 for i in items if i["due"] < today.isoformat()) for d, items in by_department.items()}
+        overdue_of = {d: sum(1 for i in rows if i["due"] < today.isoformat()) for d, rows in by_department.items()}
         for department in sorted(by_department, key=lambda d: (-overdue_of[d], d)):
             lines += ["", f"【{department}】"] + _lines(by_department[department], today, show_unit=False)
     if reports:
