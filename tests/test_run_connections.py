@@ -1,6 +1,7 @@
 """Each browser session's script run has its own connection: one session's open write is not another's read."""
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import threading
 
@@ -110,3 +111,27 @@ def test_cached_results_outlive_a_run_until_someone_writes(db):
     thread.join(WAIT)
     with closing_connections():
         assert cache.data_version(app_db) != before
+
+
+
+def test_the_task_list_of_a_later_run_shows_a_task_another_session_closed(demo_db):
+    """Each run has a new connection, so a cached task list must follow commits, not the connection."""
+    from duban.services import tasks, users
+
+    today = dt.date(2026, 11, 22)
+    app_db = session.get_db()
+    office_id = demo_db.conn.execute("SELECT id FROM users WHERE username='bangong'").fetchone()[0]
+    office = users.actor_for(demo_db, office_id)
+    with closing_connections():
+        open_one = next(t for t in tasks.list_tasks(app_db, office, today) if t.status != "closed")
+
+    def close_it(other_db):
+        with transaction(other_db):
+            other_db.conn.execute("UPDATE tasks SET status='closed' WHERE id=?", [open_one.id])
+
+    thread, out = _in_another_session(close_it)
+    thread.join(WAIT)
+    assert "error" not in out
+    with closing_connections():
+        again = {t.id: t for t in tasks.list_tasks(app_db, office, today)}
+    assert again[open_one.id].status == "closed"

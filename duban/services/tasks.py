@@ -22,6 +22,7 @@ from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.rules.instances import describe, expand_instances
 from duban.rules.records import Deadline, Department, Instance, Task, from_row, many
+from duban.services import cache
 from duban.services.textinput import as_id, clean
 
 SOURCES = ["规划", "议定事项", "领导批示", "上级交办", "其他"]
@@ -120,26 +121,24 @@ def _snapshot(db: sqlite_utils.Database, visible: tuple[int, ...] | None, includ
               today: dt.date) -> list[Task]:
     """Every task the actor may see with its light, computed once per database state.
 
-    A page rerun asks for the same list many times between writes; the key holds SQLite's data_version
-    (changes by other connections) and this connection's total_changes (its own writes), so any write
-    anywhere computes the list afresh.
+    A page rerun asks for the same list many times between writes; the key holds the database's state
+    (`cache.data_version`: any commit by any connection, and this connection's own writes in a transaction),
+    so any write anywhere computes the list afresh — also when each run has a connection of its own.
     """
-    conn = db.conn
     warn = warn_days(db)
-    key = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes, visible, include_removed,
-           today, warn)
-    cache = getattr(db, "_duban_task_snapshots", None)
-    if cache is None:
-        cache = {}
+    key = (cache.data_version(db), visible, include_removed, today, warn)
+    snapshots = getattr(db, "_duban_task_snapshots", None)
+    if snapshots is None:
+        snapshots = {}
         try:
-            db._duban_task_snapshots = cache
+            db._duban_task_snapshots = snapshots
         except AttributeError:
             pass
-    if key in cache:
-        return cache[key]
+    if key in snapshots:
+        return snapshots[key]
     rows = _compute(db, visible, include_removed, today, warn)
-    cache.clear()  # only the newest state is worth keeping
-    cache[key] = rows
+    snapshots.clear()  # only the newest state is worth keeping
+    snapshots[key] = rows
     return rows
 
 
