@@ -40,11 +40,11 @@ def render(data: dict) -> bytes:
                f"现将{year}年度履职情况报告如下。")
 
     word.paragraph(doc, "一、基本情况", word.HEADING_FONT, 16)
-    rate = f"{data['on_time'] / data['due_in_year'] * 100:.1f}%" if data["due_in_year"] else "—"
+    rate = "—" if data["on_time_rate"] is None else f"{data['on_time_rate']:.1f}%"
     word.paragraph(doc, f"我单位共承担重点任务{len(tasks)}项,其中牵头{len(data['lead'])}项、配合{len(data['co'])}项。"
                f"截至{cn_date(data['as_of'])},已销号{status_count[rules.CLOSED]}项,已完成待审核{status_count[rules.DONE_PENDING]}项,"
                f"推进中{status_count[rules.IN_PROGRESS]}项,需协调{status_count[rules.NEEDS_COORDINATION]}项,"
-               f"未开始{status_count[rules.NOT_STARTED]}项。年内到期的牵头事项{data['due_in_year']}项,"
+               f"未开始{status_count[rules.NOT_STARTED]}项。年内已到期的牵头事项{data['due_in_year']}项,"
                f"按时完成{data['on_time']}项,按时完成率{rate}。全年报送工作进展{len(data['reports'])}次,"
                f"其中被退回补充{data['returned']}次。")
 
