@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from duban import clock
 from duban.errors import DubanError
 from duban.reports import ics
 from duban.services import calendars, inbox
@@ -29,7 +30,7 @@ if not rows:
 for i, row in enumerate(rows):
     new = row["read_at"] is None
     title = row["title"] if row["title"].startswith("【") else f"【{KIND_LABELS.get(row['kind'], '消息')}】{row['title']}"
-    label = f"{title} · {inbox.local_time(row['created_at'])}" + (" · 未读" if new else "")
+    label = f"{title} · {clock.local_time(row['created_at'])}" + (" · 未读" if new else "")
     icon = ":material/mark_email_unread:" if new else ":material/drafts:"
     with st.expander(plain(label), expanded=new and i == 0, icon=icon):
         st.markdown(plain_lines(row["body"] or ""))

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from duban.clock import local_time
 from duban.errors import DubanError
 from duban.services import task_views
-from duban.services.inbox import local_time
 from ui import page, task_parts
 from ui import widgets as w
 

@@ -9,11 +9,11 @@ import sqlite_utils
 import streamlit as st
 
 from duban.access import Actor
+from duban.clock import local_time
 from duban.errors import DubanError
 from duban.rules.indicators import COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
 from duban.services import indicator_actuals, indicator_corrections
 from duban.services import indicator_board as board
-from duban.services.inbox import local_time
 from ui.widgets import dataframe, plain_markdown
 
 LIGHT_MARKS = {"红": "● 红灯", "黄": "● 黄灯", "绿": "● 绿灯", "灰": "○ 灰灯"}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from duban.access import Actor, require_office
+from duban.clock import local_time
 from duban.errors import DubanError
 from duban.jobs import channels, digest, jobs, outbox
 from duban.jobs.wording import day_label
@@ -14,7 +15,6 @@ from duban.reports import ics, notice
 from duban.rules.names import JOB_LABELS, ROLE_NAMES, RUN_STATUS_LABELS
 from duban.rules.notice_levels import LEVELS
 from duban.services import calendars, channel_settings, notices, reminder_rules, reminder_settings, workdays
-from duban.services.inbox import local_time
 
 KIND_LABELS = reminder_rules.KIND_LABELS
 CHANNEL_LABELS = reminder_rules.CHANNEL_LABELS
