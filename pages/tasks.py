@@ -6,6 +6,7 @@ import streamlit as st
 
 from duban.clock import local_time
 from duban.errors import DubanError
+from duban.rules.instances import STATE_LABELS
 from duban.services import task_views
 from ui import page, task_parts
 from ui import widgets as w
@@ -65,7 +66,7 @@ def show_task(task_id: int) -> None:
     table("期限", list(view.deadline_rows), "该任务没有期限。", "task_deadlines",
           column_config={"原文表述": TEXT(width="large")})
     table("期次", [{"期次": i.period_label or "", "截止日期": w.cn_date(i.due),
-                  "完成情况": task_views.INSTANCE_STATES.get(i.state, i.state),
+                  "完成情况": STATE_LABELS.get(i.state, i.state),
                   "是否逾期": "已逾期" if i.overdue else "", "完成日期": w.cn_date(i.closed_at, "")}
                  for i in t.instances], "该任务没有期次。", "task_instances", alert_columns=("是否逾期",))
     table("状态记录", [{"时间": local_time(h.get("at")), "变更": f"{h.get('old_status') or '—'} → {h['new_status']}",
