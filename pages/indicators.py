@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from duban.errors import DubanError
+from duban.rules.dates import cn_date
 from duban.services import indicator_board as board
 from ui import indicator_view as view
 from ui import page
@@ -12,7 +13,7 @@ from ui.widgets import plain_markdown
 ALL = "全部"
 COURSE_LABELS = {None: ALL, **board.COURSES}
 
-actor, db, today = page.start("指标", lambda today: f"各规划指标的基期、目标与实际完成情况(按 {today:%Y年%m月%d日} 计)。"
+actor, db, today = page.start("指标", lambda today: f"各规划指标的基期、目标与实际完成情况(按 {cn_date(today)} 计)。"
                                "约束性指标偏离进度为红灯,预期性(及未标注性质的)指标偏离为黄灯,达标或按期推进为绿灯,"
                                "尚无实际值为灰灯。", flash_key="ind_flash")
 

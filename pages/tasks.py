@@ -7,6 +7,7 @@ import streamlit as st
 from duban.clock import local_time
 from duban.errors import DubanError
 from duban.rules.instances import STATE_LABELS
+from duban.rules.names import ROLE_NAMES
 from duban.services import task_views
 from ui import page, task_parts
 from ui import widgets as w
@@ -58,7 +59,7 @@ def show_task(task_id: int) -> None:
     else:
         st.caption("未收录该任务的原文。")
 
-    table("责任单位", [{"单位": u.name, "角色": "★ 牵头" if u.role == "lead" else "配合", "联络员": u.liaison_name or "",
+    table("责任单位", [{"单位": u.name, "角色": f"★ {ROLE_NAMES['lead']}" if u.role == "lead" else ROLE_NAMES["co"], "联络员": u.liaison_name or "",
             "电话": u.liaison_phone or "", "邮箱": u.liaison_email or ""} for u in t.departments], "", "task_units")
     if not t.lead_explicit:
         st.caption("原文未写明牵头单位,按惯例以排在首位的单位为牵头单位。")

@@ -13,6 +13,7 @@ from duban.access import Actor
 from duban.reports import docx as word
 from duban.rules import status as rules
 from duban.rules.dates import cn_date
+from duban.rules.names import ROLE_NAMES
 from duban.rules.numerals import cn_numeral
 from duban.rules.text import printable
 from duban.services import duty_report
@@ -56,7 +57,7 @@ def render(data: dict) -> bytes:
             continue
         n += 1
         last = reps[-1]
-        role = "牵头" if t in data["lead"] else "配合"
+        role = ROLE_NAMES["lead" if t in data["lead"] else "co"]
         p = word.paragraph(doc)
         word.font(p.add_run(f"({cn_numeral(n)}){_clean(t.title)}。"), word.SUBHEADING_FONT, 14, bold=True)
         text = _clean(last["progress_text"])
