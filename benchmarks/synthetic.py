@@ -51,15 +51,15 @@ def generate(path: str | Path, plans: int = 100, tasks: int = 10_000, reports: i
         conn.execute(f"DROP INDEX {name}")
     conn.executemany("INSERT INTO jurisdictions (id, name) VALUES (?, ?)",
                      [(j + 1, f"模拟{j + 1}市") for j in range(n_juris)])
-    dept_rows, dept_of = [], {}
+    department_rows, department_of = [], {}
     for j in range(1, n_juris + 1):
         for name in DEPT_NAMES:
-            dep_id = len(dept_rows) + 1
-            dept_rows.append((dep_id, f"市{name}", j, f"联络员{dep_id}", f"0371-6{dep_id:07d}",
+            dep_id = len(department_rows) + 1
+            department_rows.append((dep_id, f"市{name}", j, f"联络员{dep_id}", f"0371-6{dep_id:07d}",
                               f"d{dep_id}@sim{j}.example.gov.cn"))
-            dept_of.setdefault(j, []).append(dep_id)
+            department_of.setdefault(j, []).append(dep_id)
     conn.executemany("INSERT INTO departments (id, name, jurisdiction_id, liaison_name, liaison_phone, liaison_email) "
-                     "VALUES (?,?,?,?,?,?)", dept_rows)
+                     "VALUES (?,?,?,?,?,?)", department_rows)
     plan_rows, periods = [], {}
     for p in range(1, plans + 1):
         start = dt.date(today.year - rng.randint(1, 5), 1, 1)
@@ -79,7 +79,7 @@ def generate(path: str | Path, plans: int = 100, tasks: int = 10_000, reports: i
         progress = {"未开始": 0, "已销号": 100, "已完成(待审核)": 100}.get(status, rng.randint(5, 95))
         task_rows.append((t, p, t, str(t), f"模拟任务{t}:推进养老托育服务第{t % 97}项重点工作",
                           f"模拟任务{t}的正文。" * 4, status, progress))
-        units = rng.sample(dept_of[j], rng.randint(1, 5))
+        units = rng.sample(department_of[j], rng.randint(1, 5))
         leads.append(units[0])
         unit_rows += [(t, d, "lead" if i == 0 else "co", i) for i, d in enumerate(units)]
         kind = rng.random()

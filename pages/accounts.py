@@ -38,7 +38,7 @@ with add_tab:
         asked = w.id_param(st.query_params.get("department"))  # the 导入 page links here for a unit without one
         role = b.selectbox("角色", list(ROLE_LABELS), format_func=ROLE_LABELS.get, key="new_role",
                            index=list(ROLE_LABELS).index("liaison") if asked in labels else 0)
-        depts = st.multiselect("所属部门(部门联络员必选,可多选)", list(labels), format_func=labels.get,
+        chosen_departments = st.multiselect("所属部门(部门联络员必选,可多选)", list(labels), format_func=labels.get,
                                key="new_departments", placeholder="输入地区或部门名称查找",
                                default=[asked] if asked in labels else None)
         c, d = st.columns(2)
@@ -52,7 +52,8 @@ with add_tab:
                 st.error("两次输入的密码不一致。")
             else:
                 try:
-                    users.create_user(db, actor, username, pw, role, depts or None, display or None, email or None)
+                    users.create_user(db, actor, username, pw, role, chosen_departments or None,
+                                      display or None, email or None)
                     st.session_state["accounts_flash"] = [("ok", f"已创建账号 {username.strip()}。")]
                     st.rerun()
                 except DubanError as err:

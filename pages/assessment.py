@@ -98,8 +98,8 @@ d2.download_button("导出 CSV", data=assessment.to_csv(export), file_name=f"考
 if rows:
     st.markdown("#### 单位得分明细")
     labels = {r["department_id"]: f"{r['jurisdiction'] or ''} · {r['department']}" for r in rows}
-    dept_id = st.selectbox("单位", list(labels), format_func=labels.get, key="assess_dept")
-    r = next(x for x in rows if x["department_id"] == dept_id)
+    department_id = st.selectbox("单位", list(labels), format_func=labels.get, key="assess_department")
+    r = next(x for x in rows if x["department_id"] == department_id)
     st.markdown(
         f"- 基础分:**{r['base']:g}**\n"
         f"- 按时完成:到期牵头事项 {r['lead_due']} 项,按时销号 {r['on_time']} 项,按时完成率 {pct(r['completion_rate'])},"
@@ -112,8 +112,8 @@ if rows:
            else f"- {r['note']},不参加排名"))
     if st.button("生成该单位年度履职情况报告草稿", key="assess_duty"):
         try:
-            st.session_state["assess_duty_file"] = (duty_report.file_name(db, dept_id, end.year),
-                                                    duty_report_file.build(db, actor, dept_id, end.year, today))
+            st.session_state["assess_duty_file"] = (duty_report.file_name(db, department_id, end.year),
+                                                    duty_report_file.build(db, actor, department_id, end.year, today))
         except DubanError as e:
             st.error(w.plain_markdown(str(e)))
     made = st.session_state.get("assess_duty_file")

@@ -41,18 +41,18 @@ for i, row in enumerate(rows):
         if row.get("link") == "my_tasks" and actor.role == "liaison":
             cols[1].page_link("pages/my_tasks.py", label="去填报", icon=":material/edit_note:")
 
-depts = calendars.calendar_departments(db, actor)
-if depts:
+departments = calendars.calendar_departments(db, actor)
+if departments:
     st.divider()
     st.subheader("到期日历")
     st.caption("下载本单位任务的到期日(.ics),可导入手机或电脑日历(Outlook、苹果日历、钉钉、企业微信日程等);"
                "每个到期日前一天会提醒。再次导入会更新已有日程,不会重复。")
     if actor.role == "liaison":
-        chosen = depts
+        chosen = departments
     else:
-        names = {d["id"]: d["label"] for d in depts}
-        pick = st.selectbox("单位", list(names), format_func=names.get, key="inbox_ics_dept")
-        chosen = [d for d in depts if d["id"] == pick]
+        names = {d["id"]: d["label"] for d in departments}
+        pick = st.selectbox("单位", list(names), format_func=names.get, key="inbox_ics_department")
+        chosen = [d for d in departments if d["id"] == pick]
     for d in chosen:
         try:
             data = ics.department_calendar(db, actor, d["id"])

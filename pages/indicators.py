@@ -19,13 +19,13 @@ actor, db, today = page.start("指标", lambda today: f"各规划指标的基期
 
 options = board.filter_options(db, actor)
 plan_labels = {p["id"]: p["label"] for p in options["plans"]}
-unit_labels = {u["id"]: u["label"] for u in options["units"]}
+department_labels = {u["id"]: u["label"] for u in options["units"]}
 
 c1, c2, c3, c4, c5 = st.columns([3, 1, 1, 2, 2])
 plan_id = c1.selectbox("规划", [None, *plan_labels], format_func=lambda v: plan_labels.get(v, ALL), key="ind_plan")
 category = c2.selectbox("类别", [ALL, *options["categories"]], key="ind_category")
 nature = c3.selectbox("性质", [ALL, *options["natures"]], key="ind_nature")
-department_id = c4.selectbox("责任单位", [None, *unit_labels], format_func=lambda v: unit_labels.get(v, ALL),
+department_id = c4.selectbox("责任单位", [None, *department_labels], format_func=lambda v: department_labels.get(v, ALL),
                              key="ind_unit")
 course = c5.selectbox("进度", list(COURSE_LABELS), format_func=COURSE_LABELS.get, key="ind_course")
 

@@ -16,7 +16,7 @@ actor, db, today = page.start("会议", "联席会议、领导小组例会:按�
 office = actor.is_office
 
 plan_labels = {p["id"]: f"{p['jurisdiction'] or ''} · {p['title']}" for p in meetings.list_plans(db)}
-dept_labels = {d["id"]: f"{d['jurisdiction'] or ''} · {d['name']}" for d in meetings.list_departments(db)}
+department_labels = {d["id"]: f"{d['jurisdiction'] or ''} · {d['name']}" for d in meetings.list_departments(db)}
 tab_list, tab_pack, tab_hand, tab_duty = st.tabs(["会议安排", "会议材料", "交办任务", "履职报告"], key="meeting_tab",
                                                  on_change="rerun")
 
@@ -91,7 +91,8 @@ with tab_list:
         else:
             st.caption("尚未录入议定事项。")
         if office and held:
-            view.decision(db, actor, today, meeting_id, [u["id"] for u in m["units"]] or list(dept_labels), dept_labels)
+            members = [u["id"] for u in m["units"]] or list(department_labels)
+            view.decision(db, actor, today, meeting_id, members, department_labels)
 
 with tab_pack:
     st.markdown("生成会议材料时将**锁定当前报送期**:材料中的数字即数据库中该报送期的数字;"
@@ -117,7 +118,7 @@ with tab_pack:
 with tab_hand:
     st.caption("领导批示、上级交办等规划以外的任务,录入后与规划任务一样督办、提醒,并进入下一期会议材料。")
     if office:
-        view.assigned_task(db, actor, today, dept_labels)
+        view.assigned_task(db, actor, today, department_labels)
     if hand := decisions.assigned_tasks(db, actor):
         table([{"来源": h["source"], "来源说明": h["source_note"] or "", "任务": h["title"], "责任单位": h["units"],
                 "完成时限": w.cn_date(h["due"]), "状态": h["status"]} for h in hand], "hand_table")
@@ -126,4 +127,4 @@ with tab_hand:
 
 with tab_duty:
     st.caption("根据部门承担的任务和全年报送的进展,生成年度履职情况报告草稿(Word),供部门修改后报送领导小组。")
-    view.duty_report_draft(db, actor, today, dept_labels)
+    view.duty_report_draft(db, actor, today, department_labels)

@@ -20,9 +20,6 @@ departments = sorted({r["department_name"] for r in rows})
 st.caption(f"{w.plain_markdown('、'.join(departments)) or '本单位'} · 共 {len({r['id'] for r in rows})} 项任务 · 按 {w.cn_date(today)} 计 · "
            "被退回、红灯、黄灯的任务排在前面")
 
-for kind, text in st.session_state.pop("my_tasks_flash", []):
-    (st.success if kind == "ok" else st.error)(w.plain_markdown(text))
-
 for due in cycles.due_for(db, actor, today):
     st.info(f"报送提醒:《{w.plain_markdown(due['plan_title'])}》要求{w.plain_markdown(due['rule'])}报送进展,本期截止 {w.cn_date(due['due'])},"
             f"本单位尚未报送。", icon=":material/event_repeat:")

@@ -107,21 +107,21 @@ with tabs[5]:
     if not order:
         st.info("还没有单位。")
     else:
-        dept_id = st.selectbox("单位", order, format_func=labels.get, key="notice_dept")
-        if not (items := rp.notice_rows(db, actor, dept_id, today)):
+        department_id = st.selectbox("单位", order, format_func=labels.get, key="notice_department")
+        if not (items := rp.notice_rows(db, actor, department_id, today)):
             st.success("该单位目前没有逾期、滞后或临近到期的事项。")
         else:
             view.table(items)
             if st.button("生成并编号", key="notice_make", type="primary"):
-                if made := view.attempt(lambda: rp.create_notice(db, actor, dept_id, today)):
+                if made := view.attempt(lambda: rp.create_notice(db, actor, department_id, today)):
                     st.session_state["notice_file"] = (made.filename, made.data, made.number, made.title)
                     view.flash("ok", f"已生成{made.title} {made.number},请于 {made.reply_by} 前回复。")
                 st.rerun()
         if made := st.session_state.get("notice_file"):
             st.download_button(f"下载 {made[2]}({made[3]})", data=made[1], file_name=made[0], mime=rp.DOCX,
                                key="notice_download", icon=":material/download:")
-        st.download_button("下载该单位到期日历(.ics)", data=rp.department_calendar(db, actor, dept_id),
-                           file_name=f"督办到期日_{names[dept_id]}.ics", mime="text/calendar", key="notice_ics")
+        st.download_button("下载该单位到期日历(.ics)", data=rp.department_calendar(db, actor, department_id),
+                           file_name=f"督办到期日_{names[department_id]}.ics", mime="text/calendar", key="notice_ics")
 
 with tabs[6]:
     if (entered := view.general_form(rp.general(db, actor))) is not None:

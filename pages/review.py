@@ -13,7 +13,7 @@ from ui.session import keep_unsent
 
 ALL = "全部地区"
 
-actor, db, today = page.start("审核", flash_key="review_flash")
+actor, db, today = page.start("审核")
 
 try:
     queue = review.queue(db, actor)

@@ -69,9 +69,9 @@ def add_task(db, world: World, name: str, title: str, units: list[tuple[int, str
     with db.conn:
         tid = _id(db, "INSERT INTO tasks (plan_id, seq, number, title, status, progress) VALUES (?,?,?,?,?,?)",
                   [plan or world.plan, len(world.tasks) + 1, f"({len(world.tasks) + 1})", title, status, progress])
-        for pos, (dept, role) in enumerate(units):
+        for pos, (department, role) in enumerate(units):
             db.conn.execute("INSERT INTO task_units (task_id, department_id, role, position) VALUES (?,?,?,?)",
-                            [tid, dept, role, pos])
+                            [tid, department, role, pos])
         dl = _id(db, "INSERT INTO deadlines (task_id, kind, due, phrase) VALUES (?,?,?,?)",
                  [tid, "once", str(due), f"{due}前完成"])
         iid = _id(db, "INSERT INTO instances (deadline_id, task_id, due, period_label, state) VALUES (?,?,?,?,?)",

@@ -43,9 +43,9 @@ def _exec(db, sql, params=()):
 def _task(db, plan, seq, title, units, dues):
     tid = _exec(db, "INSERT INTO tasks (plan_id, seq, number, title, body) VALUES (?,?,?,?,?)",
                 [plan, seq, str(seq), title, f"{title}。具体要求见规划原文。"])
-    for pos, (dept, role) in enumerate(units):
+    for pos, (department, role) in enumerate(units):
         _exec(db, "INSERT INTO task_units (task_id, department_id, role, position) VALUES (?,?,?,?)",
-              [tid, dept, role, pos])
+              [tid, department, role, pos])
     dl = _exec(db, "INSERT INTO deadlines (task_id, kind, due, phrase) VALUES (?,?,?,?)",
                [tid, "once" if len(dues) == 1 else "recurring", dues[-1], "年底前"])
     ids = [_exec(db, "INSERT INTO instances (deadline_id, task_id, due, period_label) VALUES (?,?,?,?)",

@@ -18,7 +18,7 @@ TODAY = dt.date(2026, 3, 1)
 START, END = "2025-01-01", "2026-01-31"
 
 
-def dept(db, like: str) -> int:
+def department(db, like: str) -> int:
     return db.conn.execute("SELECT id FROM departments WHERE name LIKE ?", [like]).fetchone()[0]
 
 
@@ -26,17 +26,17 @@ def task(db, title: str) -> int:
     return db.conn.execute("SELECT id FROM tasks WHERE title=?", [title]).fetchone()[0]
 
 
-def report(db, task_id: int, dept_id: int, day: str, state: str = "已采纳") -> None:
+def report(db, task_id: int, department_id: int, day: str, state: str = "已采纳") -> None:
     db.conn.execute("INSERT INTO reports (task_id, department_id, progress_text, claimed_status, review_state, "
-                    "reported_on) VALUES (?,?,?,?,?,?)", [task_id, dept_id, "进展", "推进中", state, day])
+                    "reported_on) VALUES (?,?,?,?,?,?)", [task_id, department_id, "进展", "推进中", state, day])
 
 
 @pytest.fixture
 def world(db):
     """样例市: the list task (yearly, due 31 May), the centre task (due end of 2025), the leadership task."""
     plan_import.import_plan(db, SYSTEM, sample(), "sample.txt", b"v1", dt.date(2024, 3, 1))
-    mz, cz, wj = dept(db, "市民政局"), dept(db, "市财政局"), dept(db, "%卫%")
-    qx = dept(db, "各区县政府")
+    mz, cz, wj = department(db, "市民政局"), department(db, "市财政局"), department(db, "%卫%")
+    qx = department(db, "各区县政府")
     lst, centre, lead = task(db, "动态调整基本养老服务清单"), task(db, "建设区域养老服务中心"), task(db, "加强组织领导")
     close = "UPDATE instances SET state='closed', closed_at=? WHERE task_id=? AND due=?"
     db.conn.execute(close, ["2024-05-20 10:00:00", lst, "2024-05-31"])  # on time, before the window
@@ -48,13 +48,13 @@ def world(db):
     return {"mz": mz, "cz": cz, "wj": wj, "qx": qx}
 
 
-def by_dept(result: dict) -> dict:
+def by_department(result: dict) -> dict:
     return {r["department_id"]: r for r in result["rows"]}
 
 
 def test_scores_follow_the_rule_written_on_the_page(db, world):
     result = assessment.evaluate(db, SYSTEM, START, END, TODAY)
-    rows = by_dept(result)
+    rows = by_department(result)
     mz = rows[world["mz"]]
     # due in the window and led: the 2025 list update (closed late) and the centre (still open)
     assert (mz["lead_due"], mz["on_time"], mz["completion_rate"]) == (2, 0, 0.0)
@@ -75,7 +75,7 @@ def test_scores_follow_the_rule_written_on_the_page(db, world):
 
 def test_an_overdue_item_carried_into_the_window_counts_only_its_days_inside(db, world):
     result = assessment.evaluate(db, SYSTEM, "2026-01-01", "2026-02-28", TODAY)
-    mz = by_dept(result)[world["mz"]]
+    mz = by_department(result)[world["mz"]]
     # the centre fell due before the window: not in the completion rate, but still overdue, every day of January and February
     assert (mz["lead_due"], mz["overdue_items"], mz["overdue_days"]) == (0, 1, 31 + 28)
     assert mz["completion_rate"] is None
@@ -84,7 +84,7 @@ def test_an_overdue_item_carried_into_the_window_counts_only_its_days_inside(db,
 def test_the_office_changes_the_rule_and_the_scores_follow(db, world):
     assessment.save_rule(db, SYSTEM, base=40, report_weight=20)
     result = assessment.evaluate(db, SYSTEM, START, END, TODAY)
-    assert by_dept(result)[world["mz"]]["score"] == 40 + 0 + 10 - 3 - 5
+    assert by_department(result)[world["mz"]]["score"] == 40 + 0 + 10 - 3 - 5
     assert "基础分 40" in result["rule_text"] and result["max_score"] == 100
     with pytest.raises(InputError, match="不能为负数"):
         assessment.save_rule(db, SYSTEM, base=-1)

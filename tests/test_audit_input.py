@@ -197,8 +197,8 @@ def test_an_assessment_weight_that_is_not_a_sensible_number_is_refused(db, world
 
 def test_a_duty_report_for_a_bad_year_or_department_says_so(db, world):
     office = actor(db, "bangong")
-    for dept, year in ((world.a, "二〇二六"), (world.a, 1999), ("民政局", 2026), (99999, 2026)):
-        refused(db, duty_report_file.build, db, office, dept, year, TODAY)
+    for department, year in ((world.a, "二〇二六"), (world.a, 1999), ("民政局", 2026), (99999, 2026)):
+        refused(db, duty_report_file.build, db, office, department, year, TODAY)
     refused(db, assessment.evaluate, db, office, "2026-02-30", "2026-11-22", TODAY)
 
 

@@ -28,18 +28,18 @@ def _prepare(db, reporters: int = REPORTERS) -> list[tuple[int, int, int]]:
     pairs = []
     password_hash = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$not-a-real-hash-used-for-speed"
     for i in range(reporters):
-        dept = db.conn.execute("INSERT INTO departments (name, jurisdiction_id) VALUES (?, ?)",
+        department = db.conn.execute("INSERT INTO departments (name, jurisdiction_id) VALUES (?, ?)",
                                [f"测试局{i:02d}", jurisdiction]).lastrowid
         task = db.conn.execute("INSERT INTO tasks (plan_id, seq, title) VALUES (?, ?, ?)",
                                [world.plan, 100 + i, f"并发任务{i:02d}"]).lastrowid
         db.conn.execute("INSERT INTO task_units (task_id, department_id, role, position) VALUES (?, ?, 'lead', 0)",
-                        [task, dept])
+                        [task, department])
         db.conn.execute("INSERT INTO task_units (task_id, department_id, role, position) VALUES (?, ?, 'co', ?)",
-                        [world.shared, dept, i + 2])
+                        [world.shared, department, i + 2])
         db.conn.execute("INSERT INTO instances (task_id, due, period_label) VALUES (?, '2026-12-31', '2026年')", [task])
         user = db.conn.execute("INSERT INTO users (username, password_hash, role) VALUES (?, ?, 'liaison')",
                                [f"reporter{i:02d}", password_hash]).lastrowid
-        db.conn.execute("INSERT INTO user_departments (user_id, department_id) VALUES (?, ?)", [user, dept])
+        db.conn.execute("INSERT INTO user_departments (user_id, department_id) VALUES (?, ?)", [user, department])
         pairs.append((user, task, world.shared))
     return pairs
 

@@ -21,22 +21,23 @@ def zz_minzheng(db) -> int:
 
 
 def test_the_draft_states_the_departments_tasks_and_reports_of_the_year(demo_db):
-    dept = zz_minzheng(demo_db)
-    doc = Document(io.BytesIO(duty_report_file.build(demo_db, SYSTEM, dept, 2026, DEMO_TODAY)))
+    department = zz_minzheng(demo_db)
+    doc = Document(io.BytesIO(duty_report_file.build(demo_db, SYSTEM, department, 2026, DEMO_TODAY)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert doc.paragraphs[0].text == "市民政局2026年度履职情况报告"
     lead, co = demo_db.conn.execute(
         "SELECT sum(u.role='lead'), sum(u.role='co') FROM task_units u JOIN tasks t ON t.id=u.task_id "
-        "WHERE u.department_id=? AND t.removed=0", [dept]).fetchone()
+        "WHERE u.department_id=? AND t.removed=0", [department]).fetchone()
     assert f"我单位共承担重点任务{lead + co}项,其中牵头{lead}项、配合{co}项" in text
     reports = demo_db.conn.execute("SELECT count(*), sum(review_state='已退回') FROM reports WHERE department_id=? "
-                                   "AND reported_on BETWEEN '2026-01-01' AND ?", [dept, DEMO_TODAY.isoformat()]).fetchone()
+                                   "AND reported_on BETWEEN '2026-01-01' AND ?",
+                                   [department, DEMO_TODAY.isoformat()]).fetchone()
     assert f"全年报送工作进展{reports[0]}次,其中被退回补充{reports[1] or 0}次" in text
     for heading in ("一、基本情况", "二、主要工作及成效", "三、存在的问题", "四、下一步工作打算"):
         assert heading in text
     # the work section quotes the department's latest report on a task it reported on this year
     latest = demo_db.conn.execute("SELECT progress_text FROM reports WHERE department_id=? AND reported_on >= "
-                                  "'2026-01-01' ORDER BY reported_on DESC, id DESC LIMIT 1", [dept]).fetchone()[0]
+                                  "'2026-01-01' ORDER BY reported_on DESC, id DESC LIMIT 1", [department]).fetchone()[0]
     assert " ".join(latest.split()).rstrip("。") in text
     assert text.rstrip().endswith(f"{DEMO_TODAY.year}年{DEMO_TODAY.month}月{DEMO_TODAY.day}日")
 

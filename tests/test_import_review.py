@@ -11,7 +11,7 @@ from duban.access import SYSTEM
 from duban.errors import InputError
 from duban.extract import extract_file, extract_text
 from duban.services import cycles, import_input, plan_import, users
-from duban.services import departments as dept_s
+from duban.services import departments as department_s
 from duban.services import import_review as review
 from tests.conftest import ROOT
 
@@ -108,9 +108,9 @@ def test_rows_pasted_from_a_spreadsheet_become_tasks():
 
 def test_each_task_says_why_it_may_need_a_look(db, extraction):
     jid = plan_q.ensure_jurisdiction(db, "临川市")
-    dept_s.ensure_department(db, jid, "市民政局")
+    department_s.ensure_department(db, jid, "市民政局")
     elsewhere = plan_q.ensure_jurisdiction(db, "石门市")
-    dept_s.ensure_department(db, elsewhere, "市财政局")
+    department_s.ensure_department(db, elsewhere, "市财政局")
     # the keys the extractor may add: per-task flags and plan-level meta_flags
     extraction["tasks"][1]["flags"] = [{"code": "prefix_restored", "detail": "乡村振兴局 → 市乡村振兴局"}]
     extraction["meta_flags"] = [{"code": "place_guessed", "detail": "由发文机关推定为临川市"}]
@@ -138,7 +138,7 @@ def test_after_an_import_the_checklist_names_what_is_missing_until_it_is_done(db
     users.create_user(db, None, "bangong", "Duban-2026-ok", "office")
     users.create_user(db, SYSTEM, "lc-minzheng", "Duban-2026-ok", "liaison", [ids["市民政局"]], None, "mz@linchuan.cn")
     users.create_user(db, SYSTEM, "lc-caizheng", "Duban-2026-ok", "liaison", [ids["市财政局"]])
-    dept_s.set_liaison(db, SYSTEM, ids["市乡村振兴局"], "李华", "0795-1234567", None)
+    department_s.set_liaison(db, SYSTEM, ids["市乡村振兴局"], "李华", "0795-1234567", None)
     cl = review.plan_checklist(db, SYSTEM, plan_id)
     assert [u["name"] for u in cl.no_account] == ["市乡村振兴局"]
     assert [u["name"] for u in cl.no_contact] == ["市财政局"], "an account without e-mail is no contact"

@@ -201,12 +201,12 @@ def _report_as(db, username: str, today: dt.date, text: str) -> tuple[int, int]:
 
     user = db.conn.execute("SELECT id FROM users WHERE username=?", [username]).fetchone()[0]
     actor = actor_for(db, user)
-    dept = sorted(actor.department_ids)[0]
+    department = sorted(actor.department_ids)[0]
     task = db.conn.execute("SELECT t.id FROM tasks t JOIN task_units u ON u.task_id=t.id WHERE u.department_id=? "
                            "AND t.removed=0 AND t.status NOT IN ('已销号', '已完成(待审核)') ORDER BY t.id LIMIT 1",
-                           [dept]).fetchone()[0]
+                           [department]).fetchone()[0]
     file_report(db, actor, task, text, 50, "推进中", today)
-    return dept, task
+    return department, task
 
 
 def test_building_the_pack_locks_the_period_and_later_reports_go_to_the_next(demo_db):
@@ -217,7 +217,7 @@ def test_building_the_pack_locks_the_period_and_later_reports_go_to_the_next(dem
     assert stored["summary"] == first.data["summary"]  # the pack's figures are the period's stored figures
 
     assert reporting_periods.current_period(demo_db, DEMO_TODAY) != first.period
-    dept, _ = _report_as(demo_db, "zz-minzheng", DEMO_TODAY, "锁定后报送的进展:已完成第二批站点验收。")
+    department, _ = _report_as(demo_db, "zz-minzheng", DEMO_TODAY, "锁定后报送的进展:已完成第二批站点验收。")
 
     again = meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY)
     assert again.reused and again.period == first.period and again.data == first.data
@@ -225,10 +225,10 @@ def test_building_the_pack_locks_the_period_and_later_reports_go_to_the_next(dem
 
     later = meeting_pack.build(demo_db, SYSTEM, DEMO_TODAY + dt.timedelta(days=1))
     assert later.period != first.period and not later.reused
-    name = demo_db.conn.execute("SELECT name FROM departments WHERE id=?", [dept]).fetchone()[0]
+    name = demo_db.conn.execute("SELECT name FROM departments WHERE id=?", [department]).fetchone()[0]
     last = {d["id"]: d["last_report"] for d in later.data["departments"]}
     before = {d["id"]: d["last_report"] for d in first.data["departments"]}
-    assert last[dept] == TODAY and before.get(dept) != TODAY, name
+    assert last[department] == TODAY and before.get(department) != TODAY, name
     assert any("第二批站点验收" in r["progress"] for r in later.data["ledger"])
     assert not any("第二批站点验收" in r["progress"] for r in first.data["ledger"])
 
@@ -387,10 +387,10 @@ def test_a_returned_report_is_marked_and_the_latest_accepted_progress_is_shown(d
     """An overdue task whose newest report was returned shows its last report that was not returned."""
     add = ("INSERT INTO reports (task_id, department_id, progress_text, claimed_status, review_state, reported_on) "
            "VALUES (?,?,?,?,?,?)")
-    (task_a, dept_a), (task_b, dept_b) = _overdue_leads(demo_db, without_reports=True)[:2]
-    demo_db.conn.execute(add, [task_a, dept_a, "已采纳的进展甲", "推进中", "已采纳", "2026-11-10"])
-    demo_db.conn.execute(add, [task_a, dept_a, "被退回的进展乙", "推进中", "已退回", "2026-11-20"])
-    demo_db.conn.execute(add, [task_b, dept_b, "只有一份被退回的进展丙", "推进中", "已退回", "2026-11-20"])
+    (task_a, department_a), (task_b, department_b) = _overdue_leads(demo_db, without_reports=True)[:2]
+    demo_db.conn.execute(add, [task_a, department_a, "已采纳的进展甲", "推进中", "已采纳", "2026-11-10"])
+    demo_db.conn.execute(add, [task_a, department_a, "被退回的进展乙", "推进中", "已退回", "2026-11-20"])
+    demo_db.conn.execute(add, [task_b, department_b, "只有一份被退回的进展丙", "推进中", "已退回", "2026-11-20"])
     data = meeting_pack_figures.collect(demo_db, SYSTEM, DEMO_TODAY)
     shown = {o["task_id"]: o["report"] for o in data["overdue"]}
     assert "已采纳的进展甲" in shown[task_a] and "被退回的进展乙" not in shown[task_a]

@@ -105,12 +105,12 @@ def test_a_decision_without_a_lead_unit_is_refused_on_the_page(demo_db):
 
 
 def test_office_adds_a_leaders_instruction_by_hand(demo_db):
-    dept = demo_db.conn.execute("SELECT id FROM departments ORDER BY id LIMIT 1").fetchone()[0]
+    department = demo_db.conn.execute("SELECT id FROM departments ORDER BY id LIMIT 1").fetchone()[0]
     at = ok(app_as(demo_db, "bangong", MEETINGS))
     at.selectbox(key="hand_source").set_value("领导批示")
     at.text_input(key="hand_note").input("市长批示〔2026〕8号")
     at.text_input(key="hand_title").input("研究解决社区食堂场地问题")
-    at.multiselect(key="hand_lead").set_value([dept])
+    at.multiselect(key="hand_lead").set_value([department])
     ok(button(at, "保存任务").click().run())
     row = demo_db.conn.execute("SELECT source, source_note FROM tasks WHERE title='研究解决社区食堂场地问题'").fetchone()
     assert tuple(row) == ("领导批示", "市长批示〔2026〕8号")
@@ -135,9 +135,9 @@ def test_assessment_page_shows_the_rule_and_the_scores(demo_db):
     at = ok(app_as(demo_db, "lingdao", ASSESSMENT))
     assert "得分 = 基础分 30" in texts(at)
     scores = table(at, "得分")
-    depts = demo_db.conn.execute("SELECT count(DISTINCT u.department_id) FROM task_units u JOIN tasks t "
+    departments = demo_db.conn.execute("SELECT count(DISTINCT u.department_id) FROM task_units u JOIN tasks t "
                                  "ON t.id=u.task_id WHERE t.removed=0").fetchone()[0]
-    assert len(scores) == depts
+    assert len(scores) == departments
     ranked = scores[scores["名次"] != "—"]
     assert ranked["得分"].astype(float).between(0, 100).all()
     # units with nothing due are listed apart, after the ranked ones, with no rank and no score

@@ -82,16 +82,17 @@ def test_who_has_reported_since_the_period_start(demo_db):
     upcoming = demo_db.conn.execute("SELECT id FROM meetings WHERE date > ?", [DEMO_TODAY.isoformat()]).fetchone()[0]
     before = update_requests.reporting_status(demo_db, SYSTEM, upcoming, DEMO_TODAY)
     assert before["start"] == "2026-09-26"  # the demo's last pack locked the period up to the last meeting
-    dept, _ = _report_as(demo_db, "zz-minzheng", DEMO_TODAY, "会前报送:本季度新增助餐点12个。")
+    department, _ = _report_as(demo_db, "zz-minzheng", DEMO_TODAY, "会前报送:本季度新增助餐点12个。")
     after = update_requests.reporting_status(demo_db, SYSTEM, upcoming, DEMO_TODAY)
-    row = next(u for u in after["units"] if u["department_id"] == dept)
-    old = next(u for u in before["units"] if u["department_id"] == dept)
+    row = next(u for u in after["units"] if u["department_id"] == department)
+    old = next(u for u in before["units"] if u["department_id"] == department)
     assert row["reported"] and row["last_report"] == DEMO_TODAY.isoformat() and row["reports"] == old["reports"] + 1
     assert after["reported"] == before["reported"] + (0 if old["reported"] else 1)
     assert after["missing"] == len(after["units"]) - after["reported"]
     # reports dated before the period start do not count: the count equals those since the start
     since = demo_db.conn.execute(
-        "SELECT count(*) FROM reports WHERE department_id=? AND reported_on >= '2026-09-26'", [dept]).fetchone()[0]
+        "SELECT count(*) FROM reports WHERE department_id=? AND reported_on >= '2026-09-26'",
+        [department]).fetchone()[0]
     assert row["reports"] == since
 
 
@@ -146,14 +147,14 @@ def test_decisions_wait_for_the_meeting_and_need_a_lead_unit(demo_db):
 def test_assigned_tasks_carry_their_source(demo_db, source):
     from duban.services.tasks import list_tasks
 
-    dept = demo_db.conn.execute("SELECT id FROM departments ORDER BY id LIMIT 1").fetchone()[0]
-    task_id = decisions.add_assigned_task(demo_db, SYSTEM, source, f"{source}测试任务", [dept], [], "2026-12-31", DEMO_TODAY,
-                                     source_note="市长批示第12号")
+    department = demo_db.conn.execute("SELECT id FROM departments ORDER BY id LIMIT 1").fetchone()[0]
+    task_id = decisions.add_assigned_task(demo_db, SYSTEM, source, f"{source}测试任务", [department], [],
+                                          "2026-12-31", DEMO_TODAY, source_note="市长批示第12号")
     [row] = list_tasks(demo_db, SYSTEM, DEMO_TODAY, task_ids=[task_id])
     assert row.source == source and row.source_note == "市长批示第12号" and row.next_due == "2026-12-31"
     assert any(h["id"] == task_id for h in decisions.assigned_tasks(demo_db, SYSTEM))
     with pytest.raises(InputError):
-        decisions.add_assigned_task(demo_db, SYSTEM, "规划", "来源错误", [dept], [], "2026-12-31", DEMO_TODAY)
+        decisions.add_assigned_task(demo_db, SYSTEM, "规划", "来源错误", [department], [], "2026-12-31", DEMO_TODAY)
 
 
 def test_current_period_is_stable_until_the_next_lock(demo_db):

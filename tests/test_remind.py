@@ -24,8 +24,8 @@ def world(db):
     return make_world(db)
 
 
-def liaison(world, user_id, dept):
-    return Actor(user_id=user_id, username="x", role="liaison", department_ids=frozenset({dept}))
+def liaison(world, user_id, department):
+    return Actor(user_id=user_id, username="x", role="liaison", department_ids=frozenset({department}))
 
 
 def test_each_liaison_gets_one_digest_with_their_items_and_a_rerun_sends_nothing(db, world, smtp):

@@ -104,7 +104,7 @@ def test_the_office_makes_a_numbered_notice_from_the_page(demo_db):
     zz = demo_db.conn.execute("SELECT d.id FROM departments d JOIN jurisdictions j ON j.id=d.jurisdiction_id "
                               "WHERE j.name='郑州市' AND d.name='市民政局'").fetchone()[0]
     at = app_as(demo_db, "bangong", "pages/reminders.py")
-    at.selectbox(key="notice_dept").set_value(zz).run()
+    at.selectbox(key="notice_department").set_value(zz).run()
     assert not at.exception
     at.button(key="notice_make").click().run()
     assert not at.exception

@@ -38,9 +38,9 @@ def test_liaison_sees_only_its_departments_tasks(demo_db):
     with pytest.raises(NotFound):
         tasks.get_task(demo_db, zz, 999999, TODAY)
     # a filter asking for another department's tasks still returns only its own
-    other_dept = foreign.departments[0].id
+    other_department = foreign.departments[0].id
     assert all({d.id for d in r.departments} & zz.department_ids
-               for r in tasks.list_tasks(demo_db, zz, TODAY, department_id=other_dept))
+               for r in tasks.list_tasks(demo_db, zz, TODAY, department_id=other_department))
 
 
 def test_list_row_has_what_the_table_shows(demo_db):
@@ -89,8 +89,8 @@ def test_add_task_from_a_leaders_instruction(db):
     from tests.test_import import sample
 
     plan_import.import_plan(db, SYSTEM, sample(), "s.txt", b"s", TODAY)
-    dept = next(d for d in departments.list_departments(db, SYSTEM) if d.name == "市民政局")
-    task_id = tasks.add_task(db, SYSTEM, "落实冬季安全检查批示", [(dept.id, "lead")],
+    department = next(d for d in departments.list_departments(db, SYSTEM) if d.name == "市民政局")
+    task_id = tasks.add_task(db, SYSTEM, "落实冬季安全检查批示", [(department.id, "lead")],
                              [{"kind": "once", "due": "2026-12-01", "phrase": "12月1日前"}], "领导批示",
                              source_note="市长批示", today=TODAY)
     task = tasks.get_task(db, SYSTEM, task_id, TODAY)
@@ -100,14 +100,14 @@ def test_add_task_from_a_leaders_instruction(db):
     assert db.conn.execute("SELECT count(*) FROM audit_log WHERE action='新增任务' AND entity_id=?",
                            [task_id]).fetchone()[0] == 1
     with pytest.raises(InputError):
-        tasks.add_task(db, SYSTEM, "", [(dept.id, "lead")], [], "领导批示")
+        tasks.add_task(db, SYSTEM, "", [(department.id, "lead")], [], "领导批示")
     with pytest.raises(InputError):
         tasks.add_task(db, SYSTEM, "无单位", [], [], "领导批示")
     with pytest.raises(InputError):
         tasks.add_task(db, SYSTEM, "错单位", [(99999, "lead")], [], "领导批示")
-    liaison = users.Actor(user_id=1, username="l", role="liaison", department_ids=frozenset({dept.id}))
+    liaison = users.Actor(user_id=1, username="l", role="liaison", department_ids=frozenset({department.id}))
     with pytest.raises(AccessDenied):
-        tasks.add_task(db, liaison, "越权", [(dept.id, "lead")], [], "领导批示")
+        tasks.add_task(db, liaison, "越权", [(department.id, "lead")], [], "领导批示")
 
 
 def test_task_list_at_ten_thousand_tasks_uses_the_indexes(db):

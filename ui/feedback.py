@@ -21,10 +21,13 @@ def _icon(ok: bool) -> str:
     return ":material/check_circle:" if ok else ":material/error:"
 
 
+def _take(slot: str) -> tuple[bool, str] | None:
+    return st.session_state.pop(_PREFIX + slot, None)
+
+
 def show(slot: str) -> bool:
     """Draw, here, the result kept for `slot` (once); returns whether there was one."""
-    kept = st.session_state.pop(_PREFIX + slot, None)
-    if kept is None:
+    if (kept := _take(slot)) is None:
         return False
     ok, text = kept
     (st.success if ok else st.error)(plain(text), icon=_icon(ok))
@@ -33,8 +36,7 @@ def show(slot: str) -> bool:
 
 def show_toast(slot: str) -> bool:
     """A toast for the result kept for `slot`: for a result whose button is gone (a reviewed report leaves the queue)."""
-    kept = st.session_state.pop(_PREFIX + slot, None)
-    if kept is None:
+    if (kept := _take(slot)) is None:
         return False
     ok, text = kept
     st.toast(plain(text), icon=_icon(ok), duration="long")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from duban.errors import DubanError
 from duban.extract import extract_bytes
-from duban.services import departments as dept_s
+from duban.services import departments as department_s
 from duban.services import import_input as entry
 from duban.services import import_review as review
 from duban.services.import_input import FREQ_NAMES
@@ -269,8 +269,8 @@ def review_section(reviews: list[review.TaskReview]) -> None:
 def _save_contact(db, actor, options: dict) -> None:
     s = st.session_state
     try:
-        dept_s.set_liaison(db, actor, s["imp_contact_unit"], s.get("imp_contact_name"), s.get("imp_contact_phone"),
-                           s.get("imp_contact_email"))
+        department_s.set_liaison(db, actor, s["imp_contact_unit"], s.get("imp_contact_name"),
+                                 s.get("imp_contact_phone"), s.get("imp_contact_email"))
         s["imp_contact_flash"] = ("ok", f"已保存“{options[s['imp_contact_unit']]}”的联络方式。")
     except DubanError as e:
         s["imp_contact_flash"] = ("error", str(e))
@@ -286,9 +286,9 @@ def checklist_section(db, actor, plan_id: int) -> None:
         st.success("责任单位都有联络员账号和联系方式,也已设置填报周期。", icon=":material/task_alt:")
         return
 
-    def names(units: list[dict]) -> str:
-        shown = "、".join(u["name"] for u in units[:8])
-        return plain(shown + (f" 等 {len(units)} 个" if len(units) > 8 else ""))
+    def names(departments: list[dict]) -> str:
+        shown = "、".join(u["name"] for u in departments[:8])
+        return plain(shown + (f" 等 {len(departments)} 个" if len(departments) > 8 else ""))
 
     with st.container(border=True):
         if cl.no_account:

@@ -129,7 +129,7 @@ def report_form(db: sqlite_utils.Database, actor: Actor, item: dict, today: dt.d
 def correction_form(db: sqlite_utils.Database, actor: Actor, item: dict) -> None:
     """The office corrects what was read from the plan: name, category, nature, values, years, units."""
     departments = indicator_corrections.departments_for(db, actor, item["id"])
-    dept_names = {d["id"]: d["name"] for d in departments}
+    department_names = {d["id"]: d["name"] for d in departments}
     k = item["id"]
     raw = item["fields"]
     with st.form(f"ind_fix_form_{k}"):
@@ -149,15 +149,16 @@ def correction_form(db: sqlite_utils.Database, actor: Actor, item: dict) -> None
         comp = h5.selectbox("比较方式", comp_options,
                             index=_index_of(comp_options, normalise_comparison(raw["comparison"])),
                             format_func=lambda v: v or "按目标值", key=f"ind_fix_comparison_{k}")
-        units = st.multiselect("责任单位", list(dept_names), default=[d for d in item["unit_ids"] if d in dept_names],
-                               format_func=dept_names.get, key=f"ind_fix_units_{k}",
+        department_ids = st.multiselect("责任单位", list(department_names),
+                               default=[d for d in item["unit_ids"] if d in department_names],
+                               format_func=department_names.get, key=f"ind_fix_units_{k}",
                                placeholder="输入单位名称查找")
         if st.form_submit_button("保存修正", key=f"ind_fix_submit_{k}"):
             try:
                 changed = indicator_corrections.correct_indicator(
                     db, actor, item["id"], name=name, category=cat, nature=nat, measure_unit=mu,
                     baseline=base, baseline_year=base_year, target=target, target_year=target_year,
-                    comparison=comp, unit_ids=units)
+                    comparison=comp, unit_ids=department_ids)
             except DubanError as e:
                 st.error(plain_markdown(str(e)))
             else:

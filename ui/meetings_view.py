@@ -14,6 +14,7 @@ from duban.reports import meeting_pack
 from duban.services import decisions, duty_report, meetings, stored_packs
 from ui import page
 from ui import widgets as w
+from ui.task_form import TaskEntry, task_entry_form
 
 FLASH = "meet_flash"
 
@@ -21,12 +22,6 @@ FLASH = "meet_flash"
 def flash(kind: str, text: str) -> None:
     """A message shown at the top of the 会议 page after the rerun an action causes."""
     page.flash(FLASH, kind, text)
-
-
-def _units(ids: list[int], labels: dict, prefix: str) -> tuple[list[int], list[int]]:
-    lead = st.multiselect("牵头单位", ids, format_func=labels.get, key=f"{prefix}_lead", placeholder="输入单位名称查找")
-    co = st.multiselect("配合单位", ids, format_func=labels.get, key=f"{prefix}_co", placeholder="输入单位名称查找")
-    return lead, co
 
 
 def new_meeting(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_labels: dict[int, str]) -> None:
@@ -49,41 +44,26 @@ def new_meeting(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_la
                 st.error(w.plain_markdown(str(e)))
 
 
-def decision(db: sqlite_utils.Database, actor: Actor, today: dt.date, meeting_id: int, unit_ids: list[int],
+def decision(db: sqlite_utils.Database, actor: Actor, today: dt.date, meeting_id: int, department_ids: list[int],
              labels: dict[int, str]) -> None:
-    """录入议定事项: saved, it becomes a tracked task of its units."""
-    with st.form("decision_form", clear_on_submit=True):
-        st.markdown("**录入议定事项**(保存后即成为督办任务)")
-        title = st.text_input("议定事项", key="dec_title")
-        lead, co = _units(unit_ids, labels, "dec")
-        due = st.date_input("完成时限", value=today + dt.timedelta(days=30), key="dec_due")
-        body = st.text_area("具体要求(可选)", key="dec_body")
-        if st.form_submit_button("保存议定事项"):
-            try:
-                task_id = decisions.record_decision(db, actor, meeting_id, title, lead, co, due, today, body=body)
-                flash("ok", f"已录入议定事项,并生成督办任务(编号 {task_id})。")
-                st.rerun()
-            except DubanError as e:
-                st.error(w.plain_markdown(str(e)))
+    """录入议定事项: saved, it becomes a tracked task of its departments."""
+    def save(entry: TaskEntry) -> None:
+        task_id = decisions.record_decision(db, actor, meeting_id, entry.title, entry.lead_ids, entry.co_ids,
+                                            entry.due, today, body=entry.body)
+        flash("ok", f"已录入议定事项,并生成督办任务(编号 {task_id})。")
+
+    task_entry_form("decision_form", "dec", department_ids, labels.get, today, save, title_label="议定事项",
+                    submit_label="保存议定事项", heading="**录入议定事项**(保存后即成为督办任务)")
 
 
 def assigned_task(db: sqlite_utils.Database, actor: Actor, today: dt.date, labels: dict[int, str]) -> None:
     """A task from a leader's instruction or a higher authority, carrying its source."""
-    with st.form("hand_form", clear_on_submit=True):
-        source = st.selectbox("任务来源", decisions.ASSIGNED_SOURCES, key="hand_source")
-        note = st.text_input("来源说明(如批示领导、交办文件)", key="hand_note")
-        title = st.text_input("任务名称", key="hand_title")
-        lead, co = _units(list(labels), labels, "hand")
-        due = st.date_input("完成时限", value=today + dt.timedelta(days=30), key="hand_due")
-        body = st.text_area("具体要求(可选)", key="hand_body")
-        if st.form_submit_button("保存任务"):
-            try:
-                task_id = decisions.add_assigned_task(db, actor, source, title, lead, co, due, today,
-                                                  source_note=note, body=body)
-                flash("ok", f"已新增{source}任务(编号 {task_id})。")
-                st.rerun()
-            except DubanError as e:
-                st.error(w.plain_markdown(str(e)))
+    def save(entry: TaskEntry) -> None:
+        task_id = decisions.add_assigned_task(db, actor, entry.source, entry.title, entry.lead_ids, entry.co_ids,
+                                              entry.due, today, source_note=entry.source_note, body=entry.body)
+        flash("ok", f"已新增{entry.source}任务(编号 {task_id})。")
+
+    task_entry_form("hand_form", "hand", list(labels), labels.get, today, save, sources=decisions.ASSIGNED_SOURCES)
 
 
 def build_pack(db: sqlite_utils.Database, actor: Actor, today: dt.date, scope: int | None) -> None:
@@ -139,15 +119,17 @@ def stored_pack(db: sqlite_utils.Database, actor: Actor, labels: list[str], plan
                            key="dl_old_xlsx")
 
 
-def duty_report_draft(db: sqlite_utils.Database, actor: Actor, today: dt.date, dept_labels: dict[int, str]) -> None:
+def duty_report_draft(db: sqlite_utils.Database, actor: Actor, today: dt.date,
+                      department_labels: dict[int, str]) -> None:
     """A department's annual duty report draft, generated and offered for download."""
     c1, c2 = st.columns([3, 1])
-    dept = c1.selectbox("部门", list(dept_labels), format_func=dept_labels.get, key="duty_dept")
+    department = c1.selectbox("部门", list(department_labels), format_func=department_labels.get,
+                              key="duty_department")
     year = c2.number_input("年度", min_value=2000, max_value=2100, value=today.year, key="duty_year")
     if st.button("生成履职报告草稿", key="duty_build"):
         try:
-            st.session_state["meet_duty"] = (duty_report.file_name(db, dept, int(year)),
-                                             duty_report_file.build(db, actor, dept, int(year), today))
+            st.session_state["meet_duty"] = (duty_report.file_name(db, department, int(year)),
+                                             duty_report_file.build(db, actor, department, int(year), today))
         except DubanError as e:
             st.error(w.plain_markdown(str(e)))
     if made := st.session_state.get("meet_duty"):

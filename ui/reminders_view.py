@@ -119,10 +119,10 @@ def robot_form(kinds: dict[str, str], departments: dict[int, str]) -> tuple | No
         kind = c[1].selectbox("类型", list(kinds), format_func=kinds.get, key="hook_kind")
         url = st.text_input("机器人地址(Webhook)", type="password", key="hook_url")
         secret = st.text_input("钉钉加签密钥(可选)", type="password", key="hook_secret")
-        dept = st.selectbox("接收哪个单位的提醒", list(departments), format_func=departments.get, key="hook_dept")
+        department = st.selectbox("接收哪个单位的提醒", list(departments), format_func=departments.get, key="hook_department")
         if not st.form_submit_button("添加机器人"):
             return None
-    return name, kind, url, secret, dept or None
+    return name, kind, url, secret, department or None
 
 
 def general_form(g: dict[str, str | None]) -> dict[str, str] | None:

@@ -25,7 +25,7 @@ TEXT_KEYS = ("report_text", "report_need", "report_from")
 def report_form(db: sqlite_utils.Database, actor: Actor, task_id: int, mine: list[dict], choices: list[dict],
                 own_latest: dict | None, percent: int, today) -> None:
     """The form a department files its report on a task with; what happened is said right beside its button."""
-    own_depts = [m["department_id"] for m in mine]
+    own_departments = [m["department_id"] for m in mine]
     if restore_unsent("my_tasks", actor.username):
         st.info("已填回上次未能提交的内容(附件需重新选择),请检查后提交。")
 
@@ -38,7 +38,7 @@ def report_form(db: sqlite_utils.Database, actor: Actor, task_id: int, mine: lis
                 db, actor, task_id, s.get("report_text", ""), s.get("report_percent", 0), s.get("report_status"),
                 today, instance_id=s.get("report_instance"), coordination_need=s.get("report_need"),
                 coordination_from=s.get("report_from"), evidence=[(f.name, f.getvalue()) for f in files],
-                department_id=s.get("report_department", own_depts[0]),
+                department_id=s.get("report_department", own_departments[0]),
                 supersedes_id=own_latest["id"] if (own_latest and s.get("report_correct")) else None)
         except SessionEnded as e:  # the login ended since the page was drawn: nothing stored, the typing kept
             keep_unsent(e, "my_tasks", actor.username, {k: s.get(k) for k in UNSENT_KEYS if s.get(k) is not None},
@@ -59,8 +59,8 @@ def report_form(db: sqlite_utils.Database, actor: Actor, task_id: int, mine: lis
         feedback.renew("report_files")
 
     with st.form("report_form"):
-        if len(own_depts) > 1:
-            st.selectbox("报告单位", own_depts, key="report_department",
+        if len(own_departments) > 1:
+            st.selectbox("报告单位", own_departments, key="report_department",
                          format_func=lambda d: next(m["department_name"] for m in mine if m["department_id"] == d))
         if choices:
             st.selectbox("对应期限", [c["id"] for c in choices], key="report_instance",

@@ -27,7 +27,8 @@ class TaskEntry:
     source_note: str | None = None
 
 
-def task_entry_form(form_key: str, prefix: str, units: Sequence[int], unit_label: Callable[[int], str | None],
+def task_entry_form(form_key: str, prefix: str, departments: Sequence[int],
+                    department_label: Callable[[int], str | None],
                     today: dt.date, save: Callable[[TaskEntry], None], *, title_label: str = "任务名称",
                     submit_label: str = "保存任务", heading: str | None = None,
                     sources: Sequence[str] | None = None) -> None:
@@ -41,9 +42,9 @@ def task_entry_form(form_key: str, prefix: str, units: Sequence[int], unit_label
             source = st.selectbox("任务来源", list(sources), key=f"{prefix}_source")
             note = st.text_input("来源说明(如批示领导、交办文件)", key=f"{prefix}_note")
         title = st.text_input(title_label, key=f"{prefix}_title")
-        lead = st.multiselect("牵头单位", list(units), format_func=unit_label, key=f"{prefix}_lead",
+        lead = st.multiselect("牵头单位", list(departments), format_func=department_label, key=f"{prefix}_lead",
                               placeholder="输入单位名称查找")
-        co = st.multiselect("配合单位", list(units), format_func=unit_label, key=f"{prefix}_co",
+        co = st.multiselect("配合单位", list(departments), format_func=department_label, key=f"{prefix}_co",
                             placeholder="输入单位名称查找")
         due = st.date_input("完成时限", value=today + dt.timedelta(days=DEFAULT_DAYS), key=f"{prefix}_due")
         body = st.text_area("具体要求(可选)", key=f"{prefix}_body")

@@ -148,19 +148,19 @@ def listing(db: sqlite_utils.Database, filters: dict) -> tuple[list[tuple], dict
     cur.row_factory = None
     rows = cur.execute(sql, args).fetchall()
     if len(rows) > 500 or not rows:
-        unit_rows = cur.execute(
+        department_rows = cur.execute(
             "SELECT tu.task_id, tu.department_id, tu.role, d.name, d.jurisdiction_id FROM task_units tu "
             "JOIN departments d ON d.id=tu.department_id ORDER BY tu.task_id, tu.role DESC, tu.position").fetchall()
     else:
         ids = [r[0] for r in rows]
-        unit_rows = cur.execute(
+        department_rows = cur.execute(
             "SELECT tu.task_id, tu.department_id, tu.role, d.name, d.jurisdiction_id FROM task_units tu "
             f"JOIN departments d ON d.id=tu.department_id WHERE tu.task_id IN ({marks(ids)}) "
             "ORDER BY tu.task_id, tu.role DESC, tu.position", ids).fetchall()
-    units: dict[int, list[tuple]] = {}
-    for task_id, dep, role, name, jur in unit_rows:
-        units.setdefault(task_id, []).append((dep, role, name, jur))
-    return rows, units
+    departments: dict[int, list[tuple]] = {}
+    for task_id, dep, role, name, jur in department_rows:
+        departments.setdefault(task_id, []).append((dep, role, name, jur))
+    return rows, departments
 
 
 def matching_ids(db: sqlite_utils.Database, filters: dict) -> set[int]:

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     d = sub.add_parser("duty-report", help="生成部门年度履职情况报告草稿(Word)")
     add_db_option(d)
-    d.add_argument("--dept", type=int, required=True, help="部门编号")
+    d.add_argument("--dept", dest="department", metavar="DEPT", type=int, required=True, help="部门编号")
     d.add_argument("--year", type=int, required=True, help="年度,例如 2026")
     d.add_argument("--out", required=True, help=".docx 的保存路径")
     add_today_option(d)
@@ -61,7 +61,7 @@ def duty_report(args: argparse.Namespace) -> int:
 
     out = _target(args.out, ".docx")
     db = open_db(args)
-    data = build(db, SYSTEM, args.dept, args.year, clock_today(args.today))
+    data = build(db, SYSTEM, args.department, args.year, clock_today(args.today))
     out.write_bytes(data)
     print(f"已写入 {out}")
     return 0

@@ -36,13 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("notice", help="生成某单位的催办单/督办单(Word)")
     add_db_option(p)
     add_today_option(p)
-    p.add_argument("--dept", type=int, required=True, help="单位编号")
+    p.add_argument("--dept", dest="department", metavar="DEPT", type=int, required=True, help="单位编号")
     p.add_argument("--out", required=True, help="输出的 .docx 文件")
     p.set_defaults(handler=cmd_notice)
 
     p = sub.add_parser("ics", help="导出某单位的任务到期日历(.ics)")
     add_db_option(p)
-    p.add_argument("--dept", type=int, required=True, help="单位编号")
+    p.add_argument("--dept", dest="department", metavar="DEPT", type=int, required=True, help="单位编号")
     p.add_argument("--out", required=True, help="输出的 .ics 文件")
     p.set_defaults(handler=cmd_ics)
 
@@ -103,7 +103,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
     from duban.reports.notice import build
 
     db = open_db(args)
-    notice = build(db, SYSTEM, args.dept, clock.today(args.today))
+    notice = build(db, SYSTEM, args.department, clock.today(args.today))
     out = Path(args.out)
     _write(out, notice.data)
     print(f"已生成{notice.title} {notice.number}({notice.department},{len(notice.items)} 项,"
@@ -115,7 +115,7 @@ def cmd_ics(args: argparse.Namespace) -> int:
     from duban.reports.ics import department_calendar
 
     db = open_db(args)
-    data = department_calendar(db, SYSTEM, args.dept)
+    data = department_calendar(db, SYSTEM, args.department)
     out = Path(args.out)
     _write(out, data)
     print(f"已导出 {data.count(b'BEGIN:VEVENT')} 个到期日:{out}")

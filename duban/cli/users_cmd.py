@@ -26,7 +26,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def _add(args: argparse.Namespace) -> int:
     db = open_db(args)
-    department_ids = [users.resolve_department(db, d) for d in args.dept or []]
+    department_ids = [users.resolve_department(db, d) for d in args.department or []]
     password = _read_password(args)
     # the first account of an empty database is created as by the first page: it must be the office
     actor = None if not users.list_users(db, SYSTEM) else SYSTEM
@@ -75,7 +75,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("name", help="用户名")
     add.add_argument("--role", required=True, choices=list(ROLE_LABELS),
                      help="office(办公室)、liaison(部门联络员)或 leader(领导)")
-    add.add_argument("--dept", action="append", metavar="D",
+    add.add_argument("--dept", dest="department", action="append", metavar="D",
                      help="联络员所属部门:部门编号或“地区/部门名”(如 郑州市/市民政局),可重复")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码(第一行)")
     add.add_argument("--display-name", help="姓名")

@@ -7,7 +7,7 @@ import random
 import sqlite_utils
 
 from db.queries import demo as q
-from db.queries import departments as dept_q
+from db.queries import departments as department_q
 from duban.demo.facts import facts
 from duban.rules import status as rules
 
@@ -127,11 +127,11 @@ def _simulate(db: sqlite_utils.Database, rng: random.Random, today: dt.date, tas
 def _coordination_unit(db: sqlite_utils.Database, task: dict, keyword: str) -> str:
     """The department of the task's jurisdiction asked for help (by keyword), else its first co unit."""
     jid = task["jurisdiction_id"]
-    deps = dept_q.list_all(db, jid) if jid else []
+    deps = department_q.list_all(db, jid) if jid else []
     named = next((d["name"] for d in deps if keyword in d["name"] and d["id"] != task["lead_id"]), None)
     if named:
         return named
     co = q.co_departments(db, task["id"])
     if co:
-        return dept_q.get(db, co[0])["name"]
+        return department_q.get(db, co[0])["name"]
     return facts()["coordination_fallback"]

@@ -46,16 +46,16 @@ def seed(db: sqlite_utils.Database, today: dt.date) -> None:
         period = lock_period(db, SYSTEM, past)
         data = meeting_pack.collect(db, SYSTEM, past, plan["id"], period)
         q.set_snapshot(db, period["id"], json.dumps({scope_key(plan["id"]): data}, ensure_ascii=False))
-    units = {d["name"]: d["id"] for d in q.departments(db, q.plan_departments(db, [plan["id"]]))}
-    ids = list(units.values())
+    departments = {d["name"]: d["id"] for d in q.departments(db, q.plan_departments(db, [plan["id"]]))}
+    ids = list(departments.values())
 
-    def unit(spec: dict) -> int:
-        return units.get(spec["name"], ids[spec["else"] % len(ids)])
+    def department(spec: dict) -> int:
+        return departments.get(spec["name"], ids[spec["else"] % len(ids)])
 
     for d in f["decisions"]:
         due = dt.date(today.year, 12, 31) if d.get("due_year_end") else past + dt.timedelta(days=d["due_days_after_meeting"])
-        record_decision(db, SYSTEM, past_id, d["title"], [unit(u) for u in d["lead"]], [unit(u) for u in d["co"]],
-                        due, today=past, body=d["body"])
+        record_decision(db, SYSTEM, past_id, d["title"], [department(u) for u in d["lead"]],
+                        [department(u) for u in d["co"]], due, today=past, body=d["body"])
     create_meeting(db, SYSTEM, proposal["kind"], _weekday_before(today + dt.timedelta(days=f["coming"]["in_days"])),
                    [plan["id"]], title=proposal["title"], deadline_id=proposal["deadline_id"],
                    period_label=proposal["period_label"], remind_days=f["coming"]["remind_days"],

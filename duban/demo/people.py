@@ -6,7 +6,7 @@ import random
 
 import sqlite_utils
 
-from db.queries import departments as dept_q
+from db.queries import departments as department_q
 from db.queries import plans as plan_q
 from db.queries import users as user_q
 from duban.access import SYSTEM
@@ -15,7 +15,7 @@ from duban.errors import InputError
 from duban.extract.units import is_group
 from duban.rules.dates import cn_month_day
 from duban.rules.names import written_name
-from duban.services import departments as dept_s
+from duban.services import departments as department_s
 from duban.services import tasks as task_s
 from duban.services import users as user_s
 
@@ -31,7 +31,7 @@ def seed_liaisons(db: sqlite_utils.Database, rng: random.Random) -> None:
         city = f["cities"].get(j["name"], {})
         mail, area = city.get("mail", f"city{j['id']}"), city.get("area_code", f["default_area_code"])
         used: set[str] = set()
-        for d in dept_q.list_all(db, j["id"]):
+        for d in department_q.list_all(db, j["id"]):
             if is_group(d["name"]):  # 各县区政府, 县级有关部门: no one liaison
                 continue
             slug = _mailbox(d["name"]) or f"bm{d['id']}"
@@ -41,7 +41,7 @@ def seed_liaisons(db: sqlite_utils.Database, rng: random.Random) -> None:
             used.add(slug)
             name = rng.choice(f["surnames"]) + "".join(rng.choice(f["given_names"]) for _ in range(rng.choice((1, 2))))
             phone = f"{area}-{rng.randint(60000000, 69999999)}"
-            dept_q.set_liaison(db, d["id"], name, phone, f"{slug}@{mail}.example.gov.cn")
+            department_q.set_liaison(db, d["id"], name, phone, f"{slug}@{mail}.example.gov.cn")
 
 
 def _find_department(db: sqlite_utils.Database, jurisdiction: str, candidates: list[str]) -> int:
@@ -49,10 +49,10 @@ def _find_department(db: sqlite_utils.Database, jurisdiction: str, candidates: l
     if jid is None:
         raise InputError(f"演示账号所属地区不存在:{jurisdiction}")
     for name in candidates:
-        found = dept_s.resolve(db, jid, name)
+        found = department_s.resolve(db, jid, name)
         if found:
             return found
-    return dept_s.ensure_department(db, jid, candidates[0])
+    return department_s.ensure_department(db, jid, candidates[0])
 
 
 def seed_accounts(db: sqlite_utils.Database) -> dict[str, int]:
@@ -67,9 +67,10 @@ def seed_accounts(db: sqlite_utils.Database) -> dict[str, int]:
         deps = [_find_department(db, acc["jurisdiction"], c) for c in acc.get("departments", [])]
         display, email = acc.get("display_name"), None
         if deps:
-            dept = dept_q.get(db, deps[0])
-            display = display or f"{written_name(acc['jurisdiction'], dept['name'])} {dept['liaison_name'] or ''}".strip()
-            email = dept["liaison_email"]
+            department = department_q.get(db, deps[0])
+            written = written_name(acc['jurisdiction'], department['name'])
+            display = display or f"{written} {department['liaison_name'] or ''}".strip()
+            email = department["liaison_email"]
         out[acc["username"]] = user_s.create_user(db, SYSTEM, acc["username"], spec["password"], acc["role"],
                                                   deps or None, display, email, is_demo=True)
     return out
@@ -81,8 +82,8 @@ def seed_extra_tasks(db: sqlite_utils.Database, today: dt.date) -> None:
     specs = [(spec, [(_find_department(db, spec["jurisdiction"], u["names"]), u["role"]) for u in spec["units"]])
              for spec in f["extra_tasks"]]
     entered = today - dt.timedelta(days=f["extra_tasks_entered_days_ago"])
-    for spec, units in specs:
+    for spec, departments in specs:
         due = today + dt.timedelta(days=spec["due_in_days"])
-        task_s.add_task(db, SYSTEM, spec["title"], units,
+        task_s.add_task(db, SYSTEM, spec["title"], departments,
                         [{"kind": "once", "due": due, "phrase": f"{cn_month_day(due)}前"}],
                         spec["source"], source_note=spec["source_note"], today=entered)

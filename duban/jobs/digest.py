@@ -75,14 +75,14 @@ def _item_key(item: dict) -> tuple:
 def _recipients(db: sqlite_utils.Database, department_ids: set[int], channels: set[str], email_on: bool):
     """Per department: (channel, recipient, name, user_id) for its accounts, its liaison address and its robots."""
     out: dict[int, list[tuple]] = defaultdict(list)
-    depts = {d: q.department(db, d) for d in department_ids}
+    departments = {d: q.department(db, d) for d in department_ids}
     for u in q.department_users(db, sorted(department_ids)):
         name = u["display_name"] or u["username"]
         if "inapp" in channels:
             out[u["department_id"]].append(("inapp", f"user:{u['id']}", name, u["id"]))
         if email_on and "email" in channels and u["email"]:
             out[u["department_id"]].append(("email", u["email"].strip().lower(), name, u["id"]))
-    for d, row in depts.items():
+    for d, row in departments.items():
         if email_on and "email" in channels and row and row.get("liaison_email"):
             name = f"{unit_name({'jurisdiction': row.get('jurisdiction'), 'department': row['name']})}联络员" + (
                 f" {row['liaison_name']}" if row.get("liaison_name") else "")
@@ -163,23 +163,23 @@ def _decide(db: sqlite_utils.Database, today: dt.date, wanted: set[str], email_o
     if not hits:
         return []
     department_ids = {item["department_id"] for item, _, _, _ in hits}
-    per_dept = _recipients(db, department_ids, wanted, email_on)
+    per_department = _recipients(db, department_ids, wanted, email_on)
     office = _office_recipients(db, wanted, email_on)
     all_hooks = [w for w in q.webhooks(db, active_only=True) if w["department_id"] is None] \
         if "webhook" in wanted else []
     buckets: dict[tuple, _Bucket] = {}
 
-    def add(kind, channel, recipient, name, user_id, dept_id, item, rule, day, logged_as):
+    def add(kind, channel, recipient, name, user_id, department_id, item, rule, day, logged_as):
         key = (kind, channel, recipient)
         b = buckets.get(key)
         if b is None:
-            b = buckets[key] = _Bucket(kind, channel, recipient, name, user_id, dept_id)
+            b = buckets[key] = _Bucket(kind, channel, recipient, name, user_id, department_id)
         b.department_ids.add(item["department_id"])
         instance_id, ref = logged_as
         b.entries.append(((instance_id, rule.id, ref, recipient, channel, day), item))
 
     for item, rule, day, logged_as in hits:
-        for channel, recipient, name, user_id in per_dept.get(item["department_id"], []):
+        for channel, recipient, name, user_id in per_department.get(item["department_id"], []):
             if channel in rule.channels:
                 add(DIGEST, channel, recipient, name, user_id, item["department_id"], item, rule, day, logged_as)
         for w in all_hooks:

@@ -109,7 +109,7 @@ def compose_digest(db: sqlite_utils.Database, today: dt.date, items: list[dict],
     """A liaison's digest: everything due soon, due today or overdue, grouped by plan, then the reporting-cycle
     periods its units have not reported for."""
     tasks, reports = _split(items)
-    units = {it["department_id"] for it in items}
+    departments = {it["department_id"] for it in items}
     lines = [f"{greeting}:"]
     about = []
     if tasks:
@@ -122,13 +122,13 @@ def compose_digest(db: sqlite_utils.Database, today: dt.date, items: list[dict],
         for it in tasks:
             by_plan[it.get("plan_title") or "其他交办事项"].append(it)
         for plan, plan_items in sorted(by_plan.items(), key=lambda kv: min(_sort_key(i) for i in kv[1])):
-            lines += ["", f"【{plan}】"] + _lines(plan_items, today, show_unit=len(units) > 1)
+            lines += ["", f"【{plan}】"] + _lines(plan_items, today, show_unit=len(departments) > 1)
     if reports:
         r = len(report_cycles.distinct(reports))
         about.append(f"{r} 项定期进展待报送")
         late = any(it["due"] < today.isoformat() for it in reports)
         lines += ["", f"【定期报送】以下 {r} 项本期进展尚未报送,{'请尽快报送' if late else '请在截止日前报送'}:"]
-        lines += report_lines(reports, today, show_unit=len(units) > 1)
+        lines += report_lines(reports, today, show_unit=len(departments) > 1)
     subject = f"【督办提醒】{cn_date(today)}:" + ",".join(about)
     lines += ["", "请登录督办系统查看详情,并按时报送进展。", _signature(db)]
     return subject, "\n".join(lines)
@@ -143,20 +143,21 @@ def compose_by_department(db: sqlite_utils.Database, today: dt.date, items: list
     about = []
     if tasks:
         overdue, due_today, soon = _counts(tasks, today)
-        by_unit: dict[str, list[dict]] = defaultdict(list)
+        by_department: dict[str, list[dict]] = defaultdict(list)
         for it in tasks:
-            by_unit[unit_name(it)].append(it)
+            by_department[unit_name(it)].append(it)
         n = _unique_tasks(tasks)
         if kind == OFFICE:
-            about.append(f"{len(by_unit)} 个单位 {n} 项任务逾期催办")
-            intro = f"截至 {cn_date(today)},已向以下 {len(by_unit)} 个单位发出催办,涉及 {n} 项任务:"
+            about.append(f"{len(by_department)} 个单位 {n} 项任务逾期催办")
+            intro = f"截至 {cn_date(today)},已向以下 {len(by_department)} 个单位发出催办,涉及 {n} 项任务:"
         else:
-            about.append(f"{len(by_unit)} 个单位 {n} 项任务需关注")
-            intro = (f"截至 {cn_date(today)},以下 {len(by_unit)} 个单位的 {n} 项任务需要关注"
+            about.append(f"{len(by_department)} 个单位 {n} 项任务需关注")
+            intro = (f"截至 {cn_date(today)},以下 {len(by_department)} 个单位的 {n} 项任务需要关注"
                      f"(已逾期 {overdue} 项,今日到期 {due_today} 项,即将到期 {soon} 项):")
         lines += ["", intro]
-        for unit in sorted(by_unit, key=lambda u: (-sum(1 for i in by_unit[u] if i["due"] < today.isoformat()), u)):
-            lines += ["", f"【{unit}】"] + _lines(by_unit[unit], today, show_unit=False)
+        overdue_of = {d: sum(1 for i in rows if i["due"] < today.isoformat()) for d, rows in by_department.items()}
+        for department in sorted(by_department, key=lambda d: (-overdue_of[d], d)):
+            lines += ["", f"【{department}】"] + _lines(by_department[department], today, show_unit=False)
     if reports:
         k = report_cycles.unit_count(reports)
         if kind == OFFICE:

@@ -29,15 +29,16 @@ def render(data: dict) -> bytes:
     word.body_style(doc)
     sec = doc.sections[0]
     sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Cm(3.7), Cm(3.5), Cm(2.8), Cm(2.6)
-    dept, year = data["department"], data["year"]
+    department, year = data["department"], data["year"]
     tasks = data["lead"] + data["co"]
     status_count = {s: sum(t.status == s for t in tasks) for s in rules.STATUSES}
 
-    word.paragraph(doc, f"{dept['name']}{year}年度履职情况报告", word.TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    word.paragraph(doc, f"{department['name']}{year}年度履职情况报告", word.TITLE_FONT, 22,
+                   align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     word.paragraph(doc, "(草稿)", word.SUBHEADING_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     word.paragraph(doc)
     word.paragraph(doc, "领导小组:", indent=False)
-    word.paragraph(doc, f"{year}年,{dept['name']}作为领导小组成员单位,按照职责分工认真推进承担的重点任务。"
+    word.paragraph(doc, f"{year}年,{department['name']}作为领导小组成员单位,按照职责分工认真推进承担的重点任务。"
                f"现将{year}年度履职情况报告如下。")
 
     word.paragraph(doc, "一、基本情况", word.HEADING_FONT, 16)
@@ -83,7 +84,7 @@ def render(data: dict) -> bytes:
         word.paragraph(doc, "我单位将继续对照任务清单和时间节点,压实责任,按要求及时报送进展。")
 
     word.paragraph(doc)
-    word.paragraph(doc, dept["name"], align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    word.paragraph(doc, department["name"], align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     word.paragraph(doc, cn_date(data["as_of"]), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     buf = io.BytesIO()
     doc.save(buf)

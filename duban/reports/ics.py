@@ -15,12 +15,12 @@ from duban.services import calendars
 
 def department_calendar(db: sqlite_utils.Database, actor: Actor, department_id: int,
                         stamp: dt.datetime | None = None) -> bytes:
-    """The unit's deadlines (from the calendars service, which checks the actor may have them) as an .ics file."""
-    unit, rows = calendars.department_deadlines(db, actor, department_id)
-    return render(unit, department_id, rows, stamp)
+    """The department's deadlines (from the calendars service, which checks the actor may have them) as an .ics file."""
+    department, rows = calendars.department_deadlines(db, actor, department_id)
+    return render(department, department_id, rows, stamp)
 
 
-def render(unit: str, department_id: int, rows: list[dict], stamp: dt.datetime | None = None) -> bytes:
+def render(department: str, department_id: int, rows: list[dict], stamp: dt.datetime | None = None) -> bytes:
     """Every deadline as an all-day event with a reminder the day before.
 
     Event UIDs are stable, so a calendar that imports the file again updates the events instead of doubling them.
@@ -30,7 +30,7 @@ def render(unit: str, department_id: int, rows: list[dict], stamp: dt.datetime |
     cal.add("prodid", "-//duban//督办任务到期日//ZH")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"督办 · {unit}")
+    cal.add("x-wr-calname", f"督办 · {department}")
     cal.add("x-wr-timezone", "Asia/Shanghai")
     for row in rows:
         due = dt.date.fromisoformat(row["due"])
@@ -45,7 +45,7 @@ def render(unit: str, department_id: int, rows: list[dict], stamp: dt.datetime |
         ev.add("summary", printable(f"{'[已完成] ' if done else ''}【{role}】{number}{row['title']}"))
         lines = [f"规划:{row['plan_title']}" if row.get("plan_title") else "来源:交办事项",
                  f"期次:{row['period_label']}" if row.get("period_label") else "",
-                 f"责任:{unit}({role})", f"任务状态:{row['status']};本期:{STATE_LABELS.get(row['state'], row['state'])}"]
+                 f"责任:{department}({role})", f"任务状态:{row['status']};本期:{STATE_LABELS.get(row['state'], row['state'])}"]
         ev.add("description", printable("\n".join(x for x in lines if x)))
         ev.add("categories", ["督办"])
         ev.add("transp", "TRANSPARENT")

@@ -40,7 +40,7 @@ def build(db: sqlite_utils.Database, actor: Actor, department_id: int, today: dt
           levels: tuple[str, ...] = (RED, YELLOW, BLUE)) -> Notice:
     """Number and record a notice for one unit and render it as Word; refused when nothing calls for one."""
     made = notices.create_notice(db, actor, department_id, today, levels)
-    data = render(office=made.office, title=made.title, number=made.number, unit=made.department, today=today,
+    data = render(office=made.office, title=made.title, number=made.number, department=made.department, today=today,
                   reply_by=made.reply_by, items=made.items)
     return Notice(number=made.number, word=made.word, title=made.title, department=made.department,
                   reply_by=made.reply_by, items=made.items, data=data, filename=made.filename)
@@ -52,7 +52,7 @@ def _para(doc, text: str = "", size: float = 16, bold: bool = False, align=None,
     return word.paragraph(doc, text, east_asia, size, bold, align, indent, color, space_after, line_spacing=1.35)
 
 
-def render(*, office: str, title: str, number: str, unit: str, today: dt.date, reply_by: dt.date,
+def render(*, office: str, title: str, number: str, department: str, today: dt.date, reply_by: dt.date,
            items: list[dict]) -> bytes:
     """The notice in the usual form: red masthead, number, addressee, items table by colour, reply-by date."""
     doc = Document()
@@ -66,7 +66,7 @@ def render(*, office: str, title: str, number: str, unit: str, today: dt.date, r
     _para(doc, number, 14, False, WD_ALIGN_PARAGRAPH.CENTER)
     word.rule_below(_para(doc, ""))
 
-    _para(doc, f"{unit}:", 16, space_after=4)
+    _para(doc, f"{department}:", 16, space_after=4)
     counts = {lvl: sum(1 for i in items if i["level"] == lvl) for lvl in (RED, YELLOW, BLUE)}
     summary = "、".join(f"{LEVELS[lvl]} {n} 项" for lvl, n in counts.items() if n)
     plans = sorted({i["plan_title"] for i in items if i.get("plan_title")})

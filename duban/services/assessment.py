@@ -177,9 +177,9 @@ def evaluate(db: sqlite_utils.Database, actor: Actor, start, end, today: dt.date
         row["overdue_days"] += max(0, (late_until - late_from).days)
         if not closed_by:
             row["overdue_items"] += 1
-    for dept_id, n in q.returned_reports(db, start_d.isoformat(), end_d.isoformat(), plan_id).items():
-        if dept_id in per:
-            per[dept_id]["returned"] = n
+    for department_id, n in q.returned_reports(db, start_d.isoformat(), end_d.isoformat(), plan_id).items():
+        if department_id in per:
+            per[department_id]["returned"] = n
     rows = []
     for row in per.values():
         completion = on_time_rate(row["on_time"], row["lead_due"])

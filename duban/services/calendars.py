@@ -23,7 +23,7 @@ def calendar_departments(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
 def department_deadlines(db: sqlite_utils.Database, actor: Actor, department_id: int) -> tuple[str, list[dict]]:
     """The unit's name (with its place) and every deadline instance of its tasks; a liaison gets only their own."""
     require_department(actor, {department_id})
-    dept = q.department(db, department_id)
-    if dept is None:
+    department = q.department(db, department_id)
+    if department is None:
         raise NotFound("单位不存在。")
-    return _label(dept), q.department_instances(db, department_id)
+    return _label(department), q.department_instances(db, department_id)

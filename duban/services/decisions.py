@@ -21,7 +21,7 @@ def assigned_tasks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     return q.assigned_tasks(db)
 
 
-def _units(lead_ids, co_ids) -> list[tuple[int, str]]:
+def _departments(lead_ids, co_ids) -> list[tuple[int, str]]:
     try:
         lead = [int(d) for d in (lead_ids or [])]
         co = [int(d) for d in (co_ids or []) if int(d) not in lead]
@@ -46,7 +46,7 @@ def record_decision(db: sqlite_utils.Database, actor: Actor, meeting_id: int, ti
     if m["date"] > today.isoformat():
         raise InputError("会议尚未召开,召开后再录入议定事项。")
     due = as_date(due, "完成时限")
-    return add_task(db, actor, title, _units(lead_ids, co_ids),
+    return add_task(db, actor, title, _departments(lead_ids, co_ids),
                     [{"kind": "once", "due": due.isoformat(), "phrase": _due_phrase(due)}],
                     source="议定事项", source_note=f"{m['title']}({m['date']})", meeting_id=m["id"],
                     body=(body or "").strip() or None, today=today)
@@ -60,7 +60,7 @@ def add_assigned_task(db: sqlite_utils.Database, actor: Actor, source: str, titl
     if source not in ASSIGNED_SOURCES:
         raise InputError(f"任务来源应为:{'、'.join(ASSIGNED_SOURCES)}。")
     due = as_date(due, "完成时限")
-    return add_task(db, actor, title, _units(lead_ids, co_ids),
+    return add_task(db, actor, title, _departments(lead_ids, co_ids),
                     [{"kind": "once", "due": due.isoformat(), "phrase": _due_phrase(due)}],
                     source=source, source_note=(source_note or "").strip() or None, body=(body or "").strip() or None,
                     today=today)

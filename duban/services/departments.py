@@ -110,13 +110,13 @@ def add_alias(db: sqlite_utils.Database, actor: Actor, department_id: int, alias
     if not alias:
         raise InputError("别名不能为空。")
     with transaction(db):
-        dept = q.get(db, department_id)
-        if dept is None:
+        department = q.get(db, department_id)
+        if department is None:
             raise NotFound("部门不存在。")
-        other = q.resolve(db, dept["jurisdiction_id"], alias)
+        other = q.resolve(db, department["jurisdiction_id"], alias)
         if other is not None and other != department_id:
             raise InputError(f"“{alias}”已是本地区另一个部门的名称或别名。")
-        q.add_alias(db, dept["jurisdiction_id"], alias, department_id)
+        q.add_alias(db, department["jurisdiction_id"], alias, department_id)
         audit.record(db, actor, "添加部门别名", "department", department_id, {"alias": alias})
 
 

@@ -24,28 +24,28 @@ def collect(db: sqlite_utils.Database, actor: Actor, department_id: int, year: i
     department_id, year = _number(department_id, "部门编号"), _number(year, "年度")
     if not actor.sees_all and department_id not in actor.department_ids:
         raise AccessDenied("只能生成本单位的履职情况报告。")
-    dept = q.departments(db, [department_id])
-    if not dept:
+    department = q.departments(db, [department_id])
+    if not department:
         raise NotFound("部门不存在。")
     if not 2000 <= year <= 2100:
         raise InputError(f"年度不正确:{year},应为 2000 到 2100 之间的年份。")
-    dept = dept[0]
+    department = department[0]
     start, end = f"{year}-01-01", f"{year}-12-31"
     as_of = min(today, dt.date(year, 12, 31))
-    tasks = list_tasks(db, actor, as_of, department_id=dept["id"])
-    role = {r["id"]: r["role"] for r in q.department_tasks(db, dept["id"])}
-    reports = q.department_reports(db, dept["id"], start, min(end, as_of.isoformat()))
+    tasks = list_tasks(db, actor, as_of, department_id=department["id"])
+    role = {r["id"]: r["role"] for r in q.department_tasks(db, department["id"])}
+    reports = q.department_reports(db, department["id"], start, min(end, as_of.isoformat()))
     by_task: dict[int, list[dict]] = {}
     for r in reports:
         by_task.setdefault(r["task_id"], []).append(r)
-    instances = q.department_instances(db, dept["id"])
-    # the on-time figures are the unit's 考核 row for the year so far, as the meeting pack prints them
+    instances = q.department_instances(db, department["id"])
+    # the on-time figures are the department's 考核 row for the year so far, as the meeting pack prints them
     scores = assessment.evaluate(db, actor, start, as_of.isoformat(), today)
-    score = next((r for r in scores["rows"] if r["department_id"] == dept["id"]), {})
+    score = next((r for r in scores["rows"] if r["department_id"] == department["id"]), {})
     next_year = [i for i in instances if f"{year + 1}-01-01" <= i["due"] <= f"{year + 1}-12-31" and i["state"] == "open"]
     titles = {t.id: t for t in tasks}
     return {
-        "department": dept, "year": year, "as_of": as_of.isoformat(),
+        "department": department, "year": year, "as_of": as_of.isoformat(),
         "lead": [t for t in tasks if role.get(t.id) == "lead"],
         "co": [t for t in tasks if role.get(t.id) == "co"],
         "reports": reports, "by_task": by_task,
@@ -60,5 +60,5 @@ def collect(db: sqlite_utils.Database, actor: Actor, department_id: int, year: i
 
 def file_name(db: sqlite_utils.Database, department_id: int, year: int) -> str:
     """The draft's file name: the department and the year."""
-    dept = q.departments(db, [int(department_id)])
-    return f"{dept[0]['name'] if dept else department_id}{year}年度履职情况报告(草稿).docx"
+    department = q.departments(db, [int(department_id)])
+    return f"{department[0]['name'] if department else department_id}{year}年度履职情况报告(草稿).docx"

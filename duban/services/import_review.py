@@ -12,7 +12,7 @@ from db.queries import plans as plan_q
 from duban.access import Actor, require_office
 from duban.errors import InputError, NotFound
 from duban.extract.units import is_group
-from duban.services import departments as dept_s
+from duban.services import departments as department_s
 from duban.services.import_input import FREQ_NAMES, blank, iso, normalise_units, text, units_from_cells, whole
 
 # reason code -> the label the office reads; the order is the order shown
@@ -62,9 +62,9 @@ def _directory_flags(db: sqlite_utils.Database, jurisdiction: str | None, units:
     """Units the directory does not hold for this jurisdiction: wholly new, or known only elsewhere."""
     new, new_here = [], []
     for name in units:
-        if jid is not None and dept_s.resolve(db, jid, name) is not None:
+        if jid is not None and department_s.resolve(db, jid, name) is not None:
             continue
-        known = name in elsewhere or dept_s.canonical_name(name, sorted(elsewhere)) in elsewhere
+        known = name in elsewhere or department_s.canonical_name(name, sorted(elsewhere)) in elsewhere
         (new_here if known else new).append(name)
     out = []
     if new:

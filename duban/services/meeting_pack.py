@@ -124,7 +124,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
     status_key = {rules.CLOSED: "closed", rules.IN_PROGRESS: "in_progress", rules.DONE_PENDING: "pending_review",
                   rules.NOT_STARTED: "not_started", rules.NEEDS_COORDINATION: "coordination"}
     light_key = {rules.RED: "red", rules.YELLOW: "yellow", rules.GREEN: "green"}
-    depts: dict[int, dict] = {}
+    departments: dict[int, dict] = {}
     overdue, coordination, decisions, ledger = [], [], [], []
     upcoming_end = add_months(today, UPCOMING_MONTHS).isoformat()
     upcoming = []
@@ -149,7 +149,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
             else f"{t.source}" + (f":{m['source_note']}" if m["source_note"] else ""))
 
         for u in t.departments:
-            d = depts.setdefault(u.id, {
+            d = departments.setdefault(u.id, {
                 "id": u.id, "name": u.name, "jurisdiction": jurisdiction_of.get((t.id, u.id)),
                 "led": 0, "shared": 0, "closed": 0, "overdue": 0, "on_time": 0, "due": 0, "last_report": None})
             d["led" if u.role == "lead" else "shared"] += 1
@@ -209,13 +209,14 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
                               "status": t.status, "light": t.light})
 
     summary["on_time_rate"] = percent(on_time_rate(summary["on_time"], summary["due"]))
-    dept_rows = sorted(depts.values(), key=lambda d: (d["jurisdiction"] or "", -d["led"], -d["shared"], d["id"]))
+    department_rows = sorted(departments.values(),
+                             key=lambda d: (d["jurisdiction"] or "", -d["led"], -d["shared"], d["id"]))
     plan = q.plan(db, plan_id) if plan_id is not None else None
     # the assessment in the pack covers the year so far; each unit's 按时完成率 in section 二 is the same figure
     start = dt.date(today.year, 1, 1).isoformat()
     scores = _assessment(db, actor, start, iso, today, plan_id)
     rate_of = {r["department_id"]: r["completion_rate"] for r in scores["rows"]}
-    for d in dept_rows:
+    for d in department_rows:
         d["on_time_rate"] = rate_of.get(d["id"])
     overdue.sort(key=lambda o: (o["due"] or "", o["task_id"]))
     upcoming.sort(key=lambda u: (u["due"], u["task_id"]))
@@ -230,7 +231,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
         "meeting": _next_meeting(db, today, plan_id),
         "period": {"label": period["label"], "start": period["start"], "end": period["end"]} if period else None,
         "summary": summary,
-        "departments": dept_rows,
+        "departments": department_rows,
         "overdue": overdue,
         "coordination": coordination,
         "indicators": _indicators(db, actor, today, plan_id),

@@ -25,8 +25,8 @@ def queue_message(db: sqlite_utils.Database, department_id: int, subject: str, b
     if not (subject or "").strip():
         raise InputError("消息标题不能为空。")
     with transaction(db):
-        dept = q.department(db, department_id)
-        if dept is None:
+        department = q.department(db, department_id)
+        if department is None:
             raise NotFound("单位不存在。")
         targets: list[tuple[str, str, int | None]] = []
         users = q.department_users(db, [department_id])
@@ -34,8 +34,8 @@ def queue_message(db: sqlite_utils.Database, department_id: int, subject: str, b
             targets.append(("inapp", f"user:{u['id']}", u["id"]))
         if smtp_config(db) is not None:
             addresses = {u["email"].strip().lower() for u in users if u["email"]}
-            if dept.get("liaison_email"):
-                addresses.add(dept["liaison_email"].strip().lower())
+            if department.get("liaison_email"):
+                addresses.add(department["liaison_email"].strip().lower())
             targets += [("email", a, None) for a in sorted(addresses)]
         queued = 0
         if not users and q.log_once(db, 0, 0, key, f"department:{department_id}", "inapp", ""):

@@ -86,18 +86,18 @@ def create_notice(db: sqlite_utils.Database, actor: Actor, department_id: int, t
                   levels: tuple[str, ...] = (RED, YELLOW, BLUE)) -> NoticeRecord:
     """Number and record a notice for one unit; refused when nothing calls for one (the office sends them)."""
     require_office(actor)
-    dept = q.department(db, department_id)
-    if dept is None:
+    department = q.department(db, department_id)
+    if department is None:
         raise NotFound("单位不存在。")
     items = [i for i in classify(db, department_id, today, actor=actor) if i["level"] in levels]
     if not items:
-        raise InputError(f"{dept['name']}目前没有逾期、滞后或临近到期的事项,无需发单。")
+        raise InputError(f"{department['name']}目前没有逾期、滞后或临近到期的事项,无需发单。")
     worst = items[0]["level"]
     word, title = WORDS[worst]
     load_office_calendar(db)
     reply_by = add_workdays(today, _int_setting(db, "notice_reply_days", DEFAULT_REPLY_DAYS))
     office = settings_q.setting(db, "office_name") or "领导小组办公室"
-    unit = written_name(dept.get("jurisdiction"), dept["name"])
+    written = written_name(department.get("jurisdiction"), department["name"])
     with transaction(db):
         seq = q.next_notice_seq(db, word, today.year)
         number = f"{word}〔{today.year}〕第{seq}号"
@@ -105,5 +105,5 @@ def create_notice(db: sqlite_utils.Database, actor: Actor, department_id: int, t
                                     reply_by.isoformat(), json.dumps(items, ensure_ascii=False), actor.user_id)
         audit.record(db, actor, f"生成{title}", "notice", notice_id,
                      {"number": number, "department_id": department_id, "items": len(items)})
-    return NoticeRecord(number=number, word=word, title=title, office=office, department=unit, today=today,
-                        reply_by=reply_by, items=items, filename=f"{number}_{dept['name']}.docx")
+    return NoticeRecord(number=number, word=word, title=title, office=office, department=written, today=today,
+                        reply_by=reply_by, items=items, filename=f"{number}_{department['name']}.docx")

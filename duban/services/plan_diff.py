@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from db.queries import departments as dept_q
+from db.queries import departments as department_q
 from db.queries import plans as q
 from db.queries import tasks as task_q
 from duban.access import Actor, require_office
 from duban.errors import NotFound
 from duban.rules.instances import describe
 from duban.rules.names import ROLE_NAMES
-from duban.services import departments as dept_s
+from duban.services import departments as department_s
 from duban.services.plan_check import display_title, stored_deadlines, validate
 from duban.services.plan_indicators import indicator_conflicts
 
@@ -150,7 +150,7 @@ def compare(db: sqlite_utils.Database, old_plan_id: int, extraction: dict) -> Pl
         if (old_value or None) != (new_value or None):
             diff.meta_changed[key] = (old_value, new_value)
     old_tasks = task_q.of_plan(db, old_plan_id)
-    units = task_q.units_of_plan(db, old_plan_id)
+    departments = task_q.units_of_plan(db, old_plan_id)
     deadlines = task_q.deadlines_of_plan(db, old_plan_id)
     pairs = _match(old_tasks, ex["tasks"])
     matched_old = {i for i, _ in pairs}
@@ -161,20 +161,20 @@ def compare(db: sqlite_utils.Database, old_plan_id: int, extraction: dict) -> Pl
         if o["title"] != n["title"] or (o["body"] or "") != (n.get("text") or o["body"] or ""):
             diff.reworded.append({"id": o["id"], "old_title": o["title"], "new_title": n["title"],
                                   "text_changed": (o["body"] or "") != (n.get("text") or o["body"] or "")})
-        old_units = [(u["department_id"], u["role"]) for u in units.get(o["id"], [])]
-        new_units: list[tuple] = []
+        old_departments = [(u["department_id"], u["role"]) for u in departments.get(o["id"], [])]
+        new_departments: list[tuple] = []
         seen: set = set()
         for name in n["units"]:
-            dep = dept_s.resolve(db, jid, name)
-            key = dep if dep is not None else "new:" + dept_s.canonical_name(name, dept_q.names(db, jid))
+            dep = department_s.resolve(db, jid, name)
+            key = dep if dep is not None else "new:" + department_s.canonical_name(name, department_q.names(db, jid))
             if key in seen:
                 continue
             seen.add(key)
-            new_units.append((key, "lead" if name in n["lead"] else "co"))
-        if sorted(old_units, key=str) != sorted(new_units, key=str):
+            new_departments.append((key, "lead" if name in n["lead"] else "co"))
+        if sorted(old_departments, key=str) != sorted(new_departments, key=str):
             diff.units_changed.append({
                 "id": o["id"], "title": n["title"],
-                "old": [f"{u['name']}({ROLE_NAMES[u['role']]})" for u in units.get(o["id"], [])],
+                "old": [f"{u['name']}({ROLE_NAMES[u['role']]})" for u in departments.get(o["id"], [])],
                 "new": [f"{name}({ROLE_NAMES['lead' if name in n['lead'] else 'co']})" for name in n["units"]]})
         old_d = [deadline_key(d) for d in deadlines.get(o["id"], [])]
         new_d = [deadline_key(d) for d in stored_deadlines(n)]

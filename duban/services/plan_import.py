@@ -50,8 +50,7 @@ def check_import(db: sqlite_utils.Database, actor: Actor, extraction: dict, sour
     stored = already_stored(db, actor, source)
     if stored is not None:
         return stored
-    jid = q.jurisdiction_by_name(db, ex["jurisdiction"])
-    stored = q.same_document(db, jid, ex.get("title")) if jid is not None else None
+    stored = _revised_plan(db, ex)
     if stored:
         diff = compare(db, stored["id"], ex)
         return ImportCheck("revision", stored["id"], stored["title"], f"该文件是已导入规划《{stored['title']}》的修订版。",
@@ -87,20 +86,22 @@ def import_plan(db: sqlite_utils.Database, actor: Actor, extraction: dict, sourc
     ex = validate(extraction)
     digest = source_hash(source_bytes)
     with transaction(db):
-        same = q.by_hash(db, digest)
-        if same:
-            return same["id"]
-        old = q.version_by_hash(db, digest)
-        if old:
-            return old["plan_id"]
-        jid = q.jurisdiction_by_name(db, ex["jurisdiction"])
-        stored = q.same_document(db, jid, ex.get("title")) if jid is not None else None
+        known = already_stored(db, actor, source_bytes)
+        if known is not None:
+            return known.plan_id
+        stored = _revised_plan(db, ex)
         if stored:
             diff = compare(db, stored["id"], ex)
             if not confirm_revision:
                 raise RevisionNeeded(stored["id"], diff)
             return apply_revision(db, actor, stored["id"], ex, source_name, digest, today, diff=diff)
         return _insert_plan(db, actor, ex, source_name, digest, today, is_demo)
+
+
+def _revised_plan(db: sqlite_utils.Database, ex: dict) -> dict | None:
+    """The stored plan a document is a revision of: the same jurisdiction and title."""
+    jid = q.jurisdiction_by_name(db, ex["jurisdiction"])
+    return q.same_document(db, jid, ex.get("title")) if jid is not None else None
 
 
 def _insert_plan(db: sqlite_utils.Database, actor: Actor, ex: dict, source_name: str, digest: str,

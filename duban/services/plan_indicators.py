@@ -9,7 +9,7 @@ from db.queries import indicators as ind_q
 from db.queries import plans as q
 from duban.access import Actor
 from duban.rules import indicators as ind_rules
-from duban.services import departments as dept_s
+from duban.services import departments as department_s
 from duban.services import indicator_corrections
 
 
@@ -101,7 +101,7 @@ def indicator_conflicts(db: sqlite_utils.Database, jid: int, plan_id: int, ex: d
     for _pos, ind, old in found.pairs:
         corrected = found.corrections.get(old["id"], {}) if old else {}
         if corrected:
-            units = [dept_s.resolve(db, jid, n) for n in (ind.get("responsible") or []) if str(n).strip()]
+            units = [department_s.resolve(db, jid, n) for n in (ind.get("responsible") or []) if str(n).strip()]
             out += _corrected_fields(db, old, ind, corrected, list(dict.fromkeys(units)))[2]
     for old in found.unmatched:
         if old["id"] in found.corrections:
@@ -116,7 +116,7 @@ def store_indicators(db: sqlite_utils.Database, plan_id: int, jid: int, ex: dict
     and the office's corrections stay as the office made them."""
     found = _pair_indicators(db, plan_id, ex)
     for pos, ind, old in found.pairs:
-        deps = list(dict.fromkeys(dept_s.ensure_department(db, jid, n)
+        deps = list(dict.fromkeys(department_s.ensure_department(db, jid, n)
                                   for n in (ind.get("responsible") or []) if str(n).strip()))
         if old is None:
             q.set_indicator_units(db, q.insert_indicator(db, plan_id, ind, pos), deps)

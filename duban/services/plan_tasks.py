@@ -8,7 +8,7 @@ import sqlite_utils
 
 from db.queries import plans as q
 from db.queries import tasks as task_q
-from duban.services import departments as dept_s
+from duban.services import departments as department_s
 from duban.services.plan_check import stored_deadlines
 from duban.services.tasks import store_deadlines
 
@@ -45,7 +45,7 @@ def unit_rows(db: sqlite_utils.Database, jid: int, jurisdiction: str, t: dict) -
     """(department id, role) in the order written; one row per department, lead if any mention is lead."""
     rows: dict[int, str] = {}
     for name in t["units"]:
-        dep = dept_s.ensure_department(db, jid, name)
+        dep = department_s.ensure_department(db, jid, name)
         role = "lead" if name in t["lead"] else "co"
         if rows.get(dep) != "lead":
             rows[dep] = role

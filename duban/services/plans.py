@@ -6,13 +6,13 @@ import sqlite_utils
 from db.queries import plans as q
 from duban.access import Actor
 from duban.errors import AccessDenied, NotFound
-from duban.services import departments as dept_s
+from duban.services import departments as department_s
 
 
 def list_plans(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     """Every plan with jurisdiction, period, version and task counts (a liaison: its own jurisdiction's)."""
     rows = q.list_plans(db)
-    allowed = dept_s.visible_jurisdictions(db, actor)
+    allowed = department_s.visible_jurisdictions(db, actor)
     return rows if allowed is None else [r for r in rows if r["jurisdiction_id"] in allowed]
 
 
@@ -21,7 +21,7 @@ def get_plan(db: sqlite_utils.Database, actor: Actor, plan_id: int) -> dict:
     plan = q.get(db, plan_id)
     if plan is None:
         raise NotFound("规划不存在。")
-    allowed = dept_s.visible_jurisdictions(db, actor)
+    allowed = department_s.visible_jurisdictions(db, actor)
     if allowed is not None and plan["jurisdiction_id"] not in allowed:
         raise AccessDenied("只能查看本地区的规划。")
     plan["sections"] = q.sections(db, plan_id)

@@ -169,11 +169,15 @@ def check_webhook_url(url: str) -> None:
         raise InputError("机器人地址缺少服务器名,例如 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…")
 
 
+def _require_webhook(db: sqlite_utils.Database, webhook_id: int) -> None:
+    if q.webhook_by_id(db, webhook_id) is None:
+        raise NotFound("群机器人不存在。")
+
+
 def set_webhook_active(db: sqlite_utils.Database, actor: Actor, webhook_id: int, active: bool) -> None:
     require_office(actor)
     with transaction(db):
-        if q.webhook_by_id(db, webhook_id) is None:
-            raise NotFound("群机器人不存在。")
+        _require_webhook(db, webhook_id)
         q.set_webhook_active(db, webhook_id, active)
         _seal_clear_values(db)
         audit.record(db, actor, "启用群机器人" if active else "停用群机器人", "webhook", webhook_id)
@@ -182,7 +186,6 @@ def set_webhook_active(db: sqlite_utils.Database, actor: Actor, webhook_id: int,
 def delete_webhook(db: sqlite_utils.Database, actor: Actor, webhook_id: int) -> None:
     require_office(actor)
     with transaction(db):
-        if q.webhook_by_id(db, webhook_id) is None:
-            raise NotFound("群机器人不存在。")
+        _require_webhook(db, webhook_id)
         q.delete_webhook(db, webhook_id)
         audit.record(db, actor, "删除群机器人", "webhook", webhook_id)

@@ -32,12 +32,13 @@ def ref(item: dict) -> str:
     return f"cycle:{item['cycle_id']}:{item['due']}:{item['department_id']}"
 
 
-def _item(found: cycles.Unreported, dept: dict) -> dict:
+def _item(found: cycles.Unreported, department: dict) -> dict:
     cycle, period = found.cycle, found.period
     plan = found.plan_title or "规划"
     return {"kind": REPORT, "cycle_id": cycle.id, "plan_id": cycle.plan_id, "plan_title": found.plan_title,
-            "jurisdiction": dept.get("jurisdiction") or found.jurisdiction, "department_id": dept["department_id"],
-            "department": dept["name"], "role": "lead" if dept.get("leads") else "co", "rule": cycle.label,
+            "jurisdiction": department.get("jurisdiction") or found.jurisdiction,
+            "department_id": department["department_id"],
+            "department": department["name"], "role": "lead" if department.get("leads") else "co", "rule": cycle.label,
             "period_label": period.label, "due": period.due.isoformat(),
             "title": f"报送《{plan}》本期进展({cycle.label},{period.label})"}
 
@@ -54,9 +55,9 @@ def hits(db: sqlite_utils.Database, today: dt.date, rules: list[rules_mod.Rule],
             day = rules_mod.occurrence(rule, found.period.due, today, window)
             if day is None:
                 continue
-            for dept in found.departments:
-                if rule.to_co or dept.get("leads"):
-                    out.append((_item(found, dept), rule, day.isoformat()))
+            for department in found.departments:
+                if rule.to_co or department.get("leads"):
+                    out.append((_item(found, department), rule, day.isoformat()))
     return out
 
 

@@ -75,7 +75,7 @@ def file_report(db: sqlite_utils.Database, actor: Actor, task_id: int, progress_
     require_writer(actor)
     scope = require_task_access(db, actor, task_id)
     task = scope.task
-    dept = _reporting_department(actor, scope, department_id)
+    department = _reporting_department(actor, scope, department_id)
     if task["removed"]:
         raise InputError("该任务已从规划中移除,不再接收进展报告。")
     if task["status"] == rules.CLOSED:
@@ -100,7 +100,7 @@ def file_report(db: sqlite_utils.Database, actor: Actor, task_id: int, progress_
     if claimed_status != rules.NEEDS_COORDINATION:
         need = source = None
     files = evidence_service.check_all(db, evidence)
-    is_lead = dept in scope.lead_ids
+    is_lead = department in scope.lead_ids
 
     for f in files:  # content-addressed: a file left behind by a failed insert is harmless
         evidence_service.store(f)
@@ -110,10 +110,10 @@ def file_report(db: sqlite_utils.Database, actor: Actor, task_id: int, progress_
         old = None
         if supersedes_id is not None:
             old = q.report(db, as_id(supersedes_id, "报告编号"))
-            if old is None or old["task_id"] != task["id"] or old["department_id"] != dept:
+            if old is None or old["task_id"] != task["id"] or old["department_id"] != department:
                 raise InputError("只能更正本单位在该任务上的报告。")
         report_id = q.insert_report(
-            db, task_id=task["id"], instance_id=chosen["id"] if chosen else None, department_id=dept,
+            db, task_id=task["id"], instance_id=chosen["id"] if chosen else None, department_id=department,
             user_id=actor.user_id, supersedes_id=old["id"] if old else None, progress_text=text, percent=percent,
             claimed_status=claimed_status, coordination_need=need, coordination_from=source,
             period=current_period(db, today), reported_on=today.isoformat(), is_demo=is_demo)
@@ -125,7 +125,7 @@ def file_report(db: sqlite_utils.Database, actor: Actor, task_id: int, progress_
             if reopen and (q.instance(db, old["instance_id"]) or {}).get("state") == "claimed":
                 q.set_instance_state(db, old["instance_id"], "open", None)
         audit.record(db, actor, "填报进展", "report", report_id,
-                     {"task_id": task["id"], "department_id": dept, "claimed_status": claimed_status,
+                     {"task_id": task["id"], "department_id": department, "claimed_status": claimed_status,
                       "percent": percent, "instance_id": chosen["id"] if chosen else None,
                       "supersedes_id": old["id"] if old else None, "files": [f.filename for f in files]})
         if is_lead:
@@ -223,14 +223,14 @@ def my_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[di
             open_returns.setdefault((r["task_id"], r["department_id"]), r)
     out = []
     for t in tasks:
-        for unit in t.departments:
-            if unit.id not in actor.department_ids:
+        for department in t.departments:
+            if department.id not in actor.department_ids:
                 continue
-            returned = open_returns.get((t.id, unit.id))
+            returned = open_returns.get((t.id, department.id))
             out.append({
                 **vars(t),
-                "department_id": unit.id, "department_name": unit.name, "role": unit.role,
-                "role_name": ROLE_NAMES.get(unit.role, unit.role),
+                "department_id": department.id, "department_name": department.name, "role": department.role,
+                "role_name": ROLE_NAMES.get(department.role, department.role),
                 "claim": claims.get(t.id),
                 "claim_text": claim_text(claims.get(t.id)),
                 "verified": verified_text(t.status, by_task.get(t.id, [])),

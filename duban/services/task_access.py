@@ -34,6 +34,6 @@ def require_task_access(db: sqlite_utils.Database, actor: Actor, task_id: int) -
     task = q.task(db, as_id(task_id, "任务编号"))
     if task is None:
         raise NotFound("任务不存在。")
-    units = q.task_units(db, task["id"])
-    require_department(actor, {u["department_id"] for u in units})
-    return TaskScope(task, units)
+    departments = q.task_units(db, task["id"])
+    require_department(actor, {u["department_id"] for u in departments})
+    return TaskScope(task, departments)

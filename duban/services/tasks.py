@@ -10,7 +10,7 @@ import sqlite_utils
 
 from db import transaction
 from db.queries import audit
-from db.queries import departments as dept_q
+from db.queries import departments as department_q
 from db.queries import instances as inst_q
 from db.queries import plans as plan_q
 from db.queries import settings as settings_q
@@ -145,7 +145,7 @@ def _snapshot(db: sqlite_utils.Database, visible: tuple[int, ...] | None, includ
 def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include_removed: bool, today: dt.date,
              warn: int) -> list[Task]:
     """Tasks and units in two queries, instances in one, the light of each by the status rules."""
-    task_rows, units_of = q.listing(db, {"visible_departments": visible, "include_removed": include_removed})
+    task_rows, departments_of = q.listing(db, {"visible_departments": visible, "include_removed": include_removed})
     summary = inst_q.summary(db, today.isoformat(), visible)
     juris_names: dict[int, str] | None = None
     out = []
@@ -156,20 +156,21 @@ def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include
         next_due, last_done, overdue_count, upcoming_due = summary.get(task_id, none)
         if status == rules.CLOSED:
             next_due, overdue_count, upcoming_due = None, 0, None
-        units = units_of.get(task_id, ())
+        departments = departments_of.get(task_id, ())
         deps = tuple([named.get(u) or named.setdefault(u, Department(id=u[0], name=u[2], role=u[1],
-                                                                     jurisdiction_id=u[3])) for u in units])
-        if jurisdiction_id is None and units:
+                                                                     jurisdiction_id=u[3])) for u in departments])
+        if jurisdiction_id is None and departments:
             if juris_names is None:
                 juris_names = {j["id"]: j["name"] for j in plan_q.jurisdictions(db)}
-            jurisdiction_id = units[0][3]
+            jurisdiction_id = departments[0][3]
             jurisdiction = juris_names.get(jurisdiction_id)
         out.append(many(Task, {
             "id": task_id, "plan_id": plan_id, "plan_title": plan_title, "period_start": period_start,
             "jurisdiction_id": jurisdiction_id, "jurisdiction": jurisdiction, "seq": seq, "number": number,
             "title": title, "status": status, "progress": progress, "source": source, "source_note": source_note,
             "meeting_id": meeting_id, "ongoing": ongoing, "removed": removed, "created_at": created_at,
-            "lead": tuple([u[2] for u in units if u[1] == "lead"]), "co": tuple([u[2] for u in units if u[1] == "co"]),
+            "lead": tuple([u[2] for u in departments if u[1] == "lead"]),
+            "co": tuple([u[2] for u in departments if u[1] == "co"]),
             "departments": deps,
             "next_due": next_due, "upcoming_due": upcoming_due, "overdue": bool(overdue_count),
             "overdue_count": overdue_count or 0,
@@ -205,9 +206,9 @@ def get_task(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.da
     """One task in full: body, path, departments (lead first, with liaisons), deadlines with their phrases and
     due dates, instances, status history, light and next due date."""
     row = _visible_task(db, actor, task_id)
-    units = q.units(db, row["id"])
-    if row["jurisdiction_id"] is None and units:
-        row["jurisdiction_id"] = units[0]["jurisdiction_id"]
+    departments = q.units(db, row["id"])
+    if row["jurisdiction_id"] is None and departments:
+        row["jurisdiction_id"] = departments[0]["jurisdiction_id"]
         row["jurisdiction"] = next((j["name"] for j in plan_q.jurisdictions(db) if j["id"] == row["jurisdiction_id"]),
                                    None)
     closed = row["status"] == rules.CLOSED
@@ -222,9 +223,9 @@ def get_task(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.da
     next_due = min(open_dues) if open_dues else None
     return from_row(
         Task, row, progress=row["progress"] or 0, path=tuple(json.loads(row["path"]) if row.get("path") else ()),
-        departments=tuple(from_row(Department, u, id=u["department_id"]) for u in units),
-        lead=tuple(u["name"] for u in units if u["role"] == "lead"),
-        co=tuple(u["name"] for u in units if u["role"] == "co"),
+        departments=tuple(from_row(Department, u, id=u["department_id"]) for u in departments),
+        lead=tuple(u["name"] for u in departments if u["role"] == "lead"),
+        co=tuple(u["name"] for u in departments if u["role"] == "co"),
         deadlines=tuple(from_row(Deadline, d, rule=describe(d), dues=tuple(dues.get(d["id"], ())))
                         for d in q.deadlines(db, row["id"])),
         instances=instances, history=tuple(status_q.history(db, row["id"])),
@@ -290,7 +291,7 @@ def store_deadlines(db: sqlite_utils.Database, task_id: int, deadlines: list[dic
     inst_q.insert_many(db, rows)
 
 
-def add_task(db: sqlite_utils.Database, actor: Actor, title: str, units: Iterable[tuple[int, str]],
+def add_task(db: sqlite_utils.Database, actor: Actor, title: str, departments: Iterable[tuple[int, str]],
              deadlines: list[dict], source: str, source_note: str | None = None, meeting_id: int | None = None,
              plan_id: int | None = None, body: str | None = None, today: dt.date | None = None) -> int:
     """Add a task from a meeting decision, a leader's instruction (领导批示) or a higher authority (上级交办).
@@ -308,23 +309,23 @@ def add_task(db: sqlite_utils.Database, actor: Actor, title: str, units: Iterabl
     if source not in SOURCES:
         raise InputError(f"任务来源应为:{'、'.join(SOURCES)}。")
     try:
-        units = [(int(d), role) for d, role in units]
+        departments = [(int(d), role) for d, role in departments]
         meeting_id = int(meeting_id) if meeting_id is not None else None
         plan_id = int(plan_id) if plan_id is not None else None
     except (TypeError, ValueError):
         raise InputError("责任单位、会议或规划的编号不正确。") from None
-    if not units:
+    if not departments:
         raise InputError("请至少指定一个责任单位。")
-    if any(role not in ("lead", "co") for _, role in units):
+    if any(role not in ("lead", "co") for _, role in departments):
         raise InputError("责任单位的角色应为牵头(lead)或配合(co)。")
     seen: set[int] = set()
-    units = [(d, r) for d, r in units if not (d in seen or seen.add(d))]
-    if not any(r == "lead" for _, r in units):
-        units[0] = (units[0][0], "lead")
+    departments = [(d, r) for d, r in departments if not (d in seen or seen.add(d))]
+    if not any(r == "lead" for _, r in departments):
+        departments[0] = (departments[0][0], "lead")
     deadlines = [normalise_deadline(d) for d in (deadlines or [])]
     today = today or clock_today()
     with transaction(db):
-        missing = {d for d, _ in units} - dept_q.existing_ids(db, [d for d, _ in units])
+        missing = {d for d, _ in departments} - department_q.existing_ids(db, [d for d, _ in departments])
         if missing:
             raise InputError("责任单位不存在:" + "、".join(str(m) for m in sorted(missing)))
         if meeting_id is not None and not q.meeting_exists(db, meeting_id):
@@ -341,9 +342,9 @@ def add_task(db: sqlite_utils.Database, actor: Actor, title: str, units: Iterabl
         task_id = q.insert(db, plan_id=plan_id, seq=q.max_seq(db, plan_id) + 1, title=title, body=body,
                            path=None, lead_explicit=1, source=source, source_note=source_note, meeting_id=meeting_id,
                            created_at=f"{today.isoformat()} {now_text()[11:]}")
-        q.set_units(db, task_id, units)
+        q.set_units(db, task_id, departments)
         store_deadlines(db, task_id, deadlines, start, end)
         audit.record(db, actor, "新增任务", "task", task_id,
-                     {"title": title, "source": source, "source_note": source_note, "units": units,
+                     {"title": title, "source": source, "source_note": source_note, "units": departments,
                       "deadlines": deadlines, "meeting_id": meeting_id, "plan_id": plan_id})
     return task_id

@@ -36,16 +36,16 @@ def send_update_requests(db: sqlite_utils.Database, today: dt.date, actor: Actor
         for m in due:
             asked = q.requests(db, m["id"])
             start = reporting_window(db, m, today)["start"]
-            for unit in q.meeting_units(db, m["id"]):
-                if unit["id"] in asked:
+            for department in q.meeting_units(db, m["id"]):
+                if department["id"] in asked:
                     continue
                 subject = f"请于{m['date']}前报送工作进展({m['title']})"
-                body = (f"{unit['name']}:\n{m['title']}定于{m['date']}召开。请登录督办系统,"
+                body = (f"{department['name']}:\n{m['title']}定于{m['date']}召开。请登录督办系统,"
                         f"于会前报送本单位牵头及配合任务自{start}以来的工作进展、存在问题和需协调事项。")
-                queue_message(db, unit["id"], subject, body, f"meeting:{m['id']}:dept:{unit['id']}", today)
+                queue_message(db, department["id"], subject, body, f"meeting:{m['id']}:dept:{department['id']}", today)
                 channel = "queued"
-                q.insert_request(db, m["id"], unit["id"], today.isoformat(), channel)
-                sent.append({"meeting_id": m["id"], "department_id": unit["id"], "channel": channel})
+                q.insert_request(db, m["id"], department["id"], today.isoformat(), channel)
+                sent.append({"meeting_id": m["id"], "department_id": department["id"], "channel": channel})
         if sent:
             audit.record(db, actor, "会前通知报送", "meeting", meeting_id,
                          {"today": today.isoformat(), "count": len(sent),
@@ -58,9 +58,9 @@ def reporting_status(db: sqlite_utils.Database, actor: Actor, meeting_id: int, t
     last, and when it was asked; whether the meeting is held, and the day units are asked for updates."""
     m = get_meeting(db, actor, meeting_id)
     w = reporting_window(db, m, today)
-    unit_ids = [u["id"] for u in m["units"]]
+    department_ids = [u["id"] for u in m["units"]]
     plan_ids = [p["id"] for p in m["plans"]]
-    stats = q.unit_report_stats(db, unit_ids, plan_ids, w["window"], until=w["until"]) if unit_ids else {}
+    stats = q.unit_report_stats(db, department_ids, plan_ids, w["window"], until=w["until"]) if department_ids else {}
     asked = q.requests(db, m["id"])
     rows = []
     for u in m["units"]:
