@@ -1,6 +1,6 @@
 """Tables written as text: pipe rows ("a | b"), tab-separated cells, or one cell per line after a caption.
 
-Word and HTML tables reach here as pipe rows (see reader.py), so one set of parsers serves all formats.
+Word and HTML tables reach here as pipe rows (see word.py and html.py), so one set of parsers serves all formats.
 """
 from __future__ import annotations
 
