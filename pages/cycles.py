@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from duban.errors import DubanError
+from duban.rules.names import ROLE_NAMES
 from duban.rules.status import LIGHT_COLOURS
 from duban.services import cycles
 from ui import page
@@ -70,7 +71,7 @@ for c in plan_cycles:
                         + (f" · :red[未报送 {len(deps) - done} 个]" if done < len(deps) else ""))
             if deps:
                 table = pd.DataFrame([{
-                    "单位": d["name"], "角色": "牵头" if d["leads"] else "配合", "任务数": d["tasks"],
+                    "单位": d["name"], "角色": ROLE_NAMES["lead" if d["leads"] else "co"], "任务数": d["tasks"],
                     "报送情况": d["report_state"],
                     "最近报送": w.cn_date(d["last"]), "报告数": d["count"],
                 } for d in sorted(deps, key=lambda d: (d["reported"], not d["leads"], d["name"]))])

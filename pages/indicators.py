@@ -4,15 +4,16 @@ from __future__ import annotations
 import streamlit as st
 
 from duban.errors import DubanError
+from duban.rules.dates import cn_date
 from duban.services import indicator_board as board
 from ui import indicator_view as view
 from ui import page
-from ui.widgets import plain_markdown
+from ui.widgets import LIGHT_LABELS, plain_markdown
 
 ALL = "全部"
 COURSE_LABELS = {None: ALL, **board.COURSES}
 
-actor, db, today = page.start("指标", lambda today: f"各规划指标的基期、目标与实际完成情况(按 {today:%Y年%m月%d日} 计)。"
+actor, db, today = page.start("指标", lambda today: f"各规划指标的基期、目标与实际完成情况(按 {cn_date(today)} 计)。"
                                "约束性指标偏离进度为红灯,预期性(及未标注性质的)指标偏离为黄灯,达标或按期推进为绿灯,"
                                "尚无实际值为灰灯。", flash_key="ind_flash")
 
@@ -34,10 +35,10 @@ rows = shown.rows
 
 m = st.columns(5)
 m[0].metric("指标数", len(rows))
-m[1].metric(view.LIGHT_MD["红"], shown.counts["红"])
-m[2].metric(view.LIGHT_MD["黄"], shown.counts["黄"])
-m[3].metric(view.LIGHT_MD["绿"], shown.counts["绿"])
-m[4].metric(view.LIGHT_MD["灰"] + "(待填报/待评估)", shown.counts["灰"])
+m[1].metric(LIGHT_LABELS["红"], shown.counts["红"])
+m[2].metric(LIGHT_LABELS["黄"], shown.counts["黄"])
+m[3].metric(LIGHT_LABELS["绿"], shown.counts["绿"])
+m[4].metric(LIGHT_LABELS["灰"] + "(待填报/待评估)", shown.counts["灰"])
 if shown.missing_actuals:
     st.caption(f"其中 {shown.missing_actuals} 项尚缺最近年度(至 {today.year - 1} 年或目标年)的实际值。")
 

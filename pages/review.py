@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from duban.errors import DubanError, SessionEnded
+from duban.rules.names import ROLE_NAMES
 from duban.services import review
 from ui import feedback, page
 from ui import widgets as w
@@ -65,7 +66,7 @@ for r in shown:
         with side:
             lead = r["unit_role"] == "lead"
             st.markdown(f"**{w.plain_markdown(r['claimed_status'])} · {r['percent'] or 0}%**")
-            st.caption(("牵头单位" if lead else "配合单位") + ("(申报完成,采纳即核销该期限)"
+            st.caption(ROLE_NAMES["lead" if lead else "co"] + "单位" + ("(申报完成,采纳即核销该期限)"
                                                             if lead and r["claimed_status"] == "已完成" else ""))
         facts = [r["department_name"], r["display_name"] or r["username"],
                  f"报告日期 {w.cn_date(r['reported_on'] or r['created_at'])}",

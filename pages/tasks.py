@@ -4,9 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from duban.clock import local_time
 from duban.errors import DubanError
+from duban.rules.instances import STATE_LABELS
+from duban.rules.names import ROLE_NAMES
 from duban.services import task_views
-from duban.services.inbox import local_time
 from ui import page, task_parts
 from ui import widgets as w
 
@@ -57,7 +59,7 @@ def show_task(task_id: int) -> None:
     else:
         st.caption("未收录该任务的原文。")
 
-    table("责任单位", [{"单位": u.name, "角色": "★ 牵头" if u.role == "lead" else "配合", "联络员": u.liaison_name or "",
+    table("责任单位", [{"单位": u.name, "角色": f"★ {ROLE_NAMES['lead']}" if u.role == "lead" else ROLE_NAMES["co"], "联络员": u.liaison_name or "",
             "电话": u.liaison_phone or "", "邮箱": u.liaison_email or ""} for u in t.departments], "", "task_units")
     if not t.lead_explicit:
         st.caption("原文未写明牵头单位,按惯例以排在首位的单位为牵头单位。")
@@ -65,7 +67,7 @@ def show_task(task_id: int) -> None:
     table("期限", list(view.deadline_rows), "该任务没有期限。", "task_deadlines",
           column_config={"原文表述": TEXT(width="large")})
     table("期次", [{"期次": i.period_label or "", "截止日期": w.cn_date(i.due),
-                  "完成情况": task_views.INSTANCE_STATES.get(i.state, i.state),
+                  "完成情况": STATE_LABELS.get(i.state, i.state),
                   "是否逾期": "已逾期" if i.overdue else "", "完成日期": w.cn_date(i.closed_at, "")}
                  for i in t.instances], "该任务没有期次。", "task_instances", alert_columns=("是否逾期",))
     table("状态记录", [{"时间": local_time(h.get("at")), "变更": f"{h.get('old_status') or '—'} → {h['new_status']}",

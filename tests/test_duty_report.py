@@ -64,3 +64,16 @@ def test_cli_duty_report_writes_the_draft(demo_db_path, demo_db, tmp_path):
                           "--year", "2026", "--out", str(tmp_path / "x.docx")], cwd=ROOT, capture_output=True,
                          text=True, timeout=120)
     assert bad.returncode == 2 and "部门不存在" in bad.stderr
+
+
+def test_a_units_on_time_rate_in_its_duty_report_is_its_assessment_figure(demo_db):
+    """The draft's 按时完成率 is the unit's 考核 row for the year so far: same counts, same rate."""
+    from duban.services import assessment
+    rows = assessment.evaluate(demo_db, SYSTEM, "2026-01-01", DEMO_TODAY.isoformat(), DEMO_TODAY)["rows"]
+    scored = [r for r in rows if r["lead_due"]][:3]
+    assert scored, "the demo has units with lead deadlines already due this year"
+    for row in scored:
+        doc = Document(io.BytesIO(duty_report_file.build(demo_db, SYSTEM, row["department_id"], 2026, DEMO_TODAY)))
+        text = "\n".join(p.text for p in doc.paragraphs)
+        assert (f"年内已到期的牵头事项{row['lead_due']}项,按时完成{row['on_time']}项,"
+                f"按时完成率{row['completion_rate']:.1f}%") in text

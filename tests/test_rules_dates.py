@@ -62,3 +62,11 @@ def test_each_month_falls_in_its_quarter():
 ])
 def test_a_day_too_late_for_its_month_becomes_the_last_day(year, month, day, got):
     assert clamp_date(year, month, day) == got
+
+
+def test_month_day_and_month_read_as_the_office_writes_them():
+    import datetime as dt
+
+    from duban.rules.dates import cn_month, cn_month_day
+    assert cn_month_day(dt.date(2026, 6, 1)) == "6月1日"
+    assert cn_month(dt.date(2026, 6, 1)) == cn_month("2026-06") == "2026年6月"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from db.queries.demo import get_meta
 from duban import demo
 from duban.access import SYSTEM
 from duban.services import plans, setup, users
@@ -16,7 +17,7 @@ def test_demo_has_the_five_jurisdictions_and_plans(demo_db):
     rows = plans.list_plans(demo_db, SYSTEM)
     assert {p["jurisdiction"] for p in rows} == JURISDICTIONS
     assert len(rows) == 5 and all(p["tasks"] > 10 for p in rows) and all(p["is_demo"] for p in rows)
-    assert setup.is_demo(demo_db) and setup.get_meta(demo_db, "initialised") == "1"
+    assert setup.is_demo(demo_db) and get_meta(demo_db, "initialised") == "1"
 
 
 def test_demo_accounts_log_in_with_the_demo_password(demo_db):
@@ -91,7 +92,7 @@ def test_demo_is_deterministic(tmp_path):
 def test_no_demo_imports_the_plans_only(db):
     result = demo.init(db, demo=False, today=TODAY)
     assert len(result["plans"]) == 5
-    assert setup.get_meta(db, "initialised") == "1" and not setup.is_demo(db)
+    assert get_meta(db, "initialised") == "1" and not setup.is_demo(db)
     assert db.conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0
     assert db.conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 0
     assert db.conn.execute("SELECT count(*) FROM plans WHERE is_demo=1").fetchone()[0] == 0

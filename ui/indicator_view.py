@@ -9,15 +9,13 @@ import sqlite_utils
 import streamlit as st
 
 from duban.access import Actor
+from duban.clock import local_time
 from duban.errors import DubanError
 from duban.rules.indicators import COMPARISONS, LIGHT_COLOURS_ALL, NATURES, normalise_comparison
 from duban.services import indicator_actuals, indicator_corrections
 from duban.services import indicator_board as board
-from duban.services.inbox import local_time
-from ui.widgets import dataframe, plain_markdown
+from ui.widgets import LIGHT_LABELS, LIGHT_MARKS, dataframe, plain_markdown
 
-LIGHT_MARKS = {"红": "● 红灯", "黄": "● 黄灯", "绿": "● 绿灯", "灰": "○ 灰灯"}
-LIGHT_MD = {"红": ":red[● 红灯]", "黄": ":orange[● 黄灯]", "绿": ":green[● 绿灯]", "灰": ":gray[○ 灰灯]"}
 WIDTHS = {"灯": 70, "状态": 70, "地区": 65, "指标": 190, "性质": 60, "基期值": 105, "目标值": 105, "最新实际值": 105,
           "应达值": 65, "责任单位": 80}
 
@@ -93,7 +91,7 @@ def facts(item: dict) -> None:
     """The indicator's name, light and facts as a list."""
     st.markdown(f"**{plain_markdown(item['name'])}**")
     note = f"({plain_markdown(item['note'])})" if item["note"] else ""
-    st.markdown("\n".join([f"- 灯色: {LIGHT_MD[item['light']]} {plain_markdown(item['state'])}{note}",
+    st.markdown("\n".join([f"- 灯色: {LIGHT_LABELS[item['light']]} {plain_markdown(item['state'])}{note}",
                            *(f"- {label}:{plain_markdown(text)}" for label, text in item["facts"])]))
 
 

@@ -8,15 +8,17 @@ import streamlit as st
 
 from duban.access import Actor
 from duban.rules.dates import cn_date, cn_month  # noqa: F401 (pages write w.cn_date / w.cn_month)
+from duban.rules.indicators import GREY
 from duban.rules.names import ROLE_NAMES
 from duban.rules.status import LIGHT_COLOURS, LIGHTS, STATUSES
 from duban.services import overview
 from ui import feedback
 from ui.text import plain, plain_table
 
-LIGHT_MARKS = {x: f"● {x}灯" for x in LIGHTS}  # plain text (tables, select boxes); styled by light_styler
-LIGHT_BADGE_COLOURS = {"红": "red", "黄": "orange", "绿": "green"}
-LIGHT_LABELS = {x: f":{LIGHT_BADGE_COLOURS[x]}[●] {x}灯" for x in LIGHTS}  # markdown (metric labels, links)
+# the task lights, and 灰 for an indicator with nothing to judge it by yet
+LIGHT_MARKS = {**{x: f"● {x}灯" for x in LIGHTS}, GREY: f"○ {GREY}灯"}  # plain text (tables, select boxes)
+LIGHT_BADGE_COLOURS = {"红": "red", "黄": "orange", "绿": "green", GREY: "gray"}
+LIGHT_LABELS = {x: f":{LIGHT_BADGE_COLOURS[x]}[{m[0]}] {x}灯" for x, m in LIGHT_MARKS.items()}  # markdown (metrics, links)
 DUE_NAMES = {"overdue": "已逾期", "30": "30天内到期", "90": "90天内到期"}
 # the query parameters the task list understands, in the order they are shown
 FILTER_KEYS = ("plan", "jurisdiction", "department", "role", "light", "status", "due", "month", "q")
@@ -26,7 +28,7 @@ _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def light_badge(light: str | None) -> str:
-    """Markdown for a coloured 红灯 / 黄灯 / 绿灯 badge."""
+    """Markdown for a coloured 红灯 / 黄灯 / 绿灯 (or 灰灯) badge."""
     if light not in LIGHT_BADGE_COLOURS:
         return "—"
     return f":{LIGHT_BADGE_COLOURS[light]}-badge[● {light}灯]"

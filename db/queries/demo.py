@@ -69,6 +69,12 @@ def user_for_department(db: sqlite_utils.Database, department_id: int) -> int | 
     return row[0] if row else None
 
 
+def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
+    """One value from the meta table (initialised, demo), or None when it was never set."""
+    row = db.conn.execute("SELECT value FROM meta WHERE key=?", [key]).fetchone()
+    return row[0] if row else None
+
+
 def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
     db.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                     [key, value])

@@ -61,7 +61,8 @@ def open_instances_between(db: sqlite_utils.Database, first_due: str, last_due: 
     """Open deadline instances due in [first_due, last_due] of live tasks, one row per responsible unit."""
     sql = """
         SELECT i.id AS instance_id, i.due, i.period_label, i.overdue_since,
-               t.id AS task_id, t.number, t.seq, t.title, t.status, t.progress,
+               t.id AS task_id, t.number, t.seq, t.title, t.status, t.progress, t.created_at,
+               (SELECT MAX(f.due) FROM instances f WHERE f.task_id = t.id AND f.state <> 'open') AS last_done,
                p.id AS plan_id, p.title AS plan_title, p.period_start AS plan_start,
                j.name AS jurisdiction,
                u.department_id, u.role, d.name AS department

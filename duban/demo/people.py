@@ -13,6 +13,7 @@ from duban.access import SYSTEM
 from duban.demo.facts import demo_accounts, facts
 from duban.errors import InputError
 from duban.extract.units import is_group
+from duban.rules.dates import cn_month_day
 from duban.rules.names import written_name
 from duban.services import departments as department_s
 from duban.services import tasks as task_s
@@ -84,5 +85,5 @@ def seed_extra_tasks(db: sqlite_utils.Database, today: dt.date) -> None:
     for spec, departments in specs:
         due = today + dt.timedelta(days=spec["due_in_days"])
         task_s.add_task(db, SYSTEM, spec["title"], departments,
-                        [{"kind": "once", "due": due, "phrase": f"{due.month}月{due.day}日前"}],
+                        [{"kind": "once", "due": due, "phrase": f"{cn_month_day(due)}前"}],
                         spec["source"], source_note=spec["source_note"], today=entered)

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from duban.access import Actor, require_office
+from duban.clock import local_time
 from duban.errors import DubanError
 from duban.jobs import channels, digest, jobs, outbox
 from duban.jobs.wording import day_label
 from duban.reports import ics, notice
+from duban.rules.dates import cn_month_day
 from duban.rules.names import JOB_LABELS, ROLE_NAMES, RUN_STATUS_LABELS
 from duban.rules.notice_levels import LEVELS
 from duban.services import calendars, channel_settings, notices, reminder_rules, reminder_settings, workdays
-from duban.services.inbox import local_time
 
 KIND_LABELS = reminder_rules.KIND_LABELS
 CHANNEL_LABELS = reminder_rules.CHANNEL_LABELS
@@ -47,7 +48,7 @@ def summary(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> Summary:
     """Today (marked 休 on a day off), the outbox's counts, and this year or next lacking holiday data."""
     workdays.load_office_calendar(db)
     counts = outbox.counts(db, actor)
-    return Summary(today=f"{today.month}月{today.day}日" + ("" if workdays.is_workday(today) else "(休)"),
+    return Summary(today=cn_month_day(today) + ("" if workdays.is_workday(today) else "(休)"),
                    sent=counts.get("sent", 0), pending=counts.get("pending", 0) + counts.get("sending", 0),
                    failed=counts.get("failed", 0) + counts.get("abandoned", 0),
                    years_without_calendar=[y for y in (today.year, today.year + 1)

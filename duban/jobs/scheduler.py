@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 import os
 import threading
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -42,18 +41,6 @@ _remind_times: dict[int, tuple[int, int]] = {}  # id(scheduler) -> the time its 
 _lock = threading.Lock()
 
 
-def timezone() -> ZoneInfo:
-    """The offices' time zone (DUBAN_TZ, default Asia/Shanghai)."""
-    return ZoneInfo(os.environ.get("DUBAN_TZ") or "Asia/Shanghai")
-
-
-def business_today() -> dt.date:
-    """Today in the offices' time zone, unless DUBAN_TODAY pins it."""
-    if os.environ.get("DUBAN_TODAY"):
-        return clock.today()
-    return dt.datetime.now(timezone()).date()
-
-
 def remind_time(db) -> tuple[int, int]:
     """The hour and minute the reminders go out (setting remind_time, HH:MM)."""
     text = settings_q.setting(db, "remind_time") or DEFAULT_REMIND_TIME
@@ -69,7 +56,7 @@ def remind_time(db) -> tuple[int, int]:
 def _run(db_path: str, job: str, holder: str) -> None:
     db = connect(db_path)
     try:
-        jobs.run_job(db, SYSTEM, job, business_today(), holder=holder, once_per_day=job != jobs.OUTBOX)
+        jobs.run_job(db, SYSTEM, job, clock.business_today(), holder=holder, once_per_day=job != jobs.OUTBOX)
     finally:
         db.conn.close()
 
@@ -78,12 +65,12 @@ def _outbox_tick(db_path: str, holder: str, scheduler: BackgroundScheduler) -> N
     """Retry the outbox, and follow a change of the reminder time made on the settings page."""
     db = connect(db_path)
     try:
-        jobs.run_job(db, SYSTEM, jobs.OUTBOX, business_today(), holder=holder, once_per_day=False)
+        jobs.run_job(db, SYSTEM, jobs.OUTBOX, clock.business_today(), holder=holder, once_per_day=False)
         hour, minute = remind_time(db)
     finally:
         db.conn.close()
     if scheduler.get_job(JOB_REMIND) is not None and _remind_times.get(id(scheduler)) != (hour, minute):
-        scheduler.reschedule_job(JOB_REMIND, trigger=CronTrigger(hour=hour, minute=minute, timezone=timezone()))
+        scheduler.reschedule_job(JOB_REMIND, trigger=CronTrigger(hour=hour, minute=minute, timezone=clock.timezone()))
         _remind_times[id(scheduler)] = (hour, minute)
 
 
@@ -91,11 +78,11 @@ def _catch_up(db_path: str, holder: str) -> None:
     """At start: the overdue scan if it has not run today; the reminders and the backup if their time passed unrun."""
     db = connect(db_path)
     try:
-        today = business_today()
+        today = clock.business_today()
         if (q.last_ok_run_day(db, jobs.OVERDUE) or "") < today.isoformat():
             jobs.run_job(db, SYSTEM, jobs.OVERDUE, today, holder=holder)
         hour, minute = remind_time(db)
-        now = dt.datetime.now(timezone())
+        now = dt.datetime.now(clock.timezone())
         if (now.hour, now.minute) >= (hour, minute) or os.environ.get("DUBAN_TODAY"):
             jobs.run_job(db, SYSTEM, jobs.REMIND, today, holder=holder)
         if (q.last_ok_run_day(db, jobs.BACKUP) or "") < today.isoformat() and (now.hour, now.minute) >= BACKUP_TIME:
@@ -107,7 +94,7 @@ def _catch_up(db_path: str, holder: str) -> None:
 def build(db_path: str, holder: str | None = None, *, catch_up: bool = True) -> BackgroundScheduler:
     """A scheduler with the duban jobs under fixed ids (not started)."""
     holder = holder or holder_id()
-    tz = timezone()
+    tz = clock.timezone()
     sched = BackgroundScheduler(timezone=tz, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE})
     db = connect(db_path)

@@ -13,6 +13,7 @@ from duban.access import Actor
 from duban.reports import docx as word
 from duban.rules import status as rules
 from duban.rules.dates import cn_date
+from duban.rules.names import ROLE_NAMES
 from duban.rules.numerals import cn_numeral
 from duban.rules.text import printable
 from duban.services import duty_report
@@ -41,11 +42,11 @@ def render(data: dict) -> bytes:
                f"现将{year}年度履职情况报告如下。")
 
     word.paragraph(doc, "一、基本情况", word.HEADING_FONT, 16)
-    rate = f"{data['on_time'] / data['due_in_year'] * 100:.1f}%" if data["due_in_year"] else "—"
+    rate = "—" if data["on_time_rate"] is None else f"{data['on_time_rate']:.1f}%"
     word.paragraph(doc, f"我单位共承担重点任务{len(tasks)}项,其中牵头{len(data['lead'])}项、配合{len(data['co'])}项。"
                f"截至{cn_date(data['as_of'])},已销号{status_count[rules.CLOSED]}项,已完成待审核{status_count[rules.DONE_PENDING]}项,"
                f"推进中{status_count[rules.IN_PROGRESS]}项,需协调{status_count[rules.NEEDS_COORDINATION]}项,"
-               f"未开始{status_count[rules.NOT_STARTED]}项。年内到期的牵头事项{data['due_in_year']}项,"
+               f"未开始{status_count[rules.NOT_STARTED]}项。年内已到期的牵头事项{data['due_in_year']}项,"
                f"按时完成{data['on_time']}项,按时完成率{rate}。全年报送工作进展{len(data['reports'])}次,"
                f"其中被退回补充{data['returned']}次。")
 
@@ -57,7 +58,7 @@ def render(data: dict) -> bytes:
             continue
         n += 1
         last = reps[-1]
-        role = "牵头" if t in data["lead"] else "配合"
+        role = ROLE_NAMES["lead" if t in data["lead"] else "co"]
         p = word.paragraph(doc)
         word.font(p.add_run(f"({cn_numeral(n)}){_clean(t.title)}。"), word.SUBHEADING_FONT, 14, bold=True)
         text = _clean(last["progress_text"])

@@ -7,11 +7,10 @@ import sqlite_utils
 from icalendar import Alarm, Calendar, Event
 
 from duban.access import Actor
+from duban.rules.instances import STATE_LABELS
 from duban.rules.names import ROLE_NAMES
 from duban.rules.text import printable
 from duban.services import calendars
-
-STATE_LABELS = {"open": "未完成", "claimed": "已报完成(待审核)", "closed": "已完成"}
 
 
 def department_calendar(db: sqlite_utils.Database, actor: Actor, department_id: int,

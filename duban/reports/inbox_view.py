@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from duban.access import Actor
+from duban.clock import local_time
 from duban.reports import ics
 from duban.services import calendars, inbox
 
@@ -28,7 +29,7 @@ def messages(db: sqlite_utils.Database, actor: Actor, unread_only: bool = False)
     for row in inbox.inbox(db, actor, unread_only=unread_only):
         new = row["read_at"] is None
         title = row["title"] if row["title"].startswith("【") else f"【{KIND_LABELS.get(row['kind'], '消息')}】{row['title']}"
-        rows.append(dict(row, new=new, label=f"{title} · {inbox.local_time(row['created_at'])}" + (" · 未读" if new else "")))
+        rows.append(dict(row, new=new, label=f"{title} · {local_time(row['created_at'])}" + (" · 未读" if new else "")))
     return rows
 
 

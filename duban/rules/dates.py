@@ -17,8 +17,15 @@ def cn_date(value: str | dt.date | None, empty: str = "—") -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def cn_month(value: str) -> str:
-    """2026年11月 from 2026-11 (anything else is shown as it is)."""
+def cn_month_day(value: dt.date) -> str:
+    """11月22日: a date within the year, as notices and meeting names write it."""
+    return f"{value.month}月{value.day}日"
+
+
+def cn_month(value: str | dt.date) -> str:
+    """2026年11月 from a date or from 2026-11 (anything else is shown as it is)."""
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月"
     year, _, month = value.partition("-")
     return f"{year}年{int(month)}月" if month.isdigit() else value
 

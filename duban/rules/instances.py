@@ -11,6 +11,8 @@ PLAN_END_LABEL = "规划期末"
 FREQS = ("yearly", "semiannual", "quarterly", "monthly")
 FREQ_LABELS = {"yearly": "每年", "semiannual": "每半年", "quarterly": "每季度", "monthly": "每月"}
 KIND_LABELS = {"once": "一次性", "recurring": "周期性", "ongoing": "持续推进", "plan_end": "规划期末"}
+# how a deadline instance's state reads, wherever it is shown (the 任务 page, the .ics calendar)
+STATE_LABELS = {"open": "未完成", "claimed": "已申报完成,待审核", "closed": "已完成"}
 _QUARTER_NAMES = {1: "第1季度", 2: "第2季度", 3: "第3季度", 4: "第4季度"}
 
 

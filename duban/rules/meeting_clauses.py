@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from duban.rules.dates import cn_month_day
+
 MEETING_WORDS = ("会议", "例会", "联席")
 
 
@@ -35,4 +37,4 @@ def meeting_kind(sentence: str, phrase_end: int, freq: str | None = None) -> str
 
 def meeting_title(jurisdiction: str | None, period_label: str, name: str, day: dt.date) -> str:
     """A meeting's name carries its date, so two meetings of one period never share a name."""
-    return f"{jurisdiction or ''}{period_label}{name}({day.month}月{day.day}日)"
+    return f"{jurisdiction or ''}{period_label}{name}({cn_month_day(day)})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from duban.rules.status import DEFAULT_BEHIND_TOLERANCE
+from duban.rules.status import NOT_STARTED, behind_pace
 
 BLUE, YELLOW, RED = "蓝", "黄", "红"
 LEVELS = {BLUE: "临近到期", YELLOW: "进度滞后", RED: "已逾期"}
@@ -15,19 +15,19 @@ DEFAULT_REPLY_DAYS = 5
 DEFAULT_RED_DAYS = 1
 
 
-def behind(row: dict, today: dt.date) -> bool:
-    """Progress trails the share of time elapsed since the plan began (by more than the tolerance)."""
-    if not row.get("plan_start"):
-        return False
+def _date(text: str | None) -> dt.date | None:
     try:
-        start = dt.date.fromisoformat(row["plan_start"][:10])
+        return dt.date.fromisoformat(text[:10]) if text else None
     except ValueError:
-        return False
-    due = dt.date.fromisoformat(row["due"])
-    if not start < today < due:
-        return False
-    elapsed = (today - start).days / max(1, (due - start).days) * 100
-    return (row.get("progress") or 0) + DEFAULT_BEHIND_TOLERANCE < elapsed
+        return None
+
+
+def behind(row: dict, today: dt.date) -> bool:
+    """The light's behind-pace rule (rules.status.behind_pace) for one open item: paced from the plan's start (or
+    the day the task was added), or the task's last finished due date; not while completion awaits review."""
+    start = _date(row.get("plan_start")) or _date(row.get("created_at"))
+    return behind_pace(start, _date(row.get("last_done")), dt.date.fromisoformat(row["due"]), today,
+                       row.get("progress") or 0, row.get("status") or NOT_STARTED)
 
 
 def level(row: dict, today: dt.date, red_days: int, horizon: dt.date) -> str | None:

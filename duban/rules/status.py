@@ -64,13 +64,23 @@ def light_from_dates(next_due: dt.date | None, last_done: dt.date | None, today:
         return RED
     if (next_due - today).days <= warn_days:
         return YELLOW
-    if last_done and last_done < next_due:
-        start = max(start, last_done) if start else last_done
-    if start and start < today < next_due and status != DONE_PENDING:
-        elapsed = (today - start).days / max(1, (next_due - start).days) * 100
-        if progress + tolerance < elapsed:
-            return YELLOW
+    if behind_pace(start, last_done, next_due, today, progress, status, tolerance):
+        return YELLOW
     return GREEN
+
+
+def behind_pace(start: dt.date | None, last_done: dt.date | None, due: dt.date, today: dt.date, progress: int,
+                status: str = NOT_STARTED, tolerance: int = DEFAULT_BEHIND_TOLERANCE) -> bool:
+    """Progress trails the share of time elapsed towards `due` by more than tolerance points, the one home of the
+    rule (the light's 黄 and a 催办单's 进度滞后): time runs from `start` (the plan's start, or the day the task was
+    added), or from the last finished due date when that is later and before `due`; never while completion
+    awaits review."""
+    if last_done and last_done < due:
+        start = max(start, last_done) if start else last_done
+    if not start or not start < today < due or status == DONE_PENDING:
+        return False
+    elapsed = (today - start).days / max(1, (due - start).days) * 100
+    return (progress or 0) + tolerance < elapsed
 
 
 def next_due(instances: Iterable[Instance], today: dt.date) -> dt.date | None:

@@ -14,7 +14,7 @@ from db.queries import cycles as q
 from duban import clock
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError, NotFound
-from duban.rules.dates import clamp_date, quarter_of, shift_month
+from duban.rules.dates import clamp_date, cn_month_day, quarter_of, shift_month
 from duban.rules.records import Plan, ReportingPeriod, from_row
 from duban.services import cache
 
@@ -90,7 +90,7 @@ def periods(cycle: Cycle, today: dt.date, back: int = 2) -> list[ReportingPeriod
         for i in range(end, max(-1, end - back - 1), -1):
             due, label = dated[i]
             after = dated[i - 1][0] if i > 0 else due - dt.timedelta(days=FIRST_WINDOW_DAYS)
-            out.append(ReportingPeriod(due, label or f"{due.month}月{due.day}日联席会议前", after))
+            out.append(ReportingPeriod(due, label or f"{cn_month_day(due)}联席会议前", after))
         return out
     slot = (today.year, today.month) if cycle.kind == "monthly" else (today.year, quarter_of(today))
     due, _ = _due_in_slot(cycle, slot)

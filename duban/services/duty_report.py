@@ -8,6 +8,7 @@ import sqlite_utils
 from db.queries import meetings as q
 from duban.access import Actor
 from duban.errors import AccessDenied, InputError, NotFound
+from duban.services import assessment
 from duban.services.tasks import list_tasks
 
 
@@ -38,8 +39,9 @@ def collect(db: sqlite_utils.Database, actor: Actor, department_id: int, year: i
     for r in reports:
         by_task.setdefault(r["task_id"], []).append(r)
     instances = q.department_instances(db, department["id"])
-    due_in_year = [i for i in instances if start <= i["due"] <= end and i["role"] == "lead"]
-    on_time = [i for i in due_in_year if i["state"] == "closed" and i["closed_on"] and i["closed_on"] <= i["due"]]
+    # the on-time figures are the department's 考核 row for the year so far, as the meeting pack prints them
+    scores = assessment.evaluate(db, actor, start, as_of.isoformat(), today)
+    score = next((r for r in scores["rows"] if r["department_id"] == department["id"]), {})
     next_year = [i for i in instances if f"{year + 1}-01-01" <= i["due"] <= f"{year + 1}-12-31" and i["state"] == "open"]
     titles = {t.id: t for t in tasks}
     return {
@@ -48,7 +50,8 @@ def collect(db: sqlite_utils.Database, actor: Actor, department_id: int, year: i
         "co": [t for t in tasks if role.get(t.id) == "co"],
         "reports": reports, "by_task": by_task,
         "returned": sum(r["review_state"] == "已退回" for r in reports),
-        "due_in_year": len(due_in_year), "on_time": len(on_time),
+        "due_in_year": score.get("lead_due", 0), "on_time": score.get("on_time", 0),
+        "on_time_rate": score.get("completion_rate"),
         "overdue": [t for t in tasks if t.overdue],
         "coordination": [r for r in reports if (r["coordination_need"] or "").strip()],
         "next_year": [(i, titles[i["task_id"]]) for i in next_year if i["task_id"] in titles],

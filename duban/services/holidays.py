@@ -11,6 +11,7 @@ from db.queries import audit
 from db.queries import holidays as hq
 from duban.access import Actor, require_office
 from duban.errors import InputError
+from duban.rules.dates import cn_month_day
 from duban.rules.holiday_notice import HolidayDay, NoticeError, notice_year, read_notice
 from duban.services import workdays
 
@@ -26,7 +27,7 @@ class NoticeReading:
 
     def rows(self) -> list[dict]:
         """One row per day, as the page shows it."""
-        return [{"日期": f"{d.day.month}月{d.day.day}日(周{WEEKDAYS[d.day.weekday()]})", "节日": d.name,
+        return [{"日期": f"{cn_month_day(d.day)}(周{WEEKDAYS[d.day.weekday()]})", "节日": d.name,
                  "安排": "调休上班" if d.workday else "放假"} for d in self.days]
 
     def summary(self) -> str:

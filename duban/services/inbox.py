@@ -1,10 +1,6 @@
 """The in-app inbox (消息): writing messages for users or departments, listing them, marking them read."""
 from __future__ import annotations
 
-import datetime as dt
-import os
-from zoneinfo import ZoneInfo
-
 import sqlite_utils
 
 from db import transaction
@@ -48,14 +44,3 @@ def mark_read(db: sqlite_utils.Database, actor: Actor, ids: list[int] | None = N
         return 0
     with transaction(db):
         return q.mark_read(db, actor.user_id, sorted(actor.department_ids), ids)
-
-
-def local_time(stamp: str | None) -> str:
-    """A stored UTC timestamp as the offices' local time (DUBAN_TZ, default Asia/Shanghai), to the minute."""
-    if not stamp:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(stamp).replace(tzinfo=dt.UTC)
-    except ValueError:
-        return stamp[:16]
-    return moment.astimezone(ZoneInfo(os.environ.get("DUBAN_TZ") or "Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")

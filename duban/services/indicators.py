@@ -10,6 +10,7 @@ from duban.access import Actor
 from duban.errors import InputError, NotFound
 from duban.rules import indicators as rules
 from duban.rules.indicators import GREY, parse_value
+from duban.rules.rates import percent
 from duban.rules.status import GREEN, RED, YELLOW
 from duban.services import cache
 
@@ -82,8 +83,8 @@ def _assemble(db: sqlite_utils.Database, actor: Actor, rows: list[dict], today: 
             "state": a.state, "light": a.light, "on_course": a.on_course, "direction": a.direction,
             "expected": _with_unit(a.expected, unit, decimals) if a.state in rules.OFF_STATES + (rules.ON_COURSE,)
             else None,
-            "progress": None if a.progress is None else round(a.progress * 100, 1),
-            "expected_share": None if expected_share is None else round(expected_share * 100, 1),
+            "progress": percent(a.progress),
+            "expected_share": percent(expected_share),
             "note": a.note,
             "report_due": (act is None or act["year"] < window_end) and window_end >= (r["baseline_year"] or 0) + 1
             and a.state != rules.MET,

@@ -13,6 +13,7 @@ from db.queries import audit
 from db.queries import meetings as q
 from duban.access import Actor, require_office, require_overseer
 from duban.errors import InputError, NotFound
+from duban.rules.dates import cn_month
 from duban.services.meeting_proposals import proposals
 from duban.services.reminder_rules import meeting_request_days
 from duban.services.textinput import as_date, as_id, clean
@@ -111,7 +112,7 @@ def create_meeting(db: sqlite_utils.Database, actor: Actor, kind: str, date, pla
             raise InputError("成员单位不存在:" + "、".join(map(str, sorted(set(department_ids) - found))))
         if not title:
             juris = known[plan_ids[0]]["jurisdiction"] or ""
-            title = f"{juris}{day.year}年{day.month}月{kind}"
+            title = f"{juris}{cn_month(day)}{kind}"
         meeting_id = q.insert_meeting(db, kind=kind, title=title, date=day.isoformat(), remind_days=remind_days,
                                       deadline_id=deadline_id, period_label=period_label,
                                       notes=notes or None, is_demo=is_demo, created_by=actor.user_id)

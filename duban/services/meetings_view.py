@@ -7,8 +7,8 @@ import datetime as dt
 import sqlite_utils
 
 from duban.access import Actor
+from duban.clock import local_time
 from duban.services import decisions, meetings, stored_packs, update_requests
-from duban.services.inbox import local_time
 
 
 def plan_labels(db: sqlite_utils.Database) -> dict[int, str]:

@@ -175,7 +175,7 @@ def compare(db: sqlite_utils.Database, old_plan_id: int, extraction: dict) -> Pl
             diff.units_changed.append({
                 "id": o["id"], "title": n["title"],
                 "old": [f"{u['name']}({ROLE_NAMES[u['role']]})" for u in departments.get(o["id"], [])],
-                "new": [f"{name}({'牵头' if name in n['lead'] else '配合'})" for name in n["units"]]})
+                "new": [f"{name}({ROLE_NAMES['lead' if name in n['lead'] else 'co']})" for name in n["units"]]})
         old_d = [deadline_key(d) for d in deadlines.get(o["id"], [])]
         new_d = [deadline_key(d) for d in stored_deadlines(n)]
         if old_d != new_d:

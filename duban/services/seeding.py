@@ -37,12 +37,12 @@ def import_seed_plans(db: sqlite_utils.Database, today: dt.date, is_demo: bool =
 
 def is_initialised(db: sqlite_utils.Database) -> bool:
     """True once a first start has run on this database."""
-    return _meta(db, "initialised") == "1"
+    return q.get_meta(db, "initialised") == "1"
 
 
 def already(db: sqlite_utils.Database) -> dict:
     """What a second first start reports: nothing changed, the plans there are, whether it holds the demo."""
-    return {"already": True, "plans": [p["id"] for p in plan_s.list_plans(db, SYSTEM)], "demo": _meta(db, "demo") == "1"}
+    return {"already": True, "plans": [p["id"] for p in plan_s.list_plans(db, SYSTEM)], "demo": q.get_meta(db, "demo") == "1"}
 
 
 def init(db: sqlite_utils.Database, today: dt.date | str | None = None) -> dict:
@@ -56,8 +56,3 @@ def init(db: sqlite_utils.Database, today: dt.date | str | None = None) -> dict:
         audit.record(db, SYSTEM, "初始化", "meta", None,
                      {"demo": False, "plans": plan_ids, "today": today, "failed_demo_parts": []})
     return {"already": False, "plans": plan_ids, "demo": False, "failed": []}
-
-
-def _meta(db: sqlite_utils.Database, key: str) -> str | None:
-    row = db.conn.execute("SELECT value FROM meta WHERE key=?", [key]).fetchone()
-    return row[0] if row else None

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from db.queries import demo as meta_q
 from db.queries import users as user_q
 from duban.services import seeding
 
@@ -24,7 +25,7 @@ def ensure_ready_once(db: sqlite_utils.Database, first_start: FirstStart | None 
 
 def needs_first_start(db: sqlite_utils.Database) -> bool:
     """True before the first start has prepared this database (the seed plans, and the demo if asked for)."""
-    return _db_key(db) not in _ready and not get_meta(db, "initialised")
+    return _db_key(db) not in _ready and not meta_q.get_meta(db, "initialised")
 
 
 def _db_key(db: sqlite_utils.Database) -> str:
@@ -45,18 +46,13 @@ def ensure_ready(db: sqlite_utils.Database, first_start: FirstStart | None = Non
     (the app passes duban.demo.init when the demo was asked for).
 
     Without the demo the database has no account, and the first page creates the office administrator."""
-    if get_meta(db, "initialised"):
+    if meta_q.get_meta(db, "initialised"):
         return
     (first_start or seeding.init)(db)
 
 
-def get_meta(db: sqlite_utils.Database, key: str) -> str | None:
-    row = db.conn.execute("SELECT value FROM meta WHERE key=?", [key]).fetchone()
-    return row[0] if row else None
-
-
 def is_demo(db: sqlite_utils.Database) -> bool:
-    return get_meta(db, "demo") == "1"
+    return meta_q.get_meta(db, "demo") == "1"
 
 
 def has_no_users(db: sqlite_utils.Database) -> bool:

@@ -13,8 +13,6 @@ from duban.rules.instances import KIND_LABELS, deadline_text
 from duban.rules.records import Report, Task
 from duban.services import overview, reports, tasks
 
-INSTANCE_STATES = {"open": "未完成", "claimed": "已申报完成,待审核", "closed": "已完成"}
-
 
 @dataclass(frozen=True)
 class TaskDetail:
