@@ -18,18 +18,24 @@ if not places.is_system_administrator(db, actor):
     st.stop()
 st.caption("各级办公室按 省 → 市 → 县区 → 乡镇 分级:账号能看到本地区及下级地区,只能修改本地区的规划。"
            "未设置所属地区的账号可查看和管理全部数据。")
-if flash := st.session_state.pop("places_flash", None):
-    st.success(flash)
+page.show_flash("places_flash")
+
+
+def ticked(clicked: bool, sure: bool, tick: str) -> bool:
+    """A change behind a tick box goes ahead only once `tick` is ticked; until then say what to tick."""
+    if clicked and not sure:
+        st.warning(f"请先勾选“{tick}”。")
+    return clicked and sure
 
 
 def attempt(action, message: str) -> None:
-    """Run one change; say the result beside the button, or why it was refused."""
+    """Run one change; keep its result for the top of the next run, or say why it was refused."""
     try:
         action()
     except DubanError as e:
         st.error(plain(str(e)))
     else:
-        st.session_state["places_flash"] = message
+        page.flash("places_flash", "ok", message)
         st.rerun()
 
 
@@ -55,22 +61,16 @@ if proposals:
     dataframe(pd.DataFrame([{"地区": p.name, "建议上级": p.parent, "上级是否已有": "是" if p.parent_id else "将新增"}
                             for p in proposals]), hide_index=True, key="proposals_table")
     sure = st.checkbox("我已核对以上上下级关系", key="adopt_confirm")
-    if st.button("采用建议", key="adopt_submit"):
-        if not sure:
-            st.warning("请先勾选“我已核对以上上下级关系”。")
-        else:
-            attempt(lambda: places.adopt(db, actor, proposals), f"已按建议设置 {len(proposals)} 个地区的上级。")
+    if ticked(st.button("采用建议", key="adopt_submit"), sure, "我已核对以上上下级关系"):
+        attempt(lambda: places.adopt(db, actor, proposals), f"已按建议设置 {len(proposals)} 个地区的上级。")
 
 st.subheader("新增地区")
 with st.form("place_add"):
     new_name = st.text_input("地区名称(如 郑州市金水区)", key="add_name")
     new_parent = st.selectbox("上级地区", [None, *names], format_func=place_label, key="add_parent")
     add_sure = st.checkbox("确认新增(级别按名称判断:…省、…市、…县/区/旗、…乡/镇/街道)", key="add_confirm")
-    if st.form_submit_button("新增地区", key="add_submit"):
-        if not add_sure:
-            st.warning("请先勾选“确认新增”。")
-        else:
-            attempt(lambda: places.add_place(db, actor, new_name, new_parent), f"已新增地区:{new_name.strip()}。")
+    if ticked(st.form_submit_button("新增地区", key="add_submit"), add_sure, "确认新增"):
+        attempt(lambda: places.add_place(db, actor, new_name, new_parent), f"已新增地区:{new_name.strip()}。")
 
 if rows:
     st.subheader("调整地区")
@@ -80,21 +80,15 @@ if rows:
         target = st.selectbox("移到以下地区之下", [None, *(i for i in names if i != chosen)],
                               format_func=place_label, key="move_parent")
         move_sure = st.checkbox("确认移动(其下级地区一并移动)", key="move_confirm")
-        if st.button("移动", key="move_submit"):
-            if not move_sure:
-                st.warning("请先勾选“确认移动”。")
-            else:
-                attempt(lambda: places.move_place(db, actor, chosen, target),
-                        f"已把{place_label(chosen)}移到{place_label(target)}之下。")
+        if ticked(st.button("移动", key="move_submit"), move_sure, "确认移动"):
+            attempt(lambda: places.move_place(db, actor, chosen, target),
+                    f"已把{place_label(chosen)}移到{place_label(target)}之下。")
     with right:
         renamed = st.text_input("新名称", key="rename_name")
         rename_sure = st.checkbox("确认重命名", key="rename_confirm")
-        if st.button("重命名", key="rename_submit"):
-            if not rename_sure:
-                st.warning("请先勾选“确认重命名”。")
-            else:
-                attempt(lambda: places.rename_place(db, actor, chosen, renamed),
-                        f"已把{place_label(chosen)}改名为{renamed.strip()}。")
+        if ticked(st.button("重命名", key="rename_submit"), rename_sure, "确认重命名"):
+            attempt(lambda: places.rename_place(db, actor, chosen, renamed),
+                    f"已把{place_label(chosen)}改名为{renamed.strip()}。")
 
 st.subheader("账号所属地区")
 accounts = places.accounts(db, actor)
