@@ -16,6 +16,18 @@ class Actor:
     department_ids: frozenset[int] = field(default_factory=frozenset)
     # the server-side login this actor acts through; every audited write and file read checks it is still live
     session_id: int | None = None
+    # the place the account belongs to, and the places it sees (its own and every place below);
+    # None for both: the whole database, as every account was before places existed
+    place_id: int | None = None
+    places: frozenset[int] | None = None
+
+    def sees_place(self, place_id: int | None) -> bool:
+        """Whether the actor may read the work of a place (a task with no place: only a whole-database account)."""
+        return self.places is None or place_id in self.places
+
+    def owns_place(self, place_id: int | None) -> bool:
+        """Whether the actor's office changes this place's work: its own place only (a lower place's is read-only)."""
+        return self.place_id is None or self.place_id == place_id
 
     @property
     def sees_all(self) -> bool:
@@ -57,3 +69,16 @@ def require_department(actor: Actor, department_ids: set[int] | frozenset[int]) 
         return
     if not (set(department_ids) & actor.department_ids):
         raise AccessDenied()
+
+
+def require_place(actor: Actor, place_id: int | None) -> None:
+    """Refuse an account whose place neither is nor lies above this place (a sibling place's work is unseen)."""
+    if not actor.sees_place(place_id):
+        raise AccessDenied("这项工作属于其他地区,您无权查看。")
+
+
+def require_own_place(actor: Actor, place_id: int | None) -> None:
+    """Refuse changing another place's work: a lower place's own work is read-only to the office above it."""
+    require_place(actor, place_id)
+    if not actor.owns_place(place_id):
+        raise AccessDenied("这是下级地区的工作,只能查看;请由该地区的办公室修改。")

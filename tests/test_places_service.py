@@ -56,7 +56,7 @@ def _office_of(db, username, place_id):
     users.create_user(db, SYSTEM, username, PASSWORD, "office")
     account = actor(db, username)
     places.set_account_place(db, SYSTEM, account.user_id, place_id)
-    return account
+    return actor(db, username)  # signed in again: the account now carries its place
 
 
 def test_an_office_sees_its_place_and_below(db, tree):

@@ -58,6 +58,21 @@ def jurisdiction_ids(db: sqlite_utils.Database, department_ids: list[int]) -> se
         list(department_ids))}
 
 
+def place_of(db: sqlite_utils.Database, department_id: int) -> int | None:
+    """The place a department belongs to."""
+    row = db.conn.execute("SELECT jurisdiction_id FROM departments WHERE id=?", [department_id]).fetchone()
+    return row[0] if row else None
+
+
+def outside_place(db: sqlite_utils.Database, ids: list[int], place_id: int | None) -> list[str]:
+    """The names of those departments that do not belong to this place."""
+    if not ids:
+        return []
+    return [r[0] for r in db.conn.execute(
+        f"SELECT name FROM departments WHERE id IN ({marks(ids)}) AND jurisdiction_id IS NOT ? ORDER BY name",
+        [*ids, place_id])]
+
+
 def existing_ids(db: sqlite_utils.Database, ids: list[int]) -> set[int]:
     if not ids:
         return set()

@@ -30,10 +30,8 @@ class TaskFilter:
     month: str | None = None  # YYYY-MM: tasks with a deadline instance that month
 
 
-# The task's jurisdiction: its plan's, else (a meeting decision, a leader's instruction) its lead unit's.
-_JURISDICTION = """coalesce(p.jurisdiction_id,
-    (SELECT d.jurisdiction_id FROM task_units u JOIN departments d ON d.id = u.department_id
-     WHERE u.task_id = t.id AND u.role = 'lead' ORDER BY u.position LIMIT 1))"""
+# The task's place (its plan's, or for a task from outside a plan the place it was given in)
+_JURISDICTION = "t.jurisdiction_id"
 
 
 def _in_list(p: dict, prefix: str, values) -> str:

@@ -32,8 +32,8 @@ def task(db: sqlite_utils.Database, task_id: int) -> dict | None:
     """One task with its plan's title, period and jurisdiction."""
     row = db.conn.execute(
         "SELECT t.id, t.plan_id, t.number, t.seq, t.title, t.body, t.status, t.progress, t.removed, t.source, "
-        "p.title AS plan_title, p.period_start, p.period_end, j.name AS jurisdiction "
-        "FROM tasks t LEFT JOIN plans p ON p.id = t.plan_id LEFT JOIN jurisdictions j ON j.id = p.jurisdiction_id "
+        "t.jurisdiction_id, p.title AS plan_title, p.period_start, p.period_end, j.name AS jurisdiction "
+        "FROM tasks t LEFT JOIN plans p ON p.id = t.plan_id LEFT JOIN jurisdictions j ON j.id = t.jurisdiction_id "
         "WHERE t.id=?", [task_id]).fetchone()
     return dict(row) if row else None
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from db.queries.sql import marks
-from db.queries.visibility import of_departments
+from db.queries.visibility import of_departments, of_places
 
 
 def insert(db: sqlite_utils.Database, **fields) -> int:
@@ -48,9 +48,9 @@ def delete_deadline(db: sqlite_utils.Database, deadline_id: int) -> None:
 
 def get(db: sqlite_utils.Database, task_id: int) -> dict | None:
     row = db.conn.execute(
-        "SELECT t.*, p.title AS plan_title, p.period_start, p.period_end, p.jurisdiction_id, "
+        "SELECT t.*, p.title AS plan_title, p.period_start, p.period_end, "
         "j.name AS jurisdiction FROM tasks t LEFT JOIN plans p ON p.id=t.plan_id "
-        "LEFT JOIN jurisdictions j ON j.id=p.jurisdiction_id WHERE t.id=?", [task_id]).fetchone()
+        "LEFT JOIN jurisdictions j ON j.id=t.jurisdiction_id WHERE t.id=?", [task_id]).fetchone()
     return dict(row) if row else None
 
 
@@ -108,8 +108,10 @@ def _where(filters: dict, args: list) -> str:
         cond.append("t.plan_id=?")
         args.append(filters["plan_id"])
     if filters.get("jurisdiction_id") is not None:
-        cond.append("p.jurisdiction_id=?")
+        cond.append("t.jurisdiction_id=?")
         args.append(filters["jurisdiction_id"])
+    if "visible_places" in filters:
+        cond.append(of_places("t.jurisdiction_id", filters["visible_places"], args))
     if filters.get("jurisdiction"):
         cond.append("j.name=?")
         args.append(filters["jurisdiction"])
@@ -140,9 +142,9 @@ def listing(db: sqlite_utils.Database, filters: dict) -> tuple[list[tuple], dict
     jurisdiction_id)] lead first, in the order written. Two queries whatever the number of tasks."""
     args: list = []
     where = _where(filters, args)
-    sql = ("SELECT t.id, t.plan_id, p.title, p.period_start, p.jurisdiction_id, j.name, t.seq, t.number, t.title, "
+    sql = ("SELECT t.id, t.plan_id, p.title, p.period_start, t.jurisdiction_id, j.name, t.seq, t.number, t.title, "
            "t.status, t.progress, t.source, t.source_note, t.meeting_id, t.ongoing, t.removed, t.created_at "
-           "FROM tasks t LEFT JOIN plans p ON p.id=t.plan_id LEFT JOIN jurisdictions j ON j.id=p.jurisdiction_id"
+           "FROM tasks t LEFT JOIN plans p ON p.id=t.plan_id LEFT JOIN jurisdictions j ON j.id=t.jurisdiction_id"
            + where + " ORDER BY t.plan_id IS NULL, t.plan_id, t.seq, t.id")
     cur = db.conn.cursor()
     cur.row_factory = None
@@ -169,7 +171,7 @@ def matching_ids(db: sqlite_utils.Database, filters: dict) -> set[int]:
     where = _where(filters, args)
     return {r[0] for r in db.conn.execute(
         "SELECT t.id FROM tasks t LEFT JOIN plans p ON p.id=t.plan_id LEFT JOIN jurisdictions j "
-        "ON j.id=p.jurisdiction_id" + where, args)}
+        "ON j.id=t.jurisdiction_id" + where, args)}
 
 
 def count(db: sqlite_utils.Database) -> int:

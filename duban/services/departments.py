@@ -18,9 +18,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def visible_jurisdictions(db: sqlite_utils.Database, actor: Actor) -> set[int] | None:
-    """The jurisdictions an actor may read: None for all (office, leaders), a liaison's own departments' otherwise."""
+    """The places an actor may read: an office or leader its place and those below (None: every place, for an
+    account of the whole database), a liaison its own departments' places."""
     if actor.sees_all:
-        return None
+        return None if actor.places is None else set(actor.places)
     return q.jurisdiction_ids(db, sorted(actor.department_ids))
 
 

@@ -74,6 +74,8 @@ def tree(db: sqlite_utils.Database) -> list[dict]:
 
 def actor_place(db: sqlite_utils.Database, actor: Actor) -> int | None:
     """The place the actor's account belongs to (None: the whole database)."""
+    if actor.place_id is not None:
+        return actor.place_id
     return q.account_place(db, actor.user_id) if actor.user_id is not None else None
 
 
@@ -96,21 +98,17 @@ def visible_places(db: sqlite_utils.Database, actor: Actor) -> frozenset[int] | 
     An account without a place sees what it saw before places existed (departments.visible_jurisdictions:
     everything for the office and leaders, the places of its own departments for a liaison).
     """
-    own = actor_place(db, actor)
-    if own is None:
-        before = departments.visible_jurisdictions(db, actor)
-        return None if before is None else frozenset(before)
-    return frozenset([own, *(r["id"] for r in q.descendants(db, own))])
+    if actor.places is not None:
+        return actor.places
+    before = departments.visible_jurisdictions(db, actor)
+    return None if before is None else frozenset(before)
 
 
 def can_change(db: sqlite_utils.Database, actor: Actor, place_id: int | None) -> bool:
     """Whether the actor may change the plans of a place: an office account, of its own place only."""
     if actor.role == "system":
         return True
-    if actor.role != "office":
-        return False
-    own = actor_place(db, actor)
-    return own is None or own == place_id
+    return actor.role == "office" and actor.owns_place(place_id)
 
 
 def _place(db: sqlite_utils.Database, place_id: int) -> dict:

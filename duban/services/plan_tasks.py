@@ -56,8 +56,8 @@ def insert_task(db: sqlite_utils.Database, plan_id: int, jid: int, jurisdiction:
                 t: dict, start: dt.date, end: dt.date) -> int:
     """Store one extracted task with its units, deadlines and instances over the plan period."""
     task_id = task_q.insert(
-        db, plan_id=plan_id, section_id=sections.for_path(t["path"]), seq=t["seq"], number=t.get("number"),
-        title=t["title"], body=t.get("text"), path=json.dumps(t["path"], ensure_ascii=False),
+        db, plan_id=plan_id, jurisdiction_id=jid, section_id=sections.for_path(t["path"]), seq=t["seq"],
+        number=t.get("number"), title=t["title"], body=t.get("text"), path=json.dumps(t["path"], ensure_ascii=False),
         lead_explicit=int(t["lead_explicit"]), ongoing=int(t["ongoing"]), source="规划")
     task_q.set_units(db, task_id, unit_rows(db, jid, jurisdiction, t))
     store_deadlines(db, task_id, stored_deadlines(t), start, end)

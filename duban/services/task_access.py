@@ -1,4 +1,4 @@
-"""Who may see a task: office and leaders every task, a liaison only the tasks of its own departments."""
+"""Who may see a task: office and leaders the tasks of their place and those below, a liaison its departments'."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from db.queries import reports as q
-from duban.access import Actor, require_department
+from duban.access import Actor, require_department, require_place
 from duban.errors import NotFound
 from duban.services.textinput import as_id
 
@@ -30,10 +30,13 @@ class TaskScope:
 
 
 def require_task_access(db: sqlite_utils.Database, actor: Actor, task_id: int) -> TaskScope:
-    """The task, if the actor may see it: office and leaders see all; a liaison only its departments' tasks."""
+    """The task, if the actor may see it: office and leaders their places'; a liaison its departments' tasks.
+
+    Changing it is a further check (access.require_own_place): a lower place's task is read-only above it."""
     task = q.task(db, as_id(task_id, "任务编号"))
     if task is None:
         raise NotFound("任务不存在。")
     departments = q.task_units(db, task["id"])
     require_department(actor, {u["department_id"] for u in departments})
+    require_place(actor, task["jurisdiction_id"])
     return TaskScope(task, departments)

@@ -16,7 +16,7 @@ from db.queries import plans as plan_q
 from db.queries import settings as settings_q
 from db.queries import status as status_q
 from db.queries import tasks as q
-from duban.access import Actor, require_office
+from duban.access import Actor, require_office, require_own_place, require_place
 from duban.clock import now_text
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
@@ -78,8 +78,9 @@ def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filter
     upcoming_due (ISO dates or None), light, overdue, overdue_count.
     """
     visible = None if actor.sees_all else tuple(sorted(actor.department_ids))
+    places = None if actor.places is None else tuple(sorted(actor.places))
     include_removed = bool(filters.get("include_removed"))
-    rows = _snapshot(db, visible, include_removed, today)
+    rows = _snapshot(db, visible, places, include_removed, today)
     if filters.get("department_id") not in (None, "") or filters.get("q"):
         wanted = q.matching_ids(db, {"department_id": filters.get("department_id"), "role": filters.get("role"),
                                      "q": filters.get("q"), "include_removed": include_removed})
@@ -117,8 +118,8 @@ def list_tasks(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filter
     return out
 
 
-def _snapshot(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include_removed: bool,
-              today: dt.date) -> list[Task]:
+def _snapshot(db: sqlite_utils.Database, visible: tuple[int, ...] | None, places: tuple[int, ...] | None,
+              include_removed: bool, today: dt.date) -> list[Task]:
     """Every task the actor may see with its light, computed once per database state.
 
     A page rerun asks for the same list many times between writes; the key holds the database's state
@@ -126,7 +127,7 @@ def _snapshot(db: sqlite_utils.Database, visible: tuple[int, ...] | None, includ
     so any write anywhere computes the list afresh — also when each run has a connection of its own.
     """
     warn = warn_days(db)
-    key = (cache.data_version(db), visible, include_removed, today, warn)
+    key = (cache.data_version(db), visible, places, include_removed, today, warn)
     snapshots = getattr(db, "_duban_task_snapshots", None)
     if snapshots is None:
         snapshots = {}
@@ -136,16 +137,17 @@ def _snapshot(db: sqlite_utils.Database, visible: tuple[int, ...] | None, includ
             pass
     if key in snapshots:
         return snapshots[key]
-    rows = _compute(db, visible, include_removed, today, warn)
+    rows = _compute(db, visible, places, include_removed, today, warn)
     snapshots.clear()  # only the newest state is worth keeping
     snapshots[key] = rows
     return rows
 
 
-def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, include_removed: bool, today: dt.date,
-             warn: int) -> list[Task]:
+def _compute(db: sqlite_utils.Database, visible: tuple[int, ...] | None, places: tuple[int, ...] | None,
+             include_removed: bool, today: dt.date, warn: int) -> list[Task]:
     """Tasks and units in two queries, instances in one, the light of each by the status rules."""
-    task_rows, departments_of = q.listing(db, {"visible_departments": visible, "include_removed": include_removed})
+    task_rows, departments_of = q.listing(db, {"visible_departments": visible, "visible_places": places,
+                                               "include_removed": include_removed})
     summary = inst_q.summary(db, today.isoformat(), visible)
     juris_names: dict[int, str] | None = None
     out = []
@@ -190,11 +192,13 @@ def _visible_task(db: sqlite_utils.Database, actor: Actor, task_id: int) -> dict
         raise NotFound("任务不存在。")
     if not actor.sees_all and not (q.department_ids(db, row["id"]) & actor.department_ids):
         raise AccessDenied("该任务不属于您所在的部门,无权查看。")
+    require_place(actor, row["jurisdiction_id"])
     return row
 
 
 def can_see(db: sqlite_utils.Database, actor: Actor, task_id: int) -> bool:
-    """Whether the actor may read this task (it exists and, for a liaison, is one of its departments')."""
+    """Whether the actor may read this task (it exists, is of a place the actor sees and, for a liaison, is one
+    of its departments')."""
     try:
         _visible_task(db, actor, task_id)
     except (NotFound, AccessDenied):
@@ -335,11 +339,18 @@ def add_task(db: sqlite_utils.Database, actor: Actor, title: str, departments: I
             if plan is None:
                 raise NotFound("规划不存在。")
             start, end = dt.date.fromisoformat(plan["period_start"]), dt.date.fromisoformat(plan["period_end"])
+            place_id = plan["jurisdiction_id"]
         else:
+            place_id = actor.place_id if actor.place_id is not None else \
+                department_q.place_of(db, next(d for d, r in departments if r == "lead"))
             start = today
             end = dt.date(today.year + (1 if any(d["kind"] == "recurring" for d in deadlines) else 0), 12, 31)
+        require_own_place(actor, place_id)
+        foreign = department_q.outside_place(db, [d for d, _ in departments], place_id)
+        if foreign and actor.place_id is not None:
+            raise InputError("责任单位应为本地区的部门:" + "、".join(foreign) + " 属于其他地区。")
         # the day it was assigned is a business date (the light measures progress from it): from `today`
-        task_id = q.insert(db, plan_id=plan_id, seq=q.max_seq(db, plan_id) + 1, title=title, body=body,
+        task_id = q.insert(db, plan_id=plan_id, jurisdiction_id=place_id, seq=q.max_seq(db, plan_id) + 1, title=title, body=body,
                            path=None, lead_explicit=1, source=source, source_note=source_note, meeting_id=meeting_id,
                            created_at=f"{today.isoformat()} {now_text()[11:]}")
         q.set_units(db, task_id, departments)

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from db import transaction
 from db.queries import audit
+from db.queries import places as places_q
 from db.queries import sessions as session_q
 from db.queries import settings as settings_q
 from db.queries import users as q
@@ -36,12 +37,15 @@ _DUMMY_HASH = hash_password("duban-no-such-user")
 
 
 def actor_for(db: sqlite_utils.Database, user_id: int) -> Actor | None:
-    """The Actor of an active user, with the departments it answers for; None if gone or disabled."""
+    """The Actor of an active user, with the departments it answers for and the places it sees; None if gone."""
     row = q.by_id(db, user_id)
     if not row or not row["active"]:
         return None
+    place_id = row.get("jurisdiction_id") if row["role"] in ("office", "leader") else None
+    places = None if place_id is None else frozenset(
+        [place_id, *(r["id"] for r in places_q.descendants(db, place_id))])
     return Actor(user_id=row["id"], username=row["username"], role=row["role"],
-                 department_ids=frozenset(q.department_ids(db, row["id"])))
+                 department_ids=frozenset(q.department_ids(db, row["id"])), place_id=place_id, places=places)
 
 
 def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Actor | None:
