@@ -22,3 +22,20 @@ UPDATE meetings SET jurisdiction_id = (
      WHERE mu.meeting_id = meetings.id)
  WHERE jurisdiction_id IS NULL;
 CREATE INDEX meetings_jurisdiction ON meetings(jurisdiction_id, date);
+
+-- A plan's task belongs to the plan's place however it was stored, and follows the plan if it moves.
+CREATE TRIGGER tasks_place_from_plan AFTER INSERT ON tasks
+ WHEN NEW.jurisdiction_id IS NULL AND NEW.plan_id IS NOT NULL
+BEGIN
+    UPDATE tasks SET jurisdiction_id = (SELECT jurisdiction_id FROM plans WHERE id = NEW.plan_id) WHERE id = NEW.id;
+END;
+CREATE TRIGGER tasks_follow_plan_place AFTER UPDATE OF jurisdiction_id ON plans
+BEGIN
+    UPDATE tasks SET jurisdiction_id = NEW.jurisdiction_id WHERE plan_id = NEW.id;
+END;
+-- a task from outside a plan stored with no place takes its lead unit's when its units are written
+CREATE TRIGGER tasks_place_from_lead AFTER INSERT ON task_units WHEN NEW.role = 'lead'
+BEGIN
+    UPDATE tasks SET jurisdiction_id = (SELECT jurisdiction_id FROM departments WHERE id = NEW.department_id)
+     WHERE id = NEW.task_id AND jurisdiction_id IS NULL AND plan_id IS NULL;
+END;
