@@ -1,4 +1,5 @@
-"""Demo meetings: a joint meeting held (its pack's period locked, two decisions recorded) and one coming up."""
+"""Demo meetings: a joint meeting held (its pack's period locked, two decisions recorded) and one coming up,
+both of the city whose plan names joint meetings."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +8,7 @@ import json
 import sqlite_utils
 
 from db import transaction
+from db.queries import demo as demo_q
 from db.queries import meetings as q
 from duban.access import SYSTEM
 from duban.demo.facts import facts
@@ -60,3 +62,4 @@ def seed(db: sqlite_utils.Database, today: dt.date) -> None:
                    [plan["id"]], title=proposal["title"], deadline_id=proposal["deadline_id"],
                    period_label=proposal["period_label"], remind_days=f["coming"]["remind_days"],
                    notes=f["coming"]["notes"], is_demo=True)
+    demo_q.set_meetings_place(db)  # the city's meetings: its office sees them, no other city's does
