@@ -149,3 +149,8 @@ def test_every_district_department_has_a_liaison_and_the_district_liaisons_answe
     assert missing == []
     rows = tasks.list_tasks(demo_db, actor(demo_db, "js-minzheng"), DEMO_TODAY)
     assert rows and {r.jurisdiction for r in rows} == {"金水区"}
+
+
+def test_every_part_of_the_demo_loaded(demo_db):
+    detail = demo_db.conn.execute("SELECT detail FROM audit_log WHERE action='初始化'").fetchone()[0]
+    assert json.loads(detail)["failed_demo_parts"] == []

@@ -28,7 +28,8 @@ __all__ = ["ACCOUNTS_FILE", "demo_accounts", "facts", "init"]
 
 # the parts that build on the plans, people and history, in order; each may fail alone (see _run_parts)
 PARTS: list[tuple[str, Callable[[sqlite_utils.Database, dt.date], object]]] = [
-    ("填报周期", cycles.seed), ("指标实际值", indicators.seed), ("会议", meetings.seed), ("提醒", reminders.seed)]
+    ("下级地区任务", districts.seed), ("填报周期", cycles.seed), ("指标实际值", indicators.seed), ("会议", meetings.seed),
+    ("提醒", reminders.seed)]
 
 
 def init(db: sqlite_utils.Database, demo: bool = True, today: dt.date | str | None = None) -> dict:
@@ -48,8 +49,6 @@ def init(db: sqlite_utils.Database, demo: bool = True, today: dt.date | str | No
         offices = people.place_offices(db, users)
         people.seed_extra_tasks(db, today)
         history.seed(db, rng, today, users, offices)
-        districts.seed(db, today, users, offices)
-        people.seed_liaisons(db, random.Random(20260103), district_ids)  # the governments the tasks went to
         q.backdate_overdue(db, today.isoformat())
         q.set_meta(db, "demo", "1")
         q.set_meta(db, "initialised", "1")

@@ -6,12 +6,14 @@ then is dated on the day it happened (the demo's past), so the same `today` give
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import sqlite_utils
 
 from db.queries import demo as q
 from db.queries import places as place_q
 from duban.access import Actor
+from duban.demo import people
 from duban.demo.facts import facts
 from duban.errors import InputError
 from duban.rules import status as rules
@@ -51,8 +53,11 @@ class _Day:
             q.date_since(self.db, self.mark, _at(self.day, self.hour))
 
 
-def seed(db: sqlite_utils.Database, today: dt.date, user_ids: dict[str, int], offices: dict[int, int]) -> list[int]:
-    """Dispatch, accept, break down, report and review as seed/demo.json says; the tasks written, in order."""
+def seed(db: sqlite_utils.Database, today: dt.date) -> list[int]:
+    """Dispatch, accept, break down, report and review as seed/demo.json says, then give the lower places'
+    new units (their governments) liaisons; the tasks written, in order."""
+    user_ids = people.demo_user_ids(db)
+    offices = people.place_offices(db, user_ids)
     f = facts()["dispatch"]
     city = place_q.by_name(db, f["city"])
     if city is None:
@@ -89,6 +94,8 @@ def seed(db: sqlite_utils.Database, today: dt.date, user_ids: dict[str, int], of
                 _report(db, district, part_id, part, places[place_id], today)
             _report(db, district, child, plan, places[place_id], today)
     q.date_updates(db, written)
+    q.backdate_overdue(db, today.isoformat())
+    people.seed_liaisons(db, random.Random(20260103), [p["id"] for p in place_q.children(db, city["id"])])
     return written
 
 

@@ -92,6 +92,16 @@ def _place(db: sqlite_utils.Database, name: str) -> int:
     return found
 
 
+def demo_user_ids(db: sqlite_utils.Database) -> dict[str, int]:
+    """The demo accounts there are: username -> user id."""
+    out = {}
+    for acc in demo_accounts()["accounts"]:
+        found = user_q.by_username(db, acc["username"])
+        if found:
+            out[acc["username"]] = found["id"]
+    return out
+
+
 def place_offices(db: sqlite_utils.Database, users: dict[str, int]) -> dict[int, int]:
     """The office account of each place that has one (the first listed): place id -> user id."""
     out: dict[int, int] = {}
