@@ -9,15 +9,24 @@ from db.queries.sql import marks
 
 
 def jurisdiction_by_name(db: sqlite_utils.Database, name: str) -> int | None:
-    row = db.conn.execute("SELECT id FROM jurisdictions WHERE name=?", [name]).fetchone()
-    return row[0] if row else None
+    """The place a plan of the whole database names: the only one so called, else the top-level one (None)."""
+    rows = db.conn.execute("SELECT id, parent_id FROM jurisdictions WHERE name=? ORDER BY parent_id IS NOT NULL, id",
+                           [name]).fetchall()
+    if len(rows) == 1 or (rows and rows[0][1] is None):
+        return rows[0][0]
+    return None
 
 
-def ensure_jurisdiction(db: sqlite_utils.Database, name: str) -> int:
-    found = jurisdiction_by_name(db, name)
+def ensure_jurisdiction(db: sqlite_utils.Database, name: str, parent_id: int | None = None) -> int:
+    """The place of this name under a parent (None: the whole database's lookup), stored if new."""
+    if parent_id is None:
+        found = jurisdiction_by_name(db, name)
+    else:
+        row = db.conn.execute("SELECT id FROM jurisdictions WHERE name=? AND parent_id=?", [name, parent_id]).fetchone()
+        found = row[0] if row else None
     if found is not None:
         return found
-    return db.conn.execute("INSERT INTO jurisdictions (name) VALUES (?)", [name]).lastrowid
+    return db.conn.execute("INSERT INTO jurisdictions (name, parent_id) VALUES (?, ?)", [name, parent_id]).lastrowid
 
 
 def jurisdictions(db: sqlite_utils.Database) -> list[dict]:

@@ -10,10 +10,11 @@ import sqlite_utils
 from db.queries import import_review as q
 from db.queries import plans as plan_q
 from duban.access import Actor, require_office
-from duban.errors import InputError, NotFound
+from duban.errors import InputError
 from duban.extract.units import is_group
 from duban.services import departments as department_s
 from duban.services.import_input import FREQ_NAMES, blank, iso, normalise_units, text, units_from_cells, whole
+from duban.services.plans import visible_plan
 
 # reason code -> the label the office reads; the order is the order shown
 REASONS = {
@@ -219,9 +220,8 @@ def plan_checklist(db: sqlite_utils.Database, actor: Actor, plan_id: int) -> Che
     """Units of the plan without a liaison account, without contact details, and whether it has a reporting cycle
     (groups such as 各县区政府 are no one office: they get no account and are not listed)."""
     require_office(actor)
+    visible_plan(db, actor, plan_id)
     plan = q.plan_brief(db, plan_id)
-    if plan is None:
-        raise NotFound("规划不存在。")
     units = [u for u in q.plan_units_reach(db, plan_id) if not is_group(u["name"])]  # 各县区政府 has no liaison
     no_account = [u for u in units if not u["accounts"]]
     no_contact = [u for u in units if not u["accounts_with_email"]
