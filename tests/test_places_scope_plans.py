@@ -9,8 +9,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from db.queries import places as places_q
 from db.queries import plans as plan_q
-from duban.errors import AccessDenied
+from duban.access import SYSTEM
+from duban.errors import AccessDenied, InputError
 from duban.reports import meeting_pack as pack_report
 from duban.services import (
     assessment,
@@ -19,7 +21,9 @@ from duban.services import (
     indicator_actuals,
     indicator_corrections,
     indicators,
+    liaison_accounts,
     meetings,
+    meetings_view,
     places,
     plan_import,
     plan_revision,
@@ -104,7 +108,8 @@ def test_a_sibling_city_sees_no_plan_meeting_indicator_or_score_of_zhengzhou(db,
         indicators.get_indicator(db, bt, world.js_indicator, TODAY)
     rows = assessment.evaluate(db, bt, "2026-01-01", "2026-11-22", TODAY)["rows"]
     assert {r["jurisdiction"] for r in rows} == {"包头市"}
-    assert set(meetings.list_plans(db, bt)[0].keys()) >= {"id"} and len(meetings.list_plans(db, bt)) == 1
+    assert list(meetings_view.plan_labels(db, bt).values()) == ["包头市 · 包头市“一老一小”整体解决方案"]
+    assert {label.split(" · ")[0] for label in meetings_view.department_labels(db, bt).values()} == {"包头市"}
 
 
 def test_a_city_reads_its_district_plan_but_cannot_revise_it_or_correct_its_indicator(db, world):
@@ -242,6 +247,9 @@ def test_a_city_office_manages_only_its_own_place_accounts(db, world):
     assert users.actor_for(db, new).place_id == world.zz
     assert {d["id"] for d in users.list_departments(db, zz)} == {world.base.a, world.base.b, world.group_unit}
     assert len(users.list_users(db, actor(db, "bangong"))) > len(users.list_users(db, zz))
+    assert liaison_accounts.places(db, zz) == {world.zz: "郑州市"}
+    with pytest.raises(AccessDenied):
+        liaison_accounts.check(db, zz, [], world.bt)
 
 
 def test_a_city_office_changes_only_its_own_departments(db, world):
@@ -252,3 +260,37 @@ def test_a_city_office_changes_only_its_own_departments(db, world):
         departments.add_alias(db, zz, world.base.c, "包头民政")
     departments.set_liaison(db, zz, world.base.a, "李四", "13900000000", None)
     assert departments.get_department(db, zz, world.base.a).liaison_name == "李四"
+
+
+# ---------------------------------------------------------------- one name in many cities
+
+def _names_unique_per_parent(db) -> None:
+    """The jurisdictions table as a schema unique per parent holds it (the standard SQLite table rebuild)."""
+    db.conn.execute("PRAGMA foreign_keys=OFF")
+    db.conn.executescript(
+        "CREATE TABLE places_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL, parent_id INTEGER REFERENCES "
+        "jurisdictions(id), level TEXT);"
+        "INSERT INTO places_new SELECT id, name, parent_id, level FROM jurisdictions;"
+        "DROP TABLE jurisdictions; ALTER TABLE places_new RENAME TO jurisdictions;"
+        "CREATE UNIQUE INDEX jurisdictions_name ON jurisdictions(coalesce(parent_id, 0), name);")
+    db.conn.execute("PRAGMA foreign_keys=ON")
+
+
+def test_a_name_is_unique_under_one_parent_only_once_the_schema_allows_it(db, world):
+    with pytest.raises(InputError, match="地区名称不能重复"):  # the schema as stored today: unique everywhere
+        places.add_place(db, SYSTEM, "金水区", world.bt)
+    _names_unique_per_parent(db)
+    assert not places_q.names_unique_everywhere(db)
+    other = places.add_place(db, SYSTEM, "金水区", world.bt)
+    assert {p["parent_id"] for p in places_q.named(db, "金水区")} == {world.zz, world.bt} and other != world.js
+    assert places_q.by_name(db, "金水区") is None  # ambiguous: no guess
+    assert places_q.by_name(db, "二七区")["id"] == world.eq  # unambiguous: found as before
+    with pytest.raises(InputError, match="“郑州市”下已有名为“金水区”"):
+        places.add_place(db, SYSTEM, "金水区", world.zz)
+    # each city's office imports its own 金水区's plan
+    zz_plan = plan_import.import_plan(db, actor(db, "zz-office"), extraction("金水区", "金水区食堂方案"), "a.txt", b"a",
+                                      TODAY)
+    bt_plan = plan_import.import_plan(db, actor(db, "bt-office"), extraction("金水区", "金水区食堂方案"), "b.txt", b"b",
+                                      TODAY)
+    assert plans.get_plan(db, actor(db, "zz-office"), zz_plan)["jurisdiction_id"] == world.js
+    assert plans.get_plan(db, actor(db, "bt-office"), bt_plan)["jurisdiction_id"] == other

@@ -17,16 +17,12 @@ def jurisdiction_by_name(db: sqlite_utils.Database, name: str) -> int | None:
     return None
 
 
-def ensure_jurisdiction(db: sqlite_utils.Database, name: str, parent_id: int | None = None) -> int:
-    """The place of this name under a parent (None: the whole database's lookup), stored if new."""
-    if parent_id is None:
-        found = jurisdiction_by_name(db, name)
-    else:
-        row = db.conn.execute("SELECT id FROM jurisdictions WHERE name=? AND parent_id=?", [name, parent_id]).fetchone()
-        found = row[0] if row else None
+def ensure_jurisdiction(db: sqlite_utils.Database, name: str) -> int:
+    """The place of the whole database's lookup by name, stored at the top if new."""
+    found = jurisdiction_by_name(db, name)
     if found is not None:
         return found
-    return db.conn.execute("INSERT INTO jurisdictions (name, parent_id) VALUES (?, ?)", [name, parent_id]).lastrowid
+    return db.conn.execute("INSERT INTO jurisdictions (name) VALUES (?)", [name]).lastrowid
 
 
 def jurisdictions(db: sqlite_utils.Database) -> list[dict]:

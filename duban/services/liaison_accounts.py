@@ -96,7 +96,7 @@ def check(db: sqlite_utils.Database, actor: Actor, rows: list[SheetRow], jurisdi
     require_office(actor)
     if actor.place_id is not None:
         require_own_place(actor, jurisdiction_id)
-    taken = {u["username"] for u in users.list_users(db, actor)}
+    taken = users.usernames(db)
     seen: set[str] = set()
     for r in rows:
         r.department_id = departments.resolve(db, jurisdiction_id, r.unit) if r.unit else None

@@ -278,11 +278,11 @@ def place_of_plan(db: sqlite_utils.Database, actor: Actor, name: str) -> dict | 
     own = _place(db, actor.place_id)
     if name == own["name"]:
         return own
-    below = [p for p in q.named(db, name) if p["id"] in (actor.places or ())]
+    others = q.named(db, name)
+    below = [p for p in others if p["id"] in (actor.places or ())]
     if below:
         return below[0]
     own_level = own["level"] or level_of(own["name"])
-    others = q.named(db, name)
     if others:  # stored elsewhere: taken only if each is of a lower level (市中区 of another city), by its own level
         refused = not all(lower_level(p["level"] or level_of(p["name"]), own_level) for p in others)
     else:  # a new name: refused when its level is known and not lower (a 市 under a 市 reads as a 县级市)
@@ -306,7 +306,8 @@ def settle_plan_place(db: sqlite_utils.Database, actor: Actor, name: str) -> int
         return plan_q.ensure_jurisdiction(db, name)
     own = _place(db, actor.place_id)
     level = level_of(name, own["level"] or level_of(own["name"]))
-    loose = next((p for p in q.named(db, name) if p["parent_id"] is None), None)
+    above = {p["id"] for p in q.ancestors(db, own["id"])}
+    loose = next((p for p in q.named(db, name) if p["parent_id"] is None and p["id"] not in above), None)
     if loose is not None:
         q.set_parent(db, loose["id"], own["id"])
         if loose["level"] is None and level:

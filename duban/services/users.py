@@ -268,6 +268,11 @@ def list_users(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     return [{**u, "role_label": ROLE_LABELS.get(u["role"], u["role"])} for u in rows]
 
 
+def usernames(db: sqlite_utils.Database) -> set[str]:
+    """Every account's user name, of every place (a name is unique across the system, so a new one must avoid all)."""
+    return {u["username"] for u in q.all_users(db)}
+
+
 def list_departments(db: sqlite_utils.Database, actor: Actor | None = None) -> list[dict]:
     """Departments a liaison account can be attached to (an office with a place: its own place's), each with a
     "jurisdiction/name" label."""
