@@ -16,8 +16,10 @@ from duban.errors import AccessDenied, InputError
 from duban.reports import meeting_pack as pack_report
 from duban.services import (
     assessment,
+    check,
     decisions,
     departments,
+    import_review,
     indicator_actuals,
     indicator_corrections,
     indicators,
@@ -142,6 +144,15 @@ def test_a_meeting_belongs_to_the_office_that_sets_it_up_and_only_it_records_dec
         meetings.create_meeting(db, actor(db, "zz-office"), "联席会议", "2026-12-12", [world.base.plan_bt])
 
 
+def test_overdue_deadlines_are_read_within_the_places(db, world):
+    def overdue(username: str) -> set[str]:
+        return {r["title"] for r in check.overdue_instances(db, TODAY, actor=actor(db, username))}
+    assert overdue("zz-office") == {"推进医养结合机构建设", "开展养老机构安全检查"}
+    assert overdue("bt-office") == set() and overdue("js-office") == set()
+    assert overdue("bangong") == overdue("zz-office")
+    assert len(check.overdue_instances(db, TODAY, 1, actor=actor(db, "zz-office"))) == 1
+
+
 def test_the_assessment_ranks_only_the_own_place_units(db, world):
     zz_rows = assessment.evaluate(db, actor(db, "zz-office"), "2026-01-01", "2026-11-22", TODAY)["rows"]
     assert {r["jurisdiction"] for r in zz_rows} == {"郑州市"}
@@ -175,7 +186,8 @@ def test_a_district_pack_lists_only_the_district(db, world):
     assert "新建街道综合养老服务中心" in text
     for other in ("建设社区嵌入式养老服务设施", "推进医养结合机构建设", "发展普惠托育服务"):
         assert other not in text
-    assert pack.data["summary"]["tasks"] == 1 and pack.data["lower"] == []
+    assert pack.data["summary"]["tasks"] == 1 and pack.data["lower"] is None  # no place below 金水区
+    assert "下级地区任务" not in text and list(_sheets(pack.xlsx)) == ["工作台账"]
     assert zz_pack.data["summary"]["tasks"] == 4
     assert sorted(stored_packs.stored_scopes(db, actor(db, "js-office"), pack.period), key=str) == [None]
     again = pack_report.stored(db, actor(db, "js-office"), pack.period)
@@ -214,6 +226,14 @@ def test_a_city_office_imports_a_new_district_plan_under_its_own_place(db, world
     # an existing district below is found, not made again
     js_plan = plan_import.import_plan(db, zz, extraction("金水区", "金水区社区食堂建设方案"), "js.txt", b"js", TODAY)
     assert plans.get_plan(db, zz, js_plan)["jurisdiction_id"] == world.js
+
+
+def test_the_import_review_reads_the_directory_of_the_place_the_plan_goes_to(db, world):
+    ex = extraction("金水区", "金水区社区食堂建设方案")
+    mine = import_review.review_tasks(db, ex, actor(db, "zz-office"))[0]
+    assert not {"unit_new", "unit_new_here"} & {code for code, _, _ in mine.reasons}  # 金水区's 区民政局 is known
+    refused = import_review.review_tasks(db, ex, actor(db, "bt-office"))[0]  # shown, refused only on saving
+    assert "unit_new_here" in {code for code, _, _ in refused.reasons}
 
 
 def test_a_district_office_cannot_import_its_city_plan(db, world):

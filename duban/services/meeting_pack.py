@@ -62,7 +62,7 @@ class PackFigures(TypedDict):
     decisions: list[dict]
     assessment: dict
     ledger: list[dict]
-    # the tasks of the places below the office's own, listed apart (None: an office of the whole database)
+    # the tasks of the places below the office's own, listed apart (None: no place below, or the whole database)
     lower: list[dict] | None
     lower_ledger: list[dict] | None
 
@@ -106,7 +106,8 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
     meta = {t["id"]: t for t in scope}
     visible_tasks = list_tasks(db, actor, today, task_ids=list(meta)) if meta else []
     tasks = [t for t in visible_tasks if actor.owns_place(t.jurisdiction_id)]
-    below = None if actor.place_id is None else [t for t in visible_tasks if not actor.owns_place(t.jurisdiction_id)]
+    has_lower = actor.place_id is not None and bool(set(actor.places or ()) - {actor.place_id})
+    below = [t for t in visible_tasks if not actor.owns_place(t.jurisdiction_id)] if has_lower else None
     deadlines: dict[int, list[dict]] = defaultdict(list)
     for d in q.scope_deadlines(db, plan_id):
         deadlines[d["task_id"]].append(d)
