@@ -174,3 +174,60 @@ def test_the_city_office_assigns_a_task_to_a_district_by_hand(db, world):
                                  today=TODAY)
     with pytest.raises(InputError):
         dispatch.assign_down(db, zz, world.eq, "没有时限", [], today=TODAY)
+
+
+def test_the_command_dispatches_and_says_where(db, db_path, world, capsys):
+    from duban.cli import main
+
+    assert main(["dispatch", str(world.group_task), "--place", "金水区", "--user", "zz-office",
+                 "--today", "2026-11-22"]) == 0
+    out = capsys.readouterr().out
+    assert "金水区" in out and "已下达" in out and "二七区" not in out
+    assert main(["dispatch", str(world.group_task), "--user", "zz-office"]) == 0
+    out = capsys.readouterr().out
+    assert "此前已下达" in out and "新下达 1 个地区" in out
+    assert main(["dispatch", str(world.group_task), "--user", "bt-office"]) == 2
+    assert "无权" in capsys.readouterr().err
+    assert db.conn.execute("SELECT count(*) FROM tasks WHERE parent_task_id=?", [world.group_task]).fetchone()[0] == 2
+
+
+# ---- the 任务 page
+
+def _page(db, username, monkeypatch, **params):
+    from tests.support import app_as
+
+    monkeypatch.setenv("DUBAN_TODAY", TODAY.isoformat())
+    at = app_as(db, username, None)
+    at.query_params.update({k: str(v) for k, v in params.items()})
+    return at.switch_page("pages/tasks.py").run()
+
+
+def _texts(at) -> str:
+    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+
+
+def test_the_city_office_dispatches_from_the_task_page_after_confirming(db, world, monkeypatch):
+    at = _page(db, "zz-office", monkeypatch, task=world.group_task)
+    assert "下达到下级地区" in _texts(at)
+    assert db.conn.execute("SELECT count(*) FROM tasks WHERE parent_task_id IS NOT NULL").fetchone()[0] == 0
+    at.button(key="dispatch_confirm").click().run()
+    assert db.conn.execute("SELECT count(*) FROM tasks WHERE parent_task_id=?", [world.group_task]).fetchone()[0] == 2
+    shown = {d.value.columns[0]: d.value for d in at.dataframe}
+    assert sorted(shown["地区"]["地区"]) == ["二七区", "金水区"]
+    assert "下级地区进展" in _texts(at)
+
+
+def test_the_district_office_accepts_on_the_page_and_the_city_office_only_reads(db, world, monkeypatch):
+    _, by_place = _children(db, world)
+    child = by_place["金水区"]
+    listing = _page(db, "js-office", monkeypatch)
+    assert "待接收任务(1)" in _texts(listing)
+    at = _page(db, "js-office", monkeypatch, task=child)
+    assert "上级任务" in _texts(at)
+    at.button(key="accept_button").click().run()
+    assert db.conn.execute("SELECT dispatch_state FROM tasks WHERE id=?", [child]).fetchone()[0] == "已接收"
+    upper = _page(db, "zz-office", monkeypatch, task=child)
+    assert "只能查看" in _texts(upper)
+    keys = {b.key for b in upper.button}
+    assert not keys & {"accept_button", "dispatch_confirm"} and "report_submit" not in keys
+    assert not [f for f in upper.get("form")]

@@ -19,6 +19,7 @@ from db.queries import departments as department_q
 from db.queries import dispatch as q
 from db.queries import places as place_q
 from db.queries import tasks as task_q
+from db.queries import users as users_q
 from duban.access import SYSTEM, Actor, require_office, require_own_place
 from duban.clock import now_text
 from duban.clock import today as clock_today
@@ -26,7 +27,7 @@ from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.rules.places import group_level, level_of, lower_level
 from duban.rules.records import Task
-from duban.services import departments, tasks
+from duban.services import departments, reports, tasks, users
 from duban.services.textinput import as_id, clean
 
 WAITING, ACCEPTED = "待接收", "已接收"
@@ -104,7 +105,11 @@ class DispatchView:
     can_break_down: bool = False
     read_only: bool = False  # a lower place's task seen from above
     parts: tuple[Task, ...] = ()
-    own_departments: tuple[tuple[int, str], ...] = ()
+    own_departments: tuple[tuple[int, str], ...] = ()  # the place's departments, for its own units
+    # the received task's report form, for its office: its lead units and the deadlines a report can be about
+    report_units: tuple[dict, ...] = ()
+    report_choices: tuple[dict, ...] = ()
+    progress_now: int = 0
 
 
 def _task(db: sqlite_utils.Database, actor: Actor, task_id: int) -> dict:
@@ -365,12 +370,28 @@ def view(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) 
     found = tuple(_targets(db, task))
     progress = tuple(rollup(db, actor, task["id"], today))
     state = task["dispatch_state"]
-    own = ()
+    own: tuple = ()
+    report_units: tuple = ()
+    choices: tuple = ()
     if owner and state is not None:
         own = tuple((d.id, d.name) for d in departments.list_departments(db, actor, task["jurisdiction_id"]))
+        if task["status"] != rules.CLOSED and not task["removed"]:
+            report_units = tuple({"department_id": u["department_id"], "department_name": u["name"]}
+                                 for u in task_q.units(db, task["id"]) if u["role"] == "lead")
+            choices = tuple(reports.open_instances(db, actor, task["id"]))
     return DispatchView(
         targets=found, can_dispatch=owner and any(not t.dispatched for t in found) and not task["removed"],
         progress=progress, summary=summary(progress) if progress else None, upper=upper(db, actor, task["id"]),
         dispatch_state=state, can_accept=owner and state == WAITING, can_break_down=owner and state is not None,
         read_only=not actor.owns_place(task["jurisdiction_id"]),
-        parts=tuple(parts(db, actor, task["id"], today)), own_departments=own)
+        parts=tuple(parts(db, actor, task["id"], today)), own_departments=own, report_units=report_units,
+        report_choices=choices, progress_now=task["progress"] or 0)
+
+
+def command_actor(db: sqlite_utils.Database, username: str) -> Actor:
+    """The account a command acts as (python -m duban dispatch --user NAME), or InputError."""
+    row = users_q.by_username(db, (username or "").strip())
+    found = users.actor_for(db, row["id"]) if row else None
+    if found is None:
+        raise InputError(f"账号不存在或已停用:{username}")
+    return found
