@@ -231,3 +231,39 @@ def test_the_district_office_accepts_on_the_page_and_the_city_office_only_reads(
     keys = {b.key for b in upper.button}
     assert not keys & {"accept_button", "dispatch_confirm"} and "report_submit" not in keys
     assert not [f for f in upper.get("form")]
+
+
+def test_the_district_office_breaks_its_task_down_on_the_page(db, world, monkeypatch):
+    _, by_place = _children(db, world)
+    child = by_place["金水区"]
+    at = _page(db, "js-office", monkeypatch, task=child)
+    at.text_input(key="bd_title").input("金水区街道养老服务中心建设")
+    at.multiselect(key="bd_lead").select(world.js_dept)
+    at.date_input(key="bd_due").set_value(dt.date(2026, 12, 20))
+    next(b for b in at.button if b.label == "分解任务").click()
+    at.run()
+    part = db.conn.execute("SELECT id, title, jurisdiction_id FROM tasks WHERE parent_task_id=?", [child]).fetchone()
+    assert part is not None and part[1] == "金水区街道养老服务中心建设" and part[2] == world.js
+    assert db.conn.execute("SELECT due FROM instances WHERE task_id=?", [part[0]]).fetchone()[0] == "2026-12-20"
+    assert db.conn.execute("SELECT dispatch_state FROM tasks WHERE id=?", [child]).fetchone()[0] == "已接收"
+    assert "分解的任务" in _texts(at)
+
+
+def test_targets_of_unknown_level_are_offered_and_a_township_group_goes_through_the_districts(db, world):
+    from duban.access import SYSTEM
+    from duban.services import places
+
+    zone = places.add_place(db, SYSTEM, "郑东新区管委会", world.zz)
+    assert sorted(t.name for t in dispatch.targets(db, actor(db, "zz-office"), world.group_task)) == \
+        ["二七区", "郑东新区管委会", "金水区"]
+    places.add_place(db, SYSTEM, "丰产路街道", world.js)
+    township = db.conn.execute("INSERT INTO departments (name, jurisdiction_id) VALUES ('各乡镇(街道)', ?)",
+                               [world.js]).lastrowid
+    db.conn.execute("UPDATE task_units SET department_id=? WHERE task_id=? AND role='lead'", [township, world.js_task])
+    assert [t.name for t in dispatch.targets(db, actor(db, "js-office"), world.js_task)] == ["丰产路街道"]
+    # a city task for the townships goes to its districts, whose offices pass it on
+    db.conn.execute("UPDATE departments SET jurisdiction_id=? WHERE id=?", [world.zz, township])
+    db.conn.execute("UPDATE task_units SET department_id=? WHERE task_id=? AND role='lead'",
+                    [township, world.group_task])
+    assert zone and sorted(t.name for t in dispatch.targets(db, actor(db, "zz-office"), world.group_task)) == \
+        ["二七区", "郑东新区管委会", "金水区"]

@@ -73,11 +73,13 @@ class Summary:
     done: int
     total: int
     late_places: tuple[str, ...] = ()
+    done_places: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
+        done = f"(已完成:{'、'.join(self.done_places)})" if self.done_places else ""
         late = f",逾期:{'、'.join(self.late_places)}" if self.late_places else ""
-        return f"{self.done}/{self.total} 个地区已完成{late}"
+        return f"{self.done}/{self.total} 个地区已完成{done}{late}"
 
 
 @dataclass(frozen=True)
@@ -319,13 +321,11 @@ def rollup(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date
     rows = q.children(db, parent["id"])
     if not rows:
         return []
-    # the lower places' tasks are read for anyone who sees the parent: their lights by the one rule
-    listed = {t.id: t for t in tasks.list_tasks(db, SYSTEM, today, task_ids=[r["id"] for r in rows])}
     out = []
     for r in rows:
-        t = listed.get(r["id"])
-        if t is None:
-            continue
+        # read for anyone who sees the parent (a liaison of the city may not see the district's own task);
+        # one task at a time: a handful of places, each light by the one rule, as the task's own page shows it
+        t = tasks.get_task(db, SYSTEM, r["id"], today)
         out.append(PlaceProgress(r["jurisdiction_id"], r["place"] or "", t.id, r["dispatch_state"], t.status,
                                  t.progress or 0, t.light, t.status == rules.CLOSED, t.overdue, t.next_due))
     return out
@@ -334,7 +334,8 @@ def rollup(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date
 def summary(progress: Iterable[PlaceProgress]) -> Summary:
     """n places done of m, and the late ones."""
     rows = list(progress)
-    return Summary(sum(p.done for p in rows), len(rows), tuple(p.place for p in rows if p.late))
+    return Summary(sum(p.done for p in rows), len(rows), tuple(p.place for p in rows if p.late),
+                   tuple(p.place for p in rows if p.done))
 
 
 def received(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[Task]:
