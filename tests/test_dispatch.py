@@ -267,3 +267,20 @@ def test_targets_of_unknown_level_are_offered_and_a_township_group_goes_through_
                     [township, world.group_task])
     assert zone and sorted(t.name for t in dispatch.targets(db, actor(db, "zz-office"), world.group_task)) == \
         ["二七区", "郑东新区管委会", "金水区"]
+
+
+def test_the_city_office_assigns_on_the_task_list(db, world, monkeypatch):
+    at = _page(db, "zz-office", monkeypatch)
+    at.selectbox(key="ad_place").set_value(world.js)
+    at.text_input(key="ad_title").input("开展金水区养老机构服务质量检查")
+    at.date_input(key="ad_due").set_value(dt.date(2026, 12, 10))
+    next(b for b in at.button if b.label == "交办").click()
+    at.run()
+    row = db.conn.execute("SELECT id, jurisdiction_id, dispatch_state, source FROM tasks WHERE title=?",
+                          ["开展金水区养老机构服务质量检查"]).fetchone()
+    assert row is not None and tuple(row)[1:] == (world.js, "待接收", "上级交办")
+    listing = _page(db, "js-office", monkeypatch)
+    assert "待接收任务(1)" in _texts(listing)
+    # a district office has no place below it to assign to; the whole-database office's list is as before
+    assert "向下级地区交办任务" not in [e.label for e in _page(db, "eq-office", monkeypatch).expander]
+    assert "向下级地区交办任务" not in [e.label for e in _page(db, "bangong", monkeypatch).expander]

@@ -167,7 +167,9 @@ def act(db: sqlite_utils.Database, actor: Actor, task_id: int, view: DispatchVie
 
 
 def inbox(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> None:
-    """The tasks given to this office's place from above that it has not accepted yet, above the task list."""
+    """Above the task list: the form that gives a lower place a task, and the tasks given to this office's place
+    from above that it has not accepted yet."""
+    assign_form(db, actor, today)
     rows = dispatch.received(db, actor, today) if actor.is_office else []
     if not rows:
         return
@@ -176,3 +178,26 @@ def inbox(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> None:
         _pickable(pd.DataFrame([{"任务": t.title, "来源": t.source_note or t.source or "", "地区": t.jurisdiction or "",
                                  "下一期限": w.cn_date(t.upcoming_due, "")} for t in rows]),
                   [t.id for t in rows], "received_table")
+
+
+def assign_form(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> None:
+    """上级交办: give a place below this office's own a task with its own time limit."""
+    below = {p["id"]: p["name"] for p in dispatch.assignable_places(db, actor)}
+    if not below:
+        return
+    with st.expander("向下级地区交办任务"), st.form("assign_down_form", clear_on_submit=True):
+        place = st.selectbox("交办给", list(below), format_func=below.get, key="ad_place")
+        title = st.text_input("任务名称", key="ad_title")
+        due = st.date_input("完成时限", value=today + dt.timedelta(days=30), key="ad_due")
+        body = st.text_area("具体要求(可选)", key="ad_body")
+        note = st.text_input("来源说明(可选,如交办文件)", key="ad_note")
+        if st.form_submit_button("交办"):
+            try:
+                new_id = dispatch.assign_down(db, actor, place, title, [{"kind": "once", "due": due}], body=body,
+                                              source_note=note, today=today)
+            except DubanError as e:
+                st.error(w.plain_markdown(str(e)))
+            else:
+                feedback.say("assign_down", f"已向{below[place]}交办第 {new_id} 号任务,待该地区办公室接收。")
+                st.rerun()
+    feedback.show("assign_down")

@@ -314,6 +314,14 @@ def assign_down(db: sqlite_utils.Database, actor: Actor, place_id: int, title: s
     return task_id
 
 
+def assignable_places(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    """The places below the actor's own that its office may give a task to by hand (id, name, depth), nearest
+    first; none for anyone but the office of a place (the whole-database office names a place in assign_down)."""
+    if not actor.is_office or actor.place_id is None:
+        return []
+    return place_q.descendants(db, actor.place_id)
+
+
 def rollup(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) -> list[PlaceProgress]:
     """Per lower place the task was dispatched to: its task's state, status, progress, light, whether it is done
     (已销号, after the lower office's review) and late. Readable by anyone who sees the upper task."""
@@ -339,10 +347,11 @@ def summary(progress: Iterable[PlaceProgress]) -> Summary:
 
 
 def received(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[Task]:
-    """Tasks given to the actor's own place from above that its office has not accepted yet."""
-    if not actor.sees_all:
+    """Tasks given to the actor's own place from above that its office has not accepted yet (none for an account
+    of the whole database, which has no place of its own)."""
+    if not actor.sees_all or actor.place_id is None:
         return []
-    ids = q.waiting(db, None if actor.place_id is None else [actor.place_id])
+    ids = q.waiting(db, [actor.place_id])
     return tasks.list_tasks(db, actor, today, task_ids=ids) if ids else []
 
 
