@@ -64,23 +64,22 @@ def _dispatch(db: sqlite_utils.Database, actor: Actor, task_id: int, places: lis
 def dispatch_section(db: sqlite_utils.Database, actor: Actor, task_id: int, view: DispatchView,
                      today: dt.date) -> None:
     """下达到下级地区, for the task's own office when it names a group of lower places."""
-    if not view.targets or view.read_only or not actor.is_office:
+    if not view.can_dispatch:
+        feedback.show("dispatch")  # after the last place got it, the result stays in view once
         return
     st.markdown("#### 下达到下级地区")
     st.caption("该任务的责任单位包含下级地区,可下达给各下级地区的办公室,成为其本地区的一项任务(期限与本任务相同)。")
     st.dataframe(pd.DataFrame([{"地区": t.name, "下达情况": f"已下达 · {t.dispatch_state}" if t.dispatched else "未下达"}
                                for t in view.targets]), hide_index=True, key="dispatch_targets")
     waiting = {t.place_id: t.name for t in view.targets if not t.dispatched}
-    if view.can_dispatch:
-        chosen = st.multiselect("下达到", list(waiting), default=list(waiting), format_func=waiting.get,
-                                key="dispatch_places")
-        names = "、".join(waiting[p] for p in chosen)
-        w.confirm_button("下达", f"将该任务下达到{w.plain_markdown(names) or '(未选地区)'}的办公室?每个地区成为一项"
-                         "待接收的任务,由其人民政府牵头;已下达的地区不会重复下达。", "确认下达",
-                         key="dispatch_confirm", on_click=_dispatch, args=(db, actor, task_id, chosen, today),
-                         icon=":material/call_split:", type="primary", disabled=not chosen,
-                         box_key="dispatch_box", result_slot="dispatch")
-    feedback.show("dispatch")
+    chosen = st.multiselect("下达到", list(waiting), default=list(waiting), format_func=waiting.get,
+                            key="dispatch_places", placeholder="选择下级地区")
+    names = "、".join(waiting[p] for p in chosen)
+    w.confirm_button("下达", f"将该任务下达到{w.plain_markdown(names) or '(未选地区)'}的办公室?每个地区成为一项"
+                     "待接收的任务,由其人民政府牵头;已下达的地区不会重复下达。", "确认下达",
+                     key="dispatch_confirm", on_click=_dispatch, args=(db, actor, task_id, chosen, today),
+                     icon=":material/call_split:", type="primary", disabled=not chosen,
+                     box_key="dispatch_box", result_slot="dispatch")
 
 
 def rollup_section(view: DispatchView) -> None:
@@ -109,20 +108,37 @@ def _accept(db: sqlite_utils.Database, actor: Actor, task_id: int) -> None:
     feedback.say("accept", "已接收任务。可以分解为本地区的任务,或直接填报进展。")
 
 
-def received_section(db: sqlite_utils.Database, actor: Actor, task_id: int, view: DispatchView,
-                     today: dt.date) -> None:
-    """接收任务, 分解任务, the tasks it was broken into, and the progress report, for the receiving office."""
-    names = dict(view.own_departments)
+def accept_section(db: sqlite_utils.Database, actor: Actor, task_id: int, view: DispatchView) -> None:
+    """接收任务, for the office of the place a task was given to, while it waits."""
     if view.can_accept:
-        st.markdown("#### 接收任务")
+        names = dict(view.own_departments)
         with st.container(border=True):
-            st.caption("接收后由本地区办理;可改由本地区的部门牵头、配合(不选则由本级人民政府牵头)。")
+            st.markdown("#### 接收任务")
+            st.caption("上级下达的任务,接收后由本地区办理;可改由本地区的部门牵头、配合(不选则由本级人民政府牵头)。")
             c1, c2 = st.columns(2)
-            c1.multiselect("牵头单位(可选)", list(names), format_func=names.get, key="accept_lead")
-            c2.multiselect("配合单位(可选)", list(names), format_func=names.get, key="accept_co")
+            c1.multiselect("牵头单位(可选)", list(names), format_func=names.get, key="accept_lead",
+                           placeholder="选择本地区的部门")
+            c2.multiselect("配合单位(可选)", list(names), format_func=names.get, key="accept_co",
+                           placeholder="选择本地区的部门")
             st.button("接收任务", key="accept_button", type="primary", icon=":material/inbox:",
                       on_click=_accept, args=(db, actor, task_id))
     feedback.show("accept")
+
+
+def parts_section(view: DispatchView) -> None:
+    """The tasks a received task was broken down into, for anyone who reads it; a row opens one."""
+    if view.parts:
+        st.markdown("#### 分解的任务")
+        _pickable(pd.DataFrame([{"任务": t.title, "牵头单位": "、".join(t.lead), "状态": t.status, "进度": t.progress,
+                                 "红黄绿灯": w.LIGHT_MARKS.get(t.light, t.light)} for t in view.parts]),
+                  [t.id for t in view.parts], "parts_table",
+                  column_config={"进度": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")})
+
+
+def received_section(db: sqlite_utils.Database, actor: Actor, task_id: int, view: DispatchView,
+                     today: dt.date) -> None:
+    """分解任务 and the progress report, for the receiving office."""
+    names = dict(view.own_departments)
     if view.can_break_down:
         def save(entry: TaskEntry) -> None:
             units = [(d, "lead") for d in entry.lead_ids] + [(d, "co") for d in entry.co_ids]
@@ -134,11 +150,6 @@ def received_section(db: sqlite_utils.Database, actor: Actor, task_id: int, view
             task_entry_form("break_down_form", "bd", list(names), names.get, today, save, title_label="分解后的任务名称",
                             submit_label="分解任务", heading="把本任务分解为本地区部门的任务(可多次分解)")
         feedback.show("break_down")
-    if view.parts:
-        st.markdown("#### 分解的任务")
-        _pickable(pd.DataFrame([{"任务": t.title, "牵头单位": "、".join(t.lead), "状态": t.status, "进度": t.progress,
-                                 "红黄绿灯": w.LIGHT_MARKS.get(t.light, t.light)} for t in view.parts]),
-                  [t.id for t in view.parts], "parts_table")
     if view.report_units:
         st.markdown("#### 填报进展")
         st.caption("本地区办公室报告该任务的进展;申报“已完成”后在“审核”页审核通过即销号,上级地区的任务随之显示本地区已完成。")
@@ -155,14 +166,18 @@ def show(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) 
         st.error(w.plain_markdown(str(e)))
         return None
     upper_line(view)
+    accept_section(db, actor, task_id, view)
     dispatch_section(db, actor, task_id, view, today)
     rollup_section(view)
     return view
 
 
 def act(db: sqlite_utils.Database, actor: Actor, task_id: int, view: DispatchView | None, today: dt.date) -> None:
-    """What the receiving office does with a task given to its place: accept, break down, report."""
-    if view is not None and not view.read_only and actor.is_office:
+    """Near a task's end: the tasks it was broken down into; for the receiving office, 分解任务 and its report."""
+    if view is None:
+        return
+    parts_section(view)
+    if not view.read_only and actor.is_office:
         received_section(db, actor, task_id, view, today)
 
 
@@ -176,7 +191,7 @@ def inbox(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> None:
     with st.container(border=True):
         st.markdown(f"**上级下达、交办的待接收任务({len(rows)})** · 点选一行打开任务并接收")
         _pickable(pd.DataFrame([{"任务": t.title, "来源": t.source_note or t.source or "", "地区": t.jurisdiction or "",
-                                 "下一期限": w.cn_date(t.upcoming_due, "")} for t in rows]),
+                                 "期限": w.cn_date(t.next_due, "")} for t in rows]),
                   [t.id for t in rows], "received_table")
 
 
