@@ -145,6 +145,12 @@ def test_the_rollup_follows_the_districts_own_review(db, world):
 def test_the_rollup_is_read_by_whoever_sees_the_city_task_and_by_no_sibling(db, world):
     _children(db, world)
     assert len(dispatch.rollup(db, actor(db, "zz-leader"), world.group_task, TODAY)) == 2
+    # 市民政局's liaison answers for the city task (co) and reads its roll-up, not the districts' own tasks
+    liaison = actor(db, "zz-minzheng")
+    assert [r.place for r in dispatch.rollup(db, liaison, world.group_task, TODAY)] == ["二七区", "金水区"]
+    assert not tasks.can_see(db, liaison, dispatch.rollup(db, liaison, world.group_task, TODAY)[0].task_id)
+    with pytest.raises(AccessDenied):
+        dispatch.accept(db, actor(db, "js-leader"), dispatch.rollup(db, liaison, world.group_task, TODAY)[1].task_id)
     with pytest.raises(AccessDenied):
         dispatch.rollup(db, actor(db, "bt-office"), world.group_task, TODAY)
     with pytest.raises(AccessDenied):

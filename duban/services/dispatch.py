@@ -28,6 +28,7 @@ from duban.rules import status as rules
 from duban.rules.places import group_level, level_of, lower_level
 from duban.rules.records import Task
 from duban.services import departments, reports, tasks, users
+from duban.services.task_access import require_task_access
 from duban.services.textinput import as_id, clean
 
 WAITING, ACCEPTED = "待接收", "已接收"
@@ -116,12 +117,7 @@ class DispatchView:
 
 def _task(db: sqlite_utils.Database, actor: Actor, task_id: int) -> dict:
     """The task row, if the actor may read it."""
-    task_id = as_id(task_id, "任务编号")
-    if not tasks.can_see(db, actor, task_id):
-        if task_q.get(db, task_id) is None:
-            raise NotFound("任务不存在。")
-        raise AccessDenied("这项工作属于其他地区,您无权查看。")
-    return task_q.get(db, task_id)
+    return task_q.get(db, require_task_access(db, actor, task_id).task["id"])
 
 
 def _level(place: dict, parent_level: str | None = None) -> str | None:
