@@ -115,6 +115,12 @@ def test_the_city_office_only_reads_the_districts_task(db, world):
         dispatch.accept(db, zz, child)
     with pytest.raises(AccessDenied):
         dispatch.break_down(db, zz, child, "分解", [(world.js_dept, "lead")], today=TODAY)
+    with pytest.raises(AccessDenied):
+        reports.file_report(db, zz, child, "代为报告", 100, "已完成", TODAY)
+    report = reports.file_report(db, actor(db, "js-office"), child, "已建成", 100, "已完成", TODAY)
+    with pytest.raises(AccessDenied):
+        review.accept(db, zz, report, TODAY)
+    assert db.conn.execute("SELECT status FROM tasks WHERE id=?", [child]).fetchone()[0] == "已完成(待审核)"
     seen = dispatch.view(db, zz, child, TODAY)
     assert seen.read_only and not seen.can_accept and not seen.can_break_down and not seen.can_dispatch
     assert db.conn.execute("SELECT dispatch_state FROM tasks WHERE id=?", [child]).fetchone()[0] == "待接收"
