@@ -28,14 +28,6 @@ def named(db: sqlite_utils.Database, name: str) -> list[dict]:
     return [dict(r) for r in db.conn.execute(f"{_PLACE} WHERE name=? ORDER BY parent_id IS NOT NULL, id", [name])]
 
 
-def names_unique_everywhere(db: sqlite_utils.Database) -> bool:
-    """Whether the stored schema still refuses two places of one name under different parents."""
-    for index in db.conn.execute("PRAGMA index_list(jurisdictions)").fetchall():
-        if index[2] and [c[2] for c in db.conn.execute(f"PRAGMA index_info('{index[1]}')")] == ["name"]:
-            return True
-    return False
-
-
 def children(db: sqlite_utils.Database, place_id: int | None) -> list[dict]:
     """The places directly below one place (None: the places at the top)."""
     return [dict(r) for r in db.conn.execute(

@@ -120,15 +120,12 @@ def _place(db: sqlite_utils.Database, place_id: int) -> dict:
 
 
 def _check_name(db: sqlite_utils.Database, name: str, parent_id: int | None, place_id: int | None = None) -> str:
-    """A clean name no other place under the same parent already has (市中区 may be in many cities; a database
-    whose schema still makes names unique everywhere refuses any second place of one name, plainly)."""
+    """A clean name no other place under the same parent already has (市中区 may be in many cities)."""
     name = clean(name, "地区名称", NAME_LIMIT, required=True)
     for sibling in q.children(db, parent_id):
         if sibling["name"] == name and sibling["id"] != place_id:
             above = q.by_id(db, parent_id)["name"] if parent_id is not None else "最上一级"
             raise InputError(f"“{above}”下已有名为“{name}”的地区。")
-    if q.names_unique_everywhere(db) and any(o["id"] != place_id for o in q.named(db, name)):
-        raise InputError(f"已有名为“{name}”的地区(在其他上级之下),地区名称不能重复。")
     return name
 
 
