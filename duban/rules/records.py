@@ -131,6 +131,8 @@ class Task:
     deadlines: tuple[Deadline, ...] = ()
     instances: tuple[Instance, ...] = ()
     history: tuple[dict, ...] = ()
+    parent_task_id: int | None = None  # the task it was dispatched from or breaks down (services.dispatch)
+    dispatch_state: str | None = None  # 待接收 | 已接收, for a task given to a lower place's office
 
     @property
     def units(self) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from duban.rules import status as rules
 from duban.rules.dates import add_months
 from duban.rules.instances import describe
 from duban.rules.names import ROLE_NAMES
-from duban.rules.rates import on_time_rate, percent
+from duban.rules.rates import on_time_counts, on_time_rate, percent
 from duban.services import assessment
 from duban.services.indicators import off_course
 from duban.services.reports import RETURNED
@@ -86,18 +86,6 @@ def deadline_text(deadlines: list[dict], instances: list[dict]) -> str:
     return ";".join(parts)
 
 
-def _instance_counts(instances: list[dict], today: str, task_closed: bool) -> tuple[int, int]:
-    """(closed on time, due so far): instances closed, or open and past due, for a task not closed."""
-    on_time = due = 0
-    for i in instances:
-        if i["state"] == "closed":
-            due += 1
-            on_time += bool(i["closed_on"] and i["closed_on"] <= i["due"])
-        elif i["state"] == "open" and i["due"] < today and not task_closed:
-            due += 1
-    return on_time, due
-
-
 def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: int | None = None,
             period: dict | None = None) -> PackFigures:
     """Every figure and list the pack and the ledger show, as plain JSON-ready data (the office builds packs)."""
@@ -133,7 +121,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
         m = meta[t.id]
         closed = t.status == rules.CLOSED
         insts = instances[t.id]
-        on_time, due = _instance_counts(insts, iso, closed)
+        on_time, due = on_time_counts(insts, iso, closed)
         summary["tasks"] += 1
         summary[status_key.get(t.status, "in_progress")] += 1
         summary[light_key[t.light]] += 1

@@ -297,8 +297,10 @@ def store_deadlines(db: sqlite_utils.Database, task_id: int, deadlines: list[dic
 
 def add_task(db: sqlite_utils.Database, actor: Actor, title: str, departments: Iterable[tuple[int, str]],
              deadlines: list[dict], source: str, source_note: str | None = None, meeting_id: int | None = None,
-             plan_id: int | None = None, body: str | None = None, today: dt.date | None = None) -> int:
-    """Add a task from a meeting decision, a leader's instruction (领导批示) or a higher authority (上级交办).
+             plan_id: int | None = None, body: str | None = None, today: dt.date | None = None,
+             parent_task_id: int | None = None) -> int:
+    """Add a task from a meeting decision, a leader's instruction (领导批示) or a higher authority (上级交办);
+    parent_task_id names the task it breaks down (services.dispatch).
 
     Instances fall inside the plan's period; without a plan, from today to the end of next year
     (a task with no deadline falls due at the end of this year)."""
@@ -352,7 +354,7 @@ def add_task(db: sqlite_utils.Database, actor: Actor, title: str, departments: I
         # the day it was assigned is a business date (the light measures progress from it): from `today`
         task_id = q.insert(db, plan_id=plan_id, jurisdiction_id=place_id, seq=q.max_seq(db, plan_id) + 1, title=title, body=body,
                            path=None, lead_explicit=1, source=source, source_note=source_note, meeting_id=meeting_id,
-                           created_at=f"{today.isoformat()} {now_text()[11:]}")
+                           parent_task_id=parent_task_id, created_at=f"{today.isoformat()} {now_text()[11:]}")
         q.set_units(db, task_id, departments)
         store_deadlines(db, task_id, deadlines, start, end)
         audit.record(db, actor, "新增任务", "task", task_id,
