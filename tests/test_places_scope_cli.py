@@ -72,7 +72,6 @@ def test_an_unknown_or_disabled_account_is_refused_in_chinese(capsys, db, world)
     assert code == 2 and out == "" and "已停用" in err
 
 
-@pytest.mark.xfail(reason="services.users.list_users does not yet keep to the actor's places", strict=False)
 def test_the_accounts_of_a_city_office(capsys, world):
     code, everything, _ = run(capsys, "user", "list")
     assert code == 0 and "js-minzheng" in everything
@@ -81,7 +80,6 @@ def test_the_accounts_of_a_city_office(capsys, world):
     assert not [name for name in ("zz-office", "js-office", "js-minzheng", "zz-weijian") if name in out]
 
 
-@pytest.mark.xfail(reason="services.indicators.list_indicators does not yet keep to the actor's places", strict=False)
 def test_indicators_as_a_city_office(capsys, world):
     code, everything, _ = run(capsys, "indicators")
     assert code == 0 and "中心城区养老床位数" in everything
@@ -90,8 +88,6 @@ def test_indicators_as_a_city_office(capsys, world):
     assert leaked(out) == []
 
 
-@pytest.mark.xfail(reason="reports.meeting_pack.build (services.meeting_pack) does not yet keep to the actor's places",
-                   strict=False)
 def test_the_meeting_pack_of_a_city_office(capsys, world, tmp_path):
     out_docx, out_xlsx = tmp_path / "pack.docx", tmp_path / "pack.xlsx"
     code, out, err = run(capsys, "meeting-pack", "--user", "bt-office", "--out", str(out_docx), "--xlsx", str(out_xlsx))
@@ -121,7 +117,6 @@ def test_a_leader_cannot_import_a_plan(capsys, db, world):
     assert db.conn.execute("SELECT count(*) FROM plans").fetchone()[0] == before
 
 
-@pytest.mark.xfail(reason="services.plan_import does not yet refuse another place's plan", strict=False)
 def test_a_sibling_office_cannot_import_anothers_plan(capsys, db, world):
     before = db.conn.execute("SELECT count(*) FROM plans").fetchone()[0]
     code, _, err = run(capsys, "import", str(ROOT / "seed" / "003_72fb19ae38dc696d.txt"), "--yes",

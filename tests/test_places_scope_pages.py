@@ -28,14 +28,6 @@ OFFICE_PAGES = ["overview", "tasks", "review", "cycles", "indicators", "meetings
 LEADER_PAGES = ["overview", "tasks", "cycles", "indicators", "meetings", "assessment", "inbox"]
 
 # pages whose leak lies in a service another part of the code owns (see each reason); they pass once it is scoped
-SERVICE_GAPS = {
-    "indicators": "services.indicator_board.filter_options/board list every place's plans and indicators",
-    "meetings": "services.meetings.list_meetings / meetings_view.schedule list every place's meetings",
-    "assessment": "services.assessment.evaluate scores every place's units",
-    "accounts": "services.users.list_users(db, actor) lists every place's accounts",
-}
-
-
 @pytest.fixture
 def world(db, monkeypatch):
     monkeypatch.setenv("DUBAN_TODAY", TODAY.isoformat())
@@ -85,11 +77,6 @@ def where(at) -> str:
     return text[max(0, at_ - 300):at_ + 100]
 
 
-def _params(pages):
-    return [pytest.param(p, marks=pytest.mark.xfail(reason=SERVICE_GAPS[p], strict=False))
-            if p in SERVICE_GAPS else p for p in pages]
-
-
 def test_the_collector_sees_what_a_page_draws(db, world):
     """The check below can fail: the whole-database office's pages do show 郑州's work."""
     at = app_as(db, "bangong", "pages/tasks.py")
@@ -99,14 +86,14 @@ def test_the_collector_sees_what_a_page_draws(db, world):
     assert "养老工作推进会" in leaked(at)
 
 
-@pytest.mark.parametrize("page", _params(OFFICE_PAGES))
+@pytest.mark.parametrize("page", OFFICE_PAGES)
 def test_a_sibling_office_sees_nothing_of_zhengzhou(db, world, page):
     at = app_as(db, "bt-office", f"pages/{page}.py")
     assert not at.exception
     assert leaked(at) == [], where(at)
 
 
-@pytest.mark.parametrize("page", _params(LEADER_PAGES))
+@pytest.mark.parametrize("page", LEADER_PAGES)
 def test_a_sibling_leader_sees_nothing_of_zhengzhou(db, world, page):
     at = app_as(db, "bt-leader", f"pages/{page}.py")
     assert not at.exception
