@@ -8,6 +8,7 @@ from duban.access import ROLE_LABELS
 from duban.errors import DubanError
 from duban.services import users
 from ui import page
+from ui import scope as choices
 from ui import widgets as w
 
 actor, db, _ = page.start("账号", flash_key="accounts_flash")
@@ -30,8 +31,8 @@ add_tab, reset_tab, state_tab, session_tab = st.tabs(["新建账号", "重置密
 names = [u["username"] for u in accounts]
 
 with add_tab:
-    departments = users.list_departments(db)
-    labels = {d["id"]: d["label"] for d in departments}
+    own = choices.department_labels(db, actor, own=True)  # an office gives accounts to its own place's units
+    labels = {d["id"]: d["label"] for d in users.list_departments(db) if d["id"] in own}
     with st.form("account_add", clear_on_submit=False):
         a, b = st.columns(2)
         username = a.text_input("用户名", key="new_username")

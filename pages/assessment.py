@@ -9,6 +9,7 @@ import streamlit as st
 from duban.errors import DubanError
 from duban.reports import assessment_view as assessment
 from ui import page
+from ui import scope as choices
 from ui import widgets as w
 
 actor, db, today = page.start("考核", flash_key="assess_flash")
@@ -41,7 +42,7 @@ if pick == assessment.CUSTOM:
               c2.date_input("结束日期", value=today, key="assess_end"))
 start, end = assessment.resolve_period(db, actor, pick, today, custom)
 
-plan_labels = assessment.plan_labels(db)
+plan_labels = choices.plan_labels(db, actor)
 c1, c2 = st.columns(2)
 plan_id = c1.selectbox("规划", [None] + list(plan_labels), key="assess_plan",
                        format_func=lambda p: "全部规划" if p is None else plan_labels[p])

@@ -11,6 +11,7 @@ from duban.rules.names import ROLE_NAMES
 from duban.rules.status import LIGHT_COLOURS
 from duban.services import cycles
 from ui import page
+from ui import scope as choices
 from ui import widgets as w
 
 actor, db, today = page.start("填报周期", "填报周期与任务期限分开:即使本期没有任务到期,责任单位也要按周期报送进展。"
@@ -31,6 +32,10 @@ asked = w.id_param(st.query_params.get("plan"))  # the 导入 page links here fo
 plan_id = st.selectbox("规划", list(plan_labels), format_func=plan_labels.get, key="cycle_plan",
                        index=list(plan_labels).index(asked) if asked in plan_labels else 0)
 plan_cycles = cycles.list_cycles(db, actor, plan_id)
+# a lower place's plan is read-only here: its own office sets and changes its cycles
+office = actor.is_office and plan_id in choices.own_plan_ids(db, actor)
+if actor.is_office and not office:
+    st.caption("这是下级地区的规划,其填报周期只能查看;请由该地区的办公室设置。")
 
 
 def _toggle(cycle_id: int, active: bool) -> None:
@@ -59,7 +64,7 @@ for c in plan_cycles:
         head.markdown(f"**{w.plain_markdown(c.label)}**" + ("" if c.active else " · :gray[已停用]"))
         if c.note:
             head.caption(w.plain_markdown(c.note))
-        if actor.is_office:
+        if office:
             tool.button("恢复" if not c.active else "停用", key=f"cycle_toggle_{c.id}",
                         on_click=_toggle, args=(c.id, not c.active))
         overview = cycles.cycle_overview(db, actor, c.id, today)
@@ -79,13 +84,13 @@ for c in plan_cycles:
                                                    "font-weight: 600", subset=["报送情况"])
                 with st.expander(f"{w.plain_markdown(p.label)} 明细", expanded=(k == 0)):
                     w.dataframe(styled, hide_index=True, width="stretch", key=f"cycle_table_{c.id}_{k}")
-        if actor.is_office and c.kind == "meeting":
+        if office and c.kind == "meeting":
             d1, d2, d3 = st.columns([1, 2, 1])
             d1.date_input("会议前报送截止日", value=today + dt.timedelta(days=14), key=f"meeting_date_{c.id}")
             d2.text_input("说明(可选)", key=f"meeting_label_{c.id}", placeholder="例如:第一季度联席会议前")
             d3.button("添加日期", key=f"meeting_add_{c.id}", on_click=_add_date, args=(c.id,))
 
-if actor.is_office:
+if office:
     st.subheader("新增填报周期")
     with st.form("cycle_add"):
         kind = st.radio("周期", list(cycles.KINDS), format_func=cycles.KINDS.get, horizontal=True, key="cycle_kind")

@@ -81,14 +81,18 @@ if item["history"]:
     view.history(item)
 
 # --- report an actual value -----------------------------------------------------------------------------------
-if item["can_report"]:
+# a lower place's indicator is read-only to the office above: that place's own office reports and corrects it
+own = actor.owns_place(item.get("jurisdiction_id"))
+if item["can_report"] and own:
     view.report_form(db, actor, item, today)
 elif actor.role == "leader":
     st.caption("领导账号为只读。")
+elif not own:
+    st.caption("这是下级地区的指标,只能查看;由该地区的办公室填报和修正。")
 else:
     st.caption("该指标由其责任单位填报" if item["units"] else "该指标未指定责任单位,由办公室填报。")
 
 # --- the office corrects an indicator ---------------------------------------------------------------------------
-if actor.is_office:
+if actor.is_office and own:
     with st.expander("修正指标信息(办公室)"):
         view.correction_form(db, actor, item)

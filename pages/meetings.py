@@ -8,14 +8,16 @@ from duban.errors import DubanError
 from duban.services import meetings_view as meetings
 from ui import meetings_view as view
 from ui import page
+from ui import scope as choices
 from ui import widgets as w
 
 actor, db, today = page.start("会议", "联席会议、领导小组例会:按规划条款自动提出会议安排,会前通知成员单位报送进展,"
                               "一键生成会议材料和工作台账,会后录入议定事项并转为督办任务。", flash_key=view.FLASH)
 office = actor.is_office
 
-plan_labels = meetings.plan_labels(db)
-department_labels = meetings.department_labels(db)
+plan_labels = choices.plan_labels(db, actor)
+department_labels = choices.department_labels(db, actor)
+own_departments = choices.department_labels(db, actor, own=True)  # what a write may name
 tab_list, tab_pack, tab_hand, tab_duty = st.tabs(["会议安排", "会议材料", "交办任务", "履职报告"], key="meeting_tab",
                                                  on_change="rerun")
 
@@ -56,7 +58,7 @@ with tab_list:
     else:
         st.info("还没有安排会议。")
     if office:
-        view.new_meeting(db, actor, today, plan_labels)
+        view.new_meeting(db, actor, today, choices.plan_labels(db, actor, own=True))
 
     if rows:
         st.subheader("会议详情")
@@ -90,8 +92,8 @@ with tab_list:
         else:
             st.caption("尚未录入议定事项。")
         if office and held:
-            members = [u["id"] for u in m["units"]] or list(department_labels)
-            view.decision(db, actor, today, meeting_id, members, department_labels)
+            members = [u["id"] for u in m["units"] if u["id"] in own_departments] or list(own_departments)
+            view.decision(db, actor, today, meeting_id, members, own_departments)
 
 with tab_pack:
     st.markdown("生成会议材料时将**锁定当前报送期**:材料中的数字即数据库中该报送期的数字;"
@@ -117,7 +119,7 @@ with tab_pack:
 with tab_hand:
     st.caption("领导批示、上级交办等规划以外的任务,录入后与规划任务一样督办、提醒,并进入下一期会议材料。")
     if office:
-        view.assigned_task(db, actor, today, department_labels)
+        view.assigned_task(db, actor, today, own_departments)
     if hand := meetings.assigned_tasks(db, actor):
         table([{"来源": h["source"], "来源说明": h["source_note"] or "", "任务": h["title"], "责任单位": h["units"],
                 "完成时限": w.cn_date(h["due"]), "状态": h["status"]} for h in hand], "hand_table")

@@ -60,6 +60,11 @@ for col, days in zip(cols[1:], ("30", "90"), strict=True):
     parts.card(col, f"{days} 天内到期", due[days]["tasks"], "查看任务", filters,
                f"{due[days]['count']} 个期次在 {days} 天内到期", due=days)
 
+rollup = overview.place_rollup(db, actor, today)
+if rollup:
+    st.subheader("下级地区")
+    parts.place_rows(db, actor, today, rollup)
+
 if data["total"] == 0:
     st.info("没有符合条件的任务。可在左侧调整筛选条件,或在“导入”页导入规划文件。")
     st.stop()

@@ -6,6 +6,7 @@ import streamlit as st
 from duban.errors import DubanError, SessionEnded
 from duban.rules.names import ROLE_NAMES
 from duban.services import review
+from duban.services.task_access import require_task_access
 from ui import feedback, page
 from ui import widgets as w
 from ui.evidence import evidence_buttons
@@ -77,6 +78,9 @@ for r in shown:
         if r["coordination_need"]:
             st.text(f"需协调:{r['coordination_need']}(需{r['coordination_from'] or '有关单位'}协调)")
         evidence_buttons(db, actor, r, icon=":material/attach_file:", empty="未附佐证材料。")
+        if not actor.owns_place(require_task_access(db, actor, r["task_id"]).task["jurisdiction_id"]):
+            st.caption("这是下级地区任务的报告,只能查看;由该地区的办公室审核。")
+            continue
         a, b = st.columns(2)
         with a:
             st.text_input("采纳意见(可选)", key=f"note_{r['id']}")

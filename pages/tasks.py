@@ -9,7 +9,7 @@ from duban.errors import DubanError
 from duban.rules.instances import STATE_LABELS
 from duban.rules.names import ROLE_NAMES
 from duban.services import task_views
-from ui import page, task_parts
+from ui import dispatch_view, page, task_parts
 from ui import widgets as w
 
 TASKS_PAGE = "pages/tasks.py"
@@ -52,6 +52,7 @@ def show_task(task_id: int) -> None:
         with col.container(border=True):
             st.caption(label)
             st.markdown(value)
+    dispatched = dispatch_view.show(db, actor, t.id, today)
 
     st.markdown("#### 任务原文")
     if t.body:
@@ -79,6 +80,7 @@ def show_task(task_id: int) -> None:
         st.info("尚无单位报告进展。")
     for r in view.latest:
         task_parts.report_card(r)
+    dispatch_view.act(db, actor, t.id, dispatched, today)
 
 
 # ---- one task
@@ -105,6 +107,7 @@ w.sync_query_params({**chosen, "q": search})
 st.session_state["tl_back_params"] = w.link_params(chosen, q=search)
 
 task_parts.extra_conditions(extra, EXTRA_KEYS, "tl_clear_extra")
+dispatch_view.inbox(db, actor, today)
 
 try:
     rows = task_views.task_list(db, actor, today, chosen, search)

@@ -115,6 +115,12 @@ def test_the_city_office_only_reads_the_districts_task(db, world):
         dispatch.accept(db, zz, child)
     with pytest.raises(AccessDenied):
         dispatch.break_down(db, zz, child, "分解", [(world.js_dept, "lead")], today=TODAY)
+    with pytest.raises(AccessDenied):
+        reports.file_report(db, zz, child, "代为报告", 100, "已完成", TODAY)
+    report = reports.file_report(db, actor(db, "js-office"), child, "已建成", 100, "已完成", TODAY)
+    with pytest.raises(AccessDenied):
+        review.accept(db, zz, report, TODAY)
+    assert db.conn.execute("SELECT status FROM tasks WHERE id=?", [child]).fetchone()[0] == "已完成(待审核)"
     seen = dispatch.view(db, zz, child, TODAY)
     assert seen.read_only and not seen.can_accept and not seen.can_break_down and not seen.can_dispatch
     assert db.conn.execute("SELECT dispatch_state FROM tasks WHERE id=?", [child]).fetchone()[0] == "待接收"
@@ -145,6 +151,12 @@ def test_the_rollup_follows_the_districts_own_review(db, world):
 def test_the_rollup_is_read_by_whoever_sees_the_city_task_and_by_no_sibling(db, world):
     _children(db, world)
     assert len(dispatch.rollup(db, actor(db, "zz-leader"), world.group_task, TODAY)) == 2
+    # 市民政局's liaison answers for the city task (co) and reads its roll-up, not the districts' own tasks
+    liaison = actor(db, "zz-minzheng")
+    assert [r.place for r in dispatch.rollup(db, liaison, world.group_task, TODAY)] == ["二七区", "金水区"]
+    assert not tasks.can_see(db, liaison, dispatch.rollup(db, liaison, world.group_task, TODAY)[0].task_id)
+    with pytest.raises(AccessDenied):
+        dispatch.accept(db, actor(db, "js-leader"), dispatch.rollup(db, liaison, world.group_task, TODAY)[1].task_id)
     with pytest.raises(AccessDenied):
         dispatch.rollup(db, actor(db, "bt-office"), world.group_task, TODAY)
     with pytest.raises(AccessDenied):
@@ -174,3 +186,113 @@ def test_the_city_office_assigns_a_task_to_a_district_by_hand(db, world):
                                  today=TODAY)
     with pytest.raises(InputError):
         dispatch.assign_down(db, zz, world.eq, "没有时限", [], today=TODAY)
+
+
+def test_the_command_dispatches_and_says_where(db, db_path, world, capsys):
+    from duban.cli import main
+
+    assert main(["dispatch", str(world.group_task), "--place", "金水区", "--user", "zz-office",
+                 "--today", "2026-11-22"]) == 0
+    out = capsys.readouterr().out
+    assert "金水区" in out and "已下达" in out and "二七区" not in out
+    assert main(["dispatch", str(world.group_task), "--user", "zz-office"]) == 0
+    out = capsys.readouterr().out
+    assert "此前已下达" in out and "新下达 1 个地区" in out
+    assert main(["dispatch", str(world.group_task), "--user", "bt-office"]) == 2
+    assert "无权" in capsys.readouterr().err
+    assert db.conn.execute("SELECT count(*) FROM tasks WHERE parent_task_id=?", [world.group_task]).fetchone()[0] == 2
+
+
+# ---- the 任务 page
+
+def _page(db, username, monkeypatch, **params):
+    from tests.support import app_as
+
+    monkeypatch.setenv("DUBAN_TODAY", TODAY.isoformat())
+    at = app_as(db, username, None)
+    at.query_params.update({k: str(v) for k, v in params.items()})
+    return at.switch_page("pages/tasks.py").run()
+
+
+def _texts(at) -> str:
+    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+
+
+def test_the_city_office_dispatches_from_the_task_page_after_confirming(db, world, monkeypatch):
+    at = _page(db, "zz-office", monkeypatch, task=world.group_task)
+    assert "下达到下级地区" in _texts(at)
+    assert db.conn.execute("SELECT count(*) FROM tasks WHERE parent_task_id IS NOT NULL").fetchone()[0] == 0
+    at.button(key="dispatch_confirm").click().run()
+    assert db.conn.execute("SELECT count(*) FROM tasks WHERE parent_task_id=?", [world.group_task]).fetchone()[0] == 2
+    shown = {d.value.columns[0]: d.value for d in at.dataframe}
+    assert sorted(shown["地区"]["地区"]) == ["二七区", "金水区"]
+    assert "下级地区进展" in _texts(at)
+
+
+def test_the_district_office_accepts_on_the_page_and_the_city_office_only_reads(db, world, monkeypatch):
+    _, by_place = _children(db, world)
+    child = by_place["金水区"]
+    listing = _page(db, "js-office", monkeypatch)
+    assert "待接收任务(1)" in _texts(listing)
+    at = _page(db, "js-office", monkeypatch, task=child)
+    assert "上级任务" in _texts(at)
+    at.button(key="accept_button").click().run()
+    assert db.conn.execute("SELECT dispatch_state FROM tasks WHERE id=?", [child]).fetchone()[0] == "已接收"
+    upper = _page(db, "zz-office", monkeypatch, task=child)
+    assert "只能查看" in _texts(upper)
+    keys = {b.key for b in upper.button}
+    assert not keys & {"accept_button", "dispatch_confirm"} and "report_submit" not in keys
+    assert not [f for f in upper.get("form")]
+
+
+def test_the_district_office_breaks_its_task_down_on_the_page(db, world, monkeypatch):
+    _, by_place = _children(db, world)
+    child = by_place["金水区"]
+    at = _page(db, "js-office", monkeypatch, task=child)
+    at.text_input(key="bd_title").input("金水区街道养老服务中心建设")
+    at.multiselect(key="bd_lead").select(world.js_dept)
+    at.date_input(key="bd_due").set_value(dt.date(2026, 12, 20))
+    next(b for b in at.button if b.label == "分解任务").click()
+    at.run()
+    part = db.conn.execute("SELECT id, title, jurisdiction_id FROM tasks WHERE parent_task_id=?", [child]).fetchone()
+    assert part is not None and part[1] == "金水区街道养老服务中心建设" and part[2] == world.js
+    assert db.conn.execute("SELECT due FROM instances WHERE task_id=?", [part[0]]).fetchone()[0] == "2026-12-20"
+    assert db.conn.execute("SELECT dispatch_state FROM tasks WHERE id=?", [child]).fetchone()[0] == "已接收"
+    assert "分解的任务" in _texts(at)
+
+
+def test_targets_of_unknown_level_are_offered_and_a_township_group_goes_through_the_districts(db, world):
+    from duban.access import SYSTEM
+    from duban.services import places
+
+    zone = places.add_place(db, SYSTEM, "郑东新区管委会", world.zz)
+    assert sorted(t.name for t in dispatch.targets(db, actor(db, "zz-office"), world.group_task)) == \
+        ["二七区", "郑东新区管委会", "金水区"]
+    places.add_place(db, SYSTEM, "丰产路街道", world.js)
+    township = db.conn.execute("INSERT INTO departments (name, jurisdiction_id) VALUES ('各乡镇(街道)', ?)",
+                               [world.js]).lastrowid
+    db.conn.execute("UPDATE task_units SET department_id=? WHERE task_id=? AND role='lead'", [township, world.js_task])
+    assert [t.name for t in dispatch.targets(db, actor(db, "js-office"), world.js_task)] == ["丰产路街道"]
+    # a city task for the townships goes to its districts, whose offices pass it on
+    db.conn.execute("UPDATE departments SET jurisdiction_id=? WHERE id=?", [world.zz, township])
+    db.conn.execute("UPDATE task_units SET department_id=? WHERE task_id=? AND role='lead'",
+                    [township, world.group_task])
+    assert zone and sorted(t.name for t in dispatch.targets(db, actor(db, "zz-office"), world.group_task)) == \
+        ["二七区", "郑东新区管委会", "金水区"]
+
+
+def test_the_city_office_assigns_on_the_task_list(db, world, monkeypatch):
+    at = _page(db, "zz-office", monkeypatch)
+    at.selectbox(key="ad_place").set_value(world.js)
+    at.text_input(key="ad_title").input("开展金水区养老机构服务质量检查")
+    at.date_input(key="ad_due").set_value(dt.date(2026, 12, 10))
+    next(b for b in at.button if b.label == "交办").click()
+    at.run()
+    row = db.conn.execute("SELECT id, jurisdiction_id, dispatch_state, source FROM tasks WHERE title=?",
+                          ["开展金水区养老机构服务质量检查"]).fetchone()
+    assert row is not None and tuple(row)[1:] == (world.js, "待接收", "上级交办")
+    listing = _page(db, "js-office", monkeypatch)
+    assert "待接收任务(1)" in _texts(listing)
+    # a district office has no place below it to assign to; the whole-database office's list is as before
+    assert "向下级地区交办任务" not in [e.label for e in _page(db, "eq-office", monkeypatch).expander]
+    assert "向下级地区交办任务" not in [e.label for e in _page(db, "bangong", monkeypatch).expander]

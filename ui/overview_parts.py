@@ -1,10 +1,12 @@
-"""Pieces of the 总览 page: a number that opens its tasks, a clickable chart, the per-plan rows and the due lists."""
+"""Pieces of the 总览 page: a number that opens its tasks, a clickable chart, the per-plan rows, the places below
+and the due lists."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 from duban.rules.status import LIGHTS
+from duban.services import tasks
 from ui import widgets as w
 
 TASKS_PAGE = "pages/tasks.py"
@@ -57,6 +59,26 @@ def plan_rows(plans: list[dict], filters: dict, charted: int) -> None:
     row = picked_row(state, len(plans))
     if row is not None and plans[row]["plan_id"]:
         st.switch_page(TASKS_PAGE, query_params=w.link_params(filters, plan=plans[row]["plan_id"]))
+
+
+def place_rows(db, actor, today, rows: list[dict]) -> None:
+    """The 下级地区 table: each place's tasks, lights and on-time rate; a picked row lists that place's tasks,
+    each opening read-only on the 任务 page."""
+    state = w.dataframe(pd.DataFrame([{
+        "地区": r["label"], "任务数": r["tasks"], "红灯": r["红"], "黄灯": r["黄"], "绿灯": r["绿"],
+        "按时完成率": "—" if r["on_time_rate"] is None else f"{r['on_time_rate']}%"} for r in rows]),
+        hide_index=True, width="stretch", key="ov_place_table", on_select="rerun", selection_mode="single-row")
+    st.caption("下级地区的任务按该地区及其以下各地区合计;“本级”为本地区自己的任务;不受左侧筛选影响。点选一行查看其任务(只读)。")
+    row = picked_row(state, len(rows))
+    if row is None:
+        return
+    picked = rows[row]
+    listed = tasks.list_tasks(db, actor, today, task_ids=picked["task_ids"]) if picked["task_ids"] else []
+    if not listed:
+        st.info(f"{picked['label']}没有任务。")
+    for t in listed:
+        st.page_link(TASKS_PAGE, label=w.plain_markdown(f"{w.LIGHT_MARKS.get(t.light, '')} {t.number or ''} {t.title}".strip()),
+                     query_params={"task": str(t.id)})
 
 
 def due_tab(key: str, due: dict, filters: dict) -> None:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from db.queries.visibility import of_places
+
 _REPORT_DAY = "coalesce(r.reported_on, substr(r.created_at, 1, 10))"
 
 
@@ -42,11 +44,15 @@ def returned_reports(db: sqlite_utils.Database, start: str, end: str, plan_id: i
     return {r[0]: r[1] for r in rows}
 
 
-def departments_with_tasks(db: sqlite_utils.Database, plan_id: int | None = None) -> list[dict]:
-    """Departments that answer for at least one live task (of the plan), with their jurisdiction."""
+def departments_with_tasks(db: sqlite_utils.Database, plan_id: int | None = None,
+                           places: frozenset[int] | None = None) -> list[dict]:
+    """Departments (of these places; None: any) that answer for at least one live task (of the plan), with
+    their jurisdiction."""
     pc, pp = _plan_cond(plan_id)
+    args: list = []
+    place_cond = of_places("d.jurisdiction_id", places, args)
     return [dict(r) for r in db.conn.execute(f"""
         SELECT d.id, d.name, j.name AS jurisdiction FROM departments d LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id
-        WHERE EXISTS (SELECT 1 FROM task_units u JOIN tasks t ON t.id = u.task_id
+        WHERE {place_cond} AND EXISTS (SELECT 1 FROM task_units u JOIN tasks t ON t.id = u.task_id
                       WHERE u.department_id = d.id AND t.removed = 0{pc})
-        ORDER BY d.jurisdiction_id, d.id""", pp)]
+        ORDER BY d.jurisdiction_id, d.id""", args + pp)]

@@ -5,19 +5,25 @@ import sqlite3
 
 import sqlite_utils
 
+from db.queries.visibility import of_places
+
 
 def _rows(db: sqlite_utils.Database, sql: str, params: list | tuple = ()) -> list[dict]:
     return [dict(r) for r in db.conn.execute(sql, params)]
 
 
-def plans(db: sqlite_utils.Database) -> list[dict]:
-    """Plans to set cycles for, with their jurisdiction's name."""
-    return _rows(db, "SELECT p.id, p.title, j.name AS jurisdiction FROM plans p "
-                     "LEFT JOIN jurisdictions j ON j.id = p.jurisdiction_id ORDER BY j.name, p.id")
+def plans(db: sqlite_utils.Database, places: frozenset[int] | None = None) -> list[dict]:
+    """Plans to set cycles for (of these places; None: every plan), with their jurisdiction's name."""
+    args: list = []
+    where = of_places("p.jurisdiction_id", places, args)
+    return _rows(db, "SELECT p.id, p.title, p.jurisdiction_id, j.name AS jurisdiction FROM plans p "
+                     f"LEFT JOIN jurisdictions j ON j.id = p.jurisdiction_id WHERE {where} ORDER BY j.name, p.id", args)
 
 
-def plan_exists(db: sqlite_utils.Database, plan_id: int) -> bool:
-    return db.conn.execute("SELECT 1 FROM plans WHERE id=?", [plan_id]).fetchone() is not None
+def plan_place(db: sqlite_utils.Database, plan_id: int) -> tuple[bool, int | None]:
+    """(whether the plan exists, its place)."""
+    row = db.conn.execute("SELECT jurisdiction_id FROM plans WHERE id=?", [plan_id]).fetchone()
+    return (row is not None, row[0] if row else None)
 
 
 def insert_cycle(db: sqlite_utils.Database, plan_id: int, kind: str, month: int | None, day: int | None,
@@ -38,16 +44,20 @@ def set_active(db: sqlite_utils.Database, cycle_id: int, active: bool) -> None:
 
 
 def cycle(db: sqlite_utils.Database, cycle_id: int) -> dict | None:
-    row = db.conn.execute("SELECT c.*, p.title AS plan_title, j.name AS jurisdiction FROM report_cycles c "
+    row = db.conn.execute("SELECT c.*, p.title AS plan_title, p.jurisdiction_id AS place_id, j.name AS jurisdiction "
+                          "FROM report_cycles c "
                           "JOIN plans p ON p.id = c.plan_id LEFT JOIN jurisdictions j ON j.id = p.jurisdiction_id "
                           "WHERE c.id=?", [cycle_id]).fetchone()
     return dict(row) if row else None
 
 
-def cycles(db: sqlite_utils.Database, plan_id: int | None = None, active_only: bool = False) -> list[dict]:
-    sql = ("SELECT c.*, p.title AS plan_title, j.name AS jurisdiction FROM report_cycles c "
-           "JOIN plans p ON p.id = c.plan_id LEFT JOIN jurisdictions j ON j.id = p.jurisdiction_id WHERE 1=1")
+def cycles(db: sqlite_utils.Database, plan_id: int | None = None, active_only: bool = False,
+           places: frozenset[int] | None = None) -> list[dict]:
+    """Reporting cycles with their plan's title and place (of one plan, of the plans of these places)."""
     params: list = []
+    sql = ("SELECT c.*, p.title AS plan_title, p.jurisdiction_id AS place_id, j.name AS jurisdiction "
+           "FROM report_cycles c JOIN plans p ON p.id = c.plan_id LEFT JOIN jurisdictions j ON j.id = p.jurisdiction_id "
+           f"WHERE {of_places('p.jurisdiction_id', places, params)}")
     if plan_id is not None:
         sql += " AND c.plan_id=?"
         params.append(plan_id)

@@ -152,12 +152,6 @@ def departments_in(db: sqlite_utils.Database, jurisdiction_id: int | None) -> li
     return [dict(r) for r in db.conn.execute(f"SELECT id, name FROM departments WHERE {where} ORDER BY name", params)]
 
 
-def jurisdictions_of(db: sqlite_utils.Database, department_ids: Iterable[int]) -> list[int]:
-    clause, ids = _in("id", department_ids)
-    return [r[0] for r in db.conn.execute(
-        f"SELECT DISTINCT jurisdiction_id FROM departments WHERE {clause} AND jurisdiction_id IS NOT NULL", ids)]
-
-
 def demo_actuals_exist(db: sqlite_utils.Database) -> bool:
     return db.conn.execute("SELECT 1 FROM indicator_actuals WHERE is_demo = 1 LIMIT 1").fetchone() is not None
 

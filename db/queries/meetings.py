@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from db.queries.sql import marks
+from db.queries.visibility import of_places
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: list | tuple | dict = ()) -> list[dict]:
@@ -24,11 +25,13 @@ def _marks(values) -> str:
 
 def insert_meeting(db: sqlite_utils.Database, *, kind: str, title: str, date: str, remind_days: int,
                    deadline_id: int | None, period_label: str | None, notes: str | None, is_demo: bool,
-                   created_by: int | None) -> int:
+                   created_by: int | None, jurisdiction_id: int | None = None) -> int:
+    """Store a meeting of a place (the office's that holds it); its id."""
     return db.conn.execute(
-        "INSERT INTO meetings (kind, title, date, remind_days, deadline_id, period_label, notes, is_demo, created_by) "
-        "VALUES (?,?,?,?,?,?,?,?,?)",
-        [kind, title, date, remind_days, deadline_id, period_label, notes, int(is_demo), created_by]).lastrowid
+        "INSERT INTO meetings (kind, title, date, remind_days, deadline_id, period_label, notes, is_demo, created_by, "
+        "jurisdiction_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [kind, title, date, remind_days, deadline_id, period_label, notes, int(is_demo), created_by,
+         jurisdiction_id]).lastrowid
 
 
 def set_meeting_plans(db: sqlite_utils.Database, meeting_id: int, plan_ids: list[int]) -> None:
@@ -47,14 +50,17 @@ def meeting(db: sqlite_utils.Database, meeting_id: int) -> dict | None:
     return _one(db, "SELECT * FROM meetings WHERE id=?", [meeting_id])
 
 
-def meetings(db: sqlite_utils.Database) -> list[dict]:
-    """Every meeting, latest first, with how many plans, member units and decisions it has."""
-    return _rows(db, """
+def meetings(db: sqlite_utils.Database, places: frozenset[int] | None = None) -> list[dict]:
+    """Every meeting (of these places; None: all), latest first, with how many plans, member units and
+    decisions it has."""
+    args: list = []
+    cond = of_places("m.jurisdiction_id", places, args)
+    return _rows(db, f"""
         SELECT m.*,
                (SELECT count(*) FROM meeting_plans mp WHERE mp.meeting_id = m.id) AS plan_count,
                (SELECT count(*) FROM meeting_units mu WHERE mu.meeting_id = m.id) AS unit_count,
                (SELECT count(*) FROM tasks t WHERE t.meeting_id = m.id AND t.removed = 0) AS decision_count
-        FROM meetings m ORDER BY m.date DESC, m.id DESC""")
+        FROM meetings m WHERE {cond} ORDER BY m.date DESC, m.id DESC""", args)
 
 
 def meeting_plans(db: sqlite_utils.Database, meeting_id: int) -> list[dict]:
@@ -96,22 +102,31 @@ def plan_departments(db: sqlite_utils.Database, plan_ids: list[int]) -> list[int
         f"WHERE t.removed = 0 AND t.plan_id IN ({_marks(plan_ids)}) ORDER BY u.department_id", list(plan_ids))]
 
 
-def plans(db: sqlite_utils.Database) -> list[dict]:
-    return _rows(db, "SELECT p.id, p.title, p.period_start, p.period_end, j.name AS jurisdiction FROM plans p "
-                     "LEFT JOIN jurisdictions j ON j.id = p.jurisdiction_id ORDER BY p.id")
+def plans(db: sqlite_utils.Database, places: frozenset[int] | None = None) -> list[dict]:
+    """The plans (of these places; None: all) with their place."""
+    args: list = []
+    cond = of_places("p.jurisdiction_id", places, args)
+    return _rows(db, "SELECT p.id, p.title, p.period_start, p.period_end, p.jurisdiction_id, j.name AS jurisdiction "
+                     f"FROM plans p LEFT JOIN jurisdictions j ON j.id = p.jurisdiction_id WHERE {cond} ORDER BY p.id",
+                 args)
 
 
 def plan(db: sqlite_utils.Database, plan_id: int) -> dict | None:
-    return _one(db, "SELECT p.id, p.title, p.period_start, p.period_end, j.name AS jurisdiction FROM plans p "
+    return _one(db, "SELECT p.id, p.title, p.period_start, p.period_end, p.jurisdiction_id, j.name AS jurisdiction "
+                    "FROM plans p "
                     "LEFT JOIN jurisdictions j ON j.id = p.jurisdiction_id WHERE p.id=?", [plan_id])
 
 
-def departments(db: sqlite_utils.Database, ids: list[int] | None = None) -> list[dict]:
+def departments(db: sqlite_utils.Database, ids: list[int] | None = None,
+                places: frozenset[int] | None = None) -> list[dict]:
+    """Departments with their place: these ids (None: all), of these places (None: any)."""
+    args: list = []
+    cond = of_places("d.jurisdiction_id", places, args)
     sql = ("SELECT d.id, d.name, d.jurisdiction_id, j.name AS jurisdiction FROM departments d "
-           "LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id")
+           f"LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id WHERE {cond}")
     if ids is None:
-        return _rows(db, sql + " ORDER BY d.jurisdiction_id, d.id")
-    return _rows(db, sql + f" WHERE d.id IN ({_marks(ids)}) ORDER BY d.jurisdiction_id, d.id", list(ids))
+        return _rows(db, sql + " ORDER BY d.jurisdiction_id, d.id", args)
+    return _rows(db, sql + f" AND d.id IN ({_marks(ids)}) ORDER BY d.jurisdiction_id, d.id", args + list(ids))
 
 
 def decision_tasks(db: sqlite_utils.Database, meeting_id: int) -> list[dict]:
@@ -123,14 +138,16 @@ def decision_tasks(db: sqlite_utils.Database, meeting_id: int) -> list[dict]:
                      "FROM tasks t WHERE t.meeting_id=? AND t.removed=0 ORDER BY t.id", [meeting_id])
 
 
-def assigned_tasks(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:
-    """交办任务: tasks entered from 领导批示, 上级交办 or 其他 rather than a plan, newest first."""
+def assigned_tasks(db: sqlite_utils.Database, limit: int = 200, places: frozenset[int] | None = None) -> list[dict]:
+    """交办任务: tasks entered from 领导批示, 上级交办 or 其他 rather than a plan (of these places), newest first."""
+    args: list = []
+    cond = of_places("t.jurisdiction_id", places, args)
     return _rows(db, "SELECT t.id, t.title, t.status, t.source, t.source_note, t.created_at, "
                      "(SELECT group_concat(d.name, '、') FROM task_units u JOIN departments d ON d.id = u.department_id "
                      " WHERE u.task_id = t.id) AS units, "
                      "(SELECT min(i.due) FROM instances i WHERE i.task_id = t.id) AS due "
                      "FROM tasks t WHERE t.source IN ('领导批示', '上级交办', '其他') AND t.removed=0 "
-                     "ORDER BY t.id DESC LIMIT ?", [limit])
+                     f"AND {cond} ORDER BY t.id DESC LIMIT ?", [*args, limit])
 
 
 # ---------------------------------------------------------------- update requests
@@ -145,8 +162,12 @@ def requests(db: sqlite_utils.Database, meeting_id: int) -> dict[int, dict]:
     return {r["department_id"]: r for r in _rows(db, "SELECT * FROM meeting_requests WHERE meeting_id=?", [meeting_id])}
 
 
-def meetings_between(db: sqlite_utils.Database, start: str, end: str) -> list[dict]:
-    return _rows(db, "SELECT * FROM meetings WHERE date BETWEEN ? AND ? ORDER BY date, id", [start, end])
+def meetings_between(db: sqlite_utils.Database, start: str, end: str,
+                     places: frozenset[int] | None = None) -> list[dict]:
+    """Meetings (of these places; None: all) dated in [start, end], soonest first."""
+    args: list = [start, end]
+    cond = of_places("jurisdiction_id", places, args)
+    return _rows(db, f"SELECT * FROM meetings WHERE date BETWEEN ? AND ? AND {cond} ORDER BY date, id", args)
 
 
 def unit_users(db: sqlite_utils.Database, department_id: int) -> list[int]:

@@ -17,9 +17,11 @@ from db.queries.sql import marks
 
 @dataclass(frozen=True)
 class TaskFilter:
-    """Which tasks count. None means no restriction; visible_departments restricts a liaison."""
+    """Which tasks count. None means no restriction; visible_departments restricts a liaison, visible_places an
+    account with a place (its own and those below)."""
 
     visible_departments: frozenset[int] | None = None
+    visible_places: frozenset[int] | None = None
     plan_id: int | None = None
     jurisdiction_id: int | None = None
     department_id: int | None = None
@@ -50,6 +52,8 @@ def _where(f: TaskFilter, p: dict) -> str:
     if f.visible_departments is not None:
         visible = _in_list(p, "vd", sorted(f.visible_departments))
         where.append(f"t.id IN (SELECT task_id FROM task_units WHERE department_id IN ({visible}))")
+    if f.visible_places is not None:
+        where.append(f"{_JURISDICTION} IN ({_in_list(p, 'vp', sorted(f.visible_places))})")
     if f.plan_id is not None:
         p["plan_id"] = f.plan_id
         where.append("t.plan_id = :plan_id")
@@ -188,7 +192,7 @@ _ITEM_JOINS = """
 JOIN tasks t ON t.id = i.task_id
 LEFT JOIN deadlines dl ON dl.id = i.deadline_id
 LEFT JOIN plans pl ON pl.id = t.plan_id
-LEFT JOIN jurisdictions j ON j.id = pl.jurisdiction_id
+LEFT JOIN jurisdictions j ON j.id = t.jurisdiction_id
 """
 
 
@@ -215,36 +219,48 @@ def due_items(db: sqlite_utils.Database, task_ids: list[int] | None, params: dic
     return [dict(r) for r in db.conn.execute(sql, p)]
 
 
-def plans(db: sqlite_utils.Database, visible_departments: frozenset[int] | None) -> list[dict]:
-    """Plans with at least one visible task, for the filter and the bar labels."""
+def plans(db: sqlite_utils.Database, visible_departments: frozenset[int] | None,
+          visible_places: frozenset[int] | None = None) -> list[dict]:
+    """Plans with at least one visible task (of these departments, of these places), for the filter and the bar
+    labels."""
     p: dict = {}
     vis = ""
     if visible_departments is not None:
         vis = (" AND EXISTS (SELECT 1 FROM tasks t JOIN task_units u ON u.task_id = t.id WHERE t.plan_id = pl.id "
                f"AND u.department_id IN ({_in_list(p, 'vd', sorted(visible_departments))}))")
+    if visible_places is not None:
+        vis += f" AND pl.jurisdiction_id IN ({_in_list(p, 'vp', sorted(visible_places))})"
     return [dict(r) for r in db.conn.execute(
         "SELECT pl.id, pl.title, pl.source_name, pl.jurisdiction_id, j.name AS jurisdiction "
         "FROM plans pl LEFT JOIN jurisdictions j ON j.id = pl.jurisdiction_id "
         f"WHERE 1 {vis} ORDER BY j.name, pl.id", p)]
 
 
-def jurisdictions(db: sqlite_utils.Database) -> list[dict]:
-    """Jurisdictions that have a plan or a department."""
+def jurisdictions(db: sqlite_utils.Database, visible_places: frozenset[int] | None = None) -> list[dict]:
+    """Jurisdictions that have a plan or a department (only these places, when given)."""
+    p: dict = {}
+    vis = "" if visible_places is None else f" AND j.id IN ({_in_list(p, 'vp', sorted(visible_places))})"
     return [dict(r) for r in db.conn.execute(
-        "SELECT id, name FROM jurisdictions j WHERE EXISTS (SELECT 1 FROM plans p WHERE p.jurisdiction_id = j.id) "
-        "OR EXISTS (SELECT 1 FROM departments d WHERE d.jurisdiction_id = j.id) ORDER BY id")]
+        "SELECT id, name FROM jurisdictions j WHERE (EXISTS (SELECT 1 FROM plans p WHERE p.jurisdiction_id = j.id) "
+        f"OR EXISTS (SELECT 1 FROM departments d WHERE d.jurisdiction_id = j.id)){vis} ORDER BY id", p)]
 
 
-def departments_with_tasks(db: sqlite_utils.Database, visible_departments: frozenset[int] | None) -> list[dict]:
-    """Departments named on at least one task (a liaison: only its own), with their jurisdiction."""
+def departments_with_tasks(db: sqlite_utils.Database, visible_departments: frozenset[int] | None,
+                           visible_places: frozenset[int] | None = None) -> list[dict]:
+    """Departments named on at least one task (a liaison: only its own; an account with a place: on a task of
+    its places), with their jurisdiction."""
     p: dict = {}
     vis = ""
     if visible_departments is not None:
         vis = f" AND d.id IN ({_in_list(p, 'vd', sorted(visible_departments))})"
+    task_place = ""
+    if visible_places is not None:
+        task_place = (" AND u.task_id IN (SELECT id FROM tasks WHERE jurisdiction_id IN "
+                      f"({_in_list(p, 'vp', sorted(visible_places))}))")
     return [dict(r) for r in db.conn.execute(
         "SELECT d.id, d.name, d.jurisdiction_id, j.name AS jurisdiction FROM departments d "
         "LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id "
-        f"WHERE EXISTS (SELECT 1 FROM task_units u WHERE u.department_id = d.id){vis} "
+        f"WHERE EXISTS (SELECT 1 FROM task_units u WHERE u.department_id = d.id{task_place}){vis} "
         "ORDER BY d.jurisdiction_id, d.id", p)]
 
 
@@ -256,3 +272,13 @@ def departments(db: sqlite_utils.Database, ids: list[int]) -> list[dict]:
     return [dict(r) for r in db.conn.execute(
         "SELECT d.id, d.name, j.name AS jurisdiction FROM departments d "
         f"LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id WHERE d.id IN ({in_list})", ids)]
+
+
+def place_instances(db: sqlite_utils.Database, places: frozenset[int]) -> list[dict]:
+    """Deadline instances of the live tasks of these places, each with its task's place and status (what the
+    on-time rate of a place reads)."""
+    p: dict = {}
+    return [dict(r) for r in db.conn.execute(
+        "SELECT i.task_id, i.due, i.state, substr(i.closed_at, 1, 10) AS closed_on, t.status AS task_status, "
+        "t.jurisdiction_id FROM instances i JOIN tasks t ON t.id = i.task_id "
+        f"WHERE t.removed = 0 AND t.jurisdiction_id IN ({_in_list(p, 'vp', sorted(places))}) ORDER BY i.task_id", p)]

@@ -18,9 +18,14 @@ def by_id(db: sqlite_utils.Database, place_id: int) -> dict | None:
 
 
 def by_name(db: sqlite_utils.Database, name: str) -> dict | None:
-    """The place with this name, or None (names are unique across the database)."""
-    row = db.conn.execute(f"{_PLACE} WHERE name=?", [name]).fetchone()
-    return dict(row) if row else None
+    """The one place with this name, or None when there is none or several (市中区 is in many cities)."""
+    rows = named(db, name)
+    return rows[0] if len(rows) == 1 else None
+
+
+def named(db: sqlite_utils.Database, name: str) -> list[dict]:
+    """Every place with this name (names are unique under one parent only), top-level ones first."""
+    return [dict(r) for r in db.conn.execute(f"{_PLACE} WHERE name=? ORDER BY parent_id IS NOT NULL, id", [name])]
 
 
 def children(db: sqlite_utils.Database, place_id: int | None) -> list[dict]:

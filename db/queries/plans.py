@@ -9,11 +9,16 @@ from db.queries.sql import marks
 
 
 def jurisdiction_by_name(db: sqlite_utils.Database, name: str) -> int | None:
-    row = db.conn.execute("SELECT id FROM jurisdictions WHERE name=?", [name]).fetchone()
-    return row[0] if row else None
+    """The place a plan of the whole database names: the only one so called, else the top-level one (None)."""
+    rows = db.conn.execute("SELECT id, parent_id FROM jurisdictions WHERE name=? ORDER BY parent_id IS NOT NULL, id",
+                           [name]).fetchall()
+    if len(rows) == 1 or (rows and rows[0][1] is None):
+        return rows[0][0]
+    return None
 
 
 def ensure_jurisdiction(db: sqlite_utils.Database, name: str) -> int:
+    """The place of the whole database's lookup by name, stored at the top if new."""
     found = jurisdiction_by_name(db, name)
     if found is not None:
         return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from db.queries.sql import marks
+from db.queries.visibility import of_places
 
 # ---- rules ---------------------------------------------------------------------------------------
 
@@ -57,19 +58,21 @@ def delete_rule(db: sqlite_utils.Database, rule_id: int) -> None:
 # ---- what is due: open instances with their task, plan and units ----------------------------------
 
 def open_instances_between(db: sqlite_utils.Database, first_due: str, last_due: str,
-                           department_ids: list[int] | None = None) -> list[dict]:
-    """Open deadline instances due in [first_due, last_due] of live tasks, one row per responsible unit."""
+                           department_ids: list[int] | None = None,
+                           places: frozenset[int] | None = None) -> list[dict]:
+    """Open deadline instances due in [first_due, last_due] of live tasks (of these departments, of tasks of
+    these places), one row per responsible unit, with the task's place."""
     sql = """
         SELECT i.id AS instance_id, i.due, i.period_label, i.overdue_since,
                t.id AS task_id, t.number, t.seq, t.title, t.status, t.progress, t.created_at,
                (SELECT MAX(f.due) FROM instances f WHERE f.task_id = t.id AND f.state <> 'open') AS last_done,
                p.id AS plan_id, p.title AS plan_title, p.period_start AS plan_start,
-               j.name AS jurisdiction,
+               t.jurisdiction_id AS place_id, j.name AS jurisdiction,
                u.department_id, u.role, d.name AS department
         FROM instances i
         JOIN tasks t ON t.id = i.task_id
         LEFT JOIN plans p ON p.id = t.plan_id
-        LEFT JOIN jurisdictions j ON j.id = p.jurisdiction_id
+        LEFT JOIN jurisdictions j ON j.id = t.jurisdiction_id
         JOIN task_units u ON u.task_id = t.id
         JOIN departments d ON d.id = u.department_id
         WHERE i.state = 'open' AND i.due BETWEEN ? AND ?
@@ -79,13 +82,17 @@ def open_instances_between(db: sqlite_utils.Database, first_due: str, last_due: 
     if department_ids is not None:
         sql += f" AND u.department_id IN ({marks(department_ids)})"
         params += list(department_ids)
+    sql += " AND " + of_places("t.jurisdiction_id", places, params)
     sql += " ORDER BY i.due, t.plan_id, t.seq, t.id, u.position"
     return [dict(r) for r in db.conn.execute(sql, params)]
 
 
-def department_instances(db: sqlite_utils.Database, department_id: int) -> list[dict]:
-    """Every deadline instance of a department's live tasks (for its calendar)."""
-    rows = db.conn.execute("""
+def department_instances(db: sqlite_utils.Database, department_id: int,
+                         places: frozenset[int] | None = None) -> list[dict]:
+    """Every deadline instance of a department's live tasks (of these places; None: all), for its calendar."""
+    args: list = [department_id]
+    place = of_places("t.jurisdiction_id", places, args)
+    rows = db.conn.execute(f"""
         SELECT i.id AS instance_id, i.due, i.period_label, i.state, t.id AS task_id, t.number, t.title,
                t.status, p.title AS plan_title, u.role, d.name AS department
         FROM task_units u
@@ -93,9 +100,9 @@ def department_instances(db: sqlite_utils.Database, department_id: int) -> list[
         JOIN instances i ON i.task_id = t.id
         LEFT JOIN plans p ON p.id = t.plan_id
         JOIN departments d ON d.id = u.department_id
-        WHERE u.department_id = ?
+        WHERE u.department_id = ? AND {place}
         ORDER BY i.due, t.id
-    """, [department_id])
+    """, args)
     return [dict(r) for r in rows]
 
 
@@ -106,10 +113,13 @@ def department(db: sqlite_utils.Database, department_id: int) -> dict | None:
     return dict(row) if row else None
 
 
-def departments(db: sqlite_utils.Database) -> list[dict]:
-    rows = db.conn.execute("""
-        SELECT d.id, d.name, d.liaison_name, d.liaison_email, j.name AS jurisdiction FROM departments d
-        LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id ORDER BY j.name, d.name""")
+def departments(db: sqlite_utils.Database, places: frozenset[int] | None = None) -> list[dict]:
+    """Departments with their place's name (of these places; None: all), by place and name."""
+    args: list = []
+    rows = db.conn.execute(f"""
+        SELECT d.id, d.name, d.liaison_name, d.liaison_email, d.jurisdiction_id, j.name AS jurisdiction
+        FROM departments d LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id
+        WHERE {of_places("d.jurisdiction_id", places, args)} ORDER BY j.name, d.name""", args)
     return [dict(r) for r in rows]
 
 
@@ -126,8 +136,9 @@ def department_users(db: sqlite_utils.Database, department_ids: list[int]) -> li
 
 
 def office_users(db: sqlite_utils.Database) -> list[dict]:
-    rows = db.conn.execute(
-        "SELECT id, username, display_name, email FROM users WHERE role='office' AND active=1 ORDER BY id")
+    """Active office accounts, with their place (None: the whole database)."""
+    rows = db.conn.execute("SELECT id, username, display_name, email, jurisdiction_id FROM users "
+                           "WHERE role='office' AND active=1 ORDER BY id")
     return [dict(r) for r in rows]
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 import sqlite_utils
 
 from db.queries.sql import marks
+from db.queries.visibility import of_places
 
 REPORT_COLUMNS = """
     r.*, d.name AS department_name, j.name AS jurisdiction, u.username, u.display_name,
     rv.username AS reviewer, t.title AS task_title, t.number AS task_number, t.plan_id, t.status AS task_status,
     p.title AS plan_title, i.due AS instance_due, i.period_label AS instance_label, i.state AS instance_state,
-    tu.role AS unit_role
+    tu.role AS unit_role, t.jurisdiction_id AS task_place_id
 """
 REPORT_JOINS = """
     FROM reports r
@@ -129,14 +130,19 @@ def latest_lead_reports(db: sqlite_utils.Database, task_ids: list[int]) -> dict[
 
 
 
-def pending(db: sqlite_utils.Database) -> list[dict]:
-    """The review queue: reports awaiting the office, oldest first."""
-    return _rows(db, f"SELECT {REPORT_COLUMNS} {REPORT_JOINS} WHERE r.review_state='待审核' ORDER BY r.created_at, r.id")
+def pending(db: sqlite_utils.Database, places: frozenset[int] | None = None) -> list[dict]:
+    """The review queue: reports awaiting the office on tasks of these places (None: every task), oldest first."""
+    args: list = []
+    return _rows(db, f"SELECT {REPORT_COLUMNS} {REPORT_JOINS} WHERE r.review_state='待审核' "
+                     f"AND {of_places('t.jurisdiction_id', places, args)} ORDER BY r.created_at, r.id", args)
 
 
-def recently_reviewed(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
+def recently_reviewed(db: sqlite_utils.Database, limit: int = 20, places: frozenset[int] | None = None) -> list[dict]:
+    """The latest reviewed reports on tasks of these places (None: every task), newest first."""
+    args: list = []
+    where = of_places("t.jurisdiction_id", places, args)
     return _rows(db, f"SELECT {REPORT_COLUMNS} {REPORT_JOINS} WHERE r.review_state IN ('已采纳', '已退回') "
-                     f"ORDER BY r.reviewed_at DESC, r.id DESC LIMIT ?", [limit])
+                     f"AND {where} ORDER BY r.reviewed_at DESC, r.id DESC LIMIT ?", [*args, limit])
 
 
 def returned_to_departments(db: sqlite_utils.Database, department_ids: list[int]) -> list[dict]:

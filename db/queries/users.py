@@ -54,6 +54,7 @@ def users_with_departments(db: sqlite_utils.Database) -> list[dict]:
     """Every account with the departments it answers for ("郑州市/市民政局", joined by "、")."""
     return [dict(r) for r in db.conn.execute(
         "SELECT u.id, u.username, u.display_name, u.role, u.email, u.active, u.is_demo, u.created_at, u.locked_at, "
+        "u.jurisdiction_id, "
         "(SELECT group_concat(coalesce(j.name || '/', '') || d.name, '、') FROM user_departments ud "
         " JOIN departments d ON d.id = ud.department_id LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id "
         " WHERE ud.user_id = u.id) AS departments "
@@ -77,6 +78,22 @@ def department_ids_named(db: sqlite_utils.Database, jurisdiction: str | None, na
         sql += " AND j.name = ?"
         params.append(jurisdiction)
     return [r[0] for r in db.conn.execute(sql + " ORDER BY d.id", params)]
+
+
+def department_places(db: sqlite_utils.Database, department_ids: list[int]) -> list[int | None]:
+    """The place of each of these departments (one entry per department found)."""
+    marks = ",".join("?" * len(department_ids)) or "NULL"
+    return [r[0] for r in db.conn.execute(
+        f"SELECT jurisdiction_id FROM departments WHERE id IN ({marks})", list(department_ids))]
+
+
+def departments_of_places(db: sqlite_utils.Database, place_ids: list[int]) -> list[dict]:
+    """The departments of these places with their place's name, by place then name."""
+    marks = ",".join("?" * len(place_ids)) or "NULL"
+    return [dict(r) for r in db.conn.execute(
+        "SELECT d.id, d.name, j.name AS jurisdiction FROM departments d "
+        f"LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id WHERE d.jurisdiction_id IN ({marks}) "
+        "ORDER BY j.name, d.name", list(place_ids))]
 
 
 def department_exists(db: sqlite_utils.Database, department_id: int) -> bool:

@@ -17,6 +17,7 @@ COMMANDS = [
     "duban.cli.users_cmd",
     "duban.cli.reminders_cmd",
     "duban.cli.meetings_cmd",
+    "duban.cli.dispatch_cmd",
     "duban.cli.indicators_cmd",
     "duban.cli.backup_cmd",
     "duban.cli.status_cmd",

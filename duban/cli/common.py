@@ -9,7 +9,10 @@ import sqlite_utils
 
 from db import connect
 from db.connection import database_path
+from db.queries import users as users_q
+from duban.access import SYSTEM, Actor
 from duban.errors import InputError
+from duban.services import users
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +21,26 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def add_today_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--today", help="按此日期计算(YYYY-MM-DD),默认今天")
+
+
+def add_user_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", metavar="USERNAME",
+                        help="以该账号的身份执行,只涉及其可见范围(例如某地区办公室只见本地区及下级地区);默认为系统,即整个数据库")
+
+
+def acting_actor(db: sqlite_utils.Database, args: argparse.Namespace) -> Actor:
+    """Whose view a command takes: the account named by --user (its role, departments and places), else the
+    system itself, which sees the whole database."""
+    username = (getattr(args, "user", None) or "").strip()
+    if not username:
+        return SYSTEM
+    row = users_q.by_username(db, username)
+    if row is None:
+        raise InputError(f"没有用户名为“{username}”的账号(--user)。")
+    actor = users.actor_for(db, row["id"])
+    if actor is None:
+        raise InputError(f"账号“{username}”已停用,不能以其身份执行。")
+    return actor
 
 
 def open_db(args: argparse.Namespace) -> sqlite_utils.Database:

@@ -5,8 +5,7 @@ import argparse
 import unicodedata
 
 from duban import clock
-from duban.access import SYSTEM
-from duban.cli.common import add_db_option, add_today_option, open_db
+from duban.cli.common import acting_actor, add_db_option, add_today_option, add_user_option, open_db
 from duban.rules.indicators import GREY
 from duban.services import indicators
 from duban.services.indicators import summary
@@ -20,6 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="列出规划指标:基期、目标、最新实际值、是否按期推进。")
     p.add_argument("--plan", type=int, help="只看这个规划(规划编号)")
     p.add_argument("--off-course", action="store_true", help="只看偏离进度或到期未达标的指标")
+    add_user_option(p)
     add_db_option(p)
     add_today_option(p)
     p.set_defaults(handler=run)
@@ -52,10 +52,11 @@ def _with_year(value: str | None, year: int | None) -> str:
 def run(args: argparse.Namespace) -> int:
     today = clock.today(args.today)
     db = open_db(args)
+    actor = acting_actor(db, args)
     if args.off_course:
-        rows = indicators.off_course(db, SYSTEM, today, plan_id=args.plan)
+        rows = indicators.off_course(db, actor, today, plan_id=args.plan)
     else:
-        rows = indicators.list_indicators(db, SYSTEM, today, plan_id=args.plan)
+        rows = indicators.list_indicators(db, actor, today, plan_id=args.plan)
     if not rows:
         print("没有偏离进度的指标。" if args.off_course else "没有找到指标。")
         return 0

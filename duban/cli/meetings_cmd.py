@@ -5,8 +5,7 @@ import argparse
 import time
 from pathlib import Path
 
-from duban.access import SYSTEM
-from duban.cli.common import add_db_option, add_today_option, open_db
+from duban.cli.common import acting_actor, add_db_option, add_today_option, add_user_option, open_db
 from duban.clock import today as clock_today
 from duban.errors import InputError
 
@@ -18,6 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="会议材料 .docx 的保存路径")
     p.add_argument("--xlsx", help="工作台账 .xlsx 的保存路径(可选)")
     p.add_argument("--plan", type=int, help="只包含该规划(编号);默认全部规划")
+    add_user_option(p)
     p.set_defaults(handler=meeting_pack)
 
     d = sub.add_parser("duty-report", help="生成部门年度履职情况报告草稿(Word)")
@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--dept", dest="department", metavar="DEPT", type=int, required=True, help="部门编号")
     d.add_argument("--year", type=int, required=True, help="年度,例如 2026")
     d.add_argument("--out", required=True, help=".docx 的保存路径")
+    add_user_option(d)
     add_today_option(d)
     d.set_defaults(handler=duty_report)
 
@@ -44,7 +45,7 @@ def meeting_pack(args: argparse.Namespace) -> int:
     docx = _target(args.out, ".docx")
     xlsx = _target(args.xlsx, ".xlsx") if args.xlsx else None
     db = open_db(args)
-    pack = build(db, SYSTEM, clock_today(args.today), plan_id=args.plan)
+    pack = build(db, acting_actor(db, args), clock_today(args.today), plan_id=args.plan)
     docx.write_bytes(pack.docx)
     if xlsx:
         xlsx.write_bytes(pack.xlsx)
@@ -61,7 +62,7 @@ def duty_report(args: argparse.Namespace) -> int:
 
     out = _target(args.out, ".docx")
     db = open_db(args)
-    data = build(db, SYSTEM, args.department, args.year, clock_today(args.today))
+    data = build(db, acting_actor(db, args), args.department, args.year, clock_today(args.today))
     out.write_bytes(data)
     print(f"已写入 {out}")
     return 0

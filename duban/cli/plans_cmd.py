@@ -7,7 +7,7 @@ from pathlib import Path
 
 from duban import clock, demo
 from duban.access import SYSTEM
-from duban.cli.common import add_db_option, add_today_option, open_db, print_listing
+from duban.cli.common import acting_actor, add_db_option, add_today_option, add_user_option, open_db, print_listing
 from duban.errors import InputError
 from duban.extract import extract_file
 from duban.services import plan_check, plan_import
@@ -19,6 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="规划文件(.txt/.docx/.pdf/.html 等)")
     p.add_argument("--yes", "-y", action="store_true", help="修订版无需确认,直接应用变更")
     add_db_option(p)
+    add_user_option(p)
     add_today_option(p)
     p.set_defaults(handler=cmd_import)
 
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("plans", help="列出已导入的规划")
     add_db_option(p)
+    add_user_option(p)
     p.set_defaults(handler=cmd_plans)
 
 
@@ -41,6 +43,7 @@ def _extract(path: Path) -> dict:
 
 
 def _summary(db, plan_id: int) -> str:
+    """What the command just stored (told whoever it ran as: it is the plan they imported)."""
     plan = next(p for p in plan_s.list_plans(db, SYSTEM) if p["id"] == plan_id)
     return (f"《{plan['title']}》({plan['jurisdiction']},规划期 {plan['period_start']} 至 {plan['period_end']}):"
             f"{plan['tasks']} 项任务,{plan['indicators']} 个指标,第 {plan['version']} 版。")
@@ -67,21 +70,22 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise InputError(f"{path.name}:{e}") from None
         extractions.append(ex)
     db = open_db(args)
+    actor = acting_actor(db, args)
     for path, ex in zip(files, extractions, strict=True):
         data = path.read_bytes()
-        check = plan_import.check_import(db, SYSTEM, ex, path.name, data)
+        check = plan_import.check_import(db, actor, ex, path.name, data)
         if check.kind in ("unchanged", "old_version"):
             print(f"{path.name}:{check.message}")
             continue
         if check.kind == "new":
-            plan_id = plan_import.import_plan(db, SYSTEM, ex, path.name, data, today)
+            plan_id = plan_import.import_plan(db, actor, ex, path.name, data, today)
             print(f"{path.name}:已导入 " + _summary(db, plan_id))
             continue
         print(f"{path.name}:{check.message}")
         for line in check.diff.lines():
             print(line)
         if args.yes or _confirm("应用以上变更?[y/N] "):
-            plan_id = plan_import.import_plan(db, SYSTEM, ex, path.name, data, today, confirm_revision=True)
+            plan_id = plan_import.import_plan(db, actor, ex, path.name, data, today, confirm_revision=True)
             print(f"{path.name}:已更新 " + _summary(db, plan_id))
         else:
             print(f"{path.name}:未应用修订(确认请加 --yes)。")
@@ -110,6 +114,6 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_plans(args: argparse.Namespace) -> int:
     db = open_db(args)
     return print_listing(
-        plan_s.list_plans(db, SYSTEM), "尚未导入任何规划。", ("编号", "地区", "规划期", "任务", "已销号", "版本", "标题"),
+        plan_s.list_plans(db, acting_actor(db, args)), "尚未导入任何规划。", ("编号", "地区", "规划期", "任务", "已销号", "版本", "标题"),
         lambda p: (p["id"], p["jurisdiction"], f"{p['period_start']}~{p['period_end']}", p["tasks"], p["closed"],
                    p["version"], p["title"]))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from duban import clock
 from duban.access import SYSTEM
-from duban.cli.common import add_db_option, add_today_option, open_db
+from duban.cli.common import acting_actor, add_db_option, add_today_option, add_user_option, open_db
 from duban.errors import InputError
 from duban.jobs import jobs
 from duban.jobs.wording import day_label
@@ -38,12 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_today_option(p)
     p.add_argument("--dept", dest="department", metavar="DEPT", type=int, required=True, help="单位编号")
     p.add_argument("--out", required=True, help="输出的 .docx 文件")
+    add_user_option(p)
     p.set_defaults(handler=cmd_notice)
 
     p = sub.add_parser("ics", help="导出某单位的任务到期日历(.ics)")
     add_db_option(p)
     p.add_argument("--dept", dest="department", metavar="DEPT", type=int, required=True, help="单位编号")
     p.add_argument("--out", required=True, help="输出的 .ics 文件")
+    add_user_option(p)
     p.set_defaults(handler=cmd_ics)
 
 
@@ -103,7 +105,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
     from duban.reports.notice import build
 
     db = open_db(args)
-    notice = build(db, SYSTEM, args.department, clock.today(args.today))
+    notice = build(db, acting_actor(db, args), args.department, clock.today(args.today))
     out = Path(args.out)
     _write(out, notice.data)
     print(f"已生成{notice.title} {notice.number}({notice.department},{len(notice.items)} 项,"
@@ -115,7 +117,7 @@ def cmd_ics(args: argparse.Namespace) -> int:
     from duban.reports.ics import department_calendar
 
     db = open_db(args)
-    data = department_calendar(db, SYSTEM, args.department)
+    data = department_calendar(db, acting_actor(db, args), args.department)
     out = Path(args.out)
     _write(out, data)
     print(f"已导出 {data.count(b'BEGIN:VEVENT')} 个到期日:{out}")

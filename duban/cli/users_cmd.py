@@ -6,7 +6,7 @@ import getpass
 import sys
 
 from duban.access import ROLE_LABELS, SYSTEM
-from duban.cli.common import add_db_option, open_db, print_listing
+from duban.cli.common import acting_actor, add_db_option, add_user_option, open_db, print_listing
 from duban.errors import InputError
 from duban.services import users
 
@@ -47,7 +47,7 @@ def _passwd(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     db = open_db(args)
     return print_listing(
-        users.list_users(db, SYSTEM), "还没有任何账号。", ("用户名", "角色", "状态", "部门"),
+        users.list_users(db, acting_actor(db, args)), "还没有任何账号。", ("用户名", "角色", "状态", "部门"),
         lambda u: (u["username"], u["role_label"],
                    ("启用" if u["active"] else "已停用") + ("(已锁定)" if u.get("locked_at") else ""),
                    u["departments"] or ""))
@@ -91,6 +91,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     listing = sub.add_parser("list", help="列出全部账号")
     add_db_option(listing)
+    add_user_option(listing)
     listing.set_defaults(handler=_list)
 
     for name, active, text in (("disable", False, "停用账号(不能再登录,历史记录保留)"), ("enable", True, "重新启用账号")):

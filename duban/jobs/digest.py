@@ -14,7 +14,7 @@ from db.queries import reminders as q
 from db.queries import settings as settings_q
 from duban.jobs.wording import ALL_UNITS, DIGEST, OFFICE, compose_by_department, compose_digest, ordered, unit_name
 from duban.services import reminder_rules as rules_mod
-from duban.services import report_cycles
+from duban.services import report_cycles, users
 from duban.services.channel_settings import smtp_config
 from duban.services.workdays import is_workday
 
@@ -62,7 +62,7 @@ def window_days(db: sqlite_utils.Database, today: dt.date) -> int:
 
 def _item(row: dict) -> dict:
     return {k: row.get(k) for k in ("instance_id", "task_id", "number", "title", "plan_id", "plan_title",
-                                    "jurisdiction", "department_id", "department", "role", "due",
+                                    "jurisdiction", "place_id", "department_id", "department", "role", "due",
                                     "period_label", "status", "progress")}
 
 
@@ -95,18 +95,22 @@ def _recipients(db: sqlite_utils.Database, department_ids: set[int], channels: s
 
 
 def _office_recipients(db: sqlite_utils.Database, channels: set[str], email_on: bool) -> list[tuple]:
+    """(channel, recipient, name, user_id, places) of the office's copies: each office account hears of the tasks
+    of the places it sees (places None: every task, as the office's own address does)."""
     out = []
     emails = set()
     for u in q.office_users(db):
         name = u["display_name"] or u["username"]
+        account = users.actor_for(db, u["id"])
+        places = account.places if account else None
         if "inapp" in channels:
-            out.append(("inapp", f"user:{u['id']}", name, u["id"]))
+            out.append(("inapp", f"user:{u['id']}", name, u["id"], places))
         if email_on and "email" in channels and u["email"]:
             emails.add(u["email"].strip().lower())
-            out.append(("email", u["email"].strip().lower(), name, u["id"]))
+            out.append(("email", u["email"].strip().lower(), name, u["id"], places))
     office_email = (settings_q.setting(db, "office_email") or "").strip().lower()
     if email_on and "email" in channels and office_email and office_email not in emails:
-        out.append(("email", office_email, "办公室", None))
+        out.append(("email", office_email, "办公室", None, None))
     return out
 
 
@@ -186,8 +190,8 @@ def _decide(db: sqlite_utils.Database, today: dt.date, wanted: set[str], email_o
             if "webhook" in rule.channels:
                 add(ALL_UNITS, "webhook", f"webhook:{w['id']}", w["name"], None, None, item, rule, day, logged_as)
         if rule.copy_office:
-            for channel, recipient, name, user_id in office:
-                if channel in rule.channels:
+            for channel, recipient, name, user_id, places in office:
+                if channel in rule.channels and (places is None or item.get("place_id") in places):
                     add(OFFICE, channel, recipient, name, user_id, None, item, rule, day, logged_as)
 
     messages = []

@@ -45,9 +45,12 @@ def resolve_period(db: sqlite_utils.Database, actor: Actor, pick: str, today: dt
     return dt.date.fromisoformat(chosen["start"]), dt.date.fromisoformat(chosen["end"])
 
 
-def plan_labels(db: sqlite_utils.Database) -> dict[int, str]:
-    """The plans a score can be limited to, labelled with their place."""
-    return {p["id"]: f"{p['jurisdiction'] or ''} · {p['title']}" for p in meetings.list_plans(db)}
+def plan_labels(db: sqlite_utils.Database, actor: Actor | None = None) -> dict[int, str]:
+    """The plans a score can be limited to (an office with a place: its own place's), labelled with their place."""
+    rows = meetings.list_plans(db, actor)
+    if actor is not None:
+        rows = [p for p in rows if actor.owns_place(p["jurisdiction_id"])]
+    return {p["id"]: f"{p['jurisdiction'] or ''} · {p['title']}" for p in rows}
 
 
 def evaluate(db: sqlite_utils.Database, actor: Actor, start: dt.date, end: dt.date, today: dt.date,

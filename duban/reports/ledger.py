@@ -48,10 +48,23 @@ def put(ws, row: int, column: int, value):
 
 
 def render_xlsx(data: dict) -> bytes:
-    """The ledger of a pack's data as an .xlsx file: title, frozen repeated header, wrapped text, coloured cells."""
+    """The ledger of a pack's data as an .xlsx file: title, frozen repeated header, wrapped text, coloured cells;
+    the lower places' tasks, when the pack has them, on a sheet of their own (下级地区任务)."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = "工作台账"
+    styles: dict[tuple[bool, str | None], str] = {}
+    _sheet(wb, wb.active, "工作台账", f"{data['title']}工作台账", data, data["ledger"], styles)
+    if data.get("lower_ledger") is not None:
+        _sheet(wb, wb.create_sheet(), "下级地区任务", f"{data['title']}下级地区任务台账", data, data["lower_ledger"],
+               styles)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _sheet(wb, ws, name: str, heading: str, data: dict, rows: list[dict],
+           styles: dict[tuple[bool, str | None], str]) -> None:
+    """One ledger sheet of rows (one per task and unit), with the shared named styles of the workbook."""
+    ws.title = name
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -59,7 +72,7 @@ def render_xlsx(data: dict) -> bytes:
 
     last = get_column_letter(len(COLUMNS))
     ws.merge_cells(f"A1:{last}1")
-    put(ws, 1, 1, f"{data['title']}工作台账")
+    put(ws, 1, 1, heading)
     ws["A1"].font = Font(name=HEADER_FONT, size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
@@ -69,16 +82,14 @@ def render_xlsx(data: dict) -> bytes:
     ws["A2"].font = Font(name=FONT, size=11)
     ws["A2"].alignment = Alignment(horizontal="right")
 
-    for col, (name, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=name)
+    for col, (column, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), start=1):
+        cell = ws.cell(row=HEADER_ROW, column=col, value=column)
         cell.font = Font(name=HEADER_FONT, size=11, bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E2F3")
         cell.alignment = centre
         cell.border = border
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[HEADER_ROW].height = 22
-
-    styles: dict[tuple[bool, str | None], str] = {}
 
     def style(centre_it: bool, fill: str | None = None) -> str:
         """A named style per look: one shared style is far cheaper than styling thousands of cells one by one."""
@@ -92,7 +103,7 @@ def render_xlsx(data: dict) -> bytes:
             styles[key] = named.name
         return styles[key]
 
-    for r, row in enumerate(data["ledger"], start=HEADER_ROW + 1):
+    for r, row in enumerate(rows, start=HEADER_ROW + 1):
         values = [row["seq"], row["title"], row["lead"], row["unit"],
                   row["deadline"], row["progress"], row["status"], row["light"], row["origin"]]
         for col, value in enumerate(values, start=1):
@@ -106,7 +117,7 @@ def render_xlsx(data: dict) -> bytes:
         ws.row_dimensions[r].height = row_height(values)
 
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(HEADER_ROW, HEADER_ROW + len(data['ledger']))}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(HEADER_ROW, HEADER_ROW + len(rows))}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -116,6 +127,3 @@ def render_xlsx(data: dict) -> bytes:
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "第 &P 页,共 &N 页"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()

@@ -177,11 +177,34 @@ def render_docx(data: PackFigures) -> bytes:
     _table(doc, ["名次", "单位", "得分", "按时完成率", "按时填报率", "逾期事项", "逾期天数", "退回报告"], rows,
            [1.1, 4.4, 1.5, 2.1, 2.1, 1.6, 1.6, 1.6])
 
+    if data.get("lower") is not None:
+        _lower_section(doc, data["lower"])
+
     word.paragraph(doc, "领导小组办公室", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     word.paragraph(doc, cn_date(data["today"]), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _lower_section(doc, lower: list[dict]) -> None:
+    """九、下级地区任务: the lower places' own tasks, apart from the office's, which sections 一 to 八 count."""
+    word.heading(doc, "九、下级地区任务")
+    if not lower:
+        word.paragraph(doc, "下级地区暂无纳入督办的任务。")
+        return
+    counts: dict[str, list[int]] = {}
+    for t in lower:
+        c = counts.setdefault(t["jurisdiction"] or "", [0, 0, 0])
+        c[0] += 1
+        c[1] += t["status"] == rules.CLOSED
+        c[2] += bool(t["overdue"])
+    word.paragraph(doc, ";".join(f"{place}{n}项(已销号{closed}项、逾期{late}项)"
+                                 for place, (n, closed, late) in counts.items()) + "。")
+    rows = [[t["seq"], t["jurisdiction"] or "", t["title"], t["lead"], t["deadline"] or "—", t["status"], t["light"]]
+            for t in lower]
+    _table(doc, ["序号", "地区", "任务", "牵头单位", "完成时限", "状态", "灯色"], rows,
+           [1.0, 2.0, 5.0, 2.8, 3.0, 1.8, 1.4], light_col=6)
 
 
 def _multi(data: dict) -> bool:

@@ -18,6 +18,7 @@ from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError
 from duban.rules.rates import on_time_rate, percent
 from duban.rules.text import printable
+from duban.services.plans import visible_plan
 from duban.services.textinput import not_formula
 
 SETTING_KEY = "assessment_rule"
@@ -78,8 +79,11 @@ def get_rule(db: sqlite_utils.Database) -> Rule:
 
 
 def save_rule(db: sqlite_utils.Database, actor: Actor, **values) -> Rule:
-    """Change the rule's weights (office only); every value must be a number that is not negative."""
+    """Change the rule's weights (the office of the whole database: the rule is every place's); every value
+    must be a number that is not negative."""
     require_office(actor)
+    if actor.place_id is not None:
+        raise AccessDenied("考核规则是全系统的设置,只能由全库办公室修改。")
     current = asdict(get_rule(db))
     for key, value in values.items():
         if key not in current:
@@ -136,9 +140,13 @@ def score(rule: Rule, completion_rate: float | None, report_rate: float | None, 
 
 def evaluate(db: sqlite_utils.Database, actor: Actor, start, end, today: dt.date, plan_id: int | None = None) -> dict:
     """Scores for every department with tasks, for deadlines falling due in [start, end] (up to today), each
-    with its breakdown, ranked within its jurisdiction; a liaison sees only its own departments."""
+    with its breakdown, ranked within its jurisdiction; a liaison sees only its own departments, an office or
+    leader with a place only its own place's units (a lower place's office ranks its own; a sibling's never)."""
     if actor.role not in ("office", "leader", "system", "liaison"):
         raise AccessDenied()
+    if plan_id is not None:
+        visible_plan(db, actor, plan_id)
+    own = None if actor.place_id is None else frozenset([actor.place_id])
     start_d, end_d = _day(start, "考核开始日期"), _day(end, "考核结束日期")
     if end_d < start_d:
         raise InputError("考核结束日期不能早于开始日期。")
@@ -146,7 +154,7 @@ def evaluate(db: sqlite_utils.Database, actor: Actor, start, end, today: dt.date
     as_of = min(end_d, today)
     as_of_iso = as_of.isoformat()
     per: dict[int, dict] = {}
-    for d in q.departments_with_tasks(db, plan_id):
+    for d in q.departments_with_tasks(db, plan_id, own):
         if actor.sees_all or d["id"] in actor.department_ids:
             per[d["id"]] = {"department_id": d["id"], "department": d["name"], "jurisdiction": d["jurisdiction"],
                             "lead_due": 0, "on_time": 0, "overdue_items": 0, "overdue_days": 0,

@@ -64,4 +64,6 @@ def remember(db: sqlite_utils.Database, key: Hashable, compute: Callable[[], T])
 
 def actor_key(actor: Any) -> tuple:
     """What of an actor changes what it may see."""
-    return (actor.user_id, actor.role, tuple(sorted(actor.department_ids)))
+    places = getattr(actor, "places", None)
+    return (actor.user_id, actor.role, tuple(sorted(actor.department_ids)),
+            None if places is None else tuple(sorted(places)))

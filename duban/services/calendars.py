@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from db.queries import reminders as q
-from duban.access import Actor, require_department
+from duban.access import Actor, require_department, require_place
 from duban.errors import NotFound
 
 
@@ -13,17 +13,20 @@ def _label(row: dict) -> str:
 
 
 def calendar_departments(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """The units whose calendar the actor may download: a liaison's own, everyone's for the office and leaders."""
-    rows = q.departments(db)
+    """The units whose calendar the actor may download: a liaison's own; for the office and leaders every unit
+    of their places (of every place, for an account of the whole database)."""
+    rows = q.departments(db, actor.places)
     if not actor.sees_all:
         rows = [r for r in rows if r["id"] in actor.department_ids]
     return [{"id": r["id"], "name": r["name"], "label": _label(r)} for r in rows]
 
 
 def department_deadlines(db: sqlite_utils.Database, actor: Actor, department_id: int) -> tuple[str, list[dict]]:
-    """The unit's name (with its place) and every deadline instance of its tasks; a liaison gets only their own."""
+    """The unit's name (with its place) and every deadline instance of its tasks the actor may see; a liaison gets
+    only its own units', an account with a place only its places' units and tasks."""
     require_department(actor, {department_id})
     department = q.department(db, department_id)
     if department is None:
         raise NotFound("单位不存在。")
-    return _label(department), q.department_instances(db, department_id)
+    require_place(actor, department["jurisdiction_id"])
+    return _label(department), q.department_instances(db, department_id, actor.places)

@@ -9,6 +9,7 @@ from db import transaction
 from db.queries import audit
 from db.queries import instances as q
 from duban.access import SYSTEM, Actor
+from duban.services.tasks import list_tasks
 
 
 def overdue_scan(db: sqlite_utils.Database, today: dt.date) -> list[int]:
@@ -27,6 +28,11 @@ def overdue_scan(db: sqlite_utils.Database, today: dt.date) -> list[int]:
 
 def overdue_instances(db: sqlite_utils.Database, today: dt.date, limit: int | None = None, *,
                       actor: Actor = SYSTEM) -> list[dict]:
-    """Open instances past due, oldest first (task id and title included); a liaison gets its own tasks' only."""
+    """Open instances past due, oldest first (task id and title included); a liaison gets its own tasks' only,
+    an office or leader with a place those of its place and the places below."""
     visible = None if actor.sees_all else sorted(actor.department_ids)
-    return q.overdue(db, today.isoformat(), limit, visible)
+    if actor.places is None:
+        return q.overdue(db, today.isoformat(), limit, visible)
+    seen = {t.id for t in list_tasks(db, actor, today)}
+    rows = [r for r in q.overdue(db, today.isoformat(), None, visible) if r["task_id"] in seen]
+    return rows[:limit] if limit else rows

@@ -12,7 +12,7 @@ from db import transaction
 from db.queries import audit
 from db.queries import cycles as q
 from duban import clock
-from duban.access import Actor, require_office
+from duban.access import Actor, require_office, require_own_place, require_place
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules.dates import clamp_date, cn_month_day, quarter_of, shift_month
 from duban.rules.records import Plan, ReportingPeriod, from_row
@@ -34,6 +34,7 @@ class Cycle:
     active: bool = True
     note: str | None = None
     dates: tuple[tuple[dt.date, str | None], ...] = ()
+    place_id: int | None = None  # the plan's place: an office sees its places' cycles and changes its own place's
 
     @property
     def label(self) -> str:
@@ -121,7 +122,7 @@ def _meeting_dates(db: sqlite_utils.Database, row: dict) -> tuple[tuple[dt.date,
 def _cycle(db: sqlite_utils.Database, row: dict) -> Cycle:
     dates = _meeting_dates(db, row) if row["kind"] == "meeting" else ()
     return Cycle(row["id"], row["plan_id"], row["kind"], row["month"], row["day"], bool(row["active"]),
-                 row["note"], dates)
+                 row["note"], dates, row["place_id"])
 
 
 def _require_reader(actor: Actor) -> None:
@@ -159,12 +160,14 @@ def add_cycle(db: sqlite_utils.Database, actor: Actor, plan_id: int, kind: str, 
               month: int | None = None, dates: list[tuple[dt.date, str | None]] | None = None,
               note: str | None = None, is_demo: bool = False) -> int:
     """The office adds a reporting cycle to a plan; a meeting cycle takes the dates given here and, by itself,
-    the day before each joint meeting scheduled for the plan."""
+    the day before each joint meeting scheduled for the plan; only the plan's own place's office may."""
     require_office(actor)
     month, day = _check_rule(kind, month, day)
     with transaction(db):
-        if not q.plan_exists(db, plan_id):
+        found, place_id = q.plan_place(db, plan_id)
+        if not found:
             raise NotFound("规划不存在。")
+        require_own_place(actor, place_id)
         cycle_id = q.insert_cycle(db, plan_id, kind, month, day, (note or "").strip() or None, actor.user_id, is_demo)
         for due, label in dates or []:
             q.insert_date(db, cycle_id, due.isoformat(), (label or "").strip() or None)
@@ -179,9 +182,7 @@ def add_meeting_date(db: sqlite_utils.Database, actor: Actor, cycle_id: int, due
     """Add a joint-meeting date to a 'before each meeting' cycle."""
     require_office(actor)
     with transaction(db):
-        row = q.cycle(db, cycle_id)
-        if row is None:
-            raise NotFound("填报周期不存在。")
+        row = _own_cycle(db, actor, cycle_id)
         if row["kind"] != "meeting":
             raise InputError("只有“每次联席会议前”的周期需要填写会议日期。")
         q.insert_date(db, cycle_id, due.isoformat(), (label or "").strip() or None)
@@ -192,30 +193,39 @@ def set_active(db: sqlite_utils.Database, actor: Actor, cycle_id: int, active: b
     """Stop (or resume) a cycle; it is kept with its history."""
     require_office(actor)
     with transaction(db):
-        if q.cycle(db, cycle_id) is None:
-            raise NotFound("填报周期不存在。")
+        _own_cycle(db, actor, cycle_id)
         q.set_active(db, cycle_id, active)
         audit.record(db, actor, "启用填报周期" if active else "停用填报周期", "report_cycle", cycle_id, None)
 
 
+def _own_cycle(db: sqlite_utils.Database, actor: Actor, cycle_id: int) -> dict:
+    """The cycle about to change, if it is one of the actor's own place's plans."""
+    row = q.cycle(db, cycle_id)
+    if row is None:
+        raise NotFound("填报周期不存在。")
+    require_own_place(actor, row["place_id"])
+    return row
+
+
 def list_plans(db: sqlite_utils.Database, actor: Actor) -> list[Plan]:
-    """Plans a cycle can be set for (office and leaders)."""
+    """Plans a cycle can be set for, of the actor's places (office and leaders)."""
     _require_reader(actor)
-    return [from_row(Plan, p) for p in q.plans(db)]
+    return [from_row(Plan, p) for p in q.plans(db, actor.places)]
 
 
 def list_cycles(db: sqlite_utils.Database, actor: Actor, plan_id: int | None = None) -> list[Cycle]:
-    """A plan's cycles (or all), active and stopped."""
+    """A plan's cycles (or all of the actor's places), active and stopped."""
     _require_reader(actor)
-    return [_cycle(db, r) for r in q.cycles(db, plan_id)]
+    return [_cycle(db, r) for r in q.cycles(db, plan_id, places=actor.places)]
 
 
 def period_status(db: sqlite_utils.Database, actor: Actor, cycle: Cycle, period: ReportingPeriod,
                   until: dt.date | None = None) -> list[dict]:
     """Every department expected to report on the plan, whether it has in this period, and when (reports filed
     after the period's start and by its due date count, or by `until` to let late reports count); office and
-    leaders only."""
+    leaders only, of the plans of their places)."""
     _require_reader(actor)
+    require_place(actor, cycle.place_id)
     return _period_status(db, cycle, period, until)
 
 
@@ -240,6 +250,7 @@ def cycle_overview(db: sqlite_utils.Database, actor: Actor, cycle_id: int, today
     row = q.cycle(db, cycle_id)
     if row is None:
         raise NotFound("填报周期不存在。")
+    require_place(actor, row["place_id"])
     cycle = _cycle(db, row)
     if cycle.kind == "meeting" and not cycle.dates:
         return []
@@ -255,10 +266,11 @@ def cycle_overview(db: sqlite_utils.Database, actor: Actor, cycle_id: int, today
 def unreported(db: sqlite_utils.Database, actor: Actor, today: dt.date, back: int = 0) -> list[Unreported]:
     """For every active cycle, its current period (the first due on or after today) and `back` earlier ones,
     each with the departments that have not reported for it; for an earlier period a late report (filed by
-    today) counts. Periods everyone has reported for are left out. A liaison learns of its own departments only."""
+    today) counts. Periods everyone has reported for are left out. A liaison learns of its own departments only,
+    an account with a place of its places' plans only."""
     mine = None if actor.sees_all else actor.department_ids
     out = []
-    for row in q.cycles(db, active_only=True):
+    for row in q.cycles(db, active_only=True, places=actor.places):
         cycle = _cycle(db, row)
         if cycle.kind == "meeting" and not cycle.dates:
             continue

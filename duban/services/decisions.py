@@ -6,9 +6,10 @@ import datetime as dt
 import sqlite_utils
 
 from db.queries import meetings as q
-from duban.access import Actor, require_office, require_overseer
+from duban.access import Actor, require_office, require_overseer, require_own_place
 from duban.errors import InputError, NotFound
 from duban.rules.dates import cn_date
+from duban.services import places
 from duban.services.tasks import add_task
 from duban.services.textinput import as_date, as_id
 
@@ -16,9 +17,10 @@ ASSIGNED_SOURCES = ["领导批示", "上级交办", "其他"]
 
 
 def assigned_tasks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """交办任务: tasks the office entered from a leader's instruction or a higher authority, newest first."""
+    """交办任务: tasks the office entered from a leader's instruction or a higher authority (of the places the
+    actor sees), newest first."""
     require_overseer(actor, "会议")
-    return q.assigned_tasks(db)
+    return q.assigned_tasks(db, places=places.visible_places(db, actor))
 
 
 def _departments(lead_ids, co_ids) -> list[tuple[int, str]]:
@@ -43,6 +45,7 @@ def record_decision(db: sqlite_utils.Database, actor: Actor, meeting_id: int, ti
     m = q.meeting(db, as_id(meeting_id, "会议编号"))
     if m is None:
         raise NotFound("会议不存在。")
+    require_own_place(actor, m["jurisdiction_id"])
     if m["date"] > today.isoformat():
         raise InputError("会议尚未召开,召开后再录入议定事项。")
     due = as_date(due, "完成时限")

@@ -9,7 +9,7 @@ from db import transaction
 from db.queries import audit
 from db.queries import departments as q
 from db.queries import plans as plan_q
-from duban.access import Actor, require_office
+from duban.access import Actor, require_office, require_own_place
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.extract.units import canonical_department
 from duban.rules.records import Department, from_row
@@ -39,9 +39,11 @@ def list_departments(db: sqlite_utils.Database, actor: Actor, jurisdiction_id: i
             if allowed is None or r["jurisdiction_id"] in allowed]
 
 
-def list_jurisdictions(db: sqlite_utils.Database) -> list[dict]:
-    """Every jurisdiction (id, name) in the order first imported."""
-    return plan_q.jurisdictions(db)
+def list_jurisdictions(db: sqlite_utils.Database, actor: Actor | None = None) -> list[dict]:
+    """Every jurisdiction (id, name) in the order first imported; of the places the actor sees, when given."""
+    rows = plan_q.jurisdictions(db)
+    allowed = None if actor is None else visible_jurisdictions(db, actor)
+    return rows if allowed is None else [r for r in rows if r["id"] in allowed]
 
 
 def get_department(db: sqlite_utils.Database, actor: Actor, department_id: int) -> Department:
@@ -91,21 +93,23 @@ def resolve(db: sqlite_utils.Database, jurisdiction_id: int | None, name: str) -
 
 def set_liaison(db: sqlite_utils.Database, actor: Actor, department_id: int, name: str | None,
                 phone: str | None, email: str | None) -> None:
-    """The office records who a department's liaison is and how to reach them."""
+    """The office records who a department's liaison is and how to reach them (a department of its own place)."""
     require_office(actor)
     email = (email or "").strip() or None
     if email and not _EMAIL.match(email):
         raise InputError(f"电子邮箱格式不正确:{email}")
     with transaction(db):
-        if q.get(db, department_id) is None:
+        department = q.get(db, department_id)
+        if department is None:
             raise NotFound("部门不存在。")
+        require_own_place(actor, department["jurisdiction_id"])
         q.set_liaison(db, department_id, (name or "").strip() or None, (phone or "").strip() or None, email)
         audit.record(db, actor, "修改联络员", "department", department_id,
                      {"liaison_name": name, "liaison_phone": phone, "liaison_email": email})
 
 
 def add_alias(db: sqlite_utils.Database, actor: Actor, department_id: int, alias: str) -> None:
-    """Teach duban another name documents use for a department."""
+    """Teach duban another name documents use for a department (of the office's own place)."""
     require_office(actor)
     alias = (alias or "").strip()
     if not alias:
@@ -114,6 +118,7 @@ def add_alias(db: sqlite_utils.Database, actor: Actor, department_id: int, alias
         department = q.get(db, department_id)
         if department is None:
             raise NotFound("部门不存在。")
+        require_own_place(actor, department["jurisdiction_id"])
         other = q.resolve(db, department["jurisdiction_id"], alias)
         if other is not None and other != department_id:
             raise InputError(f"“{alias}”已是本地区另一个部门的名称或别名。")

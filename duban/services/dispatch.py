@@ -19,6 +19,7 @@ from db.queries import departments as department_q
 from db.queries import dispatch as q
 from db.queries import places as place_q
 from db.queries import tasks as task_q
+from db.queries import users as users_q
 from duban.access import SYSTEM, Actor, require_office, require_own_place
 from duban.clock import now_text
 from duban.clock import today as clock_today
@@ -26,7 +27,8 @@ from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.rules.places import group_level, level_of, lower_level
 from duban.rules.records import Task
-from duban.services import departments, tasks
+from duban.services import departments, reports, tasks, users
+from duban.services.task_access import require_task_access
 from duban.services.textinput import as_id, clean
 
 WAITING, ACCEPTED = "待接收", "已接收"
@@ -72,11 +74,13 @@ class Summary:
     done: int
     total: int
     late_places: tuple[str, ...] = ()
+    done_places: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
+        done = f"(已完成:{'、'.join(self.done_places)})" if self.done_places else ""
         late = f",逾期:{'、'.join(self.late_places)}" if self.late_places else ""
-        return f"{self.done}/{self.total} 个地区已完成{late}"
+        return f"{self.done}/{self.total} 个地区已完成{done}{late}"
 
 
 @dataclass(frozen=True)
@@ -104,17 +108,16 @@ class DispatchView:
     can_break_down: bool = False
     read_only: bool = False  # a lower place's task seen from above
     parts: tuple[Task, ...] = ()
-    own_departments: tuple[tuple[int, str], ...] = ()
+    own_departments: tuple[tuple[int, str], ...] = ()  # the place's departments, for its own units
+    # the received task's report form, for its office: its lead units and the deadlines a report can be about
+    report_units: tuple[dict, ...] = ()
+    report_choices: tuple[dict, ...] = ()
+    progress_now: int = 0
 
 
 def _task(db: sqlite_utils.Database, actor: Actor, task_id: int) -> dict:
     """The task row, if the actor may read it."""
-    task_id = as_id(task_id, "任务编号")
-    if not tasks.can_see(db, actor, task_id):
-        if task_q.get(db, task_id) is None:
-            raise NotFound("任务不存在。")
-        raise AccessDenied("这项工作属于其他地区,您无权查看。")
-    return task_q.get(db, task_id)
+    return task_q.get(db, require_task_access(db, actor, task_id).task["id"])
 
 
 def _level(place: dict, parent_level: str | None = None) -> str | None:
@@ -307,6 +310,14 @@ def assign_down(db: sqlite_utils.Database, actor: Actor, place_id: int, title: s
     return task_id
 
 
+def assignable_places(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    """The places below the actor's own that its office may give a task to by hand (id, name, depth), nearest
+    first; none for anyone but the office of a place (the whole-database office names a place in assign_down)."""
+    if not actor.is_office or actor.place_id is None:
+        return []
+    return place_q.descendants(db, actor.place_id)
+
+
 def rollup(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) -> list[PlaceProgress]:
     """Per lower place the task was dispatched to: its task's state, status, progress, light, whether it is done
     (已销号, after the lower office's review) and late. Readable by anyone who sees the upper task."""
@@ -314,13 +325,11 @@ def rollup(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date
     rows = q.children(db, parent["id"])
     if not rows:
         return []
-    # the lower places' tasks are read for anyone who sees the parent: their lights by the one rule
-    listed = {t.id: t for t in tasks.list_tasks(db, SYSTEM, today, task_ids=[r["id"] for r in rows])}
     out = []
     for r in rows:
-        t = listed.get(r["id"])
-        if t is None:
-            continue
+        # read for anyone who sees the parent (a liaison of the city may not see the district's own task);
+        # one task at a time: a handful of places, each light by the one rule, as the task's own page shows it
+        t = tasks.get_task(db, SYSTEM, r["id"], today)
         out.append(PlaceProgress(r["jurisdiction_id"], r["place"] or "", t.id, r["dispatch_state"], t.status,
                                  t.progress or 0, t.light, t.status == rules.CLOSED, t.overdue, t.next_due))
     return out
@@ -329,14 +338,16 @@ def rollup(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date
 def summary(progress: Iterable[PlaceProgress]) -> Summary:
     """n places done of m, and the late ones."""
     rows = list(progress)
-    return Summary(sum(p.done for p in rows), len(rows), tuple(p.place for p in rows if p.late))
+    return Summary(sum(p.done for p in rows), len(rows), tuple(p.place for p in rows if p.late),
+                   tuple(p.place for p in rows if p.done))
 
 
 def received(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[Task]:
-    """Tasks given to the actor's own place from above that its office has not accepted yet."""
-    if not actor.sees_all:
+    """Tasks given to the actor's own place from above that its office has not accepted yet (none for an account
+    of the whole database, which has no place of its own)."""
+    if not actor.sees_all or actor.place_id is None:
         return []
-    ids = q.waiting(db, None if actor.place_id is None else [actor.place_id])
+    ids = q.waiting(db, [actor.place_id])
     return tasks.list_tasks(db, actor, today, task_ids=ids) if ids else []
 
 
@@ -365,12 +376,28 @@ def view(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) 
     found = tuple(_targets(db, task))
     progress = tuple(rollup(db, actor, task["id"], today))
     state = task["dispatch_state"]
-    own = ()
+    own: tuple = ()
+    report_units: tuple = ()
+    choices: tuple = ()
     if owner and state is not None:
         own = tuple((d.id, d.name) for d in departments.list_departments(db, actor, task["jurisdiction_id"]))
+        if task["status"] != rules.CLOSED and not task["removed"]:
+            report_units = tuple({"department_id": u["department_id"], "department_name": u["name"]}
+                                 for u in task_q.units(db, task["id"]) if u["role"] == "lead")
+            choices = tuple(reports.open_instances(db, actor, task["id"]))
     return DispatchView(
         targets=found, can_dispatch=owner and any(not t.dispatched for t in found) and not task["removed"],
         progress=progress, summary=summary(progress) if progress else None, upper=upper(db, actor, task["id"]),
         dispatch_state=state, can_accept=owner and state == WAITING, can_break_down=owner and state is not None,
         read_only=not actor.owns_place(task["jurisdiction_id"]),
-        parts=tuple(parts(db, actor, task["id"], today)), own_departments=own)
+        parts=tuple(parts(db, actor, task["id"], today)), own_departments=own, report_units=report_units,
+        report_choices=choices, progress_now=task["progress"] or 0)
+
+
+def command_actor(db: sqlite_utils.Database, username: str) -> Actor:
+    """The account a command acts as (python -m duban dispatch --user NAME), or InputError."""
+    row = users_q.by_username(db, (username or "").strip())
+    found = users.actor_for(db, row["id"]) if row else None
+    if found is None:
+        raise InputError(f"账号不存在或已停用:{username}")
+    return found

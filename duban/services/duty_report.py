@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite_utils
 
 from db.queries import meetings as q
-from duban.access import Actor
+from duban.access import Actor, require_place
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.services import assessment
 from duban.services.tasks import list_tasks
@@ -20,7 +20,8 @@ def _number(value: object, what: str) -> int:
 
 
 def collect(db: sqlite_utils.Database, actor: Actor, department_id: int, year: int, today: dt.date) -> dict:
-    """What the draft says: the department's tasks, its reports of the year, what is late, what comes next."""
+    """What the draft says: the department's tasks, its reports of the year, what is late, what comes next.
+    An office or leader with a place drafts for its places' units only."""
     department_id, year = _number(department_id, "部门编号"), _number(year, "年度")
     if not actor.sees_all and department_id not in actor.department_ids:
         raise AccessDenied("只能生成本单位的履职情况报告。")
@@ -30,6 +31,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, department_id: int, year: i
     if not 2000 <= year <= 2100:
         raise InputError(f"年度不正确:{year},应为 2000 到 2100 之间的年份。")
     department = department[0]
+    require_place(actor, department["jurisdiction_id"])
     start, end = f"{year}-01-01", f"{year}-12-31"
     as_of = min(today, dt.date(year, 12, 31))
     tasks = list_tasks(db, actor, as_of, department_id=department["id"])

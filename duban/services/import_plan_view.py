@@ -50,9 +50,10 @@ def entered_by_hand(message: str, name: str) -> tuple[dict, str] | None:
     return import_input.blank_extraction(name), Path(name).stem
 
 
-def reviews(db: sqlite_utils.Database, extraction: dict) -> list[TaskReview]:
-    """What to check in each task read (units unknown, no deadline, …)."""
-    return import_review.review_tasks(db, extraction)
+def reviews(db: sqlite_utils.Database, extraction: dict, actor: Actor | None = None) -> list[TaskReview]:
+    """What to check in each task read (units unknown, no deadline, …), against the directory of the place the
+    actor's import would store the plan in."""
+    return import_review.review_tasks(db, extraction, actor)
 
 
 def preview(db: sqlite_utils.Database, actor: Actor, original: dict, meta: dict, task_rows: list[dict],
@@ -64,7 +65,7 @@ def preview(db: sqlite_utils.Database, actor: Actor, original: dict, meta: dict,
         check = plan_import.check_import(db, actor, corrected, name, data)
     except DubanError as e:
         problem = str(e)
-    return Preview(corrected, check, problem, import_review.review_tasks(db, corrected or original))
+    return Preview(corrected, check, problem, import_review.review_tasks(db, corrected or original, actor))
 
 
 def save(db: sqlite_utils.Database, actor: Actor, shown: Preview, name: str, data: bytes,

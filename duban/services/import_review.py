@@ -10,10 +10,12 @@ import sqlite_utils
 from db.queries import import_review as q
 from db.queries import plans as plan_q
 from duban.access import Actor, require_office
-from duban.errors import InputError, NotFound
+from duban.errors import AccessDenied, InputError
 from duban.extract.units import is_group
 from duban.services import departments as department_s
+from duban.services import places
 from duban.services.import_input import FREQ_NAMES, blank, iso, normalise_units, text, units_from_cells, whole
+from duban.services.plans import visible_plan
 
 # reason code -> the label the office reads; the order is the order shown
 REASONS = {
@@ -74,11 +76,25 @@ def _directory_flags(db: sqlite_utils.Database, jurisdiction: str | None, units:
     return out
 
 
-def review_tasks(db: sqlite_utils.Database, extraction: dict) -> list[TaskReview]:
+def _place_id(db: sqlite_utils.Database, actor: Actor | None, jurisdiction: str | None) -> int | None:
+    """The stored place the plan would be imported into by this actor (None: new, refused, or not named)."""
+    if not jurisdiction:
+        return None
+    if actor is None:
+        return plan_q.jurisdiction_by_name(db, jurisdiction)
+    try:
+        found = places.place_of_plan(db, actor, jurisdiction)
+    except AccessDenied:  # saving says so plainly; the review only reads the directory
+        return None
+    return found["id"] if found else None
+
+
+def review_tasks(db: sqlite_utils.Database, extraction: dict, actor: Actor | None = None) -> list[TaskReview]:
     """Every task with the reasons it may need a look: the extractor's own flags (lead guessed, prefix restored,
-    time phrase unread, odd unit name) and the directory's (a unit new to the directory or to this jurisdiction)."""
+    time phrase unread, odd unit name) and the directory's (a unit new to the directory or to this jurisdiction,
+    the jurisdiction being the one this actor's import would store the plan in)."""
     jurisdiction = (extraction.get("jurisdiction") or "").strip() or None
-    jid = plan_q.jurisdiction_by_name(db, jurisdiction) if jurisdiction else None
+    jid = _place_id(db, actor, jurisdiction)
     elsewhere = q.names_elsewhere(db, jid)
     out = []
     for i, t in enumerate(extraction.get("tasks") or []):
@@ -219,9 +235,8 @@ def plan_checklist(db: sqlite_utils.Database, actor: Actor, plan_id: int) -> Che
     """Units of the plan without a liaison account, without contact details, and whether it has a reporting cycle
     (groups such as 各县区政府 are no one office: they get no account and are not listed)."""
     require_office(actor)
+    visible_plan(db, actor, plan_id)
     plan = q.plan_brief(db, plan_id)
-    if plan is None:
-        raise NotFound("规划不存在。")
     units = [u for u in q.plan_units_reach(db, plan_id) if not is_group(u["name"])]  # 各县区政府 has no liaison
     no_account = [u for u in units if not u["accounts"]]
     no_contact = [u for u in units if not u["accounts_with_email"]

@@ -8,7 +8,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import indicators as q
-from duban.access import Actor, require_writer
+from duban.access import Actor, require_own_place, require_writer
 from duban.errors import AccessDenied, InputError
 from duban.rules import indicators as rules
 from duban.rules.indicators import parse_value
@@ -22,12 +22,15 @@ def report_actual(db: sqlite_utils.Database, actor: Actor, indicator_id: int, ye
                   source_note: str | None = None, today: dt.date | None = None) -> int:
     """Append one actual value for a year (a later report for the same year supersedes, never overwrites).
 
-    A liaison may report only indicators its department answers for; one with no responsible unit is the office's.
+    A liaison may report only indicators its department answers for; one with no responsible unit is the office's,
+    and the office reports only its own place's (a lower place's indicator is read-only to it).
     """
     require_writer(actor)
     row = load(db, actor, indicator_id)
     unit_ids = [u["department_id"] for u in q.units(db, [row["id"]]).get(row["id"], [])]
-    if not actor.is_office:
+    if actor.is_office:
+        require_own_place(actor, row["jurisdiction_id"])
+    else:
         if not unit_ids:
             raise AccessDenied("该指标未指定责任单位,由办公室填报。")
         if not set(unit_ids) & actor.department_ids:

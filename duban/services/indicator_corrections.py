@@ -8,7 +8,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import indicators as q
-from duban.access import Actor, require_office
+from duban.access import Actor, require_office, require_own_place
 from duban.errors import InputError
 from duban.rules import indicators as rules
 from duban.rules.indicators import parse_value
@@ -27,6 +27,7 @@ def departments_for(db: sqlite_utils.Database, actor: Actor, indicator_id: int) 
     """The departments the office may name responsible for an indicator: those of its plan's jurisdiction."""
     require_office(actor)
     row = load(db, actor, indicator_id)
+    require_own_place(actor, row["jurisdiction_id"])
     return q.departments_in(db, row["jurisdiction_id"])
 
 
@@ -81,6 +82,7 @@ def correct_indicator(db: sqlite_utils.Database, actor: Actor, indicator_id: int
     require_office(actor)
     with transaction(db):
         row = load(db, actor, indicator_id)
+        require_own_place(actor, row["jurisdiction_id"])  # a lower place's indicator is read-only
         clean = _clean_fields(row, fields)
         before = {k: row[k] for k in clean if not _same(k, row[k], clean[k])}
         after = {k: clean[k] for k in before}

@@ -12,7 +12,7 @@ from duban.rules import indicators as rules
 from duban.rules.indicators import GREY, parse_value
 from duban.rules.rates import percent
 from duban.rules.status import GREEN, RED, YELLOW
-from duban.services import cache
+from duban.services import cache, places
 
 LIGHT_ORDER = {RED: 0, YELLOW: 1, GREY: 2, GREEN: 3}
 COURSES = {"off": "偏离(滞后或未达标)", "on": "正常(已达标或进度正常)", "pending": "待填报 / 待评估"}
@@ -25,18 +25,13 @@ def plan_label(row: dict) -> str:
     return row.get("plan_title") or row.get("title") or f"{row.get('jurisdiction') or ''}规划(无标题)"
 
 
-def _visible_jurisdictions(db: sqlite_utils.Database, actor: Actor) -> list[int] | None:
-    """None for those who see everything; a liaison sees the indicators of its own jurisdictions' plans."""
-    if actor.sees_all:
-        return None
-    return q.jurisdictions_of(db, actor.department_ids)
-
-
-def _may_report(actor: Actor, unit_ids: list[int]) -> bool:
+def _may_report(actor: Actor, unit_ids: list[int], place_id: int | None) -> bool:
+    """Whether the actor may report an actual: the office of the indicator's own place, or a liaison of one of
+    its responsible units (a lower place's indicator is read-only to the office above)."""
     if not actor.can_write:
         return False
     if actor.is_office:
-        return True
+        return actor.owns_place(place_id)
     return bool(set(unit_ids) & actor.department_ids)
 
 
@@ -88,7 +83,7 @@ def _assemble(db: sqlite_utils.Database, actor: Actor, rows: list[dict], today: 
             "note": a.note,
             "report_due": (act is None or act["year"] < window_end) and window_end >= (r["baseline_year"] or 0) + 1
             and a.state != rules.MET,
-            "can_report": _may_report(actor, unit_ids),
+            "can_report": _may_report(actor, unit_ids, r["jurisdiction_id"]),
         })
     return out
 
@@ -110,7 +105,7 @@ def list_indicators(db: sqlite_utils.Database, actor: Actor, today: dt.date, *, 
                     course: str | None = None, light: str | None = None, search: str | None = None) -> list[dict]:
     """The indicators the actor may see, each with its latest actual and its light, filtered as asked."""
     rows = q.rows(db, plan_id=plan_id, category=category or None, nature=nature or None,
-                  department_id=department_id, jurisdiction_ids=_visible_jurisdictions(db, actor))
+                  department_id=department_id, jurisdiction_ids=places.visible_places(db, actor))
     if search:
         rows = [r for r in rows if search.strip() in r["name"]]
     out = _assemble(db, actor, rows, today)
@@ -136,7 +131,7 @@ def summary(rows: list[dict]) -> dict[str, int]:
 def load(db: sqlite_utils.Database, actor: Actor, indicator_id: int) -> dict:
     """The indicator's row if the actor may see it; NotFound otherwise."""
     row = q.get(db, int(indicator_id))
-    visible = _visible_jurisdictions(db, actor)
+    visible = places.visible_places(db, actor)
     if row is None or (visible is not None and row["jurisdiction_id"] not in visible):
         raise NotFound("指标不存在或无权查看。")
     return row
@@ -169,7 +164,7 @@ def get_indicator(db: sqlite_utils.Database, actor: Actor, indicator_id: int, to
 
 def filter_options(db: sqlite_utils.Database, actor: Actor) -> dict:
     """What the 指标 page's filters offer this actor: plans, responsible units, categories, natures."""
-    visible = _visible_jurisdictions(db, actor)
+    visible = places.visible_places(db, actor)
     plans = [{"id": p["id"], "label": f"{p['jurisdiction'] or ''} · {plan_label(p)}"} for p in q.plans(db, visible)]
     units = [{"id": d["id"], "label": f"{d['jurisdiction'] or ''} {d['name']}".strip()}
              for d in q.responsible_departments(db, visible)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from db import transaction
-from duban.access import Actor, require_office
+from duban.access import Actor, require_office, require_own_place
 from duban.errors import InputError
 from duban.services import departments, users
 
@@ -91,9 +91,12 @@ def read_sheet(data: bytes, filename: str) -> list[SheetRow]:
 
 
 def check(db: sqlite_utils.Database, actor: Actor, rows: list[SheetRow], jurisdiction_id: int | None) -> list[SheetRow]:
-    """Find each row's unit in the directory and say plainly what is wrong with a row, if anything."""
+    """Find each row's unit in the directory and say plainly what is wrong with a row, if anything (an office
+    with a place reads the units of its own place only)."""
     require_office(actor)
-    taken = {u["username"] for u in users.list_users(db, actor)}
+    if actor.place_id is not None:
+        require_own_place(actor, jurisdiction_id)
+    taken = users.usernames(db)
     seen: set[str] = set()
     for r in rows:
         r.department_id = departments.resolve(db, jurisdiction_id, r.unit) if r.unit else None
@@ -150,9 +153,10 @@ def credentials_xlsx(created: list[dict]) -> bytes:
     return buf.getvalue()
 
 
-def places(db: sqlite_utils.Database) -> dict[int, str]:
-    """The places (地区) the units of one sheet can be in, by id."""
-    return {j["id"]: j["name"] for j in departments.list_jurisdictions(db)}
+def places(db: sqlite_utils.Database, actor: Actor | None = None) -> dict[int, str]:
+    """The places (地区) the units of one sheet can be in, by id: an office with a place, its own only."""
+    rows = departments.list_jurisdictions(db, actor)
+    return {j["id"]: j["name"] for j in rows if actor is None or actor.owns_place(j["id"])}
 
 
 def template_xlsx() -> bytes:

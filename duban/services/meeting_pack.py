@@ -9,15 +9,17 @@ from typing import TypedDict
 import sqlite_utils
 
 from db.queries import meetings as q
+from db.queries import places as places_q
 from duban.access import Actor, require_office
 from duban.rules import instances as instance_rules
 from duban.rules import status as rules
 from duban.rules.dates import add_months
 from duban.rules.instances import describe
 from duban.rules.names import ROLE_NAMES
-from duban.rules.rates import on_time_rate, percent
+from duban.rules.rates import on_time_counts, on_time_rate, percent
 from duban.services import assessment
 from duban.services.indicators import off_course
+from duban.services.plans import visible_plan
 from duban.services.reports import RETURNED
 from duban.services.tasks import list_tasks
 
@@ -60,6 +62,9 @@ class PackFigures(TypedDict):
     decisions: list[dict]
     assessment: dict
     ledger: list[dict]
+    # the tasks of the places below the office's own, listed apart (None: no place below, or the whole database)
+    lower: list[dict] | None
+    lower_ledger: list[dict] | None
 
 
 EXCERPT = 80
@@ -86,27 +91,23 @@ def deadline_text(deadlines: list[dict], instances: list[dict]) -> str:
     return ";".join(parts)
 
 
-def _instance_counts(instances: list[dict], today: str, task_closed: bool) -> tuple[int, int]:
-    """(closed on time, due so far): instances closed, or open and past due, for a task not closed."""
-    on_time = due = 0
-    for i in instances:
-        if i["state"] == "closed":
-            due += 1
-            on_time += bool(i["closed_on"] and i["closed_on"] <= i["due"])
-        elif i["state"] == "open" and i["due"] < today and not task_closed:
-            due += 1
-    return on_time, due
-
-
 def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: int | None = None,
             period: dict | None = None) -> PackFigures:
-    """Every figure and list the pack and the ledger show, as plain JSON-ready data (the office builds packs)."""
+    """Every figure and list the pack and the ledger show, as plain JSON-ready data (the office builds packs).
+
+    An office with a place counts, ranks and lists its own place's tasks; the tasks of the places below it are
+    listed apart (`lower`), and a sibling's never appear (the task list is read within the office's places)."""
     require_office(actor)
+    if plan_id is not None:
+        visible_plan(db, actor, plan_id)
     iso = today.isoformat()
     window = q.report_window(period)
     scope = q.scope_tasks(db, plan_id)
     meta = {t["id"]: t for t in scope}
-    tasks = list_tasks(db, actor, today, task_ids=list(meta)) if meta else []
+    visible_tasks = list_tasks(db, actor, today, task_ids=list(meta)) if meta else []
+    tasks = [t for t in visible_tasks if actor.owns_place(t.jurisdiction_id)]
+    has_lower = actor.place_id is not None and bool(set(actor.places or ()) - {actor.place_id})
+    below = [t for t in visible_tasks if not actor.owns_place(t.jurisdiction_id)] if has_lower else None
     deadlines: dict[int, list[dict]] = defaultdict(list)
     for d in q.scope_deadlines(db, plan_id):
         deadlines[d["task_id"]].append(d)
@@ -129,11 +130,33 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
     upcoming_end = add_months(today, UPCOMING_MONTHS).isoformat()
     upcoming = []
 
+    def progress_of(t, u) -> str:
+        r = latest.get((t.id, u.id))
+        if not r:
+            return "暂无报送"
+        text = (f"[{r['reported_on']}] {_excerpt(r['progress_text'], 200)}"
+                + (f"(进度{r['percent']}%)" if r.get("percent") is not None
+                   and f"{r['percent']}%" not in (r["progress_text"] or "") else ""))
+        return text + _returned_mark(r)
+
+    def origin_of(t, m) -> str:
+        if t.source == "规划":
+            return m["plan_title"] or ""
+        if m["meeting_title"]:
+            return f"{t.source}:{m['meeting_title']}({m['meeting_date']})"
+        return f"{t.source}" + (f":{m['source_note']}" if m["source_note"] else "")
+
+    def ledger_row(n: int, t, u, when: str, origin: str) -> dict:
+        return {"seq": n, "task_id": t.id, "title": (f"{t.number}. " if t.number else "") + t.title,
+                "lead": "、".join(t.lead) or "—", "unit": u.name, "role": ROLE_NAMES[u.role],
+                "deadline": when, "progress": progress_of(t, u), "status": t.status, "light": t.light,
+                "origin": origin, "jurisdiction": t.jurisdiction}
+
     for n, t in enumerate(tasks, start=1):
         m = meta[t.id]
         closed = t.status == rules.CLOSED
         insts = instances[t.id]
-        on_time, due = _instance_counts(insts, iso, closed)
+        on_time, due = on_time_counts(insts, iso, closed)
         summary["tasks"] += 1
         summary[status_key.get(t.status, "in_progress")] += 1
         summary[light_key[t.light]] += 1
@@ -144,9 +167,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
         reports = [latest[(t.id, u.id)] for u in t.departments if (t.id, u.id) in latest]
         newest = max(reports, key=lambda r: (r["reported_on"], r["id"])) if reports else None
         when = deadline_text(deadlines[t.id], insts)
-        origin = (m["plan_title"] or "") if t.source == "规划" else (
-            f"{t.source}:{m['meeting_title']}({m['meeting_date']})" if m["meeting_title"]
-            else f"{t.source}" + (f":{m['source_note']}" if m["source_note"] else ""))
+        origin = origin_of(t, m)
 
         for u in t.departments:
             d = departments.setdefault(u.id, {
@@ -161,15 +182,7 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
             r = latest.get((t.id, u.id))
             if r and (d["last_report"] is None or r["reported_on"] > d["last_report"]):
                 d["last_report"] = r["reported_on"]
-            progress = (f"[{r['reported_on']}] {_excerpt(r['progress_text'], 200)}"
-                        + (f"(进度{r['percent']}%)" if r.get("percent") is not None
-                           and f"{r['percent']}%" not in (r["progress_text"] or "") else "")) if r else "暂无报送"
-            if r:
-                progress += _returned_mark(r)
-            ledger.append({"seq": n, "task_id": t.id, "title": (f"{t.number}. " if t.number else "") + t.title,
-                           "lead": lead, "unit": u.name, "role": ROLE_NAMES[u.role],
-                           "deadline": when, "progress": progress, "status": t.status, "light": t.light,
-                           "origin": origin, "jurisdiction": t.jurisdiction})
+            ledger.append(ledger_row(n, t, u, when, origin))
 
         if t.overdue:
             late = min((i for i in insts if i["state"] == "open" and i["due"] < iso), key=lambda i: i["due"], default=None)
@@ -208,6 +221,15 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
                               "units": "、".join(u.name for u in t.departments), "due": min((i["due"] for i in insts), default=None),
                               "status": t.status, "light": t.light})
 
+    lower: list[dict] | None = None if below is None else []
+    lower_ledger: list[dict] | None = None if below is None else []
+    for n, t in enumerate(sorted(below or [], key=lambda t: (t.jurisdiction or "", t.id)), start=1):
+        when = deadline_text(deadlines[t.id], instances[t.id])
+        lower.append({"seq": n, "task_id": t.id, "jurisdiction": t.jurisdiction, "title": t.title,
+                      "lead": "、".join(t.lead) or "—", "deadline": when, "status": t.status, "light": t.light,
+                      "overdue": bool(t.overdue)})
+        lower_ledger += [ledger_row(n, t, u, when, t.jurisdiction or "") for u in t.departments]
+
     summary["on_time_rate"] = percent(on_time_rate(summary["on_time"], summary["due"]))
     department_rows = sorted(departments.values(),
                              key=lambda d: (d["jurisdiction"] or "", -d["led"], -d["shared"], d["id"]))
@@ -227,8 +249,8 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
         "plan_id": plan_id,
         "plan_title": plan["title"] if plan else None,
         "jurisdiction": plan["jurisdiction"] if plan else None,
-        "title": _title(plan),
-        "meeting": _next_meeting(db, today, plan_id),
+        "title": _title(plan, None if plan or actor.place_id is None else _place_name(db, actor.place_id)),
+        "meeting": _next_meeting(db, actor, today, plan_id),
         "period": {"label": period["label"], "start": period["start"], "end": period["end"]} if period else None,
         "summary": summary,
         "departments": department_rows,
@@ -240,17 +262,26 @@ def collect(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: in
         "decisions": decisions,
         "assessment": scores,
         "ledger": ledger,
+        "lower": lower,
+        "lower_ledger": lower_ledger,
     }
 
 
-def _title(plan: dict | None) -> str:
+def _title(plan: dict | None, place: str | None = None) -> str:
     if plan:
         return f"《{plan['title']}》重点任务推进情况"
-    return "重点任务推进情况汇总"
+    return f"{place or ''}重点任务推进情况汇总"
 
 
-def _next_meeting(db: sqlite_utils.Database, today: dt.date, plan_id: int | None) -> dict | None:
-    for m in q.meetings_between(db, today.isoformat(), add_months(today, 6).isoformat()):
+def _place_name(db: sqlite_utils.Database, place_id: int) -> str | None:
+    row = places_q.by_id(db, place_id)
+    return row["name"] if row else None
+
+
+def _next_meeting(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: int | None) -> dict | None:
+    """The next meeting within six months of the office's own place (of the plan, when the pack is of one)."""
+    own = None if actor.place_id is None else frozenset([actor.place_id])
+    for m in q.meetings_between(db, today.isoformat(), add_months(today, 6).isoformat(), own):
         if plan_id is None or any(p["id"] == plan_id for p in q.meeting_plans(db, m["id"])):
             return {"id": m["id"], "title": m["title"], "date": m["date"], "kind": m["kind"]}
     return None
@@ -259,6 +290,8 @@ def _next_meeting(db: sqlite_utils.Database, today: dt.date, plan_id: int | None
 def _indicators(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: int | None) -> list[dict] | None:
     out = []
     for r in off_course(db, actor, today, plan_id):
+        if not actor.owns_place(r.get("jurisdiction_id")):
+            continue  # a lower place's indicators are its own office's to report
         out.append({"name": r.get("name"), "plan": r.get("plan"), "category": r.get("category"),
                     "baseline": r.get("baseline"), "target": r.get("target"), "target_year": r.get("target_year"),
                     "latest": r.get("latest_actual"), "latest_year": r.get("latest_year"),

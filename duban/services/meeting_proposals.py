@@ -7,9 +7,10 @@ import sqlite_utils
 
 from db.queries import meetings as q
 from duban.access import SYSTEM, Actor, require_overseer
-from duban.errors import NotFound
 from duban.rules.instances import expand_instances
 from duban.rules.meeting_clauses import clause, meeting_kind, meeting_title
+from duban.services import places
+from duban.services.plans import visible_plan
 from duban.services.textinput import as_id
 
 
@@ -23,9 +24,8 @@ def propose_meetings(db: sqlite_utils.Database, plan_id: int, today: dt.date, *,
     """The next meeting each of a plan's recurring meeting deadlines calls for (联席会议 一季度一次,
     领导小组例会 每半年一次 …), unless a meeting for that period is already set up (office and leaders)."""
     require_overseer(actor, "会议")
+    visible_plan(db, actor, as_id(plan_id, "规划编号"))
     plan = q.plan(db, as_id(plan_id, "规划编号"))
-    if plan is None:
-        raise NotFound("规划不存在。")
     out = []
     for d in q.meeting_deadlines(db, plan["id"]):
         sentence, end = clause(d["body"] or d["title"] or "", d["phrase"] or "")
@@ -47,9 +47,11 @@ def propose_meetings(db: sqlite_utils.Database, plan_id: int, today: dt.date, *,
 
 
 def proposals(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[dict]:
-    """Proposed meetings across every plan, soonest first."""
+    """Proposed meetings across every plan the office runs, soonest first: an office with a place proposes
+    only its own place's (a lower place's office holds its own meetings)."""
     require_overseer(actor, "会议")
+    own = None if actor.place_id is None else frozenset([actor.place_id])
     out = []
-    for plan in q.plans(db):
+    for plan in q.plans(db, own if own is not None else places.visible_places(db, actor)):
         out += propose_meetings(db, plan["id"], today, actor=actor)
     return sorted(out, key=lambda p: (p["date"], p["plan_id"], p["kind"]))

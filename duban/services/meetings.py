@@ -11,9 +11,10 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import meetings as q
-from duban.access import Actor, require_office, require_overseer
+from duban.access import Actor, require_office, require_overseer, require_place
 from duban.errors import InputError, NotFound
 from duban.rules.dates import cn_month
+from duban.services import places
 from duban.services.meeting_proposals import proposals
 from duban.services.reminder_rules import meeting_request_days
 from duban.services.textinput import as_date, as_id, clean
@@ -24,9 +25,9 @@ MAX_TITLE, MAX_NOTES = 200, 2000
 
 
 def list_meetings(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """Every meeting, latest first, with counts of plans, member units and decisions."""
+    """Every meeting of the places the actor sees, latest first, with counts of plans, member units and decisions."""
     require_overseer(actor, "会议")
-    return q.meetings(db)
+    return q.meetings(db, places.visible_places(db, actor))
 
 
 def get_meeting(db: sqlite_utils.Database, actor: Actor, meeting_id: int) -> dict:
@@ -35,6 +36,7 @@ def get_meeting(db: sqlite_utils.Database, actor: Actor, meeting_id: int) -> dic
     row = q.meeting(db, as_id(meeting_id, "会议编号"))
     if row is None:
         raise NotFound("会议不存在。")
+    require_place(actor, row["jurisdiction_id"])
     row["plans"] = q.meeting_plans(db, row["id"])
     row["units"] = q.meeting_units(db, row["id"])
     row["decisions"] = q.decision_tasks(db, row["id"])
@@ -53,23 +55,28 @@ def schedule(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> dict:
     return {"proposals": proposals(db, actor, today), "meetings": rows, "first": first}
 
 
-def list_plans(db: sqlite_utils.Database) -> list[dict]:
-    """The plans a meeting can cover."""
-    return q.plans(db)
+def list_plans(db: sqlite_utils.Database, actor: Actor | None = None) -> list[dict]:
+    """The plans a meeting can cover: those of the places the actor sees (no actor: every plan)."""
+    return q.plans(db, None if actor is None else places.visible_places(db, actor))
 
 
-def list_departments(db: sqlite_utils.Database, plan_ids: list[int] | None = None) -> list[dict]:
-    """Departments to choose units from: those of the given plans, else all."""
+def list_departments(db: sqlite_utils.Database, plan_ids: list[int] | None = None,
+                     actor: Actor | None = None) -> list[dict]:
+    """Departments to choose units from: those of the given plans, else all; of the places the actor sees."""
+    visible = None if actor is None else places.visible_places(db, actor)
     if plan_ids:
-        return q.departments(db, q.plan_departments(db, plan_ids))
-    return q.departments(db)
+        return q.departments(db, q.plan_departments(db, plan_ids), visible)
+    return q.departments(db, None, visible)
 
 
 def create_meeting(db: sqlite_utils.Database, actor: Actor, kind: str, date, plan_ids: list[int],
                    department_ids: list[int] | None = None, title: str | None = None,
                    remind_days: int | None = None, notes: str | None = None, deadline_id: int | None = None,
                    period_label: str | None = None, is_demo: bool = False) -> int:
-    """Set up a meeting; without member units given, every unit answering for a task of its plans."""
+    """Set up a meeting; without member units given, every unit answering for a task of its plans.
+
+    The meeting belongs to the office's place (a whole-database office's: its plans' place); its plans and units
+    are of the places the office sees."""
     require_office(actor)
     if kind not in KINDS:
         raise InputError(f"会议类型应为:{'、'.join(KINDS)}。")
@@ -94,7 +101,8 @@ def create_meeting(db: sqlite_utils.Database, actor: Actor, kind: str, date, pla
     notes = clean(notes, "会议说明", MAX_NOTES)
     period_label = clean(period_label, "期次", MAX_TITLE) or None
     with transaction(db):
-        known = {p["id"]: p for p in q.plans(db)}
+        visible = places.visible_places(db, actor)
+        known = {p["id"]: p for p in q.plans(db, visible)}
         missing = [p for p in plan_ids if p not in known]
         if missing:
             raise InputError("规划不存在:" + "、".join(map(str, missing)))
@@ -107,7 +115,7 @@ def create_meeting(db: sqlite_utils.Database, actor: Actor, kind: str, date, pla
         department_ids = [int(d) for d in department_ids]
         if not department_ids:
             raise InputError("请至少选择一个成员单位。")
-        found = {d["id"] for d in q.departments(db, department_ids)}
+        found = {d["id"] for d in q.departments(db, department_ids, visible)}
         if set(department_ids) - found:
             raise InputError("成员单位不存在:" + "、".join(map(str, sorted(set(department_ids) - found))))
         if not title:
@@ -115,13 +123,21 @@ def create_meeting(db: sqlite_utils.Database, actor: Actor, kind: str, date, pla
             title = f"{juris}{cn_month(day)}{kind}"
         meeting_id = q.insert_meeting(db, kind=kind, title=title, date=day.isoformat(), remind_days=remind_days,
                                       deadline_id=deadline_id, period_label=period_label,
-                                      notes=notes or None, is_demo=is_demo, created_by=actor.user_id)
+                                      notes=notes or None, is_demo=is_demo, created_by=actor.user_id,
+                                      jurisdiction_id=_meeting_place(actor, [known[p] for p in plan_ids]))
         q.set_meeting_plans(db, meeting_id, plan_ids)
         q.set_meeting_units(db, meeting_id, department_ids)
         audit.record(db, actor, "新建会议", "meeting", meeting_id,
                      {"kind": kind, "title": title, "date": day.isoformat(), "plans": plan_ids,
                       "units": len(department_ids), "deadline_id": deadline_id})
     return meeting_id
+
+
+def _meeting_place(actor: Actor, plans: list[dict]) -> int | None:
+    """The place a new meeting belongs to: the office's own, else (the whole database) its first plan's."""
+    if actor.place_id is not None:
+        return actor.place_id
+    return min((p["jurisdiction_id"] for p in plans if p["jurisdiction_id"] is not None), default=None)
 
 
 def default_remind_days(db: sqlite_utils.Database) -> int:

@@ -11,7 +11,7 @@ from db import transaction
 from db.queries import audit
 from db.queries import reminders as q
 from db.queries import settings as settings_q
-from duban.access import SYSTEM, Actor, require_department, require_office
+from duban.access import SYSTEM, Actor, require_department, require_office, require_own_place, require_place
 from duban.errors import InputError, NotFound
 from duban.rules.names import written_name
 from duban.rules.notice_levels import BLUE, DEFAULT_RED_DAYS, DEFAULT_REPLY_DAYS, ORDER, RED, WORDS, YELLOW, level
@@ -44,12 +44,14 @@ def _int_setting(db: sqlite_utils.Database, key: str, default: int) -> int:
 def classify(db: sqlite_utils.Database, department_id: int, today: dt.date, *, actor: Actor = SYSTEM) -> list[dict]:
     """A unit's open items that call for a notice, each with its level: 红 overdue (past the threshold),
     黄 behind schedule (or overdue fewer days), 蓝 due within the warning days. A liaison may ask only for
-    its own departments."""
+    its own departments, an account with a place for its places' units (and hears of its places' tasks only)."""
     require_department(actor, {department_id})
+    if actor.places is not None:
+        require_place(actor, (q.department(db, department_id) or {}).get("jurisdiction_id"))
     red_days = _int_setting(db, "notice_red_days", DEFAULT_RED_DAYS)
     horizon = today + dt.timedelta(days=DEFAULT_WARN_DAYS)
     out, seen = [], set()
-    for r in q.open_instances_between(db, "0000-00-00", "9999-12-31", [department_id]):
+    for r in q.open_instances_between(db, "0000-00-00", "9999-12-31", [department_id], actor.places):
         colour = level(r, today, red_days, horizon)
         if colour is None or r["instance_id"] in seen:
             continue
@@ -65,13 +67,13 @@ def classify(db: sqlite_utils.Database, department_id: int, today: dt.date, *, a
 def levels_by_department(db: sqlite_utils.Database, today: dt.date, *,
                          actor: Actor = SYSTEM) -> dict[int, dict[str, int]]:
     """For every unit with something to chase: how many red, yellow and blue items (one query for all);
-    a liaison sees its own departments' counts only."""
+    a liaison sees its own departments' counts only, an account with a place those of its places' tasks."""
     red_days = _int_setting(db, "notice_red_days", DEFAULT_RED_DAYS)
     horizon = today + dt.timedelta(days=DEFAULT_WARN_DAYS)
     out: dict[int, dict[str, int]] = {}
     seen = set()
     visible = None if actor.sees_all else sorted(actor.department_ids)
-    for r in q.open_instances_between(db, "0000-00-00", "9999-12-31", visible):
+    for r in q.open_instances_between(db, "0000-00-00", "9999-12-31", visible, actor.places):
         colour = level(r, today, red_days, horizon)
         key = (r["department_id"], r["instance_id"])
         if colour is None or key in seen:
@@ -84,11 +86,13 @@ def levels_by_department(db: sqlite_utils.Database, today: dt.date, *,
 
 def create_notice(db: sqlite_utils.Database, actor: Actor, department_id: int, today: dt.date,
                   levels: tuple[str, ...] = (RED, YELLOW, BLUE)) -> NoticeRecord:
-    """Number and record a notice for one unit; refused when nothing calls for one (the office sends them)."""
+    """Number and record a notice for one unit; refused when nothing calls for one (the office sends them, each
+    to its own place's units)."""
     require_office(actor)
     department = q.department(db, department_id)
     if department is None:
         raise NotFound("单位不存在。")
+    require_own_place(actor, department["jurisdiction_id"])
     items = [i for i in classify(db, department_id, today, actor=actor) if i["level"] in levels]
     if not items:
         raise InputError(f"{department['name']}目前没有逾期、滞后或临近到期的事项,无需发单。")

@@ -7,11 +7,13 @@ from typing import Any
 import sqlite_utils
 
 from db.queries import overview as q
+from db.queries import places as places_q
 from duban.access import Actor
 from duban.errors import DubanError, InputError
 from duban.rules import status as rules
+from duban.rules.rates import on_time_counts, on_time_rate, percent
 from duban.rules.records import Department, Plan, from_row
-from duban.services import cache, indicators, tasks
+from duban.services import cache, indicators, places, tasks
 
 UPCOMING_DAYS = (30, 90)
 LIST_LIMIT = 200
@@ -30,7 +32,8 @@ def _int_or_none(value: Any, what: str) -> int | None:
 def task_filter(actor: Actor, *, plan: Any = None, jurisdiction: Any = None, department: Any = None,
                 role: str | None = None, light: Any = None, status: str | None = None, due: Any = None,
                 month: str | None = None) -> q.TaskFilter:
-    """Check and normalise the dashboard filters; a liaison is always narrowed to its own departments."""
+    """Check and normalise the dashboard filters; a liaison is always narrowed to its own departments, an
+    account with a place to the tasks of its place and those below."""
     lights = (light,) if isinstance(light, str) else tuple(light or ())
     lights = tuple(x for x in lights if x)
     for x in lights:
@@ -49,6 +52,7 @@ def task_filter(actor: Actor, *, plan: Any = None, jurisdiction: Any = None, dep
             raise InputError(f"月份格式不正确:{month!r},应为 YYYY-MM。") from None
     return q.TaskFilter(
         visible_departments=None if actor.sees_all else frozenset(actor.department_ids),
+        visible_places=actor.places,
         plan_id=_int_or_none(plan, "规划"),
         jurisdiction_id=_int_or_none(jurisdiction, "地区"),
         department_id=_int_or_none(department, "部门"),
@@ -93,9 +97,9 @@ def filter_options(db: sqlite_utils.Database, actor: Actor) -> dict:
 
 def _filter_options(db: sqlite_utils.Database, actor: Actor) -> dict:
     visible = None if actor.sees_all else frozenset(actor.department_ids)
-    plans = q.plans(db, visible)
-    departments = q.departments_with_tasks(db, visible)
-    jurisdictions = q.jurisdictions(db)
+    plans = q.plans(db, visible, actor.places)
+    departments = q.departments_with_tasks(db, visible, actor.places)
+    jurisdictions = q.jurisdictions(db, actor.places)
     if visible is not None:
         keep = {p["jurisdiction_id"] for p in plans} | {d["jurisdiction_id"] for d in departments}
         jurisdictions = [j for j in jurisdictions if j["id"] in keep]
@@ -166,7 +170,7 @@ def _overview(db: sqlite_utils.Database, f: q.TaskFilter, today: dt.date) -> dic
         elif part == "o":
             totals[r["k1"]] = (r["n"] or 0, r["m"] or 0)
 
-    plans = {p["id"]: p for p in q.plans(db, f.visible_departments)}
+    plans = {p["id"]: p for p in q.plans(db, f.visible_departments, f.visible_places)}
     by_plan = []
     for pid, entry in per_plan.items():
         p = plans.get(pid)
@@ -207,6 +211,43 @@ def _overview(db: sqlite_utils.Database, f: q.TaskFilter, today: dt.date) -> dic
 def task_ids(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters: Any) -> list[int]:
     """The tasks behind a dashboard number: the same filters, the same light rule."""
     return [t[0] for t in _lit(db, task_filter(actor, **filters), today)]
+
+
+OWN_PLACE = "(本级)"  # the roll-up's first row: the actor's own place, without the places below it
+
+
+def place_rollup(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> list[dict]:
+    """For an office or leader of a place with places below: its own place's tasks (本级) first, then one row per
+    place directly below, counted over that place and everything below it, each with its tasks, 红/黄/绿 counts
+    and on-time rate (the same rules as every other figure); empty for anyone else."""
+    if actor.place_id is None or not actor.sees_all:
+        return []
+    below = places.children(db, actor.place_id)
+    if not below:
+        return []
+    key = ("place_rollup", cache.actor_key(actor), today)
+    return cache.remember(db, key, lambda: _place_rollup(db, actor.place_id, below, today))
+
+
+def _place_rollup(db: sqlite_utils.Database, own: int, below: list[dict], today: dt.date) -> list[dict]:
+    groups = [(own, f"{places_q.by_id(db, own)['name']}{OWN_PLACE}", frozenset([own]))]
+    groups += [(c["id"], c["name"], frozenset([c["id"], *(d["id"] for d in places.descendants(db, c["id"]))]))
+               for c in below]
+    instances: dict[int, list[dict]] = {}
+    for i in q.place_instances(db, frozenset().union(*(g[2] for g in groups))):
+        instances.setdefault(i["task_id"], []).append(i)
+    iso = today.isoformat()
+    rows = []
+    for place_id, label, subtree in groups:
+        lit = _lit(db, q.TaskFilter(visible_places=subtree), today)
+        on_time = due = 0
+        for task_id, _, status, _ in lit:
+            done, fell_due = on_time_counts(instances.get(task_id, []), iso, status == rules.CLOSED)
+            on_time, due = on_time + done, due + fell_due
+        rows.append({"place_id": place_id, "label": label, "own": place_id == own, "tasks": len(lit),
+                     **{x: sum(1 for t in lit if t[3] == x) for x in rules.LIGHTS},
+                     "on_time_rate": percent(on_time_rate(on_time, due)), "task_ids": [t[0] for t in lit]})
+    return rows
 
 
 def dashboard(db: sqlite_utils.Database, actor: Actor, today: dt.date, **filters: Any) -> dict:

@@ -15,10 +15,11 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import places as q
+from db.queries import plans as plan_q
 from db.queries import users as users_q
 from duban.access import Actor
 from duban.errors import AccessDenied, InputError, NotFound
-from duban.rules.places import LEVELS, level_of, place_chain
+from duban.rules.places import LEVELS, level_of, lower_level, place_chain
 from duban.services import departments
 from duban.services.textinput import clean
 
@@ -119,15 +120,12 @@ def _place(db: sqlite_utils.Database, place_id: int) -> dict:
 
 
 def _check_name(db: sqlite_utils.Database, name: str, parent_id: int | None, place_id: int | None = None) -> str:
-    """A clean name no other place under the same parent (nor anywhere: names are unique) already has."""
+    """A clean name no other place under the same parent already has (市中区 may be in many cities)."""
     name = clean(name, "地区名称", NAME_LIMIT, required=True)
     for sibling in q.children(db, parent_id):
         if sibling["name"] == name and sibling["id"] != place_id:
             above = q.by_id(db, parent_id)["name"] if parent_id is not None else "最上一级"
             raise InputError(f"“{above}”下已有名为“{name}”的地区。")
-    other = q.by_name(db, name)
-    if other is not None and other["id"] != place_id:
-        raise InputError(f"已有名为“{name}”的地区(在其他上级之下),地区名称不能重复。")
     return name
 
 
@@ -247,9 +245,10 @@ def adopt(db: sqlite_utils.Database, actor: Actor, proposals: list[Proposal]) ->
     changed = 0
     with transaction(db):
         for p in proposals:
-            parent = q.by_name(db, p.parent)
+            # the ids the proposal was read with first: a name alone may be ambiguous (市中区 in many cities)
+            parent = q.by_id(db, p.parent_id) if p.parent_id is not None else q.by_name(db, p.parent)
             parent_id = parent["id"] if parent else add_place(db, actor, p.parent, None, p.parent_level)
-            here = q.by_name(db, p.name)
+            here = q.by_id(db, p.place_id) if p.place_id is not None else q.by_name(db, p.name)
             if here is None:
                 add_place(db, actor, p.name, parent_id, p.level)
             elif here["parent_id"] is None:
@@ -260,3 +259,61 @@ def adopt(db: sqlite_utils.Database, actor: Actor, proposals: list[Proposal]) ->
                 continue
             changed += 1
     return changed
+
+
+def place_of_plan(db: sqlite_utils.Database, actor: Actor, name: str) -> dict | None:
+    """The stored place a plan naming `name` belongs to when this actor imports it (None: a place to be made).
+
+    A whole-database office imports any place's plan, found by name as before. An office with a place imports
+    plans of its own place and the places below it: the name is looked for there first; a place of the same or a
+    higher level than the office's own (包头市 for 郑州's office), or one above or beside it, is refused plainly.
+    """
+    name = (name or "").strip()
+    if actor.place_id is None:
+        found = plan_q.jurisdiction_by_name(db, name)
+        return q.by_id(db, found) if found is not None else None
+    own = _place(db, actor.place_id)
+    if name == own["name"]:
+        return own
+    others = q.named(db, name)
+    below = [p for p in others if p["id"] in (actor.places or ())]
+    if below:
+        return below[0]
+    own_level = own["level"] or level_of(own["name"])
+    if others:  # stored elsewhere: taken only if each is of a lower level (市中区 of another city), by its own level
+        refused = not all(lower_level(p["level"] or level_of(p["name"]), own_level) for p in others)
+    else:  # a new name: refused when its level is known and not lower (a 市 under a 市 reads as a 县级市)
+        level = level_of(name, own_level)
+        refused = level is not None and own_level is not None and not lower_level(level, own_level)
+    if refused:
+        raise AccessDenied(f"只能导入本地区({own['name']})及下级地区的规划;“{name}”不是{own['name']}的下级地区,"
+                           "请由该地区的办公室导入。")
+    return None
+
+
+def settle_plan_place(db: sqlite_utils.Database, actor: Actor, name: str) -> int:
+    """The place a plan being imported is stored under: found as place_of_plan finds it, else made (or a place
+    with no parent yet adopted) under the importing office's place, so 郑州's import of a 金水区 plan puts 金水区
+    under 郑州市. Runs inside the import's transaction."""
+    found = place_of_plan(db, actor, name)
+    if found is not None:
+        return found["id"]
+    name = (name or "").strip()
+    if actor.place_id is None:
+        return plan_q.ensure_jurisdiction(db, name)
+    own = _place(db, actor.place_id)
+    level = level_of(name, own["level"] or level_of(own["name"]))
+    above = {p["id"] for p in q.ancestors(db, own["id"])}
+    loose = next((p for p in q.named(db, name) if p["parent_id"] is None and p["id"] not in above), None)
+    if loose is not None:
+        q.set_parent(db, loose["id"], own["id"])
+        if loose["level"] is None and level:
+            q.set_level(db, loose["id"], level)
+        audit.record(db, actor, "移动地区", "place", loose["id"],
+                     {"name": name, "from": None, "to": own["name"], "by": "导入规划"})
+        return loose["id"]
+    name = _check_name(db, name, own["id"])
+    place_id = q.insert(db, name, own["id"], level)
+    audit.record(db, actor, "新增地区", "place", place_id,
+                 {"name": name, "parent": own["name"], "level": level, "by": "导入规划"})
+    return place_id

@@ -17,6 +17,7 @@ from duban.rules.names import ROLE_NAMES
 from duban.services import departments as department_s
 from duban.services.plan_check import display_title, stored_deadlines, validate
 from duban.services.plan_indicators import indicator_conflicts
+from duban.services.plans import visible_plan
 
 
 @dataclass
@@ -129,8 +130,10 @@ def _match(old: list[dict], new: list[dict]) -> list[tuple[int, int]]:
 
 
 def diff_plan(db: sqlite_utils.Database, actor: Actor, old_plan_id: int, extraction: dict) -> PlanDiff:
-    """What the new extraction changes in a stored plan: tasks added, removed, reworded; units or deadlines."""
+    """What the new extraction changes in a stored plan: tasks added, removed, reworded; units or deadlines
+    (of a plan the actor sees)."""
     require_office(actor)
+    visible_plan(db, actor, old_plan_id)
     return compare(db, old_plan_id, extraction)
 
 

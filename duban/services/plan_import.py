@@ -10,8 +10,9 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import plans as q
-from duban.access import Actor, require_office
-from duban.errors import InputError
+from duban.access import Actor, require_office, require_own_place
+from duban.errors import AccessDenied, InputError
+from duban.services import places
 from duban.services.plan_check import display_title, source_hash, validate
 from duban.services.plan_diff import PlanDiff, compare
 from duban.services.plan_indicators import store_indicators
@@ -50,7 +51,7 @@ def check_import(db: sqlite_utils.Database, actor: Actor, extraction: dict, sour
     stored = already_stored(db, actor, source)
     if stored is not None:
         return stored
-    stored = _revised_plan(db, ex)
+    stored = _revised_plan(db, actor, ex)
     if stored:
         diff = compare(db, stored["id"], ex)
         return ImportCheck("revision", stored["id"], stored["title"], f"该文件是已导入规划《{stored['title']}》的修订版。",
@@ -64,9 +65,13 @@ def already_stored(db: sqlite_utils.Database, actor: Actor, source: bytes | str)
     require_office(actor)
     digest = source_hash(source)
     same = q.by_hash(db, digest)
+    if same and not actor.sees_place(same["jurisdiction_id"]):
+        raise AccessDenied("该文件已作为其他地区的规划导入,未作任何更改。")
     if same:
         return ImportCheck("unchanged", same["id"], same["title"], f"《{same['title']}》已导入过(文件内容相同),未作任何更改。")
     old = q.version_by_hash(db, digest)
+    if old and not actor.sees_place(q.get(db, old["plan_id"])["jurisdiction_id"]):
+        raise AccessDenied("该文件已作为其他地区的规划导入,未作任何更改。")
     if old:
         return ImportCheck("old_version", old["plan_id"], old["title"],
                            f"该文件是《{old['title']}》的较早版本(第 {old['version']} 版),未作任何更改。")
@@ -78,7 +83,9 @@ def import_plan(db: sqlite_utils.Database, actor: Actor, extraction: dict, sourc
                 is_demo: bool = False) -> int:
     """Store an extracted plan in one transaction and return its id.
 
-    The same file again changes nothing and returns the stored plan's id. A revised version of a stored plan
+    An office with a place imports plans of its own place and those below (a new lower place is put under its
+    own); another place's plan is refused with nothing stored. The same file again changes nothing and returns
+    the stored plan's id. A revised version of a stored plan
     (same jurisdiction and title, other content) raises RevisionNeeded with the diff, and is applied only
     with confirm_revision=True.
     """
@@ -89,7 +96,7 @@ def import_plan(db: sqlite_utils.Database, actor: Actor, extraction: dict, sourc
         known = already_stored(db, actor, source_bytes)
         if known is not None:
             return known.plan_id
-        stored = _revised_plan(db, ex)
+        stored = _revised_plan(db, actor, ex)
         if stored:
             diff = compare(db, stored["id"], ex)
             if not confirm_revision:
@@ -98,15 +105,19 @@ def import_plan(db: sqlite_utils.Database, actor: Actor, extraction: dict, sourc
         return _insert_plan(db, actor, ex, source_name, digest, today, is_demo)
 
 
-def _revised_plan(db: sqlite_utils.Database, ex: dict) -> dict | None:
-    """The stored plan a document is a revision of: the same jurisdiction and title."""
-    jid = q.jurisdiction_by_name(db, ex["jurisdiction"])
-    return q.same_document(db, jid, ex.get("title")) if jid is not None else None
+def _revised_plan(db: sqlite_utils.Database, actor: Actor, ex: dict) -> dict | None:
+    """The stored plan a document is a revision of: the same place and title. The place is the one the actor
+    may import into (another place's plan is refused); revising needs the plan to be of the actor's own place."""
+    place = places.place_of_plan(db, actor, ex["jurisdiction"])
+    stored = q.same_document(db, place["id"], ex.get("title")) if place is not None else None
+    if stored is not None:
+        require_own_place(actor, stored["jurisdiction_id"])
+    return stored
 
 
 def _insert_plan(db: sqlite_utils.Database, actor: Actor, ex: dict, source_name: str, digest: str,
                  today: dt.date, is_demo: bool) -> int:
-    jid = q.ensure_jurisdiction(db, ex["jurisdiction"])
+    jid = places.settle_plan_place(db, actor, ex["jurisdiction"])
     plan_id = q.insert(
         db, jurisdiction_id=jid, title=display_title(ex), issuer=ex.get("issuer"), doc_number=ex.get("doc_number"),
         published=ex.get("published"), period_start=ex["period"]["start"], period_end=ex["period"]["end"],

@@ -13,25 +13,25 @@ from db.queries import plans as q
 from db.queries import tasks as task_q
 from duban.access import Actor, require_office
 from duban.clock import now_text
-from duban.errors import InputError, NotFound
+from duban.errors import InputError
 from duban.rules.instances import expand_instances
 from duban.services.plan_check import display_title, source_hash, stored_deadlines, validate
 from duban.services.plan_diff import PlanDiff, compare, deadline_key
 from duban.services.plan_indicators import store_indicators
 from duban.services.plan_tasks import Sections, insert_task, unit_rows
+from duban.services.plans import own_plan
 
 
 def apply_revision(db: sqlite_utils.Database, actor: Actor, plan_id: int, extraction: dict, source_name: str,
                    source_bytes: bytes | str, today: dt.date, diff: PlanDiff | None = None) -> int:
     """Apply a confirmed revision: matched tasks keep their ids, reports and history; dropped tasks are marked
-    removed; new tasks are added; instances already reported on are kept."""
+    removed; new tasks are added; instances already reported on are kept. Only the plan's own place's office
+    revises it (a lower place's plan is read-only to the office above)."""
     require_office(actor)
     ex = validate(extraction)
     digest = source_hash(source_bytes)
     with transaction(db):
-        plan = q.get(db, plan_id)
-        if plan is None:
-            raise NotFound("规划不存在。")
+        plan = own_plan(db, actor, plan_id)
         if q.by_hash(db, digest) and q.by_hash(db, digest)["id"] != plan_id:
             raise InputError("该文件已作为另一个规划导入。")
         diff = diff if diff is not None else compare(db, plan_id, ex)

@@ -37,7 +37,7 @@ def _item(found: cycles.Unreported, department: dict) -> dict:
     plan = found.plan_title or "规划"
     return {"kind": REPORT, "cycle_id": cycle.id, "plan_id": cycle.plan_id, "plan_title": found.plan_title,
             "jurisdiction": department.get("jurisdiction") or found.jurisdiction,
-            "department_id": department["department_id"],
+            "place_id": cycle.place_id, "department_id": department["department_id"],
             "department": department["name"], "role": "lead" if department.get("leads") else "co", "rule": cycle.label,
             "period_label": period.label, "due": period.due.isoformat(),
             "title": f"报送《{plan}》本期进展({cycle.label},{period.label})"}

@@ -13,7 +13,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import reports as q
-from duban.access import Actor, require_writer
+from duban.access import Actor, require_own_place, require_writer
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.rules.names import ROLE_NAMES
@@ -71,10 +71,12 @@ def file_report(db: sqlite_utils.Database, actor: Actor, task_id: int, progress_
                 coordination_need: str | None = None, coordination_from: str | None = None,
                 evidence: list[tuple[str, bytes]] | None = None, *, department_id: int | None = None,
                 supersedes_id: int | None = None, is_demo: bool = False) -> int:
-    """File a department's report on a task (with evidence files); the lead's report moves the task's status."""
+    """File a department's report on a task (with evidence files); the lead's report moves the task's status.
+    An office files only on its own place's tasks (a lower place's office reports there)."""
     require_writer(actor)
     scope = require_task_access(db, actor, task_id)
     task = scope.task
+    require_own_place(actor, task["jurisdiction_id"])
     department = _reporting_department(actor, scope, department_id)
     if task["removed"]:
         raise InputError("该任务已从规划中移除,不再接收进展报告。")

@@ -1,4 +1,5 @@
-"""The office reviews every report: accepting a lead's completion claim closes that deadline instance
+"""The office reviews the reports on its own place's tasks (an office above sees a lower place's, read-only):
+accepting a lead's completion claim closes that deadline instance
 (and the task, 销号, once none is left open); returning one sends the reason back to the department."""
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import reports as q
-from duban.access import Actor, require_office
+from duban.access import Actor, require_office, require_own_place
 from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.rules.places import in_place, place_names
@@ -23,10 +24,11 @@ MAX_REASON = 1000
 
 
 def queue(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """Reports awaiting review, oldest first, with evidence (office and leaders)."""
+    """Reports awaiting review on the tasks of the actor's places, oldest first, with evidence (office and
+    leaders)."""
     if not actor.sees_all:
         raise AccessDenied("只有办公室人员可以查看审核队列。")
-    return report_service.with_evidence(db, q.pending(db))
+    return report_service.with_evidence(db, q.pending(db, actor.places))
 
 
 OTHER_PLACE = "其他"  # where a report of a unit without a place is listed
@@ -43,16 +45,18 @@ def in_one_place(queue_rows: list[dict], place: str | None) -> list[dict]:
 
 
 def recent(db: sqlite_utils.Database, actor: Actor, limit: int = 20) -> list[dict]:
-    """The latest reviewed reports, newest first (office and leaders)."""
+    """The latest reviewed reports on the tasks of the actor's places, newest first (office and leaders)."""
     if not actor.sees_all:
         raise AccessDenied("只有办公室人员可以查看审核记录。")
-    return report_service.with_evidence(db, q.recently_reviewed(db, limit))
+    return report_service.with_evidence(db, q.recently_reviewed(db, limit, actor.places))
 
 
-def _pending_report(db: sqlite_utils.Database, report_id: int) -> dict:
+def _pending_report(db: sqlite_utils.Database, actor: Actor, report_id: int) -> dict:
+    """The report under review, if it awaits review and is on a task of the actor's own place."""
     row = q.report(db, as_id(report_id, "报告编号"))
     if row is None:
         raise NotFound("报告不存在。")
+    require_own_place(actor, row["task_place_id"])
     if row["review_state"] != report_service.PENDING:
         raise InputError(f"该报告当前为“{row['review_state']}”,不在待审核队列中。")
     return row
@@ -68,7 +72,7 @@ def accept(db: sqlite_utils.Database, actor: Actor, report_id: int, today: dt.da
     require_office(actor)
     note = clean(note, "采纳意见", MAX_REASON) or None
     with transaction(db):
-        row = _pending_report(db, report_id)
+        row = _pending_report(db, actor, report_id)
         q.set_review(db, row["id"], report_service.ACCEPTED, actor.user_id, report_service.stamp(today), note)
         task = q.task(db, row["task_id"])
         new_status = task["status"]
@@ -102,7 +106,7 @@ def return_report(db: sqlite_utils.Database, actor: Actor, report_id: int, reaso
     if len(reason) > MAX_REASON:
         raise InputError(f"退回原因过长(超过 {MAX_REASON} 字)。")
     with transaction(db):
-        row = _pending_report(db, report_id)
+        row = _pending_report(db, actor, report_id)
         q.set_review(db, row["id"], report_service.RETURNED, actor.user_id, report_service.stamp(today), reason)
         task = q.task(db, row["task_id"])
         new_status = task["status"]

@@ -15,6 +15,7 @@ from duban.access import Actor, require_office, require_overseer
 from duban.errors import NotFound
 from duban.services import meeting_pack
 from duban.services.meeting_pack import PackFigures
+from duban.services.plans import visible_plan
 from duban.services.reporting_periods import list_periods, lock_period
 from duban.services.textinput import as_id
 
@@ -28,18 +29,41 @@ class LockedFigures:
     reused: bool
 
 
-def scope_key(plan_id: int | None) -> str:
-    """How a pack's scope is named in the period's stored figures: all plans, or one."""
-    return "all" if plan_id is None else f"plan:{as_id(plan_id, '规划编号')}"
+def scope_key(plan_id: int | None, place_id: int | None = None) -> str:
+    """How a pack's scope is named in the period's stored figures: all plans, or one; an office with a place
+    keeps its packs under its place (place:3, place:3:plan:7), so one office never reuses another's."""
+    key = "all" if plan_id is None else f"plan:{as_id(plan_id, '规划编号')}"
+    if place_id is None:
+        return key
+    return f"place:{place_id}" + ("" if plan_id is None else f":{key}")
+
+
+def _scope_plan(key: str, place_id: int | None) -> tuple[bool, int | None]:
+    """Whether a stored scope key is this place's (None: the whole database's), and the plan it covers."""
+    if place_id is None:
+        if key.startswith("place:"):
+            return False, None
+        rest = key
+    elif key == f"place:{place_id}":
+        rest = "all"
+    elif key.startswith(f"place:{place_id}:"):
+        rest = key[len(f"place:{place_id}:"):]
+    else:
+        return False, None
+    if rest == "all":
+        return True, None
+    if rest.startswith("plan:") and rest[5:].isdigit():
+        return True, int(rest[5:])
+    return False, None
 
 
 def lock_figures(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_id: int | None = None) -> LockedFigures:
     """The figures of the pack for `today`, locking the reporting period; the first pack of a scope in a period
     stores them, later ones reuse them (the office builds packs)."""
     require_office(actor)
-    if plan_id is not None and q.plan(db, as_id(plan_id, "规划编号")) is None:
-        raise NotFound("规划不存在。")
-    key = scope_key(plan_id)
+    if plan_id is not None:
+        visible_plan(db, actor, as_id(plan_id, "规划编号"))
+    key = scope_key(plan_id, actor.place_id)
     with transaction(db):
         period = lock_period(db, actor, today)
         snapshot = json.loads(period["snapshot"] or "{}")
@@ -61,7 +85,9 @@ def stored_figures(db: sqlite_utils.Database, actor: Actor, label: str, plan_id:
     period = q.period(db, label)
     if period is None or not period["locked_at"]:
         raise NotFound("该报送期不存在或尚未锁定。")
-    data = json.loads(period["snapshot"] or "{}").get(scope_key(plan_id))
+    if plan_id is not None:
+        visible_plan(db, actor, as_id(plan_id, "规划编号"))
+    data = json.loads(period["snapshot"] or "{}").get(scope_key(plan_id, actor.place_id))
     if data is None:
         raise NotFound("该报送期没有生成过这一范围的会议材料。")
     return data
@@ -79,8 +105,13 @@ def pack_periods(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> dic
 
 
 def stored_scopes(db: sqlite_utils.Database, actor: Actor, label: str) -> list[int | None]:
-    """The scopes a locked period holds a pack of: None for all plans, else a plan's id."""
-    return [None if k == "all" else int(k.split(":")[1]) for k in period_snapshot(db, actor, label)]
+    """The scopes a locked period holds a pack of for the actor's place: None for all plans, else a plan's id."""
+    out = []
+    for key in period_snapshot(db, actor, label):
+        mine, plan_id = _scope_plan(key, actor.place_id)
+        if mine:
+            out.append(plan_id)
+    return out
 
 
 def period_snapshot(db: sqlite_utils.Database, actor: Actor, label: str) -> dict[str, PackFigures]:

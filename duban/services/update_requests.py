@@ -8,7 +8,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import meetings as q
-from duban.access import SYSTEM, Actor, require_office
+from duban.access import SYSTEM, Actor, require_office, require_own_place
 from duban.errors import InputError, NotFound
 from duban.services.meetings import get_meeting
 from duban.services.messages import queue_message
@@ -19,7 +19,8 @@ from duban.services.textinput import as_id
 def send_update_requests(db: sqlite_utils.Database, today: dt.date, actor: Actor = SYSTEM,
                          meeting_id: int | None = None) -> list[dict]:
     """Ask each member unit of every meeting whose notice day has come (N days before it) for an update,
-    once per unit and meeting; with meeting_id, that meeting now. Returns what was sent."""
+    once per unit and meeting; with meeting_id, that meeting now. An office with a place asks for its own place's
+    meetings only. Returns what was sent."""
     require_office(actor)
     sent = []
     with transaction(db):
@@ -27,12 +28,14 @@ def send_update_requests(db: sqlite_utils.Database, today: dt.date, actor: Actor
             m = q.meeting(db, as_id(meeting_id, "会议编号"))
             if m is None:
                 raise NotFound("会议不存在。")
+            require_own_place(actor, m["jurisdiction_id"])
             if m["date"] < today.isoformat():
                 raise InputError("会议已经召开,不再通知报送。")
             due = [m]
         else:
             due = [m for m in q.meetings_between(db, today.isoformat(), (today + dt.timedelta(days=120)).isoformat())
-                   if dt.date.fromisoformat(m["date"]) - dt.timedelta(days=m["remind_days"]) <= today]
+                   if dt.date.fromisoformat(m["date"]) - dt.timedelta(days=m["remind_days"]) <= today
+                   and actor.owns_place(m["jurisdiction_id"])]
         for m in due:
             asked = q.requests(db, m["id"])
             start = reporting_window(db, m, today)["start"]

@@ -15,7 +15,7 @@ from db.queries import sessions as session_q
 from db.queries import settings as settings_q
 from db.queries import users as q
 from duban.access import ROLE_LABELS, Actor, require_office
-from duban.errors import DubanError, InputError
+from duban.errors import AccessDenied, DubanError, InputError
 from duban.security import hash_password, verify_password
 from duban.services import places
 from duban.services.textinput import clean
@@ -108,11 +108,28 @@ def log_in(db: sqlite_utils.Database, username: str, password: str, address: str
     return actor
 
 
+def manages(db: sqlite_utils.Database, actor: Actor, account: dict) -> bool:
+    """Whether the office manages an account: a whole-database office every account; an office with a place the
+    accounts of its own place (its offices and leaders, the liaisons of its own departments only)."""
+    if actor.place_id is None:
+        return True
+    if account["role"] == "liaison":
+        found = q.department_places(db, q.department_ids(db, account["id"]))
+        return bool(found) and all(p == actor.place_id for p in found)
+    return account["role"] in ("office", "leader") and account.get("jurisdiction_id") == actor.place_id
+
+
+def _require_manages(db: sqlite_utils.Database, actor: Actor, account: dict) -> None:
+    if not manages(db, actor, account):
+        raise AccessDenied("只能管理本地区的账号。")
+
+
 def unlock(db: sqlite_utils.Database, actor: Actor, username: str) -> None:
     """Lift a lock set by too many wrong passwords (and forgive the failed tries); office only."""
     require_office(actor)
     with transaction(db):
         row = _account(db, username)
+        _require_manages(db, actor, row)
         session_q.set_locked(db, row["id"], False)
         session_q.record_attempt(db, row["username"], None, time.time(), True)
         audit.record(db, actor, "解除锁定", "user", row["id"], {"username": row["username"]})
@@ -152,6 +169,8 @@ def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, p
     """Create an account; the first account of an empty database needs no actor and must be the office.
 
     `must_change`: the password was handed out by the office, so its owner sets their own at first login.
+    An office with a place creates accounts of its own place: offices and leaders placed there, liaisons of its
+    own departments.
     """
     username = (username or "").strip()
     if not username:
@@ -185,10 +204,15 @@ def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, p
             require_office(actor)
             if role == "sysadmin":  # a system administrator is made only by another one
                 places.require_system_administrator(db, actor)
+            if actor.place_id is not None and any(
+                    p != actor.place_id for p in q.department_places(db, list(department_ids or []))):
+                raise AccessDenied("只能为本地区的部门创建联络员账号。")
         if q.by_username(db, username):
             raise InputError(f"用户名“{username}”已存在。")
         user_id = q.insert(db, username, hash_password(password), role, display_name, email, is_demo)
         q.set_departments(db, user_id, list(department_ids or []))
+        if actor is not None and actor.place_id is not None and role in ("office", "leader"):
+            places_q.set_account_place(db, user_id, actor.place_id)
         if is_demo or must_change:
             session_q.set_must_change(db, user_id, True)
         audit.record(db, actor, "创建账号", "user", user_id,
@@ -211,6 +235,7 @@ def change_password(db: sqlite_utils.Database, actor: Actor, username: str, pass
         row = _account(db, username)
         if actor.user_id != row["id"]:
             require_office(actor)
+            _require_manages(db, actor, row)
         elif actor.session_id is not None and verify_password(row["password_hash"], password):
             raise InputError("新密码不能与当前密码相同。")
         q.set_password_hash(db, row["id"], hash_password(password))
@@ -225,6 +250,7 @@ def set_active(db: sqlite_utils.Database, actor: Actor, username: str, active: b
     require_office(actor)
     with transaction(db):
         row = _account(db, username)
+        _require_manages(db, actor, row)
         if not active and row["id"] == actor.user_id:
             raise InputError("不能停用自己正在使用的账号。")
         q.set_active(db, row["id"], active)
@@ -234,18 +260,25 @@ def set_active(db: sqlite_utils.Database, actor: Actor, username: str, active: b
 
 
 def list_users(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """Every account with its role label and departments (never its password hash); office only."""
+    """Every account the office manages with its role label and departments (never its password hash)."""
     require_office(actor)
     order = ["office", "leader", "liaison"]
-    rows = sorted(q.users_with_departments(db),
+    rows = sorted((u for u in q.users_with_departments(db) if manages(db, actor, u)),
                   key=lambda u: (order.index(u["role"]) if u["role"] in order else 9, u["username"]))
     return [{**u, "role_label": ROLE_LABELS.get(u["role"], u["role"])} for u in rows]
 
 
-def list_departments(db: sqlite_utils.Database) -> list[dict]:
-    """Departments a liaison account can be attached to, each with a "jurisdiction/name" label."""
-    return [{**d, "label": f"{d['jurisdiction']}/{d['name']}" if d["jurisdiction"] else d["name"]}
-            for d in q.departments(db)]
+def usernames(db: sqlite_utils.Database) -> set[str]:
+    """Every account's user name, of every place (a name is unique across the system, so a new one must avoid all)."""
+    return {u["username"] for u in q.all_users(db)}
+
+
+def list_departments(db: sqlite_utils.Database, actor: Actor | None = None) -> list[dict]:
+    """Departments a liaison account can be attached to (an office with a place: its own place's), each with a
+    "jurisdiction/name" label."""
+    rows = q.departments(db) if actor is None or actor.place_id is None else q.departments_of_places(
+        db, [actor.place_id])
+    return [{**d, "label": f"{d['jurisdiction']}/{d['name']}" if d["jurisdiction"] else d["name"]} for d in rows]
 
 
 def resolve_department(db: sqlite_utils.Database, spec: str) -> int:
@@ -276,8 +309,10 @@ def session_minutes(db: sqlite_utils.Database) -> float:
 
 
 def set_session_minutes(db: sqlite_utils.Database, actor: Actor, minutes: int) -> None:
-    """The office sets how long an idle login lasts."""
+    """The office sets how long an idle login lasts (a setting of the whole system: not an office with a place)."""
     require_office(actor)
+    if actor.place_id is not None:
+        raise AccessDenied("自动退出时间是全系统的设置,只能由全库办公室或系统管理员修改。")
     if not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
         raise InputError("自动退出时间应为 1 到 1440 分钟之间的整数。")
     with transaction(db):
