@@ -34,7 +34,7 @@ def seed(db: sqlite_utils.Database) -> list[int]:
         if parent is None:
             raise InputError(f"演示数据的地区不存在:{city}")
         for spec in below:
-            here = place_q.by_name(db, spec["name"])
+            here = next((c for c in place_q.children(db, parent["id"]) if c["name"] == spec["name"]), None)
             place_id = here["id"] if here else place_s.add_place(db, SYSTEM, spec["name"], parent["id"])
             for name in spec["departments"]:
                 department_s.ensure_department(db, place_id, name)
