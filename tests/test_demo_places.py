@@ -8,7 +8,7 @@ import pytest
 
 from duban import demo
 from duban.errors import AccessDenied
-from duban.services import dispatch, places, tasks, users
+from duban.services import dispatch, meetings, places, tasks, users
 from tests.conftest import DEMO_TODAY
 
 CITIES = {"zz": "郑州市", "qz": "钦州市", "sz": "随州市", "wx": "巫溪县", "bt": "包头市"}
@@ -142,6 +142,8 @@ def test_the_roll_up_of_a_dispatched_task_shows_one_district_done_and_one_behind
 
 def test_the_demo_meetings_are_zhengzhous(demo_db):
     assert {r[0] for r in demo_db.conn.execute("SELECT jurisdiction_id FROM meetings")} == {place_id(demo_db, "郑州市")}
+    assert len(meetings.list_meetings(demo_db, actor(demo_db, "zz-bangong"))) == 2
+    assert meetings.list_meetings(demo_db, actor(demo_db, "qz-bangong")) == []
 
 
 def test_every_district_department_has_a_liaison_and_the_district_liaisons_answer_for_theirs(demo_db):

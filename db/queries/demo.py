@@ -131,12 +131,6 @@ def date_updates(db: sqlite_utils.Database, task_ids: list[int]) -> None:
             f"created_at) WHERE id IN ({marks(task_ids)})", task_ids)
 
 
-def set_meetings_place(db: sqlite_utils.Database) -> None:
-    """A meeting with no place takes its plans' (the demo's meetings are one city's)."""
-    db.conn.execute("UPDATE meetings SET jurisdiction_id=(SELECT min(p.jurisdiction_id) FROM meeting_plans mp "
-                    "JOIN plans p ON p.id=mp.plan_id WHERE mp.meeting_id=meetings.id) WHERE jurisdiction_id IS NULL")
-
-
 def task_row(db: sqlite_utils.Database, task_id: int) -> dict:
     """A task's id, title and place."""
     return dict(db.conn.execute("SELECT id, title, jurisdiction_id FROM tasks WHERE id=?", [task_id]).fetchone())

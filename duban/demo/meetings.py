@@ -8,7 +8,6 @@ import json
 import sqlite_utils
 
 from db import transaction
-from db.queries import demo as demo_q
 from db.queries import meetings as q
 from duban.access import SYSTEM
 from duban.demo.facts import facts
@@ -62,4 +61,3 @@ def seed(db: sqlite_utils.Database, today: dt.date) -> None:
                    [plan["id"]], title=proposal["title"], deadline_id=proposal["deadline_id"],
                    period_label=proposal["period_label"], remind_days=f["coming"]["remind_days"],
                    notes=f["coming"]["notes"], is_demo=True)
-    demo_q.set_meetings_place(db)  # the city's meetings: its office sees them, no other city's does
