@@ -29,7 +29,7 @@ PAGES = [
     ("pages/import_plan.py", "导入", ":material/upload_file:", {"office"}),
     ("pages/reminders.py", "提醒设置", ":material/settings:", {"office"}),
     ("pages/holidays.py", "节假日", ":material/calendar_month:", {"office"}),
-    ("pages/accounts.py", "账号", ":material/manage_accounts:", {"office"}),
+    ("pages/accounts.py", "账号", ":material/manage_accounts:", {"office", "sysadmin"}),
     ("pages/places.py", "地区", ":material/account_tree:", {"office", "sysadmin"}),
     ("pages/liaison_import.py", "批量联络员", ":material/group_add:", {"office"}),
 ]

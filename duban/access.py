@@ -51,6 +51,12 @@ def require_office(actor: Actor) -> None:
         raise AccessDenied("只有办公室人员可以执行此操作。")
 
 
+def require_account_manager(actor: Actor) -> None:
+    """Refuse anyone but those who manage accounts: the office (of its own place) and the system administrator."""
+    if not (actor.is_office or actor.role == "sysadmin"):
+        raise AccessDenied("只有办公室人员或系统管理员可以管理账号。")
+
+
 def require_overseer(actor: Actor, what: str) -> None:
     """Refuse anyone but the office and leaders, who oversee every unit (liaisons see their own only)."""
     if not actor.sees_all:

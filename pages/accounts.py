@@ -32,7 +32,7 @@ names = [u["username"] for u in accounts]
 
 with add_tab:
     own = choices.department_labels(db, actor, own=True)  # an office gives accounts to its own place's units
-    labels = {d["id"]: d["label"] for d in users.list_departments(db) if d["id"] in own}
+    labels = {d["id"]: d["label"] for d in users.list_departments(db, actor) if d["id"] in own}
     with st.form("account_add", clear_on_submit=False):
         a, b = st.columns(2)
         username = a.text_input("用户名", key="new_username")

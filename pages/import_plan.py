@@ -42,7 +42,7 @@ if st.session_state.get("imp_digest") != digest:
             st.error(f"无法识别该文件:{w.plain_markdown(str(e))}")
             st.stop()
         extraction, st.session_state["imp_title"] = blank
-    reviews = importing.reviews(db, extraction)
+    reviews = importing.reviews(db, extraction, actor)
     st.session_state.update(imp_digest=digest, imp_name=upload.name, imp_extraction=extraction,
                             imp_base_tasks=view.task_rows(extraction["tasks"], reviews),
                             imp_base_deadlines=view.deadline_rows(extraction["tasks"]))

@@ -16,7 +16,7 @@ st.download_button("下载模板", liaison_accounts.template_xlsx(), file_name="
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 # units are given accounts only in the office's own place (every place: an office of the whole database)
-places = {pid: name for pid, name in liaison_accounts.places(db).items() if actor.owns_place(pid)}
+places = liaison_accounts.places(db, actor)
 place = st.selectbox("单位所在地区", list(places), format_func=places.get, key="liaison_place")
 upload = st.file_uploader("联络员表(.xlsx 或 .csv)", type=["xlsx", "csv", "txt"], key="liaison_file")
 pasted = st.text_area("或直接从 Excel 复制粘贴(含表头)", key="liaison_paste", height=120)

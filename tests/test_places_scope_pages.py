@@ -207,10 +207,14 @@ def _open_address(at, url_path: str):
     return at.run()
 
 
-def test_the_system_administrator_gets_places_and_no_plan_content(db, world):
+def test_the_system_administrator_gets_places_and_accounts_and_no_plan_content(db, world):
     at = app_as(db, "xitong")
-    assert not at.exception and at.title[0].value == "地区管理"
-    assert _served(at) == {"places"}
+    assert not at.exception
+    assert _served(at) == {"places", "accounts"}
+    accounts = app_as(db, "xitong", "pages/accounts.py")  # every place's accounts, to give each its place
+    assert not accounts.exception and all(name in drawn_text(accounts) for name in ("zz-office", "bt-office",
+                                                                                   "js-minzheng"))
+    assert "建设社区嵌入式养老服务设施" not in drawn_text(accounts)
     for address in ("overview", "tasks", "review", "meetings", "assessment", "indicators", "cycles"):
         _open_address(at, address)
         assert not at.exception

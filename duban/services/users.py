@@ -14,7 +14,7 @@ from db.queries import places as places_q
 from db.queries import sessions as session_q
 from db.queries import settings as settings_q
 from db.queries import users as q
-from duban.access import ROLE_LABELS, Actor, require_office
+from duban.access import ROLE_LABELS, Actor, require_account_manager, require_office
 from duban.errors import AccessDenied, DubanError, InputError
 from duban.security import hash_password, verify_password
 from duban.services import places
@@ -126,7 +126,7 @@ def _require_manages(db: sqlite_utils.Database, actor: Actor, account: dict) -> 
 
 def unlock(db: sqlite_utils.Database, actor: Actor, username: str) -> None:
     """Lift a lock set by too many wrong passwords (and forgive the failed tries); office only."""
-    require_office(actor)
+    require_account_manager(actor)
     with transaction(db):
         row = _account(db, username)
         _require_manages(db, actor, row)
@@ -201,7 +201,7 @@ def create_user(db: sqlite_utils.Database, actor: Actor | None, username: str, p
             if role != "office":
                 raise InputError("第一个账号必须是办公室管理员。")
         else:
-            require_office(actor)
+            require_account_manager(actor)
             if role == "sysadmin":  # a system administrator is made only by another one
                 places.require_system_administrator(db, actor)
             if actor.place_id is not None and any(
@@ -234,7 +234,7 @@ def change_password(db: sqlite_utils.Database, actor: Actor, username: str, pass
     with transaction(db):
         row = _account(db, username)
         if actor.user_id != row["id"]:
-            require_office(actor)
+            require_account_manager(actor)
             _require_manages(db, actor, row)
         elif actor.session_id is not None and verify_password(row["password_hash"], password):
             raise InputError("新密码不能与当前密码相同。")
@@ -247,7 +247,7 @@ def change_password(db: sqlite_utils.Database, actor: Actor, username: str, pass
 
 def set_active(db: sqlite_utils.Database, actor: Actor, username: str, active: bool) -> None:
     """Disable an account (it can no longer log in; its reports stay) or enable it again; office only."""
-    require_office(actor)
+    require_account_manager(actor)
     with transaction(db):
         row = _account(db, username)
         _require_manages(db, actor, row)
@@ -261,8 +261,8 @@ def set_active(db: sqlite_utils.Database, actor: Actor, username: str, active: b
 
 def list_users(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     """Every account the office manages with its role label and departments (never its password hash)."""
-    require_office(actor)
-    order = ["office", "leader", "liaison"]
+    require_account_manager(actor)
+    order = ["sysadmin", "office", "leader", "liaison"]
     rows = sorted((u for u in q.users_with_departments(db) if manages(db, actor, u)),
                   key=lambda u: (order.index(u["role"]) if u["role"] in order else 9, u["username"]))
     return [{**u, "role_label": ROLE_LABELS.get(u["role"], u["role"])} for u in rows]
@@ -310,7 +310,7 @@ def session_minutes(db: sqlite_utils.Database) -> float:
 
 def set_session_minutes(db: sqlite_utils.Database, actor: Actor, minutes: int) -> None:
     """The office sets how long an idle login lasts (a setting of the whole system: not an office with a place)."""
-    require_office(actor)
+    require_account_manager(actor)
     if actor.place_id is not None:
         raise AccessDenied("自动退出时间是全系统的设置,只能由全库办公室或系统管理员修改。")
     if not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
