@@ -57,7 +57,7 @@ if by_hand:
 meta = view.plan_form(original)
 base_tasks = st.session_state["imp_base_tasks"]
 st.subheader(f"重点任务({len(base_tasks)} 项)")
-view.paste_section(db, today, by_hand)
+view.paste_section(db, actor, today, by_hand)
 review_box = st.container()  # filled once the corrections are read, so it speaks of the tables as they are now
 st.caption("牵头单位、配合单位可填多个,用顿号“、”分隔;写“(牵头)”的单位为牵头单位。可在表格末尾添加任务,或选中行后删除。")
 tasks_df = st.data_editor(

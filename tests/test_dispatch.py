@@ -296,3 +296,20 @@ def test_the_city_office_assigns_on_the_task_list(db, world, monkeypatch):
     # a district office has no place below it to assign to; the whole-database office's list is as before
     assert "向下级地区交办任务" not in [e.label for e in _page(db, "eq-office", monkeypatch).expander]
     assert "向下级地区交办任务" not in [e.label for e in _page(db, "bangong", monkeypatch).expander]
+
+
+def test_a_received_yearly_task_starts_from_the_day_it_is_dispatched_not_late_for_years_before(db, world):
+    # the city's task falls due every year; the 2025 instance is long past when it reaches the districts
+    db.conn.execute("INSERT INTO instances (deadline_id, task_id, due, period_label) SELECT id, task_id, "
+                    "'2025-12-31', '2025年' FROM deadlines WHERE task_id=?", [world.group_task])
+    _, by_place = _children(db, world)
+    child = tasks.get_task(db, actor(db, "js-office"), by_place["金水区"], TODAY)
+    assert [i.due for i in child.instances] == ["2026-12-31"] and not child.overdue
+    assert dispatch.summary(dispatch.rollup(db, actor(db, "zz-office"), world.group_task, TODAY)).late_places == ()
+
+
+def test_a_task_dispatched_after_its_last_deadline_keeps_that_deadline_overdue(db, world):
+    late = TODAY.replace(year=2027)
+    _, by_place = _children(db, world, today=late)
+    child = tasks.get_task(db, actor(db, "js-office"), by_place["金水区"], late)
+    assert [i.due for i in child.instances] == ["2026-12-31"] and child.overdue

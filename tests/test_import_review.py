@@ -114,7 +114,7 @@ def test_each_task_says_why_it_may_need_a_look(db, extraction):
     # the keys the extractor may add: per-task flags and plan-level meta_flags
     extraction["tasks"][1]["flags"] = [{"code": "prefix_restored", "detail": "乡村振兴局 → 市乡村振兴局"}]
     extraction["meta_flags"] = [{"code": "place_guessed", "detail": "由发文机关推定为临川市"}]
-    rows = review.review_tasks(db, extraction)
+    rows = review.review_tasks(db, extraction, SYSTEM)
     first, second = rows
     assert [c for c, _, _ in first.reasons] == ["lead_guessed", "unit_new_here"]
     assert first.labels == ["牵头单位为推定", "本地区新单位(其他地区已有)"]
@@ -125,7 +125,7 @@ def test_each_task_says_why_it_may_need_a_look(db, extraction):
     assert review.reason_counts(rows)["本地区新单位(其他地区已有)"] == 2
     # an extractor flag already saying the lead was guessed is not doubled
     extraction["tasks"][0]["flags"] = [{"code": "lead_guessed", "detail": "取第一个单位"}]
-    assert [c for c, _, _ in review.review_tasks(db, extraction)[0].reasons].count("lead_guessed") == 1
+    assert [c for c, _, _ in review.review_tasks(db, extraction, SYSTEM)[0].reasons].count("lead_guessed") == 1
 
 
 def test_after_an_import_the_checklist_names_what_is_missing_until_it_is_done(db, extraction):

@@ -57,7 +57,7 @@ def test_proposals_come_from_the_plans_meeting_deadlines_and_skip_meetings_alrea
 
 
 def test_a_plan_without_meeting_clauses_proposes_nothing(demo_db):
-    others = [p["id"] for p in meetings.list_plans(demo_db) if p["id"] != zhengzhou(demo_db)]
+    others = [p["id"] for p in meetings.list_plans(demo_db, SYSTEM) if p["id"] != zhengzhou(demo_db)]
     assert all(meeting_proposals.propose_meetings(demo_db, p, DEMO_TODAY) == [] for p in others)
 
 

@@ -25,7 +25,6 @@ from duban.services import (
     indicators,
     liaison_accounts,
     meetings,
-    meetings_view,
     places,
     plan_import,
     plan_revision,
@@ -35,6 +34,7 @@ from duban.services import (
 )
 from tests.place_world import actor, build_places
 from tests.reports_world import TODAY
+from ui import scope as choices
 
 
 @pytest.fixture
@@ -110,8 +110,8 @@ def test_a_sibling_city_sees_no_plan_meeting_indicator_or_score_of_zhengzhou(db,
         indicators.get_indicator(db, bt, world.js_indicator, TODAY)
     rows = assessment.evaluate(db, bt, "2026-01-01", "2026-11-22", TODAY)["rows"]
     assert {r["jurisdiction"] for r in rows} == {"包头市"}
-    assert list(meetings_view.plan_labels(db, bt).values()) == ["包头市 · 包头市“一老一小”整体解决方案"]
-    assert {label.split(" · ")[0] for label in meetings_view.department_labels(db, bt).values()} == {"包头市"}
+    assert list(choices.plan_labels(db, bt).values()) == ["包头市 · 包头市“一老一小”整体解决方案"]
+    assert {label.split(" · ")[0] for label in choices.department_labels(db, bt).values()} == {"包头市"}
 
 
 def test_a_city_reads_its_district_plan_but_cannot_revise_it_or_correct_its_indicator(db, world):
@@ -226,6 +226,31 @@ def test_a_city_office_imports_a_new_district_plan_under_its_own_place(db, world
     # an existing district below is found, not made again
     js_plan = plan_import.import_plan(db, zz, extraction("金水区", "金水区社区食堂建设方案"), "js.txt", b"js", TODAY)
     assert plans.get_plan(db, zz, js_plan)["jurisdiction_id"] == world.js
+
+
+def test_a_city_import_never_takes_over_a_place_holding_another_office_work(db, world):
+    # the whole database's office stored 包头's 高新区 plan at the top, not yet put under 包头市
+    bt_plan = plan_import.import_plan(db, actor(db, "bangong"), extraction("高新区", "包头市高新区托育服务方案"),
+                                      "bt-gx.txt", b"bt-gx", TODAY)
+    bt_place = plans.get_plan(db, actor(db, "bangong"), bt_plan)["jurisdiction_id"]
+    zz = actor(db, "zz-office")
+    zz_plan = plan_import.import_plan(db, zz, extraction("高新区", "郑州市高新区社区食堂建设方案"), "zz-gx.txt",
+                                      b"zz-gx", TODAY)
+    zz = actor(db, "zz-office")
+    assert plans.get_plan(db, zz, zz_plan)["jurisdiction_id"] != bt_place  # 郑州's own 高新区, made under 郑州市
+    assert next(p for p in places.tree(db) if p["id"] == bt_place)["parent_id"] is None  # left where it was
+    with pytest.raises(AccessDenied):
+        plans.get_plan(db, zz, bt_plan)
+    assert "包头市高新区托育服务方案" not in {p["title"] for p in plans.list_plans(db, zz)}
+
+
+def test_a_name_two_cities_share_is_not_guessed_on_a_whole_database_import(db, world):
+    places.add_place(db, SYSTEM, "金水区", world.bt)  # 包头 has a 金水区 too
+    before = counts(db)
+    with pytest.raises(InputError, match="有多个名为“金水区”的地区"):
+        plan_import.import_plan(db, actor(db, "bangong"), extraction("金水区", "金水区社区食堂建设方案"), "js2.txt",
+                                b"js2", TODAY)
+    assert counts(db) == before
 
 
 def test_the_import_review_reads_the_directory_of_the_place_the_plan_goes_to(db, world):

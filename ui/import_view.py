@@ -78,7 +78,7 @@ def plan_form(original: dict) -> dict:
             "published": entry.iso(published), "period": {"start": entry.iso(start), "end": entry.iso(end)}}
 
 
-def _add_pasted(db, today: dt.date) -> None:
+def _add_pasted(db, actor, today: dt.date) -> None:
     """Rows pasted from Excel join the task table below the rows already there (as corrected so far)."""
     s = st.session_state
     tasks_now, deadlines_now = s.get("imp_now_tasks", []), s.get("imp_now_deadlines", [])
@@ -88,7 +88,7 @@ def _add_pasted(db, today: dt.date) -> None:
     except DubanError as e:
         s["imp_paste_error"] = str(e)
         return
-    reviews = review.review_tasks(db, {"jurisdiction": s.get("imp_jurisdiction"), "tasks": new})
+    reviews = review.review_tasks(db, {"jurisdiction": s.get("imp_jurisdiction"), "tasks": new}, actor)
     s["imp_base_tasks"] = tasks_now + task_rows(new, reviews, first_key=None)
     s["imp_base_deadlines"] = deadlines_now + deadline_rows(new)
     s["imp_paste"] = ""
@@ -96,14 +96,14 @@ def _add_pasted(db, today: dt.date) -> None:
     s["imp_paste_flash"] = f"已加入 {len(new)} 项任务,请在任务表中核对。"
 
 
-def paste_section(db, today: dt.date, by_hand: bool) -> None:
+def paste_section(db, actor, today: dt.date, by_hand: bool) -> None:
     """Tasks pasted from a spreadsheet or typed row by row, added to the task table."""
     with st.expander("补充任务:从 Excel 粘贴,或逐行填写", expanded=by_hand, icon=":material/playlist_add:"):
         st.caption("每行一项任务,四列依次为:" + " | ".join(entry.PASTE_COLUMNS) + "。从 Excel 选中这四列复制后直接粘贴即可"
                    "(列之间是 Tab);第一行是表头也可以。单位之间用顿号“、”分隔,完成时限可写“2025年底前”“每年12月”等。")
         st.text_area("粘贴任务清单", key="imp_paste", height=140,
                      placeholder="建设区域养老服务中心\t市民政局\t市发改委、市财政局\t2025年底前")
-        st.button("加入任务表", key="imp_paste_add", on_click=_add_pasted, args=(db, today), icon=":material/add:")
+        st.button("加入任务表", key="imp_paste_add", on_click=_add_pasted, args=(db, actor, today), icon=":material/add:")
         if err := st.session_state.get("imp_paste_error"):
             st.error(w.plain_markdown(err))
     if note := st.session_state.pop("imp_paste_flash", None):

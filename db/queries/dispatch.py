@@ -39,16 +39,20 @@ def waiting(db: sqlite_utils.Database, places: list[int] | None) -> list[int]:
     return [r[0] for r in db.conn.execute(sql + " ORDER BY id", args)]
 
 
-def copy_deadlines(db: sqlite_utils.Database, from_task: int, to_task: int) -> None:
-    """Give a task another task's deadlines and their dated instances (all open, as new)."""
+def copy_deadlines(db: sqlite_utils.Database, from_task: int, to_task: int, from_day: str) -> None:
+    """Give a task another task's deadlines and their instances due on or after `from_day` (all open, as new):
+    a lower place receiving a yearly task is not late for the years before it received it. When every
+    instance is earlier, the last one is copied, so the task still has its (overdue) deadline."""
+    last = db.conn.execute("SELECT max(due) FROM instances WHERE task_id=?", [from_task]).fetchone()[0]
+    since = min(from_day, last) if last else from_day
     for d in db.conn.execute("SELECT id, kind, due, freq, month, day, phrase, position FROM deadlines "
                              "WHERE task_id=? ORDER BY position, id", [from_task]).fetchall():
         new_id = db.conn.execute(
             "INSERT INTO deadlines (task_id, kind, due, freq, month, day, phrase, position) VALUES (?,?,?,?,?,?,?,?)",
             [to_task, d["kind"], d["due"], d["freq"], d["month"], d["day"], d["phrase"], d["position"]]).lastrowid
         db.conn.execute("INSERT INTO instances (deadline_id, task_id, due, period_label) "
-                        "SELECT ?, ?, due, period_label FROM instances WHERE deadline_id=? ORDER BY due, id",
-                        [new_id, to_task, d["id"]])
+                        "SELECT ?, ?, due, period_label FROM instances WHERE deadline_id=? AND due>=? ORDER BY due, id",
+                        [new_id, to_task, d["id"], since])
     db.conn.execute("INSERT INTO instances (deadline_id, task_id, due, period_label) "
-                    "SELECT NULL, ?, due, period_label FROM instances WHERE task_id=? AND deadline_id IS NULL",
-                    [to_task, from_task])
+                    "SELECT NULL, ?, due, period_label FROM instances WHERE task_id=? AND deadline_id IS NULL "
+                    "AND due>=?", [to_task, from_task, since])

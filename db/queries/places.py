@@ -28,6 +28,15 @@ def named(db: sqlite_utils.Database, name: str) -> list[dict]:
     return [dict(r) for r in db.conn.execute(f"{_PLACE} WHERE name=? ORDER BY parent_id IS NOT NULL, id", [name])]
 
 
+def holds_anything(db: sqlite_utils.Database, place_id: int) -> bool:
+    """Whether a place holds any work or people: places below it, plans, tasks, meetings, departments, accounts."""
+    return db.conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM jurisdictions WHERE parent_id=:p) OR EXISTS (SELECT 1 FROM plans "
+        "WHERE jurisdiction_id=:p) OR EXISTS (SELECT 1 FROM tasks WHERE jurisdiction_id=:p) OR EXISTS (SELECT 1 "
+        "FROM meetings WHERE jurisdiction_id=:p) OR EXISTS (SELECT 1 FROM departments WHERE jurisdiction_id=:p) "
+        "OR EXISTS (SELECT 1 FROM users WHERE jurisdiction_id=:p)", {"p": place_id}).fetchone()[0] == 1
+
+
 def children(db: sqlite_utils.Database, place_id: int | None) -> list[dict]:
     """The places directly below one place (None: the places at the top)."""
     return [dict(r) for r in db.conn.execute(

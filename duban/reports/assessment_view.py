@@ -9,7 +9,7 @@ from duban.access import Actor
 from duban.reports import assessment as sheet
 from duban.reports import duty_report as duty_file
 from duban.rules.places import in_place, place_names
-from duban.services import assessment, duty_report, meetings, reporting_periods
+from duban.services import assessment, duty_report, reporting_periods
 from duban.services.assessment import FIELD_LABELS, NOTHING_DUE, Rule, get_rule, save_rule
 
 __all__ = ["FIELD_LABELS", "NOTHING_DUE", "Rule", "get_rule", "save_rule"]
@@ -43,14 +43,6 @@ def resolve_period(db: sqlite_utils.Database, actor: Actor, pick: str, today: dt
         return custom
     chosen = next(p for p in _locked_periods(db, actor) if p["label"] == pick)
     return dt.date.fromisoformat(chosen["start"]), dt.date.fromisoformat(chosen["end"])
-
-
-def plan_labels(db: sqlite_utils.Database, actor: Actor | None = None) -> dict[int, str]:
-    """The plans a score can be limited to (an office with a place: its own place's), labelled with their place."""
-    rows = meetings.list_plans(db, actor)
-    if actor is not None:
-        rows = [p for p in rows if actor.owns_place(p["jurisdiction_id"])]
-    return {p["id"]: f"{p['jurisdiction'] or ''} · {p['title']}" for p in rows}
 
 
 def evaluate(db: sqlite_utils.Database, actor: Actor, start: dt.date, end: dt.date, today: dt.date,

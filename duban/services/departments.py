@@ -39,10 +39,10 @@ def list_departments(db: sqlite_utils.Database, actor: Actor, jurisdiction_id: i
             if allowed is None or r["jurisdiction_id"] in allowed]
 
 
-def list_jurisdictions(db: sqlite_utils.Database, actor: Actor | None = None) -> list[dict]:
-    """Every jurisdiction (id, name) in the order first imported; of the places the actor sees, when given."""
+def list_jurisdictions(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    """The jurisdictions (id, name) the actor sees, in the order first imported."""
     rows = plan_q.jurisdictions(db)
-    allowed = None if actor is None else visible_jurisdictions(db, actor)
+    allowed = visible_jurisdictions(db, actor)
     return rows if allowed is None else [r for r in rows if r["id"] in allowed]
 
 

@@ -206,7 +206,7 @@ def dispatch(db: sqlite_utils.Database, actor: Actor, task_id: int, place_ids: I
                 continue
             child = _insert_given(db, place_q.by_id(db, target.place_id), parent["title"], parent["body"],
                                   parent["number"], note, parent["id"], today)
-            q.copy_deadlines(db, parent["id"], child)
+            q.copy_deadlines(db, parent["id"], child, today.isoformat())
             created.append(child)
         if created:
             audit.record(db, actor, "下达任务", "task", parent["id"],

@@ -50,7 +50,7 @@ def entered_by_hand(message: str, name: str) -> tuple[dict, str] | None:
     return import_input.blank_extraction(name), Path(name).stem
 
 
-def reviews(db: sqlite_utils.Database, extraction: dict, actor: Actor | None = None) -> list[TaskReview]:
+def reviews(db: sqlite_utils.Database, extraction: dict, actor: Actor) -> list[TaskReview]:
     """What to check in each task read (units unknown, no deadline, …), against the directory of the place the
     actor's import would store the plan in."""
     return import_review.review_tasks(db, extraction, actor)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from db.queries import import_review as q
-from db.queries import plans as plan_q
 from duban.access import Actor, require_office
 from duban.errors import AccessDenied, InputError
 from duban.extract.units import is_group
@@ -76,12 +75,10 @@ def _directory_flags(db: sqlite_utils.Database, jurisdiction: str | None, units:
     return out
 
 
-def _place_id(db: sqlite_utils.Database, actor: Actor | None, jurisdiction: str | None) -> int | None:
+def _place_id(db: sqlite_utils.Database, actor: Actor, jurisdiction: str | None) -> int | None:
     """The stored place the plan would be imported into by this actor (None: new, refused, or not named)."""
     if not jurisdiction:
         return None
-    if actor is None:
-        return plan_q.jurisdiction_by_name(db, jurisdiction)
     try:
         found = places.place_of_plan(db, actor, jurisdiction)
     except AccessDenied:  # saving says so plainly; the review only reads the directory
@@ -89,7 +86,7 @@ def _place_id(db: sqlite_utils.Database, actor: Actor | None, jurisdiction: str 
     return found["id"] if found else None
 
 
-def review_tasks(db: sqlite_utils.Database, extraction: dict, actor: Actor | None = None) -> list[TaskReview]:
+def review_tasks(db: sqlite_utils.Database, extraction: dict, actor: Actor) -> list[TaskReview]:
     """Every task with the reasons it may need a look: the extractor's own flags (lead guessed, prefix restored,
     time phrase unread, odd unit name) and the directory's (a unit new to the directory or to this jurisdiction,
     the jurisdiction being the one this actor's import would store the plan in)."""

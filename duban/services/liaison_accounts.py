@@ -153,10 +153,10 @@ def credentials_xlsx(created: list[dict]) -> bytes:
     return buf.getvalue()
 
 
-def places(db: sqlite_utils.Database, actor: Actor | None = None) -> dict[int, str]:
+def places(db: sqlite_utils.Database, actor: Actor) -> dict[int, str]:
     """The places (地区) the units of one sheet can be in, by id: an office with a place, its own only."""
     rows = departments.list_jurisdictions(db, actor)
-    return {j["id"]: j["name"] for j in rows if actor is None or actor.owns_place(j["id"])}
+    return {j["id"]: j["name"] for j in rows if actor.owns_place(j["id"])}
 
 
 def template_xlsx() -> bytes:

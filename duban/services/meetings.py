@@ -55,18 +55,9 @@ def schedule(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> dict:
     return {"proposals": proposals(db, actor, today), "meetings": rows, "first": first}
 
 
-def list_plans(db: sqlite_utils.Database, actor: Actor | None = None) -> list[dict]:
-    """The plans a meeting can cover: those of the places the actor sees (no actor: every plan)."""
-    return q.plans(db, None if actor is None else places.visible_places(db, actor))
-
-
-def list_departments(db: sqlite_utils.Database, plan_ids: list[int] | None = None,
-                     actor: Actor | None = None) -> list[dict]:
-    """Departments to choose units from: those of the given plans, else all; of the places the actor sees."""
-    visible = None if actor is None else places.visible_places(db, actor)
-    if plan_ids:
-        return q.departments(db, q.plan_departments(db, plan_ids), visible)
-    return q.departments(db, None, visible)
+def list_plans(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    """The plans a meeting can cover: those of the places the actor sees."""
+    return q.plans(db, places.visible_places(db, actor))
 
 
 def create_meeting(db: sqlite_utils.Database, actor: Actor, kind: str, date, plan_ids: list[int],

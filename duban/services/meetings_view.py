@@ -11,16 +11,6 @@ from duban.clock import local_time
 from duban.services import decisions, meetings, stored_packs, update_requests
 
 
-def plan_labels(db: sqlite_utils.Database, actor: Actor | None = None) -> dict[int, str]:
-    """The plans a meeting or a pack can cover (of the places the actor sees), labelled with their place."""
-    return {p["id"]: f"{p['jurisdiction'] or ''} · {p['title']}" for p in meetings.list_plans(db, actor)}
-
-
-def department_labels(db: sqlite_utils.Database, actor: Actor | None = None) -> dict[int, str]:
-    """Every unit a decision or an assigned task can go to (of the places the actor sees), labelled with its place."""
-    return {d["id"]: f"{d['jurisdiction'] or ''} · {d['name']}" for d in meetings.list_departments(db, actor=actor)}
-
-
 def schedule(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> dict:
     """The meetings the plans call for, every meeting set up, and the one to open first."""
     return meetings.schedule(db, actor, today)

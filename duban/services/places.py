@@ -292,19 +292,26 @@ def place_of_plan(db: sqlite_utils.Database, actor: Actor, name: str) -> dict | 
 
 
 def settle_plan_place(db: sqlite_utils.Database, actor: Actor, name: str) -> int:
-    """The place a plan being imported is stored under: found as place_of_plan finds it, else made (or a place
-    with no parent yet adopted) under the importing office's place, so 郑州's import of a 金水区 plan puts 金水区
-    under 郑州市. Runs inside the import's transaction."""
+    """The place a plan being imported is stored under: found as place_of_plan finds it, else made (or an empty
+    place with no parent yet adopted) under the importing office's place, so 郑州's import of a 金水区 plan puts
+    金水区 under 郑州市. Runs inside the import's transaction."""
     found = place_of_plan(db, actor, name)
     if found is not None:
         return found["id"]
     name = (name or "").strip()
     if actor.place_id is None:
+        named = q.named(db, name)
+        if len(named) > 1 and all(p["parent_id"] is not None for p in named):
+            uppers = "、".join(f"{q.by_id(db, p['parent_id'])['name']}{name}" for p in named)
+            raise InputError(f"有多个名为“{name}”的地区({uppers}),无法确定这份规划属于哪一个。"
+                             "请由该地区所属上级的办公室导入,或先在“地区”页面区分名称。")
         return plan_q.ensure_jurisdiction(db, name)
     own = _place(db, actor.place_id)
     level = level_of(name, own["level"] or level_of(own["name"]))
     above = {p["id"] for p in q.ancestors(db, own["id"])}
-    loose = next((p for p in q.named(db, name) if p["parent_id"] is None and p["id"] not in above), None)
+    # only an empty place is adopted: one holding another office's work stays where the administrator put it
+    loose = next((p for p in q.named(db, name) if p["parent_id"] is None and p["id"] not in above
+                  and not q.holds_anything(db, p["id"])), None)
     if loose is not None:
         q.set_parent(db, loose["id"], own["id"])
         if loose["level"] is None and level:

@@ -273,10 +273,10 @@ def usernames(db: sqlite_utils.Database) -> set[str]:
     return {u["username"] for u in q.all_users(db)}
 
 
-def list_departments(db: sqlite_utils.Database, actor: Actor | None = None) -> list[dict]:
+def list_departments(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     """Departments a liaison account can be attached to (an office with a place: its own place's), each with a
     "jurisdiction/name" label."""
-    rows = q.departments(db) if actor is None or actor.place_id is None else q.departments_of_places(
+    rows = q.departments(db) if actor.place_id is None else q.departments_of_places(
         db, [actor.place_id])
     return [{**d, "label": f"{d['jurisdiction']}/{d['name']}" if d["jurisdiction"] else d["name"]} for d in rows]
 
