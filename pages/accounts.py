@@ -21,7 +21,8 @@ except DubanError as e:
 
 w.dataframe(pd.DataFrame([{
     "用户名": u["username"], "姓名": u["display_name"] or "", "角色": u["role_label"],
-    "所属部门": u["departments"] or ("全部(只读)" if u["role"] == "leader" else "全部"),
+    "所属地区或部门": u["departments"] or (f"{u['place'] or '全部地区'}{'(只读)' if u['role'] == 'leader' else ''}"
+                                      if u["role"] in ("office", "leader") else "—"),
     "状态": ("启用" if u["active"] else "已停用") + ("(已锁定)" if u.get("locked_at") else ""),
     "邮箱": u["email"] or "",
 } for u in accounts]), hide_index=True, width="stretch", key="accounts_table")

@@ -20,7 +20,8 @@ def test_the_list_shows_roles_and_departments_but_no_hashes(db, world):
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["用户名"]) == ["bangong", "lingdao", "bt-minzheng", "zz-minzheng", "zz-weijian"]
-    assert table.loc[table["用户名"] == "zz-weijian", "所属部门"].item() == "郑州市/市卫健委"
+    assert table.loc[table["用户名"] == "zz-weijian", "所属地区或部门"].item() == "郑州市/市卫健委"
+    assert table.loc[table["用户名"] == "lingdao", "所属地区或部门"].item() == "全部地区(只读)"
     assert "argon2" not in table.to_csv()
 
 

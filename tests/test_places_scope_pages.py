@@ -215,6 +215,9 @@ def test_the_system_administrator_gets_places_accounts_and_the_system_settings_a
     assert not accounts.exception and all(name in drawn_text(accounts) for name in ("zz-office", "bt-office",
                                                                                    "js-minzheng"))
     assert "建设社区嵌入式养老服务设施" not in drawn_text(accounts)
+    table = accounts.dataframe[0].value  # each office and leader named with its place
+    assert table.loc[table["用户名"] == "js-office", "所属地区或部门"].item() == "金水区"
+    assert table.loc[table["用户名"] == "zz-leader", "所属地区或部门"].item() == "郑州市(只读)"
     for address in ("overview", "tasks", "review", "meetings", "assessment", "indicators", "cycles"):
         _open_address(at, address)
         assert not at.exception

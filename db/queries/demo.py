@@ -85,3 +85,52 @@ def backdate_overdue(db: sqlite_utils.Database, today: str) -> None:
     db.conn.execute("UPDATE instances SET overdue_since=date(due, '+1 day') WHERE state='open' AND due<? "
                     "AND overdue_since IS NULL AND task_id IN (SELECT id FROM tasks WHERE removed=0 AND status!='已销号')",
                     [today])
+
+
+def plan_task_id(db: sqlite_utils.Database, place_id: int, title: str) -> int | None:
+    """The live task of a place's plan with this title (the first by id), or None."""
+    row = db.conn.execute("SELECT t.id FROM tasks t JOIN plans p ON p.id=t.plan_id WHERE p.jurisdiction_id=? "
+                          "AND t.title=? AND t.removed=0 ORDER BY t.id LIMIT 1", [place_id, title]).fetchone()
+    return row[0] if row else None
+
+
+def lead_department(db: sqlite_utils.Database, task_id: int) -> int | None:
+    row = db.conn.execute("SELECT department_id FROM task_units WHERE task_id=? ORDER BY role='co', position LIMIT 1",
+                          [task_id]).fetchone()
+    return row[0] if row else None
+
+
+def open_instances(db: sqlite_utils.Database, task_id: int) -> list[dict]:
+    """A task's instances not yet closed nor claimed (id, due, label), earliest due first."""
+    return [{"id": r[0], "due": r[1], "label": r[2]} for r in db.conn.execute(
+        "SELECT id, due, period_label FROM instances WHERE task_id=? AND state='open' ORDER BY due, id", [task_id])]
+
+
+def high_water(db: sqlite_utils.Database) -> dict[str, int]:
+    """The last row ids of the tables a service step writes dated rows to (see date_since)."""
+    return {table: db.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+            for table in ("tasks", "reports", "status_history")}
+
+
+def date_since(db: sqlite_utils.Database, mark: dict[str, int], at: str) -> None:
+    """Date the tasks and status changes written since `mark` at `at` (a demo step done in the past; a report is
+    dated when inserted: insert_report)."""
+    db.conn.execute("UPDATE tasks SET created_at=?, updated_at=? WHERE id>?", [at, at, mark["tasks"]])
+    db.conn.execute("UPDATE status_history SET at=? WHERE id>?", [at, mark["status_history"]])
+
+
+def date_review(db: sqlite_utils.Database, report_id: int, at: str) -> None:
+    db.conn.execute("UPDATE reports SET reviewed_at=? WHERE id=?", [at, report_id])
+
+
+def date_updates(db: sqlite_utils.Database, task_ids: list[int]) -> None:
+    """Each task's last update: its last status change (or its creation)."""
+    if task_ids:
+        db.conn.execute(
+            "UPDATE tasks SET updated_at=coalesce((SELECT max(at) FROM status_history h WHERE h.task_id=tasks.id), "
+            f"created_at) WHERE id IN ({marks(task_ids)})", task_ids)
+
+
+def task_row(db: sqlite_utils.Database, task_id: int) -> dict:
+    """A task's id, title and place."""
+    return dict(db.conn.execute("SELECT id, title, jurisdiction_id FROM tasks WHERE id=?", [task_id]).fetchone())

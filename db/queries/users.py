@@ -51,10 +51,10 @@ def set_active(db: sqlite_utils.Database, user_id: int, active: bool) -> None:
 
 
 def users_with_departments(db: sqlite_utils.Database) -> list[dict]:
-    """Every account with the departments it answers for ("郑州市/市民政局", joined by "、")."""
+    """Every account with its place and the departments it answers for ("郑州市/市民政局", joined by "、")."""
     return [dict(r) for r in db.conn.execute(
         "SELECT u.id, u.username, u.display_name, u.role, u.email, u.active, u.is_demo, u.created_at, u.locked_at, "
-        "u.jurisdiction_id, "
+        "u.jurisdiction_id, (SELECT name FROM jurisdictions WHERE id = u.jurisdiction_id) AS place, "
         "(SELECT group_concat(coalesce(j.name || '/', '') || d.name, '、') FROM user_departments ud "
         " JOIN departments d ON d.id = ud.department_id LEFT JOIN jurisdictions j ON j.id = d.jurisdiction_id "
         " WHERE ud.user_id = u.id) AS departments "

@@ -1,5 +1,7 @@
-"""The demo: on first start with --demo, the five seed plans plus liaisons, accounts, a living history,
-indicator actuals, report cycles, meetings and delivered reminders, built from the facts in seed/demo.json.
+"""The demo: on first start with --demo, the five seed plans, each city its own office (seed cities under their
+provinces, 郑州市 with two districts below it), liaisons, accounts, a living history, tasks dispatched to the
+districts and broken down there, indicator actuals, report cycles, meetings and delivered reminders, built from
+the facts in seed/demo.json and seed/demo_accounts.json.
 
 Everything the demo writes is derived from a seeded random generator and `today`, so the same date gives
 the same database (tests rely on it).
@@ -18,7 +20,7 @@ from db.queries import audit
 from db.queries import demo as q
 from duban import clock
 from duban.access import SYSTEM
-from duban.demo import cycles, history, indicators, meetings, people, reminders
+from duban.demo import cycles, districts, history, indicators, meetings, people, places, reminders
 from duban.demo.facts import ACCOUNTS_FILE, demo_accounts, facts
 from duban.services import seeding
 
@@ -26,7 +28,8 @@ __all__ = ["ACCOUNTS_FILE", "demo_accounts", "facts", "init"]
 
 # the parts that build on the plans, people and history, in order; each may fail alone (see _run_parts)
 PARTS: list[tuple[str, Callable[[sqlite_utils.Database, dt.date], object]]] = [
-    ("填报周期", cycles.seed), ("指标实际值", indicators.seed), ("会议", meetings.seed), ("提醒", reminders.seed)]
+    ("下级地区任务", districts.seed), ("填报周期", cycles.seed), ("指标实际值", indicators.seed), ("会议", meetings.seed),
+    ("提醒", reminders.seed)]
 
 
 def init(db: sqlite_utils.Database, demo: bool = True, today: dt.date | str | None = None) -> dict:
@@ -40,9 +43,12 @@ def init(db: sqlite_utils.Database, demo: bool = True, today: dt.date | str | No
         plan_ids = seeding.import_seed_plans(db, today, is_demo=True)
         rng = random.Random(20260101)
         people.seed_liaisons(db, rng)
+        district_ids = places.seed(db)
+        people.seed_liaisons(db, random.Random(20260102), district_ids)
         users = people.seed_accounts(db)
+        offices = people.place_offices(db, users)
         people.seed_extra_tasks(db, today)
-        history.seed(db, rng, today, users)
+        history.seed(db, rng, today, users, offices)
         q.backdate_overdue(db, today.isoformat())
         q.set_meta(db, "demo", "1")
         q.set_meta(db, "initialised", "1")

@@ -21,9 +21,11 @@ def _progress_text(title: str, percent: int, rng: random.Random) -> str:
     return rng.choice(facts()["progress_texts"]).format(short=short, percent=percent)
 
 
-def seed(db: sqlite_utils.Database, rng: random.Random, today: dt.date, users: dict[str, int]) -> None:
-    """Simulated reports, reviews, status changes and instance states up to today."""
-    office = users.get("bangong")
+def seed(db: sqlite_utils.Database, rng: random.Random, today: dt.date, users: dict[str, int],
+         offices: dict[int, int] | None = None) -> None:
+    """Simulated reports, reviews, status changes and instance states up to today, reviewed by the office of
+    each plan's place (or the whole-database office)."""
+    offices = offices or {}
     scenarios = facts()["scenarios"]
     for task in q.tasks_with_instances(db):
         if not task["lead_id"] or not task["instances"] or task["plan_id"] is None:
@@ -35,7 +37,8 @@ def seed(db: sqlite_utils.Database, rng: random.Random, today: dt.date, users: d
             scenario = "on_track"
         elif scenario == "on_track" and not future:
             scenario = "closed"  # every instance accepted as done: the task was closed (销号)
-        _simulate(db, rng, today, task, scenario, past, future, office)
+        _simulate(db, rng, today, task, scenario, past, future,
+                  offices.get(task["jurisdiction_id"], users.get("bangong")))
 
 
 def _simulate(db: sqlite_utils.Database, rng: random.Random, today: dt.date, task: dict, scenario: str,

@@ -1,4 +1,5 @@
-"""Demo meetings: a joint meeting held (its pack's period locked, two decisions recorded) and one coming up."""
+"""Demo meetings: a joint meeting held (its pack's period locked, two decisions recorded) and one coming up,
+both of the city whose plan names joint meetings."""
 from __future__ import annotations
 
 import datetime as dt

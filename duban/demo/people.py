@@ -16,6 +16,7 @@ from duban.extract.units import is_group
 from duban.rules.dates import cn_month_day
 from duban.rules.names import written_name
 from duban.services import departments as department_s
+from duban.services import places as place_s
 from duban.services import tasks as task_s
 from duban.services import users as user_s
 
@@ -24,15 +25,19 @@ def _mailbox(name: str) -> str | None:
     return next((slug for key, slug in facts()["department_mailboxes"] if key in name), None)
 
 
-def seed_liaisons(db: sqlite_utils.Database, rng: random.Random) -> None:
-    """Every department of a seed jurisdiction gets a demo liaison with a phone and an example.gov.cn mailbox."""
+def seed_liaisons(db: sqlite_utils.Database, rng: random.Random, place_ids: list[int] | None = None) -> None:
+    """Every department of the demo's places (by default: every place) without a liaison gets a demo liaison with
+    a phone and an example.gov.cn mailbox."""
     f = facts()
     for j in plan_q.jurisdictions(db):
+        if place_ids is not None and j["id"] not in place_ids:
+            continue
         city = f["cities"].get(j["name"], {})
         mail, area = city.get("mail", f"city{j['id']}"), city.get("area_code", f["default_area_code"])
-        used: set[str] = set()
-        for d in department_q.list_all(db, j["id"]):
-            if is_group(d["name"]):  # 各县区政府, 县级有关部门: no one liaison
+        departments = department_q.list_all(db, j["id"])
+        used: set[str] = {d["liaison_email"].split("@")[0] for d in departments if d["liaison_email"]}
+        for d in departments:
+            if is_group(d["name"]) or d["liaison_email"]:  # 各县区政府, 县级有关部门: no one liaison
                 continue
             slug = _mailbox(d["name"]) or f"bm{d['id']}"
             base, n = slug, 2
@@ -56,7 +61,8 @@ def _find_department(db: sqlite_utils.Database, jurisdiction: str, candidates: l
 
 
 def seed_accounts(db: sqlite_utils.Database) -> dict[str, int]:
-    """Create the demo accounts (skipping usernames already taken); username -> user id."""
+    """Create the demo accounts (skipping usernames already taken), each office and leader in its place;
+    username -> user id."""
     spec = demo_accounts()
     out = {}
     for acc in spec["accounts"]:
@@ -71,8 +77,37 @@ def seed_accounts(db: sqlite_utils.Database) -> dict[str, int]:
             written = written_name(acc['jurisdiction'], department['name'])
             display = display or f"{written} {department['liaison_name'] or ''}".strip()
             email = department["liaison_email"]
-        out[acc["username"]] = user_s.create_user(db, SYSTEM, acc["username"], spec["password"], acc["role"],
-                                                  deps or None, display, email, is_demo=True)
+        user_id = user_s.create_user(db, SYSTEM, acc["username"], spec["password"], acc["role"],
+                                     deps or None, display, email, is_demo=True)
+        if acc.get("place"):
+            place_s.set_account_place(db, SYSTEM, user_id, _place(db, acc["place"]))
+        out[acc["username"]] = user_id
+    return out
+
+
+def _place(db: sqlite_utils.Database, name: str) -> int:
+    found = plan_q.jurisdiction_by_name(db, name)
+    if found is None:
+        raise InputError(f"演示账号所属地区不存在:{name}")
+    return found
+
+
+def demo_user_ids(db: sqlite_utils.Database) -> dict[str, int]:
+    """The demo accounts there are: username -> user id."""
+    out = {}
+    for acc in demo_accounts()["accounts"]:
+        found = user_q.by_username(db, acc["username"])
+        if found:
+            out[acc["username"]] = found["id"]
+    return out
+
+
+def place_offices(db: sqlite_utils.Database, users: dict[str, int]) -> dict[int, int]:
+    """The office account of each place that has one (the first listed): place id -> user id."""
+    out: dict[int, int] = {}
+    for acc in demo_accounts()["accounts"]:
+        if acc["role"] == "office" and acc.get("place") and acc["username"] in users:
+            out.setdefault(_place(db, acc["place"]), users[acc["username"]])
     return out
 
 

@@ -12,6 +12,7 @@ from db.queries import demo as q
 from duban import clock
 from duban.access import SYSTEM
 from duban.extract import extract_file
+from duban.services import places as place_s
 from duban.services import plan_import
 from duban.services import plans as plan_s
 
@@ -35,6 +36,11 @@ def import_seed_plans(db: sqlite_utils.Database, today: dt.date, is_demo: bool =
             for p in seed_files()]
 
 
+def seed_places(db: sqlite_utils.Database) -> int:
+    """Store the places the seed plans suggest (a district under its city, a city under its province); how many."""
+    return place_s.adopt(db, SYSTEM, place_s.places_from_plans(db))
+
+
 def is_initialised(db: sqlite_utils.Database) -> bool:
     """True once a first start has run on this database."""
     return q.get_meta(db, "initialised") == "1"
@@ -52,6 +58,7 @@ def init(db: sqlite_utils.Database, today: dt.date | str | None = None) -> dict:
         if is_initialised(db):
             return already(db)
         plan_ids = import_seed_plans(db, today)
+        seed_places(db)
         q.set_meta(db, "initialised", "1")
         audit.record(db, SYSTEM, "初始化", "meta", None,
                      {"demo": False, "plans": plan_ids, "today": today, "failed_demo_parts": []})

@@ -14,7 +14,7 @@ from db.queries import places as places_q
 from db.queries import sessions as session_q
 from db.queries import settings as settings_q
 from db.queries import users as q
-from duban.access import ROLE_LABELS, Actor, require_account_manager, require_office
+from duban.access import ROLE_LABELS, Actor, require_account_manager
 from duban.errors import AccessDenied, DubanError, InputError
 from duban.security import hash_password, verify_password
 from duban.services import places
