@@ -14,7 +14,7 @@ actor, db, today = page.start("提醒设置", flash_key=view.FLASH)
 view.guard(actor, rp.require_viewer)
 manage = actor.manages_system
 top = rp.summary(db, actor, today)
-view.summary_strip(top)
+view.summary_strip(top, manage)
 
 # keyed, so the tab the office is on stays open after an action reruns the page
 tabs = st.tabs(["今日提醒", "提醒规则", "邮件", "群机器人", "发送记录", "催办单", "其他设置"], key="remind_tab", on_change="rerun")

@@ -59,17 +59,20 @@ def table(rows: list[dict]) -> None:
     dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def summary_strip(top: Summary) -> None:
-    """Today, sent, waiting, failed; and a warning for a year without holiday data or for failed messages."""
+def summary_strip(top: Summary, manage: bool = True) -> None:
+    """Today, sent, waiting, failed; and a warning for a year without holiday data (with the way to enter it
+    for whoever may, `manage`) or for failed messages."""
     m = st.columns(4)
     m[0].metric("今天", top.today, help="工作日按设定时间发送提醒;节假日不发送,顺延到下一个工作日。")
     m[1].metric("已发送", top.sent)
     m[2].metric("待发送", top.pending)
     m[3].metric("发送失败", top.failed)
     for year in top.years_without_calendar:
-        st.warning(f"节假日数据不含 {year} 年:该年暂按周一至周五计算工作日。公布安排后请在“节假日”页录入。",
+        who = "请在“节假日”页录入" if manage else "由系统管理员或全库办公室在“节假日”页录入"
+        st.warning(f"节假日数据不含 {year} 年:该年暂按周一至周五计算工作日。公布安排后{who}。",
                    icon=":material/calendar_month:")
-        st.page_link("pages/holidays.py", label="录入节假日安排", icon=":material/calendar_month:")
+        if manage:
+            st.page_link("pages/holidays.py", label="录入节假日安排", icon=":material/calendar_month:")
     if top.failed:
         st.warning(f"有 {top.failed} 条消息发送失败,详见“发送记录”,系统会按间隔自动重试。", icon=":material/error:")
 
