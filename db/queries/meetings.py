@@ -183,41 +183,67 @@ def insert_notification(db: sqlite_utils.Database, user_id: int | None, departme
 
 
 # ---------------------------------------------------------------- reporting periods
+# Each place keeps its own periods (jurisdiction_id; NULL: the whole database's). `place` below is that id.
 
-def open_period(db: sqlite_utils.Database) -> dict | None:
-    return _one(db, "SELECT * FROM report_periods WHERE locked_at IS NULL")
-
-
-def last_locked(db: sqlite_utils.Database) -> dict | None:
-    return _one(db, "SELECT * FROM report_periods WHERE locked_at IS NOT NULL ORDER BY id DESC LIMIT 1")
+_PLACE = "coalesce(jurisdiction_id, 0) = coalesce(?, 0)"
 
 
-def periods(db: sqlite_utils.Database) -> list[dict]:
-    """Every reporting period, the open one last."""
-    return _rows(db, "SELECT id, label, start, end, locked_at, locked_by, snapshot IS NOT NULL AS has_snapshot "
-                     "FROM report_periods ORDER BY id")
+def open_period(db: sqlite_utils.Database, place: int | None = None) -> dict | None:
+    return _one(db, f"SELECT * FROM report_periods WHERE locked_at IS NULL AND {_PLACE}", [place])
 
 
-def period(db: sqlite_utils.Database, label: str) -> dict | None:
-    return _one(db, "SELECT * FROM report_periods WHERE label=?", [label])
+def last_locked(db: sqlite_utils.Database, place: int | None = None) -> dict | None:
+    return _one(db, f"SELECT * FROM report_periods WHERE locked_at IS NOT NULL AND {_PLACE} ORDER BY id DESC LIMIT 1",
+                [place])
 
 
-def period_on(db: sqlite_utils.Database, day: str) -> dict | None:
-    """The locked period a date falls in."""
+def periods(db: sqlite_utils.Database, place: int | None = None) -> list[dict]:
+    """Every reporting period of a place, the open one last."""
+    return _rows(db, "SELECT id, label, start, end, locked_at, locked_by, snapshot IS NOT NULL AS has_snapshot, "
+                     f"jurisdiction_id FROM report_periods WHERE {_PLACE} ORDER BY id", [place])
+
+
+def period(db: sqlite_utils.Database, label: str, place: int | None = None) -> dict | None:
+    return _one(db, f"SELECT * FROM report_periods WHERE label=? AND {_PLACE}", [label, place])
+
+
+def period_on(db: sqlite_utils.Database, day: str, place: int | None = None) -> dict | None:
+    """The locked period of a place a date falls in."""
     return _one(db, "SELECT * FROM report_periods WHERE locked_at IS NOT NULL AND start <= ? AND end >= ? "
-                    "ORDER BY id LIMIT 1", [day, day])
+                    f"AND {_PLACE} ORDER BY id LIMIT 1", [day, day, place])
 
 
-def labels_starting(db: sqlite_utils.Database, prefix: str) -> int:
-    return db.conn.execute("SELECT count(*) FROM report_periods WHERE label LIKE ?", [prefix + "%"]).fetchone()[0]
+def labels_starting(db: sqlite_utils.Database, prefix: str, place: int | None = None) -> int:
+    return db.conn.execute(f"SELECT count(*) FROM report_periods WHERE label LIKE ? AND {_PLACE}",
+                           [prefix + "%", place]).fetchone()[0]
 
 
-def first_report_day(db: sqlite_utils.Database) -> str | None:
-    return db.conn.execute("SELECT min(coalesce(reported_on, substr(created_at, 1, 10))) FROM reports").fetchone()[0]
+def period_place(db: sqlite_utils.Database, place: int | None) -> int | None:
+    """The place whose periods a place's reports fall in: the nearest of the place and those above it that
+    keeps periods of its own, else None (the whole database's)."""
+    if place is None:
+        return None
+    row = db.conn.execute("""
+        WITH RECURSIVE chain(id, depth) AS (
+            SELECT ?, 0
+            UNION ALL SELECT j.parent_id, c.depth + 1 FROM jurisdictions j JOIN chain c ON j.id = c.id
+            WHERE j.parent_id IS NOT NULL AND c.depth < 32)
+        SELECT c.id FROM chain c WHERE EXISTS (SELECT 1 FROM report_periods p WHERE p.jurisdiction_id = c.id)
+        ORDER BY c.depth LIMIT 1""", [place]).fetchone()
+    return row[0] if row else None
 
 
-def insert_period(db: sqlite_utils.Database, label: str, start: str) -> int:
-    return db.conn.execute("INSERT INTO report_periods (label, start) VALUES (?,?)", [label, start]).lastrowid
+def first_report_day(db: sqlite_utils.Database, place: int | None = None) -> str | None:
+    """The day of the first report (on a task of `place`, when given)."""
+    sql = "SELECT min(coalesce(r.reported_on, substr(r.created_at, 1, 10))) FROM reports r"
+    if place is None:
+        return db.conn.execute(sql).fetchone()[0]
+    return db.conn.execute(sql + " JOIN tasks t ON t.id = r.task_id WHERE t.jurisdiction_id = ?", [place]).fetchone()[0]
+
+
+def insert_period(db: sqlite_utils.Database, label: str, start: str, place: int | None = None) -> int:
+    return db.conn.execute("INSERT INTO report_periods (label, start, jurisdiction_id) VALUES (?,?,?)",
+                           [label, start, place]).lastrowid
 
 
 def set_period_start(db: sqlite_utils.Database, period_id: int, start: str) -> None:
@@ -234,15 +260,18 @@ def set_snapshot(db: sqlite_utils.Database, period_id: int, snapshot: str) -> No
 
 
 def report_window(upto: dict | None, after: dict | None = None, alias: str = "r") -> tuple[str, list]:
-    """SQL condition for the reports of a range of periods: filed in period `upto` or before (None: any
-    time) and after period `after` (None: from the start). A report whose period column names no
-    reporting period belongs to the first period it was dated within and filed before the lock of."""
+    """SQL condition for the reports of a range of one place's periods: filed in period `upto` or before
+    (None: any time) and after period `after` (None: from the start). A report filed in a period of that place
+    counts by its period; any other report (filed in another place's period, or naming none) belongs to the
+    first period it was dated within and filed before the lock of."""
 
     def upto_cond(p: dict) -> tuple[str, list]:
-        return (f"(coalesce({alias}.period, '') IN (SELECT label FROM report_periods WHERE id <= ? "
-                f"AND locked_at IS NOT NULL) OR (coalesce({alias}.period, '') NOT IN (SELECT label FROM report_periods) "
-                f"AND coalesce({alias}.reported_on, substr({alias}.created_at, 1, 10)) <= ? AND {alias}.created_at <= ?))",
-                [p["id"], p["end"], p["locked_at"]])
+        place = p.get("jurisdiction_id")
+        return (f"(coalesce({alias}.period_id, 0) IN (SELECT id FROM report_periods WHERE id <= ? AND locked_at IS NOT NULL "
+                f"AND {_PLACE}) OR (coalesce({alias}.period_id, 0) NOT IN (SELECT id FROM report_periods "
+                f"WHERE {_PLACE}) AND coalesce({alias}.reported_on, substr({alias}.created_at, 1, 10)) <= ? "
+                f"AND {alias}.created_at <= ?))",
+                [p["id"], place, place, p["end"], p["locked_at"]])
 
     conds, params = [], []
     if upto is not None and upto.get("locked_at"):

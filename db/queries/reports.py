@@ -77,13 +77,13 @@ def unclosed_instance_count(db: sqlite_utils.Database, task_id: int) -> int:
 def insert_report(db: sqlite_utils.Database, *, task_id: int, instance_id: int | None, department_id: int,
                   user_id: int | None, supersedes_id: int | None, progress_text: str, percent: int,
                   claimed_status: str, coordination_need: str | None, coordination_from: str | None,
-                  period: str | None, reported_on: str, is_demo: bool = False) -> int:
+                  period: str | None, reported_on: str, is_demo: bool = False, period_id: int | None = None) -> int:
     cur = db.conn.execute(
         "INSERT INTO reports (task_id, instance_id, department_id, user_id, supersedes_id, progress_text, percent, "
-        "claimed_status, coordination_need, coordination_from, period, reported_on, is_demo) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "claimed_status, coordination_need, coordination_from, period, period_id, reported_on, is_demo) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [task_id, instance_id, department_id, user_id, supersedes_id, progress_text, percent, claimed_status,
-         coordination_need, coordination_from, period, reported_on, int(is_demo)])
+         coordination_need, coordination_from, period, period_id, reported_on, int(is_demo)])
     return cur.lastrowid
 
 

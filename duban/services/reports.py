@@ -20,7 +20,7 @@ from duban.rules.names import ROLE_NAMES
 from duban.rules.records import Report, from_row
 from duban.rules.text import printable
 from duban.services import evidence as evidence_service
-from duban.services.reporting_periods import current_period
+from duban.services.reporting_periods import open_period
 from duban.services.status import change_status
 from duban.services.task_access import TaskScope, require_task_access
 from duban.services.textinput import as_id
@@ -114,11 +114,12 @@ def file_report(db: sqlite_utils.Database, actor: Actor, task_id: int, progress_
             old = q.report(db, as_id(supersedes_id, "报告编号"))
             if old is None or old["task_id"] != task["id"] or old["department_id"] != department:
                 raise InputError("只能更正本单位在该任务上的报告。")
+        period = open_period(db, today, task["jurisdiction_id"])  # the open period of the task's place
         report_id = q.insert_report(
             db, task_id=task["id"], instance_id=chosen["id"] if chosen else None, department_id=department,
             user_id=actor.user_id, supersedes_id=old["id"] if old else None, progress_text=text, percent=percent,
             claimed_status=claimed_status, coordination_need=need, coordination_from=source,
-            period=current_period(db, today), reported_on=today.isoformat(), is_demo=is_demo)
+            period=period["label"], period_id=period["id"], reported_on=today.isoformat(), is_demo=is_demo)
         evidence_service.attach(db, report_id, files)
         if old is not None and old["review_state"] == PENDING:
             q.set_review(db, old["id"], CORRECTED, None, stamp(today), f"已由第 {report_id} 号报告更正")

@@ -16,7 +16,7 @@ from duban.errors import NotFound
 from duban.services import meeting_pack
 from duban.services.meeting_pack import PackFigures
 from duban.services.plans import visible_plan
-from duban.services.reporting_periods import list_periods, lock_period
+from duban.services.reporting_periods import find_period, list_periods, lock_period
 from duban.services.textinput import as_id
 
 
@@ -82,7 +82,7 @@ def lock_figures(db: sqlite_utils.Database, actor: Actor, today: dt.date, plan_i
 def stored_figures(db: sqlite_utils.Database, actor: Actor, label: str, plan_id: int | None = None) -> PackFigures:
     """The figures stored when a locked period's pack of this scope was built (office and leaders)."""
     require_overseer(actor, "会议")
-    period = q.period(db, label)
+    period = find_period(db, actor, label)
     if period is None or not period["locked_at"]:
         raise NotFound("该报送期不存在或尚未锁定。")
     if plan_id is not None:
@@ -117,7 +117,7 @@ def stored_scopes(db: sqlite_utils.Database, actor: Actor, label: str) -> list[i
 def period_snapshot(db: sqlite_utils.Database, actor: Actor, label: str) -> dict[str, PackFigures]:
     """The figures stored for a locked period, by scope (office and leaders)."""
     require_overseer(actor, "会议")
-    period = q.period(db, label)
+    period = find_period(db, actor, label)
     if period is None:
         raise NotFound("该报送期不存在。")
     return json.loads(period["snapshot"] or "{}")
