@@ -30,6 +30,12 @@ class Actor:
         return self.place_id is None or self.place_id == place_id
 
     @property
+    def manages_system(self) -> bool:
+        """Whether the actor changes what applies to every place (reminder rules, channels, holidays, backups):
+        the system administrator and the whole database's office, never the office of one place."""
+        return self.role in ("sysadmin", "system") or (self.role == "office" and self.place_id is None)
+
+    @property
     def sees_all(self) -> bool:
         return self.role in ("office", "leader", "system")
 
@@ -55,6 +61,23 @@ def require_account_manager(actor: Actor) -> None:
     """Refuse anyone but those who manage accounts: the office (of its own place) and the system administrator."""
     if not (actor.is_office or actor.role == "sysadmin"):
         raise AccessDenied("只有办公室人员或系统管理员可以管理账号。")
+
+
+SYSTEM_WIDE = "全系统设置,由系统管理员或全库办公室修改"
+
+
+def require_settings_viewer(actor: Actor) -> None:
+    """Refuse anyone but the office (of any place) and the system administrator, who read the system's settings."""
+    if not (actor.is_office or actor.role == "sysadmin"):
+        raise AccessDenied("只有办公室人员或系统管理员可以查看系统设置。")
+
+
+def require_system_manager(actor: Actor) -> None:
+    """Refuse changing what applies to every place to anyone but the system administrator and the whole
+    database's office: the office of one place reads these settings and changes none of them."""
+    require_settings_viewer(actor)
+    if not actor.manages_system:
+        raise AccessDenied(f"这是{SYSTEM_WIDE};本地区办公室只能查看。")
 
 
 def require_overseer(actor: Actor, what: str) -> None:

@@ -1,4 +1,7 @@
-"""提醒设置: the office's reminder rules, mail server, chat robots, the outbox with its failures, and 催办单."""
+"""提醒设置: the reminder rules, mail server, chat robots, the outbox with its failures, and 催办单.
+
+Rules, channels and times apply to every place: the system administrator and the whole database's office change
+them, the office of one place reads them (and its own places' messages only); 催办单 are the office's."""
 from __future__ import annotations
 
 import streamlit as st
@@ -7,9 +10,11 @@ from duban.jobs import reminder_page as rp
 from ui import page
 from ui import reminders_view as view
 
-actor, db, today = page.start("提醒设置", flash_key=view.FLASH, office_only=True)
+actor, db, today = page.start("提醒设置", flash_key=view.FLASH)
+view.guard(actor, rp.require_viewer)
+manage = actor.manages_system
 top = rp.summary(db, actor, today)
-view.summary_strip(top)
+view.summary_strip(top, manage)
 
 # keyed, so the tab the office is on stays open after an action reruns the page
 tabs = st.tabs(["今日提醒", "提醒规则", "邮件", "群机器人", "发送记录", "催办单", "其他设置"], key="remind_tab", on_change="rerun")
@@ -20,7 +25,7 @@ with tabs[0]:
     c1, c2 = st.columns(2)
     if c1.button("预览今天将发送的提醒", key="remind_preview"):
         st.session_state["remind_preview_rows"] = view.attempt(lambda: rp.preview(db, actor, today)) or ([], "")
-    if c2.button("立即发送今天的提醒", key="remind_run_now", type="primary"):
+    if manage and c2.button("立即发送今天的提醒", key="remind_run_now", type="primary"):
         ran, detail = rp.send_now(db, actor, today)
         view.flash("ok" if ran else "error", detail)
         st.rerun()
@@ -43,9 +48,11 @@ with tabs[1]:
                "截止后第 N 天(一次),抄送办公室时附未报送单位名单。")
     by_id = {r.id: r for r in rules}
     n = st.selectbox("编辑", [0, *by_id], key="rule_pick",
-                     format_func=lambda i: "新增规则" if i == 0 else f"{by_id[i].label}(编号 {i})")
+                     format_func=lambda i: "新增规则" if i == 0 else f"{by_id[i].label}(编号 {i})") if manage else None
     cur = by_id.get(n)
-    if (entered := view.rule_form(n, cur)) is not None:
+    if not manage:
+        view.read_only()
+    elif (entered := view.rule_form(n, cur)) is not None:
         view.attempt(lambda: rp.save_rule(db, actor, **entered), "规则已保存。")
         st.rerun()
     if cur and st.button("删除此规则", key="rule_delete"):
@@ -55,17 +62,20 @@ with tabs[1]:
 with tabs[2]:
     form = rp.smtp_form(db, actor)
     st.info(form["summary"], icon=":material/mail:")
-    if form["from_env"]:
+    if not manage:
+        view.read_only()
+    elif form["from_env"]:
         st.warning("邮件服务器已由服务器的环境变量设定(" + "、".join(form["from_env"]) + "),本页填写的邮件设置暂不生效。",
                    icon=":material/dns:")
-    if (entered := view.smtp_form(form, rp.TLS_MODES)) is not None:
+    if manage and (entered := view.smtp_form(form, rp.TLS_MODES)) is not None:
         view.attempt(lambda: rp.save_smtp(db, actor, **entered), "邮件设置已保存。")
         st.rerun()
-    c = st.columns([3, 1])
-    to = c[0].text_input("测试收件地址", key="smtp_test_to", placeholder="you@example.gov.cn")
-    if c[1].button("发送测试邮件", key="smtp_test_send"):
-        view.attempt(lambda: rp.send_test_email(db, actor, to, today), "{}")
-        st.rerun()
+    if manage:
+        c = st.columns([3, 1])
+        to = c[0].text_input("测试收件地址", key="smtp_test_to", placeholder="you@example.gov.cn")
+        if c[1].button("发送测试邮件", key="smtp_test_send"):
+            view.attempt(lambda: rp.send_test_email(db, actor, to, today), "{}")
+            st.rerun()
 
 with tabs[3]:
     st.caption("企业微信、钉钉群机器人或任意接收 JSON 的地址。指定单位的机器人收到该单位的提醒;"
@@ -74,10 +84,12 @@ with tabs[3]:
     if not hooks:
         st.info("还没有群机器人。")
     for h in hooks:
-        if action := view.robot_card(h):
+        if action := view.robot_card(h, manage):
             view.attempt(lambda h=h, a=action: rp.robot_action(db, actor, h, a, today), "{}")
             st.rerun()
-    if (entered := view.robot_form(rp.WEBHOOK_KINDS, rp.robot_departments(db, actor))) is not None:
+    if not manage:
+        view.read_only()
+    elif (entered := view.robot_form(rp.WEBHOOK_KINDS, rp.robot_departments(db, actor))) is not None:
         view.attempt(lambda: rp.add_webhook(db, actor, *entered), "已添加机器人。")
         st.rerun()
 
@@ -103,8 +115,10 @@ with tabs[4]:
 
 with tabs[5]:
     st.caption("为逾期或进度滞后的单位生成正式的督办单(红)/催办单(黄)/提醒单(蓝),自动编号,写明回复期限。")
-    order, labels, names = rp.notice_departments(db, actor, today)
-    if not order:
+    order, labels, names = rp.notice_departments(db, actor, today) if actor.is_office else ([], {}, {})
+    if not actor.is_office:  # the system administrator sees no task content
+        st.info("催办单列出各单位的任务,由办公室生成。")
+    elif not order:
         st.info("还没有单位。")
     else:
         department_id = st.selectbox("单位", order, format_func=labels.get, key="notice_department")
@@ -124,6 +138,9 @@ with tabs[5]:
                            file_name=f"督办到期日_{names[department_id]}.ics", mime="text/calendar", key="notice_ics")
 
 with tabs[6]:
-    if (entered := view.general_form(rp.general(db, actor))) is not None:
+    if not manage:
+        view.read_only()
+        view.general_table(rp.general(db, actor), rp.GENERAL_KEYS)
+    elif (entered := view.general_form(rp.general(db, actor))) is not None:
         view.attempt(lambda: rp.save_general(db, actor, entered), "已保存。")
         st.rerun()

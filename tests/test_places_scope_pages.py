@@ -207,10 +207,10 @@ def _open_address(at, url_path: str):
     return at.run()
 
 
-def test_the_system_administrator_gets_places_and_accounts_and_no_plan_content(db, world):
+def test_the_system_administrator_gets_places_accounts_and_the_system_settings_and_no_plan_content(db, world):
     at = app_as(db, "xitong")
     assert not at.exception
-    assert _served(at) == {"places", "accounts"}
+    assert _served(at) == {"places", "accounts", "reminders", "holidays"}
     accounts = app_as(db, "xitong", "pages/accounts.py")  # every place's accounts, to give each its place
     assert not accounts.exception and all(name in drawn_text(accounts) for name in ("zz-office", "bt-office",
                                                                                    "js-minzheng"))

@@ -1,5 +1,5 @@
 """The widgets of the 提醒设置 page: its messages, figures, robot cards and forms (each form returns what the office
-entered once it is submitted)."""
+entered once it is submitted), and what the office of one place sees instead of a form: the setting, read-only."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from duban.access import SYSTEM_WIDE, Actor
 from duban.errors import DubanError
 from duban.jobs.reminder_page import Summary
 from duban.services.reminder_rules import CHANNEL_LABELS, KIND_LABELS, Rule
@@ -34,35 +35,58 @@ def attempt(fn: Callable[[], object], ok_text: str | None = None):
     return result
 
 
+def guard(actor: Actor, check: Callable[[Actor], None]) -> None:
+    """Stop the page, saying why in Chinese, for an account that may not read these settings."""
+    try:
+        check(actor)
+    except DubanError as e:
+        st.error(str(e))
+        st.stop()
+
+
+def read_only() -> None:
+    """Why the office of one place gets no form: the setting applies to every place."""
+    st.info(f"{SYSTEM_WIDE},本地区办公室只能查看。", icon=":material/lock:")
+
+
+def general_table(g: dict[str, str | None], labels: dict[str, str]) -> None:
+    """The general settings as they stand, for an office that reads them only."""
+    table([{"设置": labels[k], "当前值": v or "(未设置)"} for k, v in g.items()])
+
+
 def table(rows: list[dict]) -> None:
     """Rows as a table without its index."""
     dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def summary_strip(top: Summary) -> None:
-    """Today, sent, waiting, failed; and a warning for a year without holiday data or for failed messages."""
+def summary_strip(top: Summary, manage: bool = True) -> None:
+    """Today, sent, waiting, failed; and a warning for a year without holiday data (with the way to enter it
+    for whoever may, `manage`) or for failed messages."""
     m = st.columns(4)
     m[0].metric("今天", top.today, help="工作日按设定时间发送提醒;节假日不发送,顺延到下一个工作日。")
     m[1].metric("已发送", top.sent)
     m[2].metric("待发送", top.pending)
     m[3].metric("发送失败", top.failed)
     for year in top.years_without_calendar:
-        st.warning(f"节假日数据不含 {year} 年:该年暂按周一至周五计算工作日。公布安排后请在“节假日”页录入。",
+        who = "请在“节假日”页录入" if manage else "由系统管理员或全库办公室在“节假日”页录入"
+        st.warning(f"节假日数据不含 {year} 年:该年暂按周一至周五计算工作日。公布安排后{who}。",
                    icon=":material/calendar_month:")
-        st.page_link("pages/holidays.py", label="录入节假日安排", icon=":material/calendar_month:")
+        if manage:
+            st.page_link("pages/holidays.py", label="录入节假日安排", icon=":material/calendar_month:")
     if top.failed:
         st.warning(f"有 {top.failed} 条消息发送失败,详见“发送记录”,系统会按间隔自动重试。", icon=":material/error:")
 
 
-def robot_card(h: dict) -> str | None:
-    """One robot, its address masked; which of 测试 / 停用(启用) / 删除 was pressed ('test', 'toggle', 'delete')."""
+def robot_card(h: dict, manage: bool = True) -> str | None:
+    """One robot, its address masked; which of 测试 / 停用(启用) / 删除 was pressed ('test', 'toggle', 'delete');
+    no buttons for an office that may not change robots (`manage` False)."""
     with st.container(border=True):
         c = st.columns([3, 1, 1, 1])
         c[0].markdown(f"**{plain(h['name'])}** · {plain(h['kind_label'])} · {plain(h['department'])}"
                       f"{'' if h['active'] else ' · 已停用'}  \n`{h['url'].replace('`', '%60')}`"
                       + (" · 已设置加签密钥" if h["has_secret"] else ""))
         for col, label, action in ((c[1], "测试", "test"), (c[2], "停用" if h["active"] else "启用", "toggle"),
-                                   (c[3], "删除", "delete")):
+                                   (c[3], "删除", "delete")) if manage else ():
             if col.button(label, key=f"hook_{action}_{h['id']}"):
                 return action
     return None

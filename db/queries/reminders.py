@@ -145,7 +145,7 @@ def office_users(db: sqlite_utils.Database) -> list[dict]:
 # ---- robots --------------------------------------------------------------------------------------
 
 def webhooks(db: sqlite_utils.Database, active_only: bool = False) -> list[dict]:
-    sql = """SELECT w.*, d.name AS department FROM webhooks w
+    sql = """SELECT w.*, d.name AS department, d.jurisdiction_id AS place_id FROM webhooks w
              LEFT JOIN departments d ON d.id = w.department_id"""
     if active_only:
         sql += " WHERE w.active = 1"
@@ -195,6 +195,21 @@ def attach_log(db: sqlite_utils.Database, outbox_id: int, keys: list[tuple]) -> 
 
 def ref_logged(db: sqlite_utils.Database, ref: str) -> bool:
     return db.conn.execute("SELECT 1 FROM notification_log WHERE ref=? LIMIT 1", [ref]).fetchone() is not None
+
+
+def recipient_places(db: sqlite_utils.Database, department_id: int | None, user_id: int | None) -> set[int]:
+    """The places a message's recipient belongs to: its unit's; else its account's and its account's units'
+    (none for a message to every unit or to the office's own address)."""
+    if department_id is not None:
+        rows = db.conn.execute("SELECT jurisdiction_id FROM departments WHERE id = ?", [department_id])
+    elif user_id is not None:
+        rows = db.conn.execute("""
+            SELECT jurisdiction_id FROM users WHERE id = ?
+            UNION SELECT d.jurisdiction_id FROM user_departments ud JOIN departments d ON d.id = ud.department_id
+            WHERE ud.user_id = ?""", [user_id, user_id])
+    else:
+        return set()
+    return {r[0] for r in rows if r[0] is not None}
 
 
 def outbox_for(db: sqlite_utils.Database, kind: str, channel: str, recipient: str, day: str,
@@ -257,8 +272,29 @@ def retry_outbox(db: sqlite_utils.Database, outbox_id: int, now: str) -> int:
     return cur.rowcount
 
 
-def recent_outbox(db: sqlite_utils.Database, status: str | None = None, limit: int = 200) -> list[dict]:
-    """Newest messages first, with a readable recipient (an account's name, a robot's name, an address)."""
+def of_places_outbox(places: frozenset[int] | None, args: list) -> str:
+    """SQL on outbox `o`: a message to a unit, robot or account of these places that carries only their tasks'
+    items (None: every message). A message to every unit, to the office's own address or to a whole-database
+    account concerns every place, and is none of one place's business."""
+    if places is None:
+        return "1=1"
+    ids = list(places) or [-1]
+    m = marks(ids)
+    args.extend(ids * 4)
+    return f"""((o.department_id IN (SELECT id FROM departments WHERE jurisdiction_id IN ({m}))
+                 OR (o.department_id IS NULL AND o.user_id IS NOT NULL
+                     AND (o.user_id IN (SELECT id FROM users WHERE jurisdiction_id IN ({m}))
+                          OR o.user_id IN (SELECT ud.user_id FROM user_departments ud
+                                           JOIN departments d ON d.id = ud.department_id
+                                           WHERE d.jurisdiction_id IN ({m})))))
+                AND NOT EXISTS (SELECT 1 FROM json_each(coalesce(o.payload, '{{}}'), '$.items') it
+                                WHERE coalesce(json_extract(it.value, '$.place_id'), -1) NOT IN ({m})))"""
+
+
+def recent_outbox(db: sqlite_utils.Database, status: str | None = None, limit: int = 200,
+                  places: frozenset[int] | None = None) -> list[dict]:
+    """Newest messages first (of these places; None: all), with a readable recipient (an account's name, a
+    robot's name, an address)."""
     sql = """SELECT o.id, o.kind, o.channel, o.recipient, o.day, o.subject, o.status, o.attempts,
                     o.next_attempt_at, o.last_error, o.created_at, o.sent_at,
                     CASE o.channel WHEN 'inapp' THEN coalesce(u.display_name, u.username, o.recipient)
@@ -268,15 +304,27 @@ def recent_outbox(db: sqlite_utils.Database, status: str | None = None, limit: i
              LEFT JOIN users u ON u.id = o.user_id
              LEFT JOIN webhooks w ON o.channel = 'webhook' AND o.recipient = 'webhook:' || w.id"""
     params: list = []
+    sql += " WHERE " + of_places_outbox(places, params)
     if status:
-        sql += " WHERE o.status IN (" + marks(status.split(",")) + ")"
+        sql += " AND o.status IN (" + marks(status.split(",")) + ")"
         params += status.split(",")
     sql += " ORDER BY o.id DESC LIMIT ?"
     return [dict(r) for r in db.conn.execute(sql, params + [limit])]
 
 
-def outbox_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    return {r[0]: r[1] for r in db.conn.execute("SELECT status, count(*) FROM outbox GROUP BY status")}
+def outbox_counts(db: sqlite_utils.Database, places: frozenset[int] | None = None) -> dict[str, int]:
+    """How many messages (of these places; None: all) are in each state."""
+    args: list = []
+    where = of_places_outbox(places, args)
+    return {r[0]: r[1] for r in db.conn.execute(f"SELECT status, count(*) FROM outbox o WHERE {where} "
+                                                "GROUP BY status", args)}
+
+
+def outbox_seen(db: sqlite_utils.Database, outbox_id: int, places: frozenset[int] | None) -> bool:
+    """Whether a message is one of these places' (None: any message that exists)."""
+    args: list = [outbox_id]
+    where = of_places_outbox(places, args)
+    return db.conn.execute(f"SELECT 1 FROM outbox o WHERE o.id = ? AND {where}", args).fetchone() is not None
 
 
 # ---- leases and job runs -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import sqlite_utils
 
 from db import transaction
 from db.queries import reminders as q
-from duban.access import SYSTEM, Actor, require_office
+from duban.access import SYSTEM, Actor, require_settings_viewer, require_system_manager
 from duban.errors import DubanError
 from duban.jobs import digest, lease, outbox
 from duban.jobs.channels import scrub
@@ -95,11 +95,13 @@ def run_job(db: sqlite_utils.Database, actor: Actor, job: str, today: dt.date, *
             once_per_day: bool = True, now: dt.datetime | None = None) -> JobOutcome:
     """Run one job under its lease and record the run (the outbox retry, every few minutes, is not recorded).
 
-    Only the office (a button on the settings page) or the scheduler itself (SYSTEM) runs jobs. A daily job
-    that already ran successfully for `today` does not run again when once_per_day, so a restart, a catch-up
-    and the regular schedule together still run it once a day.
+    Only the scheduler itself (SYSTEM) or a button on the settings page runs jobs. The overdue check, the
+    reminders and the backup cover every place, so of the page's users only the system administrator and
+    the whole database's office run them; sending what already waits in the outbox (due anyway) any office may.
+    A daily job that already ran successfully for `today` does not run again when once_per_day, so a restart,
+    a catch-up and the regular schedule together still run it once a day.
     """
-    require_office(actor)
+    (require_settings_viewer if job == OUTBOX else require_system_manager)(actor)
     holder = holder or outbox.holder_id()
     record = job != OUTBOX
     with lease.held(db, job, holder) as got:

@@ -16,7 +16,7 @@ from db import transaction
 from db.queries import audit
 from db.queries import notifications as nq
 from db.queries import reminders as q
-from duban.access import Actor, require_office
+from duban.access import Actor, require_settings_viewer
 from duban.errors import NotFound
 from duban.jobs import lease
 from duban.jobs.channels import EmailSender, scrub, send_webhook
@@ -176,9 +176,10 @@ def _failed(db: sqlite_utils.Database, row: dict, error: str, now: dt.datetime, 
 
 
 def list_outbox(db: sqlite_utils.Database, actor: Actor, status: str | None = None, limit: int = 200) -> list[dict]:
-    """Recent messages with their state and last error, for the settings page."""
-    require_office(actor)
-    rows = q.recent_outbox(db, status, limit)
+    """Recent messages with their state and last error, for the settings page; the office of a place sees
+    those to its places' units and accounts about its places' tasks only."""
+    require_settings_viewer(actor)
+    rows = q.recent_outbox(db, status, limit, actor.places)
     for r in rows:
         if r["last_error"]:
             r["last_error"] = scrub(r["last_error"])
@@ -186,16 +187,17 @@ def list_outbox(db: sqlite_utils.Database, actor: Actor, status: str | None = No
 
 
 def counts(db: sqlite_utils.Database, actor: Actor) -> dict[str, int]:
-    """How many messages are in each state."""
-    require_office(actor)
-    return q.outbox_counts(db)
+    """How many of the messages the actor sees are in each state."""
+    require_settings_viewer(actor)
+    return q.outbox_counts(db, actor.places)
 
 
 def retry_now(db: sqlite_utils.Database, actor: Actor, outbox_id: int) -> None:
-    """Put a failed or abandoned message back in line for the next send."""
-    require_office(actor)
+    """Put a failed or abandoned message back in line for the next send (one the actor sees: the office of a
+    place resends its own places' messages, never another place's)."""
+    require_settings_viewer(actor)
     with transaction(db):
-        if q.outbox_by_id(db, outbox_id) is None:
+        if not q.outbox_seen(db, outbox_id, actor.places):
             raise NotFound("该消息不存在。")
         q.retry_outbox(db, outbox_id, _ts(utcnow()))
         audit.record(db, actor, "重新发送", "outbox", outbox_id)

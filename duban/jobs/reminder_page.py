@@ -1,4 +1,8 @@
-"""What the office's 提醒设置 page shows, tab by tab, and the actions behind its buttons, in one place."""
+"""What the 提醒设置 page shows, tab by tab, and the actions behind its buttons, in one place.
+
+Rules, channels and sending times serve every place: the system administrator and the whole database's office
+change them; the office of one place reads them, and sees only the messages of its own places (what is sent to
+its places' units and accounts about its places' tasks)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,9 +10,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from duban.access import Actor, require_office
+from db.queries import reminders as q
+from duban.access import Actor, require_settings_viewer
 from duban.clock import local_time
-from duban.errors import DubanError
+from duban.errors import AccessDenied, DubanError
 from duban.jobs import channels, digest, jobs, outbox
 from duban.jobs.wording import day_label
 from duban.reports import ics, notice
@@ -24,12 +29,14 @@ WEBHOOK_KINDS = channel_settings.WEBHOOK_KINDS
 OUTBOX_FILTERS = {"": "全部", "failed,abandoned": "发送失败", "pending,sending": "待发送", "sent": "已发送"}
 OUTBOX_STATES = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "失败,等待重试",
                  "abandoned": "已停止自动发送(见原因)"}
+GENERAL_KEYS = reminder_settings.GENERAL_KEYS
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # the settings the page edits, as the services keep them
 list_rules, save_rule, delete_rule = reminder_rules.list_rules, reminder_rules.save_rule, reminder_rules.delete_rule
 smtp_form, save_smtp, send_test_email = reminder_settings.smtp_form, reminder_settings.save_smtp, channels.send_test_email
 list_webhooks, add_webhook = reminder_settings.list_webhooks, reminder_settings.add_webhook
+robot_departments, require_viewer = reminder_settings.robot_departments, require_settings_viewer
 general, save_general, create_notice = reminder_settings.general, reminder_settings.save_general, notice.build
 
 
@@ -56,24 +63,39 @@ def summary(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> Summary:
 
 
 def preview(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> tuple[list[dict], str]:
-    """The messages today's run would send, without sending or recording anything; and what to say if none."""
-    require_office(actor)
-    messages = digest.decide_messages(db, today, dry_run=True)
+    """The messages today's run would send, without sending or recording anything; and what to say if none.
+    The office of a place previews its own places' messages only (see concerns)."""
+    require_settings_viewer(actor)
+    messages = [m for m in digest.decide_messages(db, today, dry_run=True) if concerns(db, actor, m)]
     rows = [{"渠道": CHANNEL_LABELS.get(m.channel, m.channel), "收件人": m.name,
              "地址": m.recipient if m.channel == "email" else "", "标题": m.subject, "事项数": len(m.items)}
             for m in messages]
     return rows, "今天没有需要发送的提醒。" if workdays.is_workday(today) else "今天不是工作日,不发送提醒。"
 
 
+def concerns(db: sqlite_utils.Database, actor: Actor, message: digest.Outgoing) -> bool:
+    """Whether a message is the actor's to see: every message for a whole-database account; for the office of a
+    place, one to a unit, robot or account of its places carrying only its places' tasks (the outbox's rule)."""
+    if actor.places is None:
+        return True
+    if any(item.get("place_id") not in actor.places for item in message.items):
+        return False
+    return bool(q.recipient_places(db, message.department_id, message.user_id) & actor.places)
+
+
 def send_now(db: sqlite_utils.Database, actor: Actor, today: dt.date) -> tuple[bool, str]:
-    """Run today's reminders now, even if they ran already; whether it ran and what it did."""
-    outcome = jobs.run_job(db, actor, jobs.REMIND, today, once_per_day=False)
+    """Run today's reminders now, even if they ran already; whether it ran and what it did (or why it was
+    refused: the run reminds every place, so one place's office may not start it)."""
+    try:
+        outcome = jobs.run_job(db, actor, jobs.REMIND, today, once_per_day=False)
+    except AccessDenied as e:
+        return False, str(e)
     return outcome.status == "ran", outcome.detail
 
 
 def run_rows(db: sqlite_utils.Database, actor: Actor, limit: int = 10) -> list[dict]:
-    """The last job runs in Chinese."""
-    require_office(actor)
+    """The last job runs in Chinese (counts only, nothing of any task)."""
+    require_settings_viewer(actor)
     return [{"任务": JOB_LABELS.get(r["job"], r["job"]), "日期": r["day"],
              "结果": RUN_STATUS_LABELS.get(r["status"], r["status"]), "说明": r["detail"],
              "开始": local_time(r["started_at"])} for r in jobs.recent_runs(db, limit)]
@@ -86,11 +108,6 @@ def rule_rows(rules: list[reminder_rules.Rule]) -> list[dict]:
              "抄送办公室": yes[r.copy_office], "渠道": "、".join(CHANNEL_LABELS[c] for c in CHANNEL_LABELS
                                                           if c in r.channels),
              "启用": yes[r.active], "说明": r.note or ""} for r in rules]
-
-
-def robot_departments(db: sqlite_utils.Database, actor: Actor) -> dict[int, str]:
-    """Whose reminders a new robot receives: 0 for every unit, else one unit."""
-    return {0: "全部单位", **{d["id"]: d["label"] for d in calendars.calendar_departments(db, actor)}}
 
 
 def robot_action(db: sqlite_utils.Database, actor: Actor, hook: dict, action: str, today: dt.date) -> str:

@@ -5,6 +5,9 @@ online backup API), `files/…` (evidence, stored by SHA-256), `secret.key` when
 `manifest.json` with the SHA-256 of every other member. An archive is trusted only after every hash
 matches and the database copy passes `PRAGMA integrity_check`; that is checked right after writing and
 again before a restore, which changes nothing unless the whole archive is sound.
+
+A backup holds every place's work and a restore replaces it, so an account acting here must be the system
+administrator or the whole database's office (the commands and the daily job act as the system itself).
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from db.connection import backup_dir, copy_database, database_path
 from db.migrations import applied, migration_files
 from db.queries import evidence as evidence_q
 from db.queries import settings as settings_q
+from duban.access import SYSTEM, Actor, require_system_manager
 from duban.errors import DubanError, InputError
 from duban.services import evidence, vault
 
@@ -92,8 +96,9 @@ def default_archive(db_file: Path, now: dt.datetime | None = None) -> Path:
     return backup_dir(db_file) / f"duban-{now:%Y%m%d-%H%M%S}.tar.gz"
 
 
-def create_backup(db: sqlite_utils.Database, out: Path | None = None) -> BackupInfo:
+def create_backup(db: sqlite_utils.Database, out: Path | None = None, *, actor: Actor = SYSTEM) -> BackupInfo:
     """Write one archive of everything the office would lose with the server, then check it as a restore would."""
+    require_system_manager(actor)
     db_file = _db_file(db)
     out = Path(out) if out else default_archive(db_file)
     if out.exists():
@@ -290,12 +295,14 @@ class RestoreResult:
     secrets_ok: bool | None
 
 
-def restore(archive: Path, db_path: str | os.PathLike | None = None, *, now: dt.datetime | None = None) -> RestoreResult:
+def restore(archive: Path, db_path: str | os.PathLike | None = None, *, now: dt.datetime | None = None,
+            actor: Actor = SYSTEM) -> RestoreResult:
     """Put an archive's database, evidence and key in place, after keeping a copy of everything it replaces.
 
     Nothing changes unless the whole archive checks out. Stop the app first: a restore replaces the
     database under it.
     """
+    require_system_manager(actor)
     archive = Path(archive)
     db_file = database_path(db_path)
     staging_parent = db_file.parent if db_file.parent.is_dir() else Path(tempfile.gettempdir())

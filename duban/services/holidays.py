@@ -1,4 +1,7 @@
-"""The office keeps its own holiday calendar: the State Council's notice pasted in, read, shown back, confirmed."""
+"""The office keeps its own holiday calendar: the State Council's notice pasted in, read, shown back, confirmed.
+
+The national calendar decides every place's working days, so only the system administrator or the whole
+database's office enters it; the office of one place reads it."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +12,7 @@ import sqlite_utils
 from db import transaction
 from db.queries import audit
 from db.queries import holidays as hq
-from duban.access import Actor, require_office
+from duban.access import Actor, require_system_manager
 from duban.errors import InputError
 from duban.rules.dates import cn_month_day
 from duban.rules.holiday_notice import HolidayDay, NoticeError, notice_year, read_notice
@@ -54,7 +57,7 @@ def read(text: str, year: int | None = None) -> NoticeReading:
 
 def save(db: sqlite_utils.Database, actor: Actor, reading: NoticeReading) -> int:
     """Store a confirmed reading as the office's calendar for its year (replacing an earlier entry)."""
-    require_office(actor)
+    require_system_manager(actor)
     rows = [{"day": d.day.isoformat(), "workday": d.workday, "name": d.name} for d in reading.days]
     with transaction(db):
         hq.replace_year(db, reading.year, rows, actor.user_id)
@@ -65,7 +68,7 @@ def save(db: sqlite_utils.Database, actor: Actor, reading: NoticeReading) -> int
 
 def remove_year(db: sqlite_utils.Database, actor: Actor, year: int) -> int:
     """Drop the office's entries for a year (the bundled calendar, or Monday–Friday, applies again)."""
-    require_office(actor)
+    require_system_manager(actor)
     with transaction(db):
         n = hq.delete_year(db, year)
         audit.record(db, actor, "删除节假日安排", "holiday_days", year, {"days": n})

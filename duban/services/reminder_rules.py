@@ -10,7 +10,7 @@ from db import transaction
 from db.queries import audit
 from db.queries import reminders as q
 from db.queries import settings as settings_q
-from duban.access import Actor, require_office
+from duban.access import Actor, require_settings_viewer, require_system_manager
 from duban.errors import InputError, NotFound
 from duban.services.workdays import next_workday
 
@@ -66,8 +66,8 @@ def active_rules(db: sqlite_utils.Database) -> list[Rule]:
 
 
 def list_rules(db: sqlite_utils.Database, actor: Actor) -> list[Rule]:
-    """Every rule, for the office's editor."""
-    require_office(actor)
+    """Every rule, for the settings page: the office of any place reads them (they apply to every place)."""
+    require_settings_viewer(actor)
     return [_rule(r) for r in q.rules(db)]
 
 
@@ -97,8 +97,9 @@ def _clean(kind: str, days: int | None, channels) -> tuple[int, str]:
 def save_rule(db: sqlite_utils.Database, actor: Actor, kind: str, days: int | None, *, rule_id: int | None = None,
               to_co: bool = True, copy_office: bool = False, channels=("inapp", "email", "webhook"),
               active: bool = True, note: str | None = None) -> int:
-    """Add a rule or change one; a second rule of the same kind and days is refused."""
-    require_office(actor)
+    """Add a rule or change one; a second rule of the same kind and days is refused. A rule reminds every
+    place's units, so only the system administrator or the whole database's office sets it."""
+    require_system_manager(actor)
     days, channel_text = _clean(kind, days, channels)
     values = {"kind": kind, "days": days, "to_co": int(bool(to_co)), "copy_office": int(bool(copy_office)),
               "channels": channel_text, "active": int(bool(active)), "note": (note or "").strip() or None}
@@ -118,8 +119,8 @@ def save_rule(db: sqlite_utils.Database, actor: Actor, kind: str, days: int | No
 
 
 def delete_rule(db: sqlite_utils.Database, actor: Actor, rule_id: int) -> None:
-    """Remove a rule (what it already sent stays in the log)."""
-    require_office(actor)
+    """Remove a rule (what it already sent stays in the log); as for a new rule, never by one place's office."""
+    require_system_manager(actor)
     with transaction(db):
         row = q.rule_by_id(db, rule_id)
         if row is None:

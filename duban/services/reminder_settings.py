@@ -1,5 +1,7 @@
-"""The office's reminder settings: mail server, robots, office details; secrets are stored encrypted, never
-shown back."""
+"""The reminder settings: mail server, robots, office details; secrets are stored encrypted, never shown back.
+
+They serve every place, so the office of one place reads them (its own units' robots only) and the system
+administrator or the whole database's office changes them."""
 from __future__ import annotations
 
 import os
@@ -12,7 +14,7 @@ from db import transaction
 from db.queries import audit
 from db.queries import reminders as q
 from db.queries import settings as settings_q
-from duban.access import Actor, require_office
+from duban.access import Actor, require_settings_viewer, require_system_manager
 from duban.errors import InputError, NotFound
 from duban.services import channel_settings, vault
 
@@ -23,7 +25,7 @@ GENERAL_KEYS = {"office_name": "办公室名称", "office_email": "办公室邮�
 
 def smtp_form(db: sqlite_utils.Database, actor: Actor) -> dict:
     """What the settings form shows: every field but the password, whether one is stored, and env overrides."""
-    require_office(actor)
+    require_settings_viewer(actor)
     values = channel_settings.smtp_values(db)
     env = values["host"][1] == "env"
     stored = settings_q.settings_with_prefix(db, "smtp_")
@@ -41,7 +43,7 @@ def save_smtp(db: sqlite_utils.Database, actor: Actor, *, host: str, port: str |
               user: str | None, sender: str | None, password: str | None = None,
               clear_password: bool = False) -> None:
     """Store the mail server settings; an empty password field keeps the stored password."""
-    require_office(actor)
+    require_system_manager(actor)
     host = (host or "").strip()
     port_text = str(port or "").strip()
     if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
@@ -69,13 +71,13 @@ def save_smtp(db: sqlite_utils.Database, actor: Actor, *, host: str, port: str |
 
 def general(db: sqlite_utils.Database, actor: Actor) -> dict[str, str | None]:
     """Office name and address, reminder time, catch-up days, notice settings."""
-    require_office(actor)
+    require_settings_viewer(actor)
     return {k: settings_q.setting(db, k) for k in GENERAL_KEYS}
 
 
 def save_general(db: sqlite_utils.Database, actor: Actor, values: dict[str, str | None]) -> None:
     """Store the general settings after checking each."""
-    require_office(actor)
+    require_system_manager(actor)
     clean: dict[str, str | None] = {}
     for key, value in values.items():
         if key not in GENERAL_KEYS:
@@ -112,10 +114,13 @@ def _seal_clear_values(db: sqlite_utils.Database) -> None:
 # ---- robots --------------------------------------------------------------------------------------
 
 def list_webhooks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """Robots with their address masked and their secret reduced to 'set or not'."""
-    require_office(actor)
+    """Robots with their address masked and their secret reduced to 'set or not'. The office of a place gets
+    its own places' units' robots only: a robot for every unit, or another place's, is none of its business."""
+    require_settings_viewer(actor)
     out = []
     for w in q.webhooks(db):
+        if actor.places is not None and (w["department_id"] is None or w["place_id"] not in actor.places):
+            continue
         try:
             url = channel_settings.mask_url(vault.reveal(db, w["url"]) or "")
         except vault.SecretUnreadable:
@@ -128,10 +133,19 @@ def list_webhooks(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     return out
 
 
+def robot_departments(db: sqlite_utils.Database, actor: Actor) -> dict[int, str]:
+    """Whose reminders a new robot receives: 0 for every unit, else one unit (of every place: robots are set by
+    the system's managers, the system administrator included, who has no unit of its own)."""
+    require_settings_viewer(actor)
+    units = {d["id"]: f"{d['jurisdiction']} {d['name']}" if d["jurisdiction"] else d["name"]
+             for d in q.departments(db, actor.places)}
+    return {0: "全部单位", **units}
+
+
 def add_webhook(db: sqlite_utils.Database, actor: Actor, name: str, kind: str, url: str,
                 secret: str | None = None, department_id: int | None = None) -> int:
     """Add a robot (a department's own, or department None: every unit's reminders, grouped by unit)."""
-    require_office(actor)
+    require_system_manager(actor)
     name = (name or "").strip()
     url = (url or "").strip()
     if not name:
@@ -175,7 +189,7 @@ def _require_webhook(db: sqlite_utils.Database, webhook_id: int) -> None:
 
 
 def set_webhook_active(db: sqlite_utils.Database, actor: Actor, webhook_id: int, active: bool) -> None:
-    require_office(actor)
+    require_system_manager(actor)
     with transaction(db):
         _require_webhook(db, webhook_id)
         q.set_webhook_active(db, webhook_id, active)
@@ -184,7 +198,7 @@ def set_webhook_active(db: sqlite_utils.Database, actor: Actor, webhook_id: int,
 
 
 def delete_webhook(db: sqlite_utils.Database, actor: Actor, webhook_id: int) -> None:
-    require_office(actor)
+    require_system_manager(actor)
     with transaction(db):
         _require_webhook(db, webhook_id)
         q.delete_webhook(db, webhook_id)

@@ -1,4 +1,6 @@
-"""The installation at a glance for the office's IT: database size, last backup, job runs, queued mail, calendars."""
+"""The installation at a glance for the office's IT: database size, last backup, job runs, queued mail, calendars.
+
+It describes the server every place shares, so it is for the system administrator and the whole database's office."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +10,7 @@ import sqlite_utils
 from chinese_calendar import constants
 
 from db.queries import system as q
+from duban.access import SYSTEM, Actor, require_system_manager
 from duban.rules.names import JOB_LABELS, RUN_STATUS_LABELS
 from duban.services import backups
 from duban.services.serve_health import run_dir_for, worker_health
@@ -22,8 +25,9 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
 
 
-def gather(db: sqlite_utils.Database, db_file: Path, today: dt.date) -> dict:
+def gather(db: sqlite_utils.Database, db_file: Path, today: dt.date, *, actor: Actor = SYSTEM) -> dict:
     """Everything `duban status` shows, as plain data."""
+    require_system_manager(actor)
     last = backups.last_backup(db_file)
     years = calendar_years()
     return {
