@@ -147,6 +147,9 @@ with session.closing_run_connection():
                 st.rerun()
     else:
         mine = [f for f, _, _, roles in present if actor.role in roles]
+        # the system administrator's work starts from the places; every other role's from the first page it has
+        if actor.role == "sysadmin" and "pages/places.py" in mine:
+            mine.insert(0, mine.pop(mine.index("pages/places.py")))
         # the role's start page is served at "/" (Streamlit reserves its pathname without answering it), so it is
         # also registered, hidden, under its own address: a link such as my_tasks?task=3 opens it
         pages = [
