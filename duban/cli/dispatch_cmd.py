@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from duban.cli.common import add_db_option, add_today_option, open_existing_db
+from duban.cli.common import acting_actor, add_db_option, add_today_option, open_existing_db
 from duban.clock import today as clock_today
 from duban.errors import InputError
 from duban.services import dispatch
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_dispatch(args: argparse.Namespace) -> int:
     _, db = open_existing_db(args)
     try:
-        actor = dispatch.command_actor(db, args.user)
+        actor = acting_actor(db, args)
         found = dispatch.targets(db, actor, args.task)
         if not found:
             raise InputError("该任务的责任单位中没有下级地区(如“各县(市)区政府”),无需下达。")

@@ -19,7 +19,6 @@ from db.queries import departments as department_q
 from db.queries import dispatch as q
 from db.queries import places as place_q
 from db.queries import tasks as task_q
-from db.queries import users as users_q
 from duban.access import SYSTEM, Actor, require_office, require_own_place
 from duban.clock import now_text
 from duban.clock import today as clock_today
@@ -27,7 +26,7 @@ from duban.errors import AccessDenied, InputError, NotFound
 from duban.rules import status as rules
 from duban.rules.places import group_level, level_of, lower_level
 from duban.rules.records import Task
-from duban.services import departments, reports, tasks, users
+from duban.services import departments, reports, tasks
 from duban.services.task_access import require_task_access
 from duban.services.textinput import as_id, clean
 
@@ -392,12 +391,3 @@ def view(db: sqlite_utils.Database, actor: Actor, task_id: int, today: dt.date) 
         read_only=not actor.owns_place(task["jurisdiction_id"]),
         parts=tuple(parts(db, actor, task["id"], today)), own_departments=own, report_units=report_units,
         report_choices=choices, progress_now=task["progress"] or 0)
-
-
-def command_actor(db: sqlite_utils.Database, username: str) -> Actor:
-    """The account a command acts as (python -m duban dispatch --user NAME), or InputError."""
-    row = users_q.by_username(db, (username or "").strip())
-    found = users.actor_for(db, row["id"]) if row else None
-    if found is None:
-        raise InputError(f"账号不存在或已停用:{username}")
-    return found
