@@ -71,3 +71,13 @@ def _clear_streamlit_caches():
     from duban.services import setup
 
     setup._ready.clear()
+
+
+@pytest.fixture
+def patient_expect():
+    """Playwright's expect() waits 5 s by default; a busy machine needs longer for a page's first run."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=90_000)
+    yield
+    expect.set_options(timeout=5_000)

@@ -137,3 +137,11 @@ def login_in_browser(page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("button", name="退出登录")).to_be_visible(timeout=90_000)
+
+
+def logout_in_browser(page) -> None:
+    """Log out with the sidebar's button and wait for the login form."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("button", name="登录")).to_be_visible()

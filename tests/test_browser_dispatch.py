@@ -7,26 +7,13 @@ import pytest
 from duban.services import dispatch
 from tests.place_world import PASSWORD, actor, build_places
 from tests.reports_world import TODAY
-from tests.support import browser_page, login_in_browser, running_app
+from tests.support import browser_page, login_in_browser, logout_in_browser, running_app
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """Playwright's expect() waits 5 s by default; a busy machine needs longer for the office's first page."""
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=90_000)
-    yield
-    expect.set_options(timeout=5_000)
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 
 
-def _logout(page):
-    from playwright.sync_api import expect
 
-    page.get_by_role("button", name="退出登录").click()
-    expect(page.get_by_role("button", name="登录")).to_be_visible()
+
 
 
 def test_a_district_reports_its_dispatched_task_done_and_the_city_sees_it(db, db_path, monkeypatch):
@@ -59,7 +46,7 @@ def test_a_district_reports_its_dispatched_task_done_and_the_city_sees_it(db, db
         expect(page.get_by_text("全区 12 个街道养老服务中心均已建成并投入运营。")).to_be_visible()
         page.get_by_role("button", name="采纳").click()
         expect(page.get_by_text("没有待审核的报告。")).to_be_visible()
-        _logout(page)
+        logout_in_browser(page)
 
         # 郑州's office sees 金水区 done on its own task
         login_in_browser(page, url, "zz-office", PASSWORD)

@@ -11,18 +11,10 @@ from tests.conftest import DEMO_TODAY
 from tests.reports_world import PASSWORD, PDF, TODAY, actor, build
 from tests.support import browser_page, login_in_browser, running_app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 DEMO_PASSWORD = "duban2026"
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """Playwright's expect() waits 5 s by default; a busy machine needs longer for a page's first run."""
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=90_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def _world_app(db, db_path, monkeypatch):

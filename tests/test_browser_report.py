@@ -4,28 +4,15 @@ from __future__ import annotations
 import pytest
 
 from tests.reports_world import PASSWORD, PDF, TODAY, build
-from tests.support import browser_page, login_in_browser, running_app
+from tests.support import browser_page, login_in_browser, logout_in_browser, running_app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 
 REASON = "验收单缺少签章,请补充盖章扫描件。"
 
 
-def _logout(page):
-    from playwright.sync_api import expect
-
-    page.get_by_role("button", name="退出登录").click()
-    expect(page.get_by_role("button", name="登录")).to_be_visible()
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """Playwright's expect() waits 5 s by default; a busy machine needs longer for the office's first page."""
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=90_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def test_report_return_and_reason_round_trip(db, db_path, tmp_path, monkeypatch):
@@ -46,7 +33,7 @@ def test_report_return_and_reason_round_trip(db, db_path, tmp_path, monkeypatch)
         expect(page.get_by_text("验收单.pdf").first).to_be_visible()
         page.get_by_role("button", name="提交报告").click()
         expect(page.get_by_text("已提交第 1 号报告(附 1 个文件)")).to_be_visible()
-        _logout(page)
+        logout_in_browser(page)
 
         # the office sees it in the queue, with the file, and returns it
         login_in_browser(page, url, "bangong", PASSWORD)
@@ -63,7 +50,7 @@ def test_report_return_and_reason_round_trip(db, db_path, tmp_path, monkeypatch)
         expect(page.get_by_text("将第 1 号报告退回")).to_be_visible()
         page.get_by_role("button", name="确认退回").click()
         expect(page.get_by_text("已退回第 1 号报告")).to_be_visible()
-        _logout(page)
+        logout_in_browser(page)
 
         # the liaison reads the reason
         login_in_browser(page, url, "zz-minzheng", PASSWORD)

@@ -13,16 +13,9 @@ from duban.services import reports, users
 from tests.reports_world import PASSWORD, PDF, TODAY, actor, build
 from tests.support import browser_page, login_in_browser, running_app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("patient_expect")]
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=90_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def _status(url: str) -> int:
