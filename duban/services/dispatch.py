@@ -226,18 +226,7 @@ def _received(db: sqlite_utils.Database, actor: Actor, task_id: int) -> dict:
 
 def _own_units(db: sqlite_utils.Database, actor: Actor, place_id: int | None,
                units: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
-    try:
-        units = [(int(d), role) for d, role in units]
-    except (TypeError, ValueError):
-        raise InputError("责任单位的编号不正确。") from None
-    if not units:
-        raise InputError("请至少指定一个责任单位。")
-    if any(role not in ("lead", "co") for _, role in units):
-        raise InputError("责任单位的角色应为牵头(lead)或配合(co)。")
-    seen: set[int] = set()
-    units = [(d, r) for d, r in units if not (d in seen or seen.add(d))]
-    if not any(r == "lead" for _, r in units):
-        units[0] = (units[0][0], "lead")
+    units = tasks.normalise_units(units)
     ids = [d for d, _ in units]
     missing = set(ids) - department_q.existing_ids(db, ids)
     if missing:

@@ -280,6 +280,24 @@ def normalise_deadline(d: dict) -> dict:
     return out
 
 
+def normalise_units(units: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A task's units as (department id, 'lead'|'co'): numbers, known roles, each unit once, and a lead (the first
+    unit written when none is named, as plans do)."""
+    try:
+        units = [(int(d), role) for d, role in units]
+    except (TypeError, ValueError):
+        raise InputError("责任单位的编号不正确。") from None
+    if not units:
+        raise InputError("请至少指定一个责任单位。")
+    if any(role not in ("lead", "co") for _, role in units):
+        raise InputError("责任单位的角色应为牵头(lead)或配合(co)。")
+    seen: set[int] = set()
+    units = [(d, r) for d, r in units if not (d in seen or seen.add(d))]
+    if not any(r == "lead" for _, r in units):
+        units[0] = (units[0][0], "lead")
+    return units
+
+
 def store_deadlines(db: sqlite_utils.Database, task_id: int, deadlines: list[dict], period_start: dt.date,
                     period_end: dt.date) -> None:
     """Store a task's deadlines and their instances (no deadline: one instance at the period's end)."""
@@ -320,14 +338,7 @@ def add_task(db: sqlite_utils.Database, actor: Actor, title: str, departments: I
         plan_id = int(plan_id) if plan_id is not None else None
     except (TypeError, ValueError):
         raise InputError("责任单位、会议或规划的编号不正确。") from None
-    if not departments:
-        raise InputError("请至少指定一个责任单位。")
-    if any(role not in ("lead", "co") for _, role in departments):
-        raise InputError("责任单位的角色应为牵头(lead)或配合(co)。")
-    seen: set[int] = set()
-    departments = [(d, r) for d, r in departments if not (d in seen or seen.add(d))]
-    if not any(r == "lead" for _, r in departments):
-        departments[0] = (departments[0][0], "lead")
+    departments = normalise_units(departments)
     deadlines = [normalise_deadline(d) for d in (deadlines or [])]
     today = today or clock_today()
     with transaction(db):
