@@ -94,13 +94,11 @@ def require_system_administrator(db: sqlite_utils.Database, actor: Actor) -> Non
 
 
 def visible_places(db: sqlite_utils.Database, actor: Actor) -> frozenset[int] | None:
-    """The places whose plans the actor sees: its own and every place below; None means every place.
+    """The places whose plans the actor sees (None: every place), as a set to test against.
 
-    An account without a place sees what it saw before places existed (departments.visible_jurisdictions:
-    everything for the office and leaders, the places of its own departments for a liaison).
+    The rule itself is departments.visible_jurisdictions: an office or leader its place and every place below
+    (every place without one), a liaison the places of its own departments.
     """
-    if actor.places is not None:
-        return actor.places
     before = departments.visible_jurisdictions(db, actor)
     return None if before is None else frozenset(before)
 
